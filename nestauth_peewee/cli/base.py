@@ -1,0 +1,71 @@
+"""The ``nestauth`` click group, the shared ``--database`` option and error handling."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+import peewee
+
+from .. import errors
+from ..db import DEFAULT_DATABASE_URL, init_database
+
+__all__ = ["main", "database_option", "fail"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns library and database errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except errors.NestAuthError as exc:
+            fail(f"{exc.code}: {exc}")
+        except peewee.PeeweeException as exc:
+            translated = errors.translate(exc)
+            first = str(translated).strip().splitlines()[0] if str(translated).strip() else type(exc).__name__
+            fail(f"database error: {first}")
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"nestauth: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nestauth-peewee", prog_name="nestauth")
+def main() -> None:
+    """nest-auth's database layer: create, check and migrate the auth schema."""
+
+
+def database_option(func: F) -> F:
+    """Add ``--database URL`` and pass the bound Database as ``db``."""
+
+    @click.option(
+        "--database",
+        "database_url",
+        envvar="DATABASE_URL",
+        default=DEFAULT_DATABASE_URL,
+        show_default=True,
+        metavar="URL",
+        help="postgresql://, mysql:// (MariaDB too) or sqlite:/// URL; $DATABASE_URL if set.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, database_url: str, **kwargs: Any) -> Any:
+        db = init_database(database_url)
+        try:
+            db.connect(reuse_if_open=True)
+        except peewee.PeeweeException as exc:
+            raise errors.translate(exc) from exc
+        try:
+            return func(*args, db=db, **kwargs)
+        finally:
+            if not db.is_closed():
+                db.close()
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,69 @@
+"""Settings shared by the services, with the behaviour spec's defaults.
+
+    from nestauth_peewee.config import Settings
+    settings = Settings(secret_key="...", max_sessions_per_user=5)
+    settings = Settings.from_env()   # NESTAUTH_SECRET_KEY, ...
+
+The secret key (HMAC of OTP codes, device tokens, refresh tokens) comes from
+``NESTAUTH_SECRET_KEY``; a service that needs it calls
+:meth:`Settings.require_secret_key` when it is built, so a missing key is a
+:class:`~nestauth_peewee.errors.ConfigurationError` at start-up, not at the
+first login.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from . import errors
+
+__all__ = ["Settings", "PasswordParams"]
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class PasswordParams:
+    """argon2id cost parameters (the upstream defaults)."""
+
+    memory_cost: int = 65536  # KiB
+    time_cost: int = 3
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    secret_key: str | None = None
+    password: PasswordParams = field(default_factory=PasswordParams)
+    refresh_token_validity: timedelta = timedelta(days=30)
+    max_sessions_per_user: int = 10
+    otp_length: int = 6
+    otp_validity: timedelta = timedelta(minutes=30)
+    otp_max_attempts: int = 5
+    trusted_device_validity: timedelta = timedelta(days=7)
+    recovery_code_count: int = 10
+    guards: tuple[str, ...] = ("web",)
+    phone_login: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings with ``NESTAUTH_SECRET_KEY`` from the environment, plus overrides."""
+        settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None)
+        return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
+
+    def require_secret_key(self) -> bytes:
+        """The secret key as bytes, or a ConfigurationError that says how to set it."""
+        if not self.secret_key:
+            raise errors.ConfigurationError(
+                "No secret key configured: set NESTAUTH_SECRET_KEY (at least 32 random bytes, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) or pass "
+                "Settings(secret_key=...)."
+            )
+        key = self.secret_key.encode("utf-8")
+        if len(key) < MIN_SECRET_KEY_BYTES:
+            raise errors.ConfigurationError(
+                f"The secret key is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
+            )
+        return key

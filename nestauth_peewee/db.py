@@ -1,0 +1,267 @@
+"""The database handle: URL (or Database) in, configured peewee Database out.
+
+Importing the package opens nothing. An app binds the models once::
+
+    from nestauth_peewee import init_database, create_tables
+
+    db = init_database("postgresql://app@localhost/app")   # or mysql://, sqlite:///
+    create_tables()
+
+With no argument the URL comes from ``DATABASE_URL``, and without that from
+the embedded default ``sqlite:///nestauth.db``.
+
+What each dialect gets, so users need not remember it:
+
+* SQLite: ``PRAGMA foreign_keys = ON`` on every connection (pooled ones
+  too), so ``ON DELETE CASCADE`` really runs; WAL journal for files.
+* MySQL/MariaDB: ``utf8mb4``, a strict SQL mode (overlong values are errors),
+  the session time zone pinned to UTC, ``DATETIME(6)`` so microseconds
+  survive, and MariaDB detected from the server's version so JSON values are
+  written the way MariaDB understands.
+* PostgreSQL: the session time zone pinned to UTC.
+
+Every query the models run goes through :data:`database` (a proxy), which
+turns driver exceptions into the library's typed errors (:mod:`.errors`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+from urllib.parse import urlparse
+
+import peewee
+from playhouse import db_url, pool
+
+from . import errors
+
+__all__ = [
+    "database",
+    "init_database",
+    "get_database",
+    "dialect_of",
+    "DEFAULT_DATABASE_URL",
+    "MYSQL_SQL_MODE",
+]
+
+DEFAULT_DATABASE_URL = "sqlite:///nestauth.db"
+
+#: Strict mode: overlong strings, bad dates and division by zero are errors.
+MYSQL_SQL_MODE = (
+    "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+)
+
+
+class _TranslatingProxy(peewee.DatabaseProxy):
+    """A DatabaseProxy whose query execution raises the library's errors."""
+
+    def execute(self, query: Any, **context_options: Any) -> Any:
+        try:
+            return self._bound().execute(query, **context_options)
+        except peewee.PeeweeException as exc:
+            raise errors.translate(exc) from exc
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return self._bound().execute_sql(sql, params)
+        except peewee.PeeweeException as exc:
+            raise errors.translate(exc) from exc
+
+    def connect(self, reuse_if_open: bool = False) -> bool:
+        try:
+            return self._bound().connect(reuse_if_open=reuse_if_open)
+        except peewee.PeeweeException as exc:
+            raise errors.translate(exc) from exc
+
+    def _bound(self) -> peewee.Database:
+        obj = self.obj
+        if obj is None:
+            raise errors.ConfigurationError(
+                "No database is bound: call nestauth_peewee.init_database(URL) first."
+            )
+        return obj
+
+
+#: The late-bound database every nest-auth model uses.
+database = _TranslatingProxy()
+_init_lock = threading.Lock()
+
+
+def dialect_of(db: Any) -> str:
+    """Return ``"postgres"``, ``"mysql"`` or ``"sqlite"`` for a Database or proxy."""
+    while isinstance(db, peewee.DatabaseProxy):
+        db = db.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        return "postgres"
+    if isinstance(db, peewee.MySQLDatabase):
+        return "mysql"
+    if isinstance(db, peewee.SqliteDatabase):
+        return "sqlite"
+    if db is None:
+        raise errors.ConfigurationError(
+            "No database is bound: call nestauth_peewee.init_database(URL) first."
+        )
+    raise errors.ConfigurationError(
+        f"Unsupported database class {type(db).__name__}: use PostgreSQL, MySQL/MariaDB or SQLite."
+    )
+
+
+class _MariaDBAwareMixin:
+    """Detects MariaDB from the server version on the first connection."""
+
+    mariadb: bool
+
+    def _set_server_version(self, conn: Any) -> None:
+        super()._set_server_version(conn)  # type: ignore[misc]
+        version = str(getattr(conn, "server_version", "") or conn.get_server_info())
+        if "mariadb" in version.lower():
+            self.mariadb = True
+
+
+class NestAuthMySQLDatabase(_MariaDBAwareMixin, peewee.MySQLDatabase):
+    """MySQLDatabase that detects MariaDB by itself."""
+
+
+class NestAuthPooledMySQLDatabase(_MariaDBAwareMixin, pool.PooledMySQLDatabase):
+    """Pooled variant of :class:`NestAuthMySQLDatabase`."""
+
+
+_mariadb_aware_classes: dict[type, type] = {}
+
+_SCHEMES: dict[str, tuple[str, type, type]] = {
+    "postgres": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
+    "postgresql": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
+    "mysql": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
+    "mariadb": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
+    "sqlite": ("sqlite", peewee.SqliteDatabase, pool.PooledSqliteDatabase),
+}
+
+
+def _database_from_url(url: str, *, pool_connections: bool | None, **options: Any) -> peewee.Database:
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    pooled = scheme.endswith("+pool")
+    scheme = scheme.removesuffix("+pool")
+    if scheme not in _SCHEMES:
+        known = ", ".join(sorted(f"{s}://" for s in _SCHEMES))
+        raise errors.ConfigurationError(
+            f"Unknown database URL scheme {parsed.scheme!r} in {_redact(url)!r}; use one of {known}."
+        )
+    try:
+        params = db_url.parseresult_to_dict(parsed, unquote_password=True, unquote_user=True)
+    except (ValueError, TypeError) as exc:
+        raise errors.ConfigurationError(f"Malformed database URL {_redact(url)!r}: {exc}") from exc
+    dialect, plain_cls, pooled_cls = _SCHEMES[scheme]
+    if not params.get("database"):
+        raise errors.ConfigurationError(
+            f"The database URL {_redact(url)!r} names no database "
+            "(e.g. postgresql://user@host/dbname or sqlite:///file.db)."
+        )
+    if dialect == "sqlite" and params.get("host"):
+        # sqlite://name.db means host "name.db": almost always a missing slash.
+        raise errors.ConfigurationError(
+            f"SQLite URLs need three slashes: sqlite:///relative.db or sqlite:////abs/path.db, "
+            f"not {url!r}."
+        )
+    params.update(options)
+    use_pool = pooled if pool_connections is None else pool_connections
+    if use_pool:
+        params.setdefault("max_connections", 20)
+        params.setdefault("stale_timeout", 300)
+    else:
+        for key in ("max_connections", "stale_timeout", "timeout"):
+            if dialect != "sqlite" or key != "timeout":
+                params.pop(key, None)
+    cls = pooled_cls if use_pool else plain_cls
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        raise errors.ConfigurationError(f"Bad option in database URL {_redact(url)!r}: {exc}") from exc
+
+
+def _redact(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
+        return parsed._replace(netloc=netloc).geturl()
+    return url
+
+
+def _configure(db: peewee.Database) -> peewee.Database:
+    """Apply the per-dialect settings to ``db`` (before it connects)."""
+    dialect = dialect_of(db)
+    if dialect == "sqlite":
+        pragmas = dict(db._pragmas or ())
+        pragmas["foreign_keys"] = 1
+        if db.database not in (":memory:", "") and not str(db.database).startswith("file:"):
+            pragmas.setdefault("journal_mode", "wal")
+        pragmas.setdefault("busy_timeout", 5000)
+        db._pragmas = list(pragmas.items())
+    elif dialect == "mysql":
+        if type(db) not in (NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase) and not isinstance(
+            db, _MariaDBAwareMixin
+        ):
+            # An app's own MySQLDatabase instance: give it MariaDB detection.
+            base = type(db)
+            aware = _mariadb_aware_classes.get(base)
+            if aware is None:
+                aware = type(f"NestAuth{base.__name__}", (_MariaDBAwareMixin, base), {})
+                _mariadb_aware_classes[base] = aware
+            db.__class__ = aware
+        db._field_types["DATETIME"] = "DATETIME(6)"
+        params = db.connect_params
+        params["charset"] = "utf8mb4"
+        params["sql_mode"] = MYSQL_SQL_MODE
+        params["init_command"] = "SET time_zone = '+00:00'"
+        params.setdefault("connect_timeout", 10)
+    elif dialect == "postgres":
+        params = db.connect_params
+        options = params.get("options") or ""
+        if "timezone" not in options.lower():
+            params["options"] = (options + " -c timezone=UTC").strip()
+        params.setdefault("connect_timeout", 10)
+    return db
+
+
+def init_database(
+    target: str | peewee.Database | None = None,
+    *,
+    pool: bool | None = None,
+    **options: Any,
+) -> peewee.Database:
+    """Build (or adopt) a Database, configure it for its dialect, and bind the models.
+
+    ``target`` is a URL (``postgresql://``, ``mysql://``, ``mariadb://``,
+    ``sqlite:///``; add ``+pool`` to the scheme, or pass ``pool=True``, for a
+    connection pool), an existing :class:`peewee.Database`, or ``None`` to read
+    ``DATABASE_URL`` (falling back to :data:`DEFAULT_DATABASE_URL`). Extra
+    keyword arguments go to the Database constructor. No connection is opened.
+
+    An existing Database must not be connected yet: its connection settings
+    are adjusted in place (a MySQLDatabase also learns to detect MariaDB).
+    """
+    if target is None:
+        target = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if isinstance(target, str):
+        db = _database_from_url(target.strip(), pool_connections=pool, **options)
+    elif isinstance(target, peewee.Database):
+        if options or pool is not None:
+            raise errors.ConfigurationError(
+                "Options and pool= apply to URLs only; configure your Database instance yourself."
+            )
+        db = target
+    else:
+        raise errors.ConfigurationError(
+            f"init_database() takes a URL or a peewee Database, not {type(target).__name__}."
+        )
+    with _init_lock:
+        _configure(db)
+        database.initialize(db)
+    return db
+
+
+def get_database() -> peewee.Database:
+    """Return the bound Database, or raise :class:`ConfigurationError`."""
+    return database._bound()

@@ -1,0 +1,342 @@
+"""The library's exceptions: one base class, one subclass per stable code.
+
+Every error carries a ``code`` (a stable string an API can return to its
+clients) and a human message that says what to do. Driver exceptions are
+translated into these at the database boundary (see :func:`translate`), so a
+caller never has to import psycopg2 or pymysql to handle a conflict::
+
+    from nestauth_peewee import errors
+
+    try:
+        users.register(email="bob@example.com", password="...")
+    except errors.EmailAlreadyExists as exc:
+        return {"error": exc.code}, 409
+
+Conflict errors also subclass :class:`peewee.IntegrityError`, so code written
+against plain peewee keeps working.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import peewee
+
+__all__ = [
+    "NestAuthError",
+    "ConfigurationError",
+    "DatabaseUnavailable",
+    "ValidationError",
+    "InvalidValue",
+    "ValueTooLong",
+    "RequiredValueMissing",
+    "ConflictError",
+    "UniqueViolation",
+    "EmailAlreadyExists",
+    "PhoneAlreadyExists",
+    "IdentityAlreadyLinked",
+    "AccessKeyAlreadyExists",
+    "MembershipAlreadyExists",
+    "StaffAccessAlreadyExists",
+    "RoleAlreadyExists",
+    "PermissionAlreadyExists",
+    "RolePermissionAlreadyExists",
+    "TenantAlreadyExists",
+    "AdminEmailAlreadyExists",
+    "SessionTokenCollision",
+    "ReferenceNotFound",
+    "NotFound",
+    "translate",
+    "register_unique_error",
+]
+
+
+class NestAuthError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+    code: ClassVar[str] = "NEST_AUTH_ERROR"
+    default_message: ClassVar[str] = "The auth layer refused the operation."
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+# --- configuration and connectivity -----------------------------------------
+
+
+class ConfigurationError(NestAuthError):
+    """The library was set up wrongly (bad URL, unknown dialect, missing key)."""
+
+    code = "CONFIGURATION_ERROR"
+
+
+class DatabaseUnavailable(NestAuthError):
+    """The database server could not be reached or refused the connection."""
+
+    code = "DATABASE_UNAVAILABLE"
+
+
+# --- bad values ---------------------------------------------------------------
+
+
+class ValidationError(NestAuthError, ValueError):
+    """A value was refused before (or by) the database."""
+
+    code = "VALIDATION_ERROR"
+
+
+class InvalidValue(ValidationError):
+    """A value of the wrong type or shape (NUL byte, not JSON, not a UUID)."""
+
+    code = "INVALID_VALUE"
+
+
+class ValueTooLong(ValidationError):
+    """A string is longer than its column allows; nothing is truncated."""
+
+    code = "VALUE_TOO_LONG"
+
+
+class RequiredValueMissing(ValidationError):
+    """A NOT NULL column was given no value."""
+
+    code = "REQUIRED_VALUE_MISSING"
+
+
+# --- conflicts -----------------------------------------------------------------
+
+
+class ConflictError(NestAuthError, peewee.IntegrityError):
+    """The database refused a write because of a constraint."""
+
+    code = "CONFLICT"
+
+
+class UniqueViolation(ConflictError):
+    """A unique index refused a duplicate."""
+
+    code = "UNIQUE_VIOLATION"
+    default_message = "A row with the same unique value already exists."
+
+
+class EmailAlreadyExists(UniqueViolation):
+    code = "EMAIL_ALREADY_EXISTS"
+    default_message = "A user with this email already exists; sign in or use another email."
+
+
+class PhoneAlreadyExists(UniqueViolation):
+    code = "PHONE_ALREADY_EXISTS"
+    default_message = "A user with this phone number already exists; sign in or use another number."
+
+
+class IdentityAlreadyLinked(UniqueViolation):
+    code = "IDENTITY_ALREADY_LINKED"
+    default_message = "This provider account is already linked to a user."
+
+
+class AccessKeyAlreadyExists(UniqueViolation):
+    code = "ACCESS_KEY_ALREADY_EXISTS"
+    default_message = "An API key with this public key already exists."
+
+
+class MembershipAlreadyExists(UniqueViolation):
+    code = "MEMBERSHIP_ALREADY_EXISTS"
+    default_message = "The user already has a membership for this tenant (or a global one)."
+
+
+class StaffAccessAlreadyExists(UniqueViolation):
+    code = "STAFF_ACCESS_ALREADY_EXISTS"
+    default_message = "The user already has staff (platform) access."
+
+
+class RoleAlreadyExists(UniqueViolation):
+    code = "ROLE_ALREADY_EXISTS"
+    default_message = "A role with this name and guard already exists in this scope."
+
+
+class PermissionAlreadyExists(UniqueViolation):
+    code = "PERMISSION_ALREADY_EXISTS"
+    default_message = "A permission with this name and guard already exists."
+
+
+class RolePermissionAlreadyExists(UniqueViolation):
+    code = "ROLE_PERMISSION_ALREADY_EXISTS"
+    default_message = "The role already has this permission."
+
+
+class TenantAlreadyExists(UniqueViolation):
+    code = "TENANT_ALREADY_EXISTS"
+    default_message = "A tenant with this slug already exists; choose another slug."
+
+
+class AdminEmailAlreadyExists(UniqueViolation):
+    code = "ADMIN_EMAIL_ALREADY_EXISTS"
+    default_message = "An admin user with this email already exists."
+
+
+class SessionTokenCollision(UniqueViolation):
+    code = "SESSION_TOKEN_COLLISION"
+    default_message = "Two sessions produced the same token digest; retry."
+
+
+class ReferenceNotFound(ConflictError):
+    """A foreign key pointed at a row that does not exist."""
+
+    code = "REFERENCE_NOT_FOUND"
+    default_message = "The row this refers to does not exist (unknown user, tenant or role id)."
+
+
+class NotFound(NestAuthError, LookupError):
+    """Base for "no such row" errors raised by services."""
+
+    code = "NOT_FOUND"
+    default_message = "No such record."
+
+
+# --- driver error translation ----------------------------------------------------
+
+#: Unique index name -> error class. Filled by the models (see
+#: :func:`register_unique_error`) so this module stays free of table knowledge.
+_UNIQUE_ERRORS: dict[str, type[UniqueViolation]] = {}
+#: (table, column tuple) -> index name, for SQLite, whose messages name columns.
+_UNIQUE_COLUMNS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def register_unique_error(
+    index_name: str, table: str, columns: tuple[str, ...], error: type[UniqueViolation]
+) -> None:
+    """Map a unique index to the error a violation of it should raise."""
+    _UNIQUE_ERRORS[index_name] = error
+    _UNIQUE_COLUMNS[(table, tuple(columns))] = index_name
+
+
+_MYSQL_DUP_KEY = re.compile(r"for key '(?:[^'.]+\.)?([^']+)'")
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_MYSQL_TOO_LONG = re.compile(r"Data too long for column '([^']+)'")
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    # peewee raises its own class while handling the driver's exception.
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    inner = exc.__cause__ or exc.__context__
+    if inner is not None and type(inner).__module__.split(".")[0] in ("psycopg2", "pymysql", "sqlite3"):
+        return inner
+    return exc
+
+
+def _unique_index_name(orig: BaseException, text: str) -> str | None:
+    diag = getattr(orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    match = _MYSQL_DUP_KEY.search(text)
+    if match:
+        return match.group(1)
+    match = _SQLITE_UNIQUE.search(text)
+    if match:
+        parts = [p.strip() for p in match.group(1).split(",")]
+        table = parts[0].split(".")[0]
+        columns = tuple(p.split(".", 1)[-1] for p in parts)
+        return _UNIQUE_COLUMNS.get((table, columns), ",".join(parts))
+    return None
+
+
+def _is_unique(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23505"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1062, 1169, 1586)
+    return "UNIQUE constraint failed" in text or "PRIMARY KEY must be unique" in text
+
+
+def _is_fk(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23503"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1216, 1452)
+    return "FOREIGN KEY constraint failed" in text
+
+
+def _is_not_null(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23502"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1048, 1364)
+    return "NOT NULL constraint failed" in text
+
+
+def translate(exc: BaseException) -> BaseException:
+    """Return the library error for a peewee/driver exception, or ``exc`` itself.
+
+    Unique violations become the subclass registered for the index (e.g.
+    :class:`EmailAlreadyExists`), foreign-key and NOT NULL violations and
+    overlong values their own types; anything else is returned unchanged.
+    """
+    if isinstance(exc, NestAuthError):
+        return exc
+    orig = _driver_error(exc)
+    text = str(orig)
+    if isinstance(exc, peewee.IntegrityError):
+        if _is_unique(orig, text):
+            index = _unique_index_name(orig, text)
+            cls = _UNIQUE_ERRORS.get(index or "", UniqueViolation)
+            return cls(index=index, detail=text)
+        if _is_fk(orig, text):
+            return ReferenceNotFound(detail=text)
+        if _is_not_null(orig, text):
+            return RequiredValueMissing(
+                "A required value is missing: " + text.splitlines()[0], detail=text
+            )
+        return ConflictError("The database refused the write: " + text.splitlines()[0])
+    if isinstance(exc, peewee.DataError):
+        pgcode = getattr(orig, "pgcode", None)
+        match = _MYSQL_TOO_LONG.search(text)
+        if pgcode == "22001" or match:
+            column = match.group(1) if match else None
+            return ValueTooLong(
+                "A value is longer than its column allows" + (f" ({column})." if column else "."),
+                column=column,
+            )
+        return InvalidValue("The database refused a value: " + text.splitlines()[0])
+    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
+        return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
+    return exc
+
+
+def _looks_unreachable(text: str) -> bool:
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in (
+            "could not connect",
+            "connection refused",
+            "can't connect",
+            "unknown database",
+            "does not exist",
+            "access denied",
+            "unable to open database",
+            "name or service not known",
+            "timeout expired",
+            "server closed the connection",
+        )
+    )
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return " ".join(lines[:2]) if lines else "unknown error"

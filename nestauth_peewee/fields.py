@@ -1,0 +1,276 @@
+"""Field types with the hygiene every nest-auth column needs.
+
+* strings are checked before the driver sees them: a NUL byte or a value
+  longer than ``max_length`` is an :class:`~nestauth_peewee.errors.InvalidValue`
+  / :class:`~nestauth_peewee.errors.ValueTooLong` on every dialect (SQLite
+  would otherwise store it, MySQL would truncate it in a lax mode);
+* datetimes are UTC: aware values are converted, naive ones are taken as UTC,
+  and reads return aware UTC datetimes on every dialect;
+* JSON values must really be JSON (no silent ``str()``, no NaN);
+* UUIDs are validated, so a garbage id is a typed error, not a driver one;
+* ``server_default=`` renders a database-side ``DEFAULT`` in the dialect's own
+  words, so rows inserted by hand-written SQL get the same shape;
+* :class:`TenantKeyField` is a generated column (``COALESCE(tenant_id, '')``)
+  that lets a plain unique index treat "no tenant" as one value.
+
+Fields never hash, validate business rules or talk to other tables.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import uuid
+from typing import Any
+
+import peewee
+
+from . import errors
+from .db import dialect_of
+
+__all__ = [
+    "NOW",
+    "CharField",
+    "TextField",
+    "UUIDField",
+    "BooleanField",
+    "IntegerField",
+    "DateTimeField",
+    "JSONField",
+    "TenantKeyField",
+    "utcnow",
+]
+
+
+class _Now:
+    """Sentinel for ``server_default=NOW``: the current UTC time."""
+
+    def __repr__(self) -> str:
+        return "NOW"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Now:
+        return self  # fields are deep-copied into subclasses; keep the sentinel
+
+    __copy__ = __deepcopy__  # type: ignore[assignment]
+
+
+NOW = _Now()
+
+_NOW_SQL = {
+    "postgres": "(now() AT TIME ZONE 'utc')",
+    "mysql": "(UTC_TIMESTAMP(6))",
+    "sqlite": "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
+}
+
+
+def utcnow() -> _dt.datetime:
+    """The current time as an aware UTC datetime."""
+    return _dt.datetime.now(_dt.UTC)
+
+
+def _render_default(value: Any, dialect: str) -> str:
+    if value is NOW:
+        return _NOW_SQL[dialect]
+    if isinstance(value, bool):
+        if dialect == "postgres":
+            return "true" if value else "false"
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        literal = "'" + value.replace("'", "''") + "'"
+        if dialect == "mysql" and value.startswith("{"):
+            return f"({literal})"  # JSON literals need an expression default on MySQL 8.
+        return literal
+    raise TypeError(f"unsupported server_default {value!r}")
+
+
+class _ServerDefaultMixin:
+    """Adds ``server_default=`` (rendered per dialect) to a field's DDL."""
+
+    server_default: Any
+
+    def __init__(self, *args: Any, server_default: Any = None, **kwargs: Any) -> None:
+        self.server_default = server_default
+        super().__init__(*args, **kwargs)
+
+    def ddl(self, ctx: peewee.Context) -> peewee.NodeList:
+        node = super().ddl(ctx)  # type: ignore[misc]
+        if self.server_default is None:
+            return node
+        dialect = dialect_of(self.model._meta.database)  # type: ignore[attr-defined]
+        default = peewee.SQL("DEFAULT " + _render_default(self.server_default, dialect))
+        return peewee.NodeList([*node.nodes, default])
+
+
+def _check_text(field: peewee.Field, value: str) -> None:
+    if "\x00" in value:
+        raise errors.InvalidValue(
+            f"{field.name} must not contain a NUL (\\x00) character.", field=field.name
+        )
+    max_length = getattr(field, "max_length", None)
+    if max_length is not None and len(value) > max_length:
+        raise errors.ValueTooLong(
+            f"{field.name} is {len(value)} characters long; the limit is {max_length}.",
+            field=field.name,
+            limit=max_length,
+        )
+
+
+class CharField(_ServerDefaultMixin, peewee.CharField):
+    """VARCHAR with a length check and a NUL check on every dialect."""
+
+    def db_value(self, value: Any) -> Any:
+        value = super().db_value(value)
+        if isinstance(value, str):
+            _check_text(self, value)
+        return value
+
+
+class TextField(_ServerDefaultMixin, peewee.TextField):
+    """TEXT with a NUL check."""
+
+    def db_value(self, value: Any) -> Any:
+        value = super().db_value(value)
+        if isinstance(value, str):
+            _check_text(self, value)
+        return value
+
+
+class BooleanField(_ServerDefaultMixin, peewee.BooleanField):
+    """BOOLEAN (TINYINT(1) on MySQL, INTEGER on SQLite) with a server default."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, (bool, int, peewee.Node)):
+            raise errors.InvalidValue(f"{self.name} must be true or false, not {value!r}.")
+        return super().db_value(value)
+
+
+class IntegerField(_ServerDefaultMixin, peewee.IntegerField):
+    """INTEGER with a server default; non-integers are typed errors."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, peewee.Node):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise errors.InvalidValue(f"{self.name} must be an integer, not {value!r}.")
+            if not -(2**31) <= value < 2**31:
+                raise errors.InvalidValue(f"{self.name} is out of range: {value}.")
+        return super().db_value(value)
+
+
+def _parse_uuid(field_name: str, value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value).hex
+        except ValueError:
+            pass
+    raise errors.InvalidValue(f"{field_name} must be a UUID, not {value!r}.", field=field_name)
+
+
+class UUIDField(peewee.UUIDField):
+    """UUID (native on PostgreSQL, 32 hex digits elsewhere); garbage is a typed error."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is None or isinstance(value, peewee.Node):
+            return value
+        if isinstance(value, peewee.Model):
+            value = value.get_id()
+        return _parse_uuid(self.name, value)
+
+
+class DateTimeField(_ServerDefaultMixin, peewee.DateTimeField):
+    """UTC timestamp with microseconds; reads are aware UTC datetimes everywhere."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is None or isinstance(value, peewee.Node):
+            return value
+        if isinstance(value, str):
+            try:
+                value = _dt.datetime.fromisoformat(value)
+            except ValueError as exc:
+                raise errors.InvalidValue(f"{self.name} must be a datetime, not {value!r}.") from exc
+        if not isinstance(value, _dt.datetime):
+            raise errors.InvalidValue(f"{self.name} must be a datetime, not {value!r}.")
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+        # One text shape on every dialect: SQLite compares these as strings.
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def python_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = _dt.datetime.fromisoformat(value)
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None:
+                return value.replace(tzinfo=_dt.UTC)
+            return value.astimezone(_dt.UTC)
+        return value
+
+
+def _strict_dumps(value: Any) -> str:
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise errors.InvalidValue(f"Value is not JSON-serialisable: {exc}") from exc
+    if "\\u0000" in text:
+        raise errors.InvalidValue("JSON values must not contain a NUL (\\u0000) character.")
+    return text
+
+
+class JSONField(_ServerDefaultMixin, peewee.JSONField):
+    """JSON (JSONB on PostgreSQL, JSON on MySQL/MariaDB, TEXT on SQLite)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("dumps", _strict_dumps)
+        super().__init__(**kwargs)
+
+    def ddl_datatype(self, ctx: peewee.Context) -> Any:
+        if dialect_of(self.model._meta.database) == "postgres":
+            return peewee.SQL("JSONB")
+        return super().ddl_datatype(ctx)
+
+    def db_value(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, peewee.Node) and self._wrap is None:
+            # Not yet hooked to a database (unbound model): still refuse non-JSON.
+            return _strict_dumps(value)
+        return super().db_value(value)
+
+
+_TENANT_KEY_SQL = {
+    "postgres": "TEXT GENERATED ALWAYS AS (COALESCE(CAST({col} AS TEXT), '')) STORED",
+    "mysql": "VARCHAR(40) GENERATED ALWAYS AS (COALESCE({col}, '')) VIRTUAL",
+    "sqlite": "TEXT GENERATED ALWAYS AS (COALESCE({col}, '')) VIRTUAL",
+}
+
+
+class TenantKeyField(peewee.Field):
+    """Read-only generated column: the tenant id as text, ``''`` for no tenant.
+
+    A unique index over ``(..., tenant_key)`` then holds for global rows too,
+    on every dialect and for hand-written SQL, which a unique index over the
+    nullable ``tenant_id`` cannot do (NULLs compare distinct). The models never
+    write it (see :meth:`AuthModel.save`).
+    """
+
+    field_type = "TEXT"
+    generated = True
+
+    def __init__(self, source: str = "tenant_id", **kwargs: Any) -> None:
+        self.source = source
+        kwargs["null"] = True
+        super().__init__(**kwargs)
+
+    def ddl(self, ctx: peewee.Context) -> peewee.NodeList:
+        dialect = dialect_of(self.model._meta.database)
+        quoted = ctx.state.quote[0] + self.source + ctx.state.quote[1]
+        spec = _TENANT_KEY_SQL[dialect].format(col=quoted)
+        return peewee.NodeList([peewee.Entity(self.column_name), peewee.SQL(spec)])
+
+    def db_value(self, value: Any) -> Any:
+        # Used in comparisons only; writes are kept out by AuthModel.
+        if isinstance(value, uuid.UUID):
+            return value.hex
+        return value

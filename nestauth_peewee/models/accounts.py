@@ -1,0 +1,174 @@
+"""User-owned tables: users, sessions, identities, API keys, OTPs, MFA, devices.
+
+Every child table references ``nest_auth_users(id)`` with ``ON DELETE
+CASCADE``, so deleting a user is one statement and the database removes the
+rest.
+"""
+
+from __future__ import annotations
+
+import peewee
+
+from .. import errors
+from ..fields import BooleanField, CharField, DateTimeField, IntegerField, JSONField
+from .base import Entity, Record, named_index
+
+__all__ = [
+    "User",
+    "Session",
+    "Identity",
+    "AccessKey",
+    "Otp",
+    "MfaSecret",
+    "TrustedDevice",
+    "AdminUser",
+]
+
+def _owner(backref: str, *, index: bool = True, unique: bool = False) -> peewee.ForeignKeyField:
+    return peewee.ForeignKeyField(
+        User, column_name="user_id", backref=backref, on_delete="CASCADE",
+        index=index and not unique, unique=unique,
+    )
+
+
+class User(Entity):
+    """nest_auth_users: the auth side of an application user."""
+
+    email = CharField(max_length=255, null=True)
+    email_verified_at = DateTimeField(null=True, index=True)
+    phone = CharField(max_length=32, null=True)
+    phone_verified_at = DateTimeField(null=True, index=True)
+    password_hash = CharField(max_length=255, null=True)
+    is_active = BooleanField(default=True, server_default=True)
+    must_change_password = BooleanField(default=False, server_default=False)
+    metadata = JSONField(null=True, default=dict, server_default="{}")
+    is_mfa_enabled = BooleanField(default=False, server_default=False)
+    mfa_recovery_code = CharField(max_length=255, null=True)
+
+    class Meta:
+        table_name = "nest_auth_users"
+
+
+named_index(User, User.email, name="nest_auth_users_email_idx", unique=True,
+            error=errors.EmailAlreadyExists)
+named_index(User, User.phone, name="nest_auth_users_phone_idx", unique=True,
+            error=errors.PhoneAlreadyExists)
+
+
+class Session(Entity):
+    """nest_auth_sessions: one refresh-token session; the token is stored as a digest."""
+
+    user = _owner("sessions", index=False)
+    data = JSONField(null=True, default=dict, server_default="{}")
+    refresh_token_hash = CharField(max_length=128, null=True)
+    expires_at = DateTimeField(null=True, index=True)
+    user_agent = CharField(max_length=512, null=True)
+    device_name = CharField(max_length=255, null=True)
+    ip_address = CharField(max_length=45, null=True)
+    last_active = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "nest_auth_sessions"
+
+
+named_index(Session, Session.user, name="nest_auth_sessions_user_idx")
+named_index(Session, Session.refresh_token_hash, name="nest_auth_sessions_refresh_token_idx",
+            unique=True, error=errors.SessionTokenCollision)
+
+
+class Identity(Entity):
+    """nest_auth_identities: an OAuth (or email/phone) identity linked to a user."""
+
+    user = _owner("identities")
+    provider = CharField(max_length=64)
+    provider_id = CharField(max_length=255, null=True)
+    metadata = JSONField(null=True, default=dict, server_default="{}")
+
+    class Meta:
+        table_name = "nest_auth_identities"
+
+
+named_index(Identity, Identity.provider, Identity.provider_id, name="nest_auth_identities_pi_idx",
+            unique=True, error=errors.IdentityAlreadyLinked)
+
+
+class AccessKey(Entity):
+    """nest_auth_access_keys: API keys; only a digest of the secret half is stored."""
+
+    user = _owner("access_keys")
+    name = CharField(max_length=255)
+    public_key = CharField(max_length=128)
+    secret_hash = CharField(max_length=128)
+    description = CharField(max_length=255, null=True)
+    is_active = BooleanField(default=True, server_default=True)
+    expires_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "nest_auth_access_keys"
+
+
+named_index(AccessKey, AccessKey.public_key, name="nest_auth_access_keys_pub_idx", unique=True,
+            error=errors.AccessKeyAlreadyExists)
+
+
+class Otp(Entity):
+    """nest_auth_otps: one-time codes, stored as an HMAC of the code."""
+
+    user = _owner("otps", index=False)  # led by nest_auth_otps_user_type_idx
+    code_hash = CharField(max_length=128)
+    type = CharField(max_length=32)
+    expires_at = DateTimeField(index=True)
+    attempts = IntegerField(default=0, server_default=0)
+
+    class Meta:
+        table_name = "nest_auth_otps"
+
+
+named_index(Otp, Otp.user, Otp.type, name="nest_auth_otps_user_type_idx")
+
+
+class MfaSecret(Entity):
+    """nest_auth_mfa_secrets: TOTP shared secrets (one row per device)."""
+
+    user = _owner("mfa_secrets")
+    secret = CharField(max_length=255)
+    verified = BooleanField(default=False, server_default=False)
+    device_name = CharField(max_length=255, null=True)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "nest_auth_mfa_secrets"
+
+
+class TrustedDevice(Record):
+    """nest_auth_trusted_devices: "remember this device" tokens that skip MFA."""
+
+    user = _owner("trusted_devices")
+    token_hash = CharField(max_length=128, index=True)
+    user_agent = CharField(max_length=512, null=True)
+    ip_address = CharField(max_length=45, null=True)
+    expires_at = DateTimeField(index=True)
+    revoked_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "nest_auth_trusted_devices"
+
+
+class AdminUser(Entity):
+    """nest_auth_admin_users: admin-console accounts, separate from app users."""
+
+    email = CharField(max_length=255)
+    name = CharField(max_length=255, null=True)
+    password_hash = CharField(max_length=255)
+    metadata = JSONField(null=True, default=dict, server_default="{}")
+    last_login_at = DateTimeField(null=True)
+    token_version = IntegerField(default=0, server_default=0)
+
+    class Meta:
+        table_name = "nest_auth_admin_users"
+
+
+named_index(AdminUser, AdminUser.email, name="nest_auth_admin_users_email_idx", unique=True,
+            error=errors.AdminEmailAlreadyExists)

@@ -1,0 +1,192 @@
+"""Path 1 of the setup guide: create the tables from the models (development).
+
+``create_tables`` is idempotent: it creates the tables that are missing, with
+their indexes, and reports what it did. ``sync_schema`` (development only)
+also adds missing columns and indexes to existing tables, and drops nothing
+unless ``drop=True``. Neither changes a column that already exists: a type
+change needs a migration (path 2) or hand-written SQL (path 3).
+
+    from nestauth_peewee import init_database, create_tables, sync_schema
+    init_database("sqlite:///dev.db")
+    create_tables()                 # -> ['nest_auth_users', ...] on the first run, [] after
+    plan = sync_schema(apply=False) # what sync would do, without doing it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import peewee
+
+from .. import errors
+from ..db import dialect_of, get_database
+from ..models import NestAuthModels
+from .catalog import read_catalog
+
+__all__ = ["create_tables", "drop_tables", "sync_schema", "SyncPlan"]
+
+
+def _models(models: Iterable[type[peewee.Model]] | None) -> list[type[peewee.Model]]:
+    chosen = list(models) if models is not None else list(NestAuthModels)
+    for model in chosen:
+        if not (isinstance(model, type) and issubclass(model, peewee.Model)):
+            raise errors.ConfigurationError(f"{model!r} is not a peewee model class.")
+    return peewee.sort_models(chosen)
+
+
+def create_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]:
+    """Create the missing tables (and their indexes); return the names created."""
+    db = get_database()
+    ordered = _models(models)
+    existing = set(db.get_tables())
+    missing = [m for m in ordered if m._meta.table_name not in existing]
+    for model in missing:
+        model.create_table(safe=False)
+    return [m._meta.table_name for m in missing]
+
+
+def drop_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]:
+    """Drop the given tables (default: every nest-auth table) that exist; return their names."""
+    db = get_database()
+    existing = set(db.get_tables())
+    dropped = []
+    for model in reversed(_models(models)):
+        if model._meta.table_name in existing:
+            model.drop_table(safe=True, cascade=dialect_of(db) == "postgres")
+            dropped.append(model._meta.table_name)
+    return dropped
+
+
+@dataclass
+class SyncPlan:
+    """What :func:`sync_schema` found, as human-readable steps and the SQL to run."""
+
+    create_tables: list[str] = field(default_factory=list)
+    add_columns: list[str] = field(default_factory=list)
+    add_indexes: list[str] = field(default_factory=list)
+    drop_columns: list[str] = field(default_factory=list)
+    drop_indexes: list[str] = field(default_factory=list)
+    statements: list[tuple[str, Sequence[object]]] = field(default_factory=list)
+
+    @property
+    def drops(self) -> list[str]:
+        return [*(f"drop index {i}" for i in self.drop_indexes),
+                *(f"drop column {c}" for c in self.drop_columns)]
+
+    def describe(self) -> list[str]:
+        return [
+            *(f"create table {t}" for t in self.create_tables),
+            *(f"add column {c}" for c in self.add_columns),
+            *(f"add index {i}" for i in self.add_indexes),
+            *self.drops,
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.describe())
+
+
+def _ctx_sql(ctx: peewee.Context) -> tuple[str, Sequence[object]]:
+    return ctx.query()
+
+
+def _add_column_sql(db: peewee.Database, model: type[peewee.Model], fld: peewee.Field
+                    ) -> list[tuple[str, Sequence[object]]]:
+    dialect = dialect_of(db)
+    ctx = db.get_sql_context()
+    ctx.literal("ALTER TABLE ").sql(peewee.Entity(model._meta.table_name)).literal(" ADD COLUMN ")
+    ctx.sql(fld.ddl(ctx))
+    statements = []
+    if isinstance(fld, peewee.ForeignKeyField):
+        if dialect == "sqlite":
+            ctx.literal(" REFERENCES ").sql(peewee.Entity(fld.rel_model._meta.table_name))
+            ctx.literal(" (").sql(peewee.Entity(fld.rel_field.column_name)).literal(")")
+            if fld.on_delete:
+                ctx.literal(f" ON DELETE {fld.on_delete}")
+            statements.append(_ctx_sql(ctx))
+        else:
+            statements.append(_ctx_sql(ctx))
+            fk = db.get_sql_context()
+            fk.literal("ALTER TABLE ").sql(peewee.Entity(model._meta.table_name)).literal(" ADD ")
+            fk.sql(fld.foreign_key_constraint())
+            statements.append(_ctx_sql(fk))
+    else:
+        statements.append(_ctx_sql(ctx))
+    return statements
+
+
+def _drop_index_sql(db: peewee.Database, table: str, name: str) -> tuple[str, Sequence[object]]:
+    ctx = db.get_sql_context()
+    ctx.literal("DROP INDEX ").sql(peewee.Entity(name))
+    if dialect_of(db) == "mysql":
+        ctx.literal(" ON ").sql(peewee.Entity(table))
+    return _ctx_sql(ctx)
+
+
+def _drop_column_sql(db: peewee.Database, table: str, column: str) -> tuple[str, Sequence[object]]:
+    ctx = db.get_sql_context()
+    ctx.literal("ALTER TABLE ").sql(peewee.Entity(table)).literal(" DROP COLUMN ")
+    ctx.sql(peewee.Entity(column))
+    return _ctx_sql(ctx)
+
+
+def _model_indexes(model: type[peewee.Model]) -> list[peewee.ModelIndex]:
+    return [i for i in model._meta.fields_to_index() if isinstance(i, peewee.Index)]
+
+
+def plan_sync(models: Iterable[type[peewee.Model]] | None = None) -> SyncPlan:
+    """Compare the live database with the models; return what sync would do."""
+    db = get_database()
+    ordered = _models(models)
+    catalog = read_catalog(db, {m._meta.table_name for m in ordered})
+    plan = SyncPlan()
+    for model in ordered:
+        table = model._meta.table_name
+        live = catalog.get(table)
+        if live is None:
+            plan.create_tables.append(table)
+            continue
+        wanted = {f.column_name: f for f in model._meta.sorted_fields}
+        indexes = {i._name: i for i in _model_indexes(model)}
+        for column, fld in wanted.items():
+            if column not in live.columns:
+                plan.add_columns.append(f"{table}.{column}")
+                plan.statements.extend(_add_column_sql(db, model, fld))
+        for name, index in indexes.items():
+            if name not in live.indexes:
+                plan.add_indexes.append(f"{table}.{name}")
+                plan.statements.append(model._schema._create_index(index, safe=False).query())
+        extra_indexes = sorted(set(live.indexes) - set(indexes))
+        extra_columns = sorted(set(live.columns) - set(wanted))
+        for name in extra_indexes:
+            plan.drop_indexes.append(f"{table}.{name}")
+        for column in extra_columns:
+            plan.drop_columns.append(f"{table}.{column}")
+    return plan
+
+
+def sync_schema(models: Iterable[type[peewee.Model]] | None = None, *, drop: bool = False,
+                apply: bool = True) -> SyncPlan:
+    """Development only: bring the database up to the models without losing data.
+
+    Creates missing tables, adds missing columns and indexes. Columns and
+    indexes that the models no longer have are reported in the plan and
+    dropped only with ``drop=True``. Returns the plan (applied unless
+    ``apply=False``).
+    """
+    db = get_database()
+    plan = plan_sync(models)
+    if not apply:
+        return plan
+    chosen = _models(models)
+    create_tables([m for m in chosen if m._meta.table_name in plan.create_tables])
+    for sql, params in plan.statements:
+        db.execute_sql(sql, params)
+    if drop:
+        for qualified in plan.drop_indexes:
+            table, name = qualified.split(".", 1)
+            db.execute_sql(*_drop_index_sql(db, table, name))
+        for qualified in plan.drop_columns:
+            table, column = qualified.split(".", 1)
+            db.execute_sql(*_drop_column_sql(db, table, column))
+    return plan

@@ -1,0 +1,1 @@
+"""Services: the policy layer (normalise, hash, validate, one transaction, events)."""

@@ -1,0 +1,85 @@
+"""One transaction per service operation, with events sent after commit.
+
+    from nestauth_peewee.unit_of_work import transaction, emit
+
+    with transaction():
+        user = users_repo.insert(...)
+        emit(events.user_created, user=user)
+    # the signal is sent here, after COMMIT; on an exception it is dropped
+
+Blocks nest: an inner block is a savepoint, and its events join the outer
+block's queue (or are dropped if the savepoint rolls back). Events are sent
+when the outermost block commits, so an app that groups several service calls
+should use :func:`transaction` rather than ``db.atomic()``: inside a bare
+``db.atomic()`` the events of each service call are sent when that call's own
+block ends, before the app's transaction commits.
+
+A listener that raises is logged and does not undo or fail the operation:
+the data is already committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from blinker import Signal
+
+from .db import database
+
+__all__ = ["transaction", "emit", "in_transaction"]
+
+log = logging.getLogger(__name__)
+_local = threading.local()
+
+_Pending = list[tuple[Signal, Any, dict[str, Any]]]
+
+
+def _stack() -> list[_Pending]:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+def in_transaction() -> bool:
+    """True inside a :func:`transaction` block on this thread."""
+    return bool(_stack())
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """A database transaction (savepoint when nested) whose events wait for commit."""
+    stack = _stack()
+    stack.append([])
+    try:
+        with database.atomic():
+            yield
+    except BaseException:
+        stack.pop()
+        raise
+    pending = stack.pop()
+    if stack:
+        stack[-1].extend(pending)
+    else:
+        _send(pending)
+
+
+def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:
+    """Queue ``signal`` for after commit (or send now when no block is open)."""
+    stack = _stack()
+    if stack:
+        stack[-1].append((signal, sender, payload))
+    else:
+        _send([(signal, sender, payload)])
+
+
+def _send(pending: _Pending) -> None:
+    for signal, sender, payload in pending:
+        try:
+            signal.send(sender, **payload)
+        except Exception:  # noqa: BLE001 - committed work must not look failed
+            log.exception("nestauth_peewee: a listener of %r raised", signal.name)
