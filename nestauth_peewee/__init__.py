@@ -17,6 +17,7 @@ from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_d
 from .models import (
     AccessKey,
     AdminUser,
+    AuthModel,
     Identity,
     MfaSecret,
     NestAuthModels,
@@ -41,6 +42,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "AccessKey",
     "AdminUser",
+    "AuthModel",
     "Identity",
     "MfaSecret",
     "NestAuthModels",

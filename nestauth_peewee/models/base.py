@@ -13,7 +13,7 @@ from ..fields import NOW, DateTimeField, UUIDField, utcnow
 
 __all__ = ["AuthModel", "Record", "Entity", "named_index"]
 
-MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
 
 
 class _SchemaManager(peewee.SchemaManager):
