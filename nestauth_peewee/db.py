@@ -108,26 +108,29 @@ def dialect_of(db: Any) -> str:
     )
 
 
-class _MariaDBAwareMixin:
-    """Detects MariaDB from the server version on the first connection."""
+def _mariadb_aware(base: type[peewee.MySQLDatabase]) -> type[peewee.MySQLDatabase]:
+    """A subclass of ``base`` that sets ``mariadb`` from the server's version string.
 
-    mariadb: bool
+    peewee needs ``mariadb=True`` to write JSON values MariaDB understands, and
+    cannot tell by itself. A plain subclass (no new attributes) keeps the
+    instance layout, so an app's own instance can adopt it too.
+    """
 
-    def _set_server_version(self, conn: Any) -> None:
-        super()._set_server_version(conn)  # type: ignore[misc]
-        version = str(getattr(conn, "server_version", "") or conn.get_server_info())
-        if "mariadb" in version.lower():
+    def _set_server_version(self: peewee.MySQLDatabase, conn: Any) -> None:
+        base._set_server_version(self, conn)
+        version = getattr(conn, "server_version", None) or conn.get_server_info()
+        if "mariadb" in str(version).lower():
             self.mariadb = True
 
-
-class NestAuthMySQLDatabase(_MariaDBAwareMixin, peewee.MySQLDatabase):
-    """MySQLDatabase that detects MariaDB by itself."""
-
-
-class NestAuthPooledMySQLDatabase(_MariaDBAwareMixin, pool.PooledMySQLDatabase):
-    """Pooled variant of :class:`NestAuthMySQLDatabase`."""
+    return type(f"MariaDBAware{base.__name__}", (base,), {
+        "_set_server_version": _set_server_version,
+        "__module__": __name__,
+        "_nestauth_mariadb_aware": True,
+    })
 
 
+NestAuthMySQLDatabase = _mariadb_aware(peewee.MySQLDatabase)
+NestAuthPooledMySQLDatabase = _mariadb_aware(pool.PooledMySQLDatabase)
 _mariadb_aware_classes: dict[type, type] = {}
 
 _SCHEMES: dict[str, tuple[str, type, type]] = {
@@ -171,9 +174,8 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
         params.setdefault("max_connections", 20)
         params.setdefault("stale_timeout", 300)
     else:
-        for key in ("max_connections", "stale_timeout", "timeout"):
-            if dialect != "sqlite" or key != "timeout":
-                params.pop(key, None)
+        params.pop("max_connections", None)
+        params.pop("stale_timeout", None)
     cls = pooled_cls if use_pool else plain_cls
     try:
         return cls(**params)
@@ -200,16 +202,12 @@ def _configure(db: peewee.Database) -> peewee.Database:
         pragmas.setdefault("busy_timeout", 5000)
         db._pragmas = list(pragmas.items())
     elif dialect == "mysql":
-        if type(db) not in (NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase) and not isinstance(
-            db, _MariaDBAwareMixin
-        ):
+        if not getattr(db, "_nestauth_mariadb_aware", False):
             # An app's own MySQLDatabase instance: give it MariaDB detection.
             base = type(db)
-            aware = _mariadb_aware_classes.get(base)
-            if aware is None:
-                aware = type(f"NestAuth{base.__name__}", (_MariaDBAwareMixin, base), {})
-                _mariadb_aware_classes[base] = aware
-            db.__class__ = aware
+            if base not in _mariadb_aware_classes:
+                _mariadb_aware_classes[base] = _mariadb_aware(base)
+            db.__class__ = _mariadb_aware_classes[base]
         db._field_types["DATETIME"] = "DATETIME(6)"
         params = db.connect_params
         params["charset"] = "utf8mb4"
