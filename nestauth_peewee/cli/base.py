@@ -13,12 +13,12 @@ import peewee
 from .. import errors
 from ..db import DEFAULT_DATABASE_URL, init_database
 
-__all__ = ["main", "database_option", "fail"]
+__all__ = ["main", "database_option", "fail", "CONTEXT_DATABASE_KEY", "NestAuthGroup"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Group(click.Group):
+class NestAuthGroup(click.Group):
     """Turns library and database errors into one line on stderr and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -37,27 +37,37 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=NestAuthGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nestauth-peewee", prog_name="nestauth")
 def main() -> None:
     """nest-auth's database layer: create, check and migrate the auth schema."""
 
 
+#: Where a host framework (the Flask integration) leaves its already bound Database.
+CONTEXT_DATABASE_KEY = "nestauth.database"
+
+
 def database_option(func: F) -> F:
-    """Add ``--database URL`` and pass the bound Database as ``db``."""
+    """Add ``--database URL`` and pass the bound, connected Database as ``db``.
+
+    Without ``--database`` the URL comes from ``$DATABASE_URL``, then the
+    embedded default; under ``flask nestauth ...`` the app's own database is used.
+    """
 
     @click.option(
         "--database",
         "database_url",
         envvar="DATABASE_URL",
-        default=DEFAULT_DATABASE_URL,
-        show_default=True,
+        default=None,
         metavar="URL",
-        help="postgresql://, mysql:// (MariaDB too) or sqlite:/// URL; $DATABASE_URL if set.",
+        help="postgresql://, mysql:// (MariaDB too) or sqlite:/// URL "
+        f"[default: $DATABASE_URL, else {DEFAULT_DATABASE_URL}]",
     )
     @functools.wraps(func)
-    def wrapper(*args: Any, database_url: str, **kwargs: Any) -> Any:
-        db = init_database(database_url)
+    def wrapper(*args: Any, database_url: str | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        host_db = ctx.meta.get(CONTEXT_DATABASE_KEY)
+        db = init_database(host_db if host_db is not None and not database_url else database_url)
         try:
             db.connect(reuse_if_open=True)
         except peewee.PeeweeException as exc:

@@ -1,0 +1,1 @@
+"""Framework glue. The core never imports a framework; these modules do."""
