@@ -21,3 +21,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Regenerate the SQL snapshots (sql/ and nestauth_peewee/sql/) from the models.
+snapshots: $(STAMP)
+	$(BIN)/python scripts/build_sql_snapshots.py

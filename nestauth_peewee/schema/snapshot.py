@@ -1,0 +1,275 @@
+"""Path 3 of the setup guide: a deterministic SQL snapshot of the schema per dialect.
+
+The snapshot is the exact DDL ``create_tables`` would run, rendered without
+connecting to any server: every table in dependency order (columns, server
+defaults, primary key, foreign keys with their delete rule), each followed by
+its indexes under their exact names. The same models give the same bytes on
+every machine and run. Each statement ends with ``;`` at the end of a line,
+so migration tools (Flyway, Liquibase, Sqitch, psql, mysql) can split them::
+
+    from nestauth_peewee.schema.snapshot import render_snapshot, split_statements
+    text = render_snapshot("postgres")            # the nest-auth tables
+    text = render_snapshot("mysql", [AppUser])    # plus an app's own models
+    for statement in split_statements(text):
+        db.execute_sql(statement)
+
+The released snapshots ship inside the package (:func:`shipped_snapshot`) and
+at ``sql/`` in the repository; ``scripts/build_sql_snapshots.py`` writes both.
+
+Rendering rebinds the models to an offline Database for a moment
+(``Database.bind_ctx``): do not render while other threads run queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
+
+import peewee
+
+from .. import errors
+from ..db import NestAuthMySQLDatabase, _configure
+from ..models import NestAuthModels
+from ..models.base import MYSQL_TABLE_OPTIONS
+
+__all__ = [
+    "DIALECTS",
+    "normalise_dialect",
+    "offline_database",
+    "bound_offline",
+    "ordered_models",
+    "render_statements",
+    "render_snapshot",
+    "split_statements",
+    "shipped_snapshot",
+    "SNAPSHOT_FILES",
+]
+
+#: The dialects a snapshot exists for, in the order the docs list them.
+DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite")
+
+#: File name of each dialect's snapshot (in ``nestauth_peewee/sql/`` and ``sql/``).
+SNAPSHOT_FILES: dict[str, str] = {d: f"{d}.sql" for d in DIALECTS}
+
+_ALIASES = {
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "sqlite3": "sqlite",
+}
+
+_TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL / MariaDB", "sqlite": "SQLite"}
+
+_NOTES = {
+    "postgres": (
+        "Ids are native UUIDs. Timestamps are TIMESTAMP (no time zone) holding UTC.",
+    ),
+    "mysql": (
+        "Ids are VARCHAR(40) holding 32 lower-case hex digits, no dashes.",
+        "Timestamps are DATETIME(6) holding UTC. Tested on MariaDB 10.11, MySQL needs 8.0.13+.",
+        "Connections should use utf8mb4, a strict sql_mode and time_zone '+00:00'.",
+    ),
+    "sqlite": (
+        "Ids are TEXT holding 32 lower-case hex digits, no dashes. Timestamps are UTC text.",
+        "ON DELETE CASCADE runs only on connections with PRAGMA foreign_keys = ON.",
+    ),
+}
+
+_bind_lock = threading.RLock()
+
+
+def normalise_dialect(name: str) -> str:
+    """Return ``postgres``, ``mysql`` or ``sqlite`` for a dialect name or alias."""
+    key = str(name).strip().lower()
+    if key not in _ALIASES:
+        raise errors.ConfigurationError(
+            f"Unknown dialect {name!r}: use postgres, mysql (MariaDB too) or sqlite."
+        )
+    return _ALIASES[key]
+
+
+def offline_database(dialect: str) -> peewee.Database:
+    """A never-connected Database of ``dialect``, configured like ``init_database`` does."""
+    dialect = normalise_dialect(dialect)
+    db: peewee.Database
+    if dialect == "postgres":
+        db = peewee.PostgresqlDatabase(None)
+    elif dialect == "mysql":
+        db = NestAuthMySQLDatabase(None)
+    else:
+        db = peewee.SqliteDatabase(None)
+    return _configure(db)  # DATETIME(6) on MySQL, like a real connection gets
+
+
+def _check_models(models: Iterable[object]) -> list[type[peewee.Model]]:
+    chosen = []
+    for model in models:
+        if not (isinstance(model, type) and issubclass(model, peewee.Model)):
+            raise errors.ConfigurationError(f"{model!r} is not a peewee model class.")
+        chosen.append(model)
+    return chosen
+
+
+def ordered_models(extra: Iterable[type[peewee.Model]] = ()) -> list[type[peewee.Model]]:
+    """The nest-auth models in :data:`NestAuthModels` order, then ``extra``, each after
+    the tables it references (a stable depth-first order: no hashing, no sorting by name)."""
+    wanted = list(NestAuthModels)
+    for model in _check_models(extra):
+        if model not in wanted:
+            wanted.append(model)
+    members = set(wanted)
+    ordered: list[type[peewee.Model]] = []
+    seen: set[type[peewee.Model]] = set()
+
+    def visit(model: type[peewee.Model]) -> None:
+        if model in seen or model not in members:
+            return
+        seen.add(model)
+        for fk in model._meta.sorted_fields:
+            if isinstance(fk, peewee.ForeignKeyField) and not fk.deferred:
+                visit(fk.rel_model)
+        for dependency in model._meta.depends_on or ():
+            visit(dependency)
+        ordered.append(model)
+
+    for model in wanted:
+        visit(model)
+    return ordered
+
+
+@contextlib.contextmanager
+def bound_offline(dialect: str, models: Sequence[type[peewee.Model]]) -> Iterator[peewee.Database]:
+    """Bind ``models`` to an offline Database of ``dialect`` for the ``with`` block."""
+    db = offline_database(dialect)
+    with _bind_lock, db.bind_ctx(models, bind_refs=True, bind_backrefs=False):
+        yield db
+
+
+def _split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split ``text`` on ``sep`` outside quotes and parentheses."""
+    parts, depth, quote, start = [], 0, "", 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                if i + 1 < len(text) and text[i + 1] == quote:
+                    i += 1  # doubled quote inside a literal
+                else:
+                    quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _outer_parens(text: str) -> tuple[int, int]:
+    """Positions of the first top-level ``(`` and its matching ``)``."""
+    depth, quote, open_at = 0, "", -1
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return open_at, i
+    raise ValueError(f"no parenthesised body in {text!r}")
+
+
+def _pretty_create_table(sql: str) -> str:
+    """One column or constraint per line, so a diff between versions is readable."""
+    start, end = _outer_parens(sql)
+    items = _split_top_level(sql[start + 1 : end])
+    body = ",\n".join("    " + item for item in items)
+    return f"{sql[:start].rstrip()} (\n{body}\n){sql[end + 1 :]}"
+
+
+def _no_params(query: tuple[str, Sequence[object]], model: type[peewee.Model]) -> str:
+    sql, params = query
+    if params:
+        raise errors.ConfigurationError(
+            f"{model.__name__}: its DDL needs bound parameters {list(params)!r}; "
+            "a server default must be SQL text (constraints=[SQL('DEFAULT ...')])."
+        )
+    return sql
+
+
+def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -> list[str]:
+    """The DDL statements (no trailing ``;``) for the nest-auth tables plus ``models``."""
+    dialect = normalise_dialect(dialect)
+    chosen = ordered_models(models)
+    statements: list[str] = []
+    with bound_offline(dialect, chosen):
+        for model in chosen:
+            schema = model._schema
+            table_sql = _no_params(schema._create_table(safe=False).query(), model)
+            if dialect == "mysql" and "ENGINE=" not in table_sql.upper():
+                table_sql += " " + MYSQL_TABLE_OPTIONS  # an app model without AuthModel's options
+            statements.append(_pretty_create_table(table_sql))
+            for index in schema._create_indexes(safe=False):
+                statements.append(_no_params(index.query(), model))
+    return statements
+
+
+def _header(dialect: str, extra: Sequence[type[peewee.Model]]) -> list[str]:
+    from .. import __version__
+
+    command = f"nestauth sql {dialect}" + "".join(f" --models {m.__module__}:{m.__name__}" for m in extra)
+    lines = [
+        f"-- nestauth-peewee {__version__}: the auth schema for {_TITLES[dialect]}.",
+        f"-- Generated from the models by `{command}`. Do not edit: regenerate.",
+        "-- Tables come in dependency order. Each statement ends with a semicolon at the end of a line,",
+        "-- and no other semicolon appears in this file.",
+    ]
+    lines.extend(f"-- {note}" for note in _NOTES[dialect])
+    return lines
+
+
+def render_snapshot(dialect: str, models: Iterable[type[peewee.Model]] = ()) -> str:
+    """The whole snapshot text for ``dialect`` (header, then one block per statement)."""
+    dialect = normalise_dialect(dialect)
+    extra = [m for m in _check_models(models) if m not in NestAuthModels]
+    blocks = ["\n".join(_header(dialect, extra))]
+    blocks.extend(statement + ";" for statement in render_statements(dialect, extra))
+    return "\n\n".join(blocks) + "\n"
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a snapshot into executable statements (``--`` comment lines dropped)."""
+    statements, current = [], []
+    for line in text.splitlines():
+        if not current and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).rstrip()[:-1].rstrip())
+            current = []
+    if current:
+        raise ValueError("The SQL text ends in the middle of a statement (no final ';').")
+    return statements
+
+
+def shipped_snapshot(dialect: str) -> str:
+    """The snapshot file installed with the package for ``dialect``."""
+    name = SNAPSHOT_FILES[normalise_dialect(dialect)]
+    return resources.files("nestauth_peewee").joinpath("sql", name).read_text(encoding="utf-8")

@@ -1,0 +1,256 @@
+-- nestauth-peewee 0.1.0: the auth schema for SQLite.
+-- Generated from the models by `nestauth sql sqlite`. Do not edit: regenerate.
+-- Tables come in dependency order. Each statement ends with a semicolon at the end of a line,
+-- and no other semicolon appears in this file.
+-- Ids are TEXT holding 32 lower-case hex digits, no dashes. Timestamps are UTC text.
+-- ON DELETE CASCADE runs only on connections with PRAGMA foreign_keys = ON.
+
+CREATE TABLE "nest_auth_users" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "email" VARCHAR(255),
+    "email_verified_at" DATETIME,
+    "phone" VARCHAR(32),
+    "phone_verified_at" DATETIME,
+    "password_hash" VARCHAR(255),
+    "is_active" INTEGER NOT NULL DEFAULT 1,
+    "must_change_password" INTEGER NOT NULL DEFAULT 0,
+    "metadata" TEXT DEFAULT '{}',
+    "is_mfa_enabled" INTEGER NOT NULL DEFAULT 0,
+    "mfa_recovery_code" VARCHAR(255)
+);
+
+CREATE INDEX "nest_auth_users_email_verified_at" ON "nest_auth_users" ("email_verified_at");
+
+CREATE INDEX "nest_auth_users_phone_verified_at" ON "nest_auth_users" ("phone_verified_at");
+
+CREATE UNIQUE INDEX "nest_auth_users_email_idx" ON "nest_auth_users" ("email");
+
+CREATE UNIQUE INDEX "nest_auth_users_phone_idx" ON "nest_auth_users" ("phone");
+
+CREATE TABLE "nest_auth_sessions" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "data" TEXT DEFAULT '{}',
+    "refresh_token_hash" VARCHAR(128),
+    "expires_at" DATETIME,
+    "user_agent" VARCHAR(512),
+    "device_name" VARCHAR(255),
+    "ip_address" VARCHAR(45),
+    "last_active" DATETIME,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_sessions_expires_at" ON "nest_auth_sessions" ("expires_at");
+
+CREATE INDEX "nest_auth_sessions_user_idx" ON "nest_auth_sessions" ("user_id");
+
+CREATE UNIQUE INDEX "nest_auth_sessions_refresh_token_idx" ON "nest_auth_sessions" ("refresh_token_hash");
+
+CREATE TABLE "nest_auth_identities" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "provider" VARCHAR(64) NOT NULL,
+    "provider_id" VARCHAR(255),
+    "metadata" TEXT DEFAULT '{}',
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_identities_user_id" ON "nest_auth_identities" ("user_id");
+
+CREATE UNIQUE INDEX "nest_auth_identities_pi_idx" ON "nest_auth_identities" ("provider", "provider_id");
+
+CREATE TABLE "nest_auth_access_keys" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "name" VARCHAR(255) NOT NULL,
+    "public_key" VARCHAR(128) NOT NULL,
+    "secret_hash" VARCHAR(128) NOT NULL,
+    "description" VARCHAR(255),
+    "is_active" INTEGER NOT NULL DEFAULT 1,
+    "expires_at" DATETIME,
+    "last_used_at" DATETIME,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_access_keys_user_id" ON "nest_auth_access_keys" ("user_id");
+
+CREATE UNIQUE INDEX "nest_auth_access_keys_pub_idx" ON "nest_auth_access_keys" ("public_key");
+
+CREATE TABLE "nest_auth_otps" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "code_hash" VARCHAR(128) NOT NULL,
+    "type" VARCHAR(32) NOT NULL,
+    "expires_at" DATETIME NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_otps_expires_at" ON "nest_auth_otps" ("expires_at");
+
+CREATE INDEX "nest_auth_otps_user_type_idx" ON "nest_auth_otps" ("user_id", "type");
+
+CREATE TABLE "nest_auth_mfa_secrets" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "secret" VARCHAR(255) NOT NULL,
+    "verified" INTEGER NOT NULL DEFAULT 0,
+    "device_name" VARCHAR(255),
+    "last_used_at" DATETIME,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_mfa_secrets_user_id" ON "nest_auth_mfa_secrets" ("user_id");
+
+CREATE TABLE "nest_auth_trusted_devices" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "token_hash" VARCHAR(128) NOT NULL,
+    "user_agent" VARCHAR(512),
+    "ip_address" VARCHAR(45),
+    "expires_at" DATETIME NOT NULL,
+    "revoked_at" DATETIME,
+    "last_used_at" DATETIME,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_trusted_devices_user_id" ON "nest_auth_trusted_devices" ("user_id");
+
+CREATE INDEX "nest_auth_trusted_devices_token_hash" ON "nest_auth_trusted_devices" ("token_hash");
+
+CREATE INDEX "nest_auth_trusted_devices_expires_at" ON "nest_auth_trusted_devices" ("expires_at");
+
+CREATE TABLE "nest_auth_tenants" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "name" VARCHAR(255) NOT NULL,
+    "slug" VARCHAR(255),
+    "description" VARCHAR(255),
+    "metadata" TEXT DEFAULT '{}',
+    "is_active" INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE UNIQUE INDEX "nest_auth_tenants_slug_idx" ON "nest_auth_tenants" ("slug");
+
+CREATE TABLE "nest_auth_roles" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "name" VARCHAR(255) NOT NULL,
+    "guard" VARCHAR(64) NOT NULL DEFAULT 'web',
+    "tenant_id" TEXT,
+    "is_system" INTEGER NOT NULL DEFAULT 0,
+    "is_active" INTEGER NOT NULL DEFAULT 1,
+    "tenant_key" TEXT GENERATED ALWAYS AS (COALESCE("tenant_id", '')) VIRTUAL,
+    FOREIGN KEY ("tenant_id") REFERENCES "nest_auth_tenants" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_roles_tenant_id" ON "nest_auth_roles" ("tenant_id");
+
+CREATE UNIQUE INDEX "nest_auth_roles_scope_idx" ON "nest_auth_roles" ("name", "guard", "tenant_key");
+
+CREATE TABLE "nest_auth_permissions" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "name" VARCHAR(255) NOT NULL,
+    "guard" VARCHAR(64) NOT NULL DEFAULT 'web',
+    "description" TEXT,
+    "category" VARCHAR(255)
+);
+
+CREATE INDEX "nest_auth_permissions_guard" ON "nest_auth_permissions" ("guard");
+
+CREATE UNIQUE INDEX "nest_auth_permissions_ng_idx" ON "nest_auth_permissions" ("name", "guard");
+
+CREATE TABLE "nest_auth_role_permissions" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "role_id" TEXT NOT NULL,
+    "permission_id" TEXT NOT NULL,
+    FOREIGN KEY ("role_id") REFERENCES "nest_auth_roles" ("id") ON DELETE CASCADE,
+    FOREIGN KEY ("permission_id") REFERENCES "nest_auth_permissions" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_role_permissions_permission_id" ON "nest_auth_role_permissions" ("permission_id");
+
+CREATE UNIQUE INDEX "nest_auth_role_permissions_rp_idx" ON "nest_auth_role_permissions" ("role_id", "permission_id");
+
+CREATE TABLE "nest_auth_user_accesses" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "tenant_id" TEXT,
+    "is_default" INTEGER NOT NULL DEFAULT 0,
+    "status" VARCHAR(32) NOT NULL DEFAULT 'active',
+    "metadata" TEXT DEFAULT '{}',
+    "tenant_key" TEXT GENERATED ALWAYS AS (COALESCE("tenant_id", '')) VIRTUAL,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE,
+    FOREIGN KEY ("tenant_id") REFERENCES "nest_auth_tenants" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_user_accesses_tenant_id" ON "nest_auth_user_accesses" ("tenant_id");
+
+CREATE UNIQUE INDEX "nest_auth_user_access_ut_idx" ON "nest_auth_user_accesses" ("user_id", "tenant_id");
+
+CREATE UNIQUE INDEX "nest_auth_user_access_scope_idx" ON "nest_auth_user_accesses" ("user_id", "tenant_key");
+
+CREATE TABLE "nest_auth_platform_accesses" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "user_id" TEXT NOT NULL,
+    "is_active" INTEGER NOT NULL DEFAULT 1,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX "nest_auth_platform_accesses_user_idx" ON "nest_auth_platform_accesses" ("user_id");
+
+CREATE TABLE "nest_auth_user_access_roles" (
+    "user_access_id" TEXT NOT NULL,
+    "role_id" TEXT NOT NULL,
+    PRIMARY KEY ("user_access_id", "role_id"),
+    FOREIGN KEY ("user_access_id") REFERENCES "nest_auth_user_accesses" ("id") ON DELETE CASCADE,
+    FOREIGN KEY ("role_id") REFERENCES "nest_auth_roles" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_user_access_roles_role_id" ON "nest_auth_user_access_roles" ("role_id");
+
+CREATE TABLE "nest_auth_platform_access_roles" (
+    "platform_access_id" TEXT NOT NULL,
+    "role_id" TEXT NOT NULL,
+    PRIMARY KEY ("platform_access_id", "role_id"),
+    FOREIGN KEY ("platform_access_id") REFERENCES "nest_auth_platform_accesses" ("id") ON DELETE CASCADE,
+    FOREIGN KEY ("role_id") REFERENCES "nest_auth_roles" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_platform_access_roles_role_id" ON "nest_auth_platform_access_roles" ("role_id");
+
+CREATE TABLE "nest_auth_admin_users" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "email" VARCHAR(255) NOT NULL,
+    "name" VARCHAR(255),
+    "password_hash" VARCHAR(255) NOT NULL,
+    "metadata" TEXT DEFAULT '{}',
+    "last_login_at" DATETIME,
+    "token_version" INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE UNIQUE INDEX "nest_auth_admin_users_email_idx" ON "nest_auth_admin_users" ("email");
