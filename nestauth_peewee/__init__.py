@@ -34,7 +34,7 @@ from .models import (
     UserAccess,
     UserAccessRole,
 )
-from .schema import create_tables, drop_tables, sync_schema
+from .schema import check_schema, create_tables, drop_tables, render_snapshot, sync_schema
 
 __version__ = "0.1.0"
 
@@ -59,6 +59,7 @@ __all__ = [
     "UserAccess",
     "UserAccessRole",
     "__version__",
+    "check_schema",
     "create_tables",
     "database",
     "dialect_of",
@@ -66,5 +67,6 @@ __all__ = [
     "errors",
     "get_database",
     "init_database",
+    "render_snapshot",
     "sync_schema",
 ]
