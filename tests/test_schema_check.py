@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import peewee
 import pytest
 from catalog_helpers import assert_same_catalog, catalog_diff
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from conftest import _drop_everything
 import nestauth_peewee
 from nestauth_peewee import NestAuthModels, create_tables
 from nestauth_peewee.cli import main
-from nestauth_peewee.schema.catalog import Column, ForeignKey, Index, Table
+from nestauth_peewee.schema.catalog import Column, ForeignKey, Index, Table, read_catalog
 from nestauth_peewee.schema.check import check_schema, default_key, type_key
 from nestauth_peewee.schema.snapshot import render_snapshot, split_statements
 
@@ -237,3 +238,47 @@ def test_the_catalog_helper_lists_every_difference_one_per_line():
     reordered = _table(columns={"a": Column("a", "text", True, None), "id": Column("id", "uuid", False, None)})
     assert catalog_diff({"t": _table()}, {"t": reordered}) == []
     assert catalog_diff({"t": _table()}, {"t": reordered}, column_order=True) != []
+
+
+# --- an app model with field types the nest-auth models do not use ------------------------
+
+
+class Gadget(nestauth_peewee.AuthModel):
+    id = peewee.AutoField()
+    owner = peewee.ForeignKeyField(nestauth_peewee.User, null=True, backref="+")
+    price = peewee.DecimalField(max_digits=10, decimal_places=2)
+    serial = peewee.BigIntegerField(default=0, unique=True)
+    small = peewee.SmallIntegerField(null=True)
+    ratio = peewee.FloatField(null=True)
+    precise = peewee.DoubleField(null=True)
+    day = peewee.DateField(null=True)
+    at = peewee.TimeField(null=True)
+    flag = peewee.BooleanField(default=False)
+    blob = peewee.BlobField(null=True)
+    code = peewee.FixedCharField(max_length=3, null=True)
+    note = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+
+    class Meta:
+        table_name = "app_gadgets"
+        indexes = ((("price", "day"), False),)
+
+
+class Bolt(nestauth_peewee.AuthModel):
+    id = peewee.BigAutoField()
+    gadget = peewee.ForeignKeyField(Gadget, on_delete="SET NULL", null=True, backref="+")
+
+    class Meta:
+        table_name = "app_bolts"
+
+
+def test_app_models_with_other_field_types_are_in_sync_and_snapshot_alike(empty_db):
+    create_tables([*NestAuthModels, Gadget, Bolt])
+    assert check_schema([Gadget, Bolt], db=empty_db).describe() == []
+    from_models = read_catalog(empty_db)
+    _drop_everything(empty_db)
+    for statement in split_statements(render_snapshot(nestauth_peewee.dialect_of(empty_db), [Gadget, Bolt])):
+        empty_db.execute_sql(statement)
+    assert_same_catalog(from_models, read_catalog(empty_db), ("create_tables", "snapshot"), column_order=True)
+    assert check_schema([Gadget, Bolt], db=empty_db).describe() == []
+    empty_db.execute_sql("DROP TABLE app_bolts")
+    assert [str(d) for d in check_schema([Gadget, Bolt], db=empty_db).differences] == ["app_bolts: table is missing"]

@@ -69,6 +69,15 @@ def test_the_checked_in_snapshot_is_what_the_models_generate(name, where):
                     pytrace=False)
 
 
+def test_rendering_never_opens_a_connection(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"{type(self).__name__}.connect() called while rendering a snapshot")
+
+    monkeypatch.setattr(peewee.Database, "connect", refuse)
+    for name in DIALECTS:
+        assert render_snapshot(name).count("CREATE TABLE") == len(NestAuthModels)
+
+
 @pytest.mark.parametrize("name", DIALECTS)
 def test_the_package_ships_the_snapshot(name):
     assert shipped_snapshot(name) == render_snapshot(name)

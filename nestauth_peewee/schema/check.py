@@ -86,7 +86,8 @@ def _expected_column(db: peewee.Database, fld: peewee.Field) -> Column:
         col_type = re.split(r"\s+GENERATED\s+", ddl, maxsplit=1, flags=re.I)[0]
         default = None
     else:
-        col_type = _render(db, fld.ddl_datatype(ctx)) if fld.ddl_datatype(ctx) is not None else ""
+        datatype = fld.ddl_datatype(ctx)
+        col_type = _render(db, datatype) if datatype is not None else ""
         match = re.search(r"\bDEFAULT\s+(.+?)(?:\s+COLLATE\s+\S+)?$", ddl, flags=re.I | re.S)
         default = match.group(1) if match else None
     return Column(fld.column_name, col_type.strip().lower(), bool(fld.null), default, generated)
@@ -147,6 +148,7 @@ def type_key(raw: str, dialect: str) -> str:
             t = re.sub(r"\(.*?\)", "", t).strip()
         return _PG_TYPES.get(t, t)
     if dialect == "mysql":
+        t = t.removesuffix(" auto_increment")  # not in the catalog; the key is what matters
         if t in ("bool", "boolean", "tinyint(1)"):
             return "bool"
         if t in ("json", "longtext"):  # MariaDB reports JSON as longtext
