@@ -35,7 +35,7 @@ from typing import Any
 
 import peewee
 from peewee_migrate import Router
-from peewee_migrate.models import MigrateHistory
+from peewee_migrate.models import MIGRATE_TABLE, MigrateHistory
 
 from .. import errors
 from ..db import dialect_of, get_database
@@ -45,6 +45,7 @@ __all__ = [
     "HISTORY_TABLE",
     "MigrationStatus",
     "migration_names",
+    "history_table_for",
     "migration_status",
     "migrate",
     "rollback",
@@ -96,6 +97,8 @@ class MigrationStatus:
     done: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    #: Every recorded name, oldest first (``done`` and ``unknown`` together).
+    history: list[str] = field(default_factory=list)
 
 
 def _real(db: Any) -> peewee.Database:
@@ -108,11 +111,34 @@ def _real(db: Any) -> peewee.Database:
     return db
 
 
-def _router(db: peewee.Database, directory: Path | str | None) -> _Router:
+def history_table_for(directory: Path | str | None = None, history_table: str | None = None) -> str:
+    """The history table a directory's migrations record into.
+
+    The library's own directory always uses :data:`HISTORY_TABLE`. Another
+    directory (an app's) uses ``history_table`` if given, else the
+    ``MIGRATE_TABLE`` of its ``conf.py`` (as ``pw_migrate`` does), else
+    peewee-migrate's default ``migratehistory``; so ``pw_migrate`` and
+    ``nestauth migrate --directory`` share one history.
+    """
+    if history_table:
+        return history_table
+    if directory is None:
+        return HISTORY_TABLE
+    conf = Path(directory) / "conf.py"
+    if conf.is_file():
+        scope: dict[str, Any] = {}
+        exec(compile(conf.read_text(encoding="utf-8"), str(conf), "exec", dont_inherit=True), scope)
+        if scope.get("MIGRATE_TABLE"):
+            return str(scope["MIGRATE_TABLE"])
+    return MIGRATE_TABLE
+
+
+def _router(db: peewee.Database, directory: Path | str | None, history_table: str | None) -> _Router:
     folder = Path(directory) if directory is not None else MIGRATIONS_DIR
     if not folder.is_dir():
         raise errors.ConfigurationError(f"No migrations directory at {folder}.")
-    return _Router(db, migrate_dir=folder, migrate_table=HISTORY_TABLE, logger=_logger)
+    table = history_table_for(directory, history_table)
+    return _Router(db, migrate_dir=folder, migrate_table=table, logger=_logger)
 
 
 @contextmanager
@@ -152,29 +178,31 @@ def _failure(name: str, db: peewee.Database, exc: BaseException, action: str) ->
     return errors.MigrationError(f"{action} of {name} failed: {text}. {after}", migration=name)
 
 
-def migration_status(db: peewee.Database | None = None, *,
-                     directory: Path | str | None = None) -> MigrationStatus:
+def migration_status(db: peewee.Database | None = None, *, directory: Path | str | None = None,
+                     history_table: str | None = None) -> MigrationStatus:
     """Compare the history table with the migration files."""
     database = _real(db)
     with _session(database):
-        router = _router(database, directory)
+        router = _router(database, directory, history_table)
         done, shipped = router.done, router.todo
         return MigrationStatus(done=[n for n in done if n in shipped],
                                pending=[n for n in shipped if n not in done],
-                               unknown=[n for n in done if n not in shipped])
+                               unknown=[n for n in done if n not in shipped], history=list(done))
 
 
 def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: bool = False,
-            directory: Path | str | None = None) -> list[str]:
+            directory: Path | str | None = None, history_table: str | None = None) -> list[str]:
     """Run the pending migrations (up to and including ``to``); return the names run.
 
     ``fake=True`` records them as applied without running them: for a database
     whose schema was built by :func:`create_tables` at this library version.
-    Raises :class:`~nestauth_peewee.errors.MigrationError` when one fails.
+    ``directory`` runs another migrations directory (an app's own) on the same
+    configured database; see :func:`history_table_for`. Raises
+    :class:`~nestauth_peewee.errors.MigrationError` when one fails.
     """
     database = _real(db)
     with _session(database):
-        router = _router(database, directory)
+        router = _router(database, directory, history_table)
         pending = router.diff
         if to is not None:
             if to not in router.todo:
@@ -195,14 +223,14 @@ def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: b
         return applied
 
 
-def rollback(db: peewee.Database | None = None, *, count: int = 1,
-             directory: Path | str | None = None) -> list[str]:
+def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Path | str | None = None,
+             history_table: str | None = None) -> list[str]:
     """Undo the newest ``count`` migrations, newest first; return their names."""
     if count < 1:
         raise errors.ConfigurationError("count must be at least 1.")
     database = _real(db)
     with _session(database):
-        router = _router(database, directory)
+        router = _router(database, directory, history_table)
         done, shipped = router.done, set(router.todo)
         if count > len(done):
             raise errors.MigrationError(
