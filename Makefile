@@ -21,3 +21,4 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/make_migration.py --check

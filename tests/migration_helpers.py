@@ -50,14 +50,17 @@ def catalog_differences(expected: dict[str, Table], actual: dict[str, Table]) ->
 
 
 def clone_model(model: type[peewee.Model], *, extra_fields: dict[str, peewee.Field] | None = None,
-                extra_indexes: Sequence[tuple[str, Sequence[str], bool]] = ()) -> type[peewee.Model]:
-    """A copy of ``model`` (same table) with more fields and named indexes.
+                extra_indexes: Sequence[tuple[str, Sequence[str], bool]] = (),
+                drop_fields: Sequence[str] = ()) -> type[peewee.Model]:
+    """A copy of ``model`` (same table) with fields added, replaced or dropped, and more named indexes.
 
     Built from scratch rather than by subclassing, so the original model (and
     the backrefs of the models it references) is left untouched.
     """
     attrs: dict[str, object] = {}
     for fld in model._meta.sorted_fields:
+        if fld.name in drop_fields:
+            continue
         if isinstance(fld, peewee.ForeignKeyField):
             attrs[fld.name] = peewee.ForeignKeyField(
                 fld.rel_model, field=fld.rel_field, column_name=fld.column_name, null=fld.null,
@@ -71,7 +74,7 @@ def clone_model(model: type[peewee.Model], *, extra_fields: dict[str, peewee.Fie
     attrs["Meta"] = type("Meta", (), meta)
     clone = type(f"{model.__name__}Copy", (AuthModel,), attrs)
     for index in model._meta.indexes:
-        if isinstance(index, peewee.ModelIndex):
+        if isinstance(index, peewee.ModelIndex) and not {f.name for f in index._expressions} & set(drop_fields):
             fields = [clone._meta.fields[f.name] for f in index._expressions]
             clone.add_index(peewee.ModelIndex(clone, fields, unique=index._unique, name=index._name))
     for name, columns, unique in extra_indexes:

@@ -20,9 +20,20 @@ from migration_helpers import (
 )
 
 import nestauth_peewee
-from nestauth_peewee import Session, Tenant, create_tables, drop_tables, errors
+from nestauth_peewee import (
+    AccessKey,
+    Otp,
+    Permission,
+    Session,
+    Tenant,
+    TrustedDevice,
+    create_tables,
+    drop_tables,
+    errors,
+)
 from nestauth_peewee.cli import main
-from nestauth_peewee.fields import CharField
+from nestauth_peewee.fields import CharField, IntegerField
+from nestauth_peewee.models import DEFAULT_GUARD
 from nestauth_peewee.schema import migration_writer
 from nestauth_peewee.schema.migrations import (
     HISTORY_TABLE,
@@ -211,3 +222,39 @@ def _read_steps(path: Path) -> tuple[dict, dict]:
     scope: dict = {}
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), scope)
     return scope["FORWARD"], scope["BACKWARD"]
+
+
+def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(empty_db, tmp_path):
+    folder = _copy_migrations(tmp_path / "migrations")
+    changed = replace_models({
+        AccessKey: clone_model(AccessKey, extra_fields={"description": CharField(max_length=500, null=True)}),
+        Otp: clone_model(Otp, extra_fields={"attempts": IntegerField(default=0, server_default=1)}),
+        TrustedDevice: clone_model(TrustedDevice, drop_fields=["token_hash"]),
+        Permission: clone_model(Permission, extra_fields={
+            "guard": CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD)}),
+    })
+    expected_changed = _catalog_of(empty_db, changed)
+
+    path = migration_writer.write_migration("reshape", changed, folder)
+
+    assert path is not None
+    assert migration_writer.diff_states(migration_writer.head_state(MIGRATIONS_DIR),
+                                        migration_writer.schema_state(changed)) == [
+        "~ column nest_auth_access_keys.description",
+        "~ column nest_auth_otps.attempts",
+        "- index nest_auth_permissions_guard on nest_auth_permissions",
+        "- column nest_auth_trusted_devices.token_hash",
+        "- index nest_auth_trusted_devices_token_hash on nest_auth_trusted_devices",
+    ]
+    migrate(empty_db, to="001_initial", directory=folder)
+    expected_initial = library_catalog(empty_db)
+    user = nestauth_peewee.User.create(email="keys@example.com")
+    key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
+
+    assert migrate(empty_db, directory=folder) == ["002_reshape"]
+    assert catalog_differences(expected_changed, library_catalog(empty_db)) == []
+    assert AccessKey.get_by_id(key.id).description == "kept"
+
+    assert rollback(empty_db, directory=folder) == ["002_reshape"]
+    assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
+    assert AccessKey.get_by_id(key.id).description == "kept"

@@ -182,6 +182,10 @@ def _drop_index(dialect: str, table: str, name: str) -> str:
     return sql + f" ON {_q(dialect, table)}" if dialect == "mysql" else sql
 
 
+def _table_options(create: str) -> str:
+    return create[create.rindex(")") + 1:].strip()
+
+
 def _sqlite_can_add(column: dict[str, Any]) -> bool:
     default = column["default"]["sqlite"]
     if column["primary_key"] or (column["references"] and default is not None):
@@ -216,13 +220,14 @@ class _TableDiff:
         self.index_changed = [i for i in ni if i in oi and oi[i] != ni[i]]
         self.index_touched = [i for i in oi if i in ni and i not in self.index_changed
                               and gone & set(oi[i]["columns"])]
-        if old["create"] != new["create"] and not (changed or self.added or self.dropped):
+        # Column order is not migrated (no catalog compares it); table options and keys are.
+        if any(_table_options(old["create"][d]) != _table_options(new["create"][d]) for d in DIALECTS):
             raise errors.ConfigurationError(
-                f"{name}: the table definition changed outside its columns (primary key or table "
-                "options); the migration writer cannot derive that, write it by hand."
+                f"{name}: the table options changed; the migration writer cannot derive that, "
+                "write that migration by hand."
             )
-        if any(oc[c]["primary_key"] != nc[c]["primary_key"] for c in changed):
-            raise errors.ConfigurationError(f"{name}: a primary key changed; write that migration by hand.")
+        if {c for c in oc if oc[c]["primary_key"]} != {c for c in nc if nc[c]["primary_key"]}:
+            raise errors.ConfigurationError(f"{name}: the primary key changed; write that migration by hand.")
 
     def __bool__(self) -> bool:
         return bool(self.added or self.dropped or self.changed or self.replaced or self.index_dropped
@@ -317,12 +322,14 @@ class _TableDiff:
 class _Plan:
     """The steps that take the schema from ``old`` to ``new``, per dialect."""
 
-    def __init__(self, old: State, new: State) -> None:
+    def __init__(self, old: State, new: State, *, forward: bool = True) -> None:
         self.created = [t for t in new if t not in old]
         self.dropped = [t for t in reversed(list(old)) if t not in new]
         self.tables = [d for t in new if t in old for d in [_TableDiff(t, old[t], new[t])] if d]
         self.old, self.new = old, new
-        for diff in self.tables:
+        # A rollback may re-add a dropped NOT NULL column: fine on an empty table, and on a
+        # filled one it fails before anything changes (PostgreSQL, SQLite) or with a message.
+        for diff in self.tables if forward else ():
             for c in diff.added:
                 column = new[diff.name]["columns"][c]
                 if not column["null"] and column["default"]["postgres"] is None and not column["generated"]:
@@ -391,7 +398,7 @@ def _literal(value: Any, indent: int = 0) -> str:
 
 def render_migration(name: str, old: State, new: State) -> str:
     """The text of the migration that takes ``old`` to ``new`` (deterministic)."""
-    forward, backward = _Plan(old, new), _Plan(new, old)
+    forward, backward = _Plan(old, new), _Plan(new, old, forward=False)
     summary = "\n".join(f"    {line}" for line in forward.describe())
     return (
         template.HEADER.format(name=name, summary=summary)
