@@ -35,6 +35,7 @@ from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField, IntegerField
 from nestauth_peewee.models import DEFAULT_GUARD
 from nestauth_peewee.schema import migration_writer
+from nestauth_peewee.schema.catalog import ForeignKey
 from nestauth_peewee.schema.migrations import (
     HISTORY_TABLE,
     MIGRATIONS_DIR,
@@ -258,3 +259,23 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
     assert rollback(empty_db, directory=folder) == ["002_reshape"]
     assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
     assert AccessKey.get_by_id(key.id).description == "kept"
+
+
+def test_a_migration_drops_a_table_together_with_the_column_that_references_it(empty_db, tmp_path):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    user, tenant = nestauth_peewee.User, Tenant
+    before = migration_writer.schema_state([user, tenant, _session_copy(tenant=True)])
+    after = migration_writer.schema_state([user, _session_copy(tenant=False)])
+    (folder / "001_start.py").write_text(migration_writer.render_migration("001_start", {}, before))
+    (folder / "002_drop_tenants.py").write_text(
+        migration_writer.render_migration("002_drop_tenants", before, after))
+
+    assert migrate(empty_db, directory=folder) == ["001_start", "002_drop_tenants"]
+    tables = set(empty_db.get_tables())
+    assert "nest_auth_tenants" not in tables and "nest_auth_sessions" in tables
+    assert "tenant_id" not in {c.name for c in empty_db.get_columns("nest_auth_sessions")}
+
+    assert rollback(empty_db, directory=folder) == ["002_drop_tenants"]
+    sessions = library_catalog(empty_db)["nest_auth_sessions"]
+    assert ForeignKey("tenant_id", "nest_auth_tenants", "id", "SET NULL") in sessions.foreign_keys
