@@ -47,6 +47,7 @@ __all__ = [
     "SessionTokenCollision",
     "ReferenceNotFound",
     "NotFound",
+    "MigrationError",
     "translate",
     "register_unique_error",
 ]
@@ -200,6 +201,13 @@ class NotFound(NestAuthError, LookupError):
 
     code = "NOT_FOUND"
     default_message = "No such record."
+
+
+class MigrationError(NestAuthError):
+    """A schema migration could not run (or be rolled back); the message says what to check."""
+
+    code = "MIGRATION_FAILED"
+    default_message = "A schema migration failed; see `nestauth migrations` for the database's state."
 
 
 # --- driver error translation ----------------------------------------------------

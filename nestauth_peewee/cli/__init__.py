@@ -18,5 +18,6 @@ from .base import main
 # Importing the command modules registers their commands on ``main``.
 from . import schema  # noqa: E402,F401  isort: skip
 from . import sql  # noqa: E402,F401  isort: skip
+from . import migrate  # noqa: E402,F401  isort: skip
 
 __all__ = ["main"]

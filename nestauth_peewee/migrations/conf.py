@@ -1,0 +1,8 @@
+"""peewee-migrate settings for the nestauth-peewee migrations in this directory.
+
+Read by `pw_migrate ... --directory migrations`. The history goes to the library's
+own table, so an application's peewee-migrate history ("migratehistory") stays
+apart. Do not set DATABASE here: it would silently override --database.
+"""
+
+MIGRATE_TABLE = "nestauth_migrate_history"

@@ -1,0 +1,281 @@
+"""Path 2: the versioned migrations build exactly the create_tables schema, forward and back."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import peewee
+import pytest
+from click.testing import CliRunner
+from migration_helpers import (
+    LIBRARY_TABLES,
+    catalog_differences,
+    clone_model,
+    library_catalog,
+    pw_migrate,
+    replace_models,
+    run,
+)
+
+import nestauth_peewee
+from nestauth_peewee import (
+    AccessKey,
+    Otp,
+    Permission,
+    Session,
+    Tenant,
+    TrustedDevice,
+    create_tables,
+    drop_tables,
+    errors,
+)
+from nestauth_peewee.cli import main
+from nestauth_peewee.fields import CharField, IntegerField
+from nestauth_peewee.models import DEFAULT_GUARD
+from nestauth_peewee.schema import migration_writer
+from nestauth_peewee.schema.catalog import ForeignKey
+from nestauth_peewee.schema.migrations import (
+    HISTORY_TABLE,
+    MIGRATIONS_DIR,
+    migrate,
+    migration_names,
+    migration_status,
+    rollback,
+)
+
+
+def _cli(*args: str, url: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [*args, "--database", url])
+    return result.exit_code, result.output
+
+
+def _library_tables(db: peewee.Database) -> set[str]:
+    return set(db.get_tables()) & LIBRARY_TABLES
+
+
+def _copy_migrations(target: Path) -> Path:
+    target.mkdir()
+    for path in MIGRATIONS_DIR.glob("*.py"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty_db, empty_db_url):
+    create_tables()
+    expected = library_catalog(empty_db)
+    drop_tables()
+
+    # peewee-migrate's own CLI from the repository root, on its plain Database.
+    pw_migrate("migrate", "--database", empty_db_url, "--directory", "migrations")
+    assert catalog_differences(expected, library_catalog(empty_db)) == []
+    assert HISTORY_TABLE in empty_db.get_tables()
+    assert "migratehistory" not in empty_db.get_tables()
+
+    pw_migrate("rollback", "--database", empty_db_url, "--directory", "migrations")
+    assert _library_tables(empty_db) == set()
+
+    # The installed command, on the database init_database() configures.
+    code, output = _cli("migrate", url=empty_db_url)
+    assert code == 0, output
+    assert "001_initial" in output
+    assert catalog_differences(expected, library_catalog(empty_db)) == []
+    assert _cli("migrations", "--check", url=empty_db_url)[0] == 0
+
+    code, output = _cli("rollback", "--yes", url=empty_db_url)
+    assert code == 0, output
+    assert _library_tables(empty_db) == set()
+    code, output = _cli("migrations", "--check", url=empty_db_url)
+    assert code == 1 and "[ ] 001_initial" in output
+
+
+def test_migrate_stops_before_any_change_on_a_schema_changed_by_hand(empty_db, empty_db_url):
+    create_tables([Tenant])  # one library table already there, as if made by hand
+
+    code, output = _cli("migrate", url=empty_db_url)
+
+    assert code == 1
+    assert "MIGRATION_FAILED" in output and "table nest_auth_tenants already exists" in output
+    assert "Traceback" not in output
+    assert _library_tables(empty_db) == {"nest_auth_tenants"}
+    assert migration_status(empty_db).done == []
+
+    # Adopting a schema that create_tables built: record the migrations without running them.
+    drop_tables([Tenant])
+    create_tables()
+    assert migrate(empty_db, fake=True) == ["001_initial"]
+    assert migration_status(empty_db).pending == []
+
+
+def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(dialect, empty_db, tmp_path):
+    folder = _copy_migrations(tmp_path / "migrations")
+    (folder / "002_broken.py").write_text(
+        "def migrate(migrator, database, *, fake=False):\n"
+        "    migrator.sql('CREATE TABLE broken_probe (id INTEGER)')\n"
+        "    migrator.sql('ALTER TABLE nest_auth_users ADD COLUMN nickname VARCHAR(10)')\n"
+        "    migrator.sql('THIS IS NOT SQL')\n"
+    )
+
+    with pytest.raises(errors.MigrationError) as failure:
+        migrate(empty_db, directory=folder)
+
+    assert failure.value.details["migration"] == "002_broken"
+    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+    columns = {c.name for c in empty_db.get_columns("nest_auth_users")}
+    if dialect == "mysql":
+        assert "cannot roll DDL back" in str(failure.value)
+    else:
+        assert "Nothing of it was applied" in str(failure.value)
+        assert "broken_probe" not in empty_db.get_tables()
+        assert "nickname" not in columns
+
+
+def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
+    # The CI check (the analogue of `makemigrations --check`).
+    assert migration_writer.pending_changes() == []
+    result = run([sys.executable, "scripts/make_migration.py", "--check"])
+    assert "No changes" in result.stdout
+
+    # 001_initial is exactly what the writer produces: never hand-edited.
+    state = migration_writer.schema_state()
+    text = migration_writer.render_migration("001_initial", {}, state)
+    assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
+
+    # Deterministic across processes and hash seeds; no object addresses.
+    outputs = []
+    for seed in ("1", "2"):
+        folder = tmp_path / f"seed{seed}"
+        folder.mkdir()
+        run([sys.executable, "-c",
+             "import sys; from nestauth_peewee.schema.migration_writer import write_migration; "
+             "write_migration('initial', directory=sys.argv[1])", str(folder)],
+            env={"PYTHONHASHSEED": seed})
+        outputs.append((folder / "001_initial.py").read_bytes())
+    assert outputs[0] == outputs[1] == text.encode("utf-8")
+    assert b" at 0x" not in outputs[0]
+
+
+def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
+    folder = _copy_migrations(tmp_path / "migrations")
+    changed = clone_model(Session, extra_fields={"label": CharField(max_length=64)})
+    with pytest.raises(errors.ConfigurationError, match="NOT NULL without a server default"):
+        migration_writer.write_migration("add_label", replace_models({Session: changed}), folder)
+    assert migration_names(folder) == ["001_initial"]
+
+
+def _session_copy(*, tenant: bool) -> type[peewee.Model]:
+    fields: dict[str, peewee.Field] = {"label": CharField(max_length=64, null=True)}
+    if tenant:
+        fields["tenant"] = peewee.ForeignKeyField(Tenant, column_name="tenant_id", null=True,
+                                                  on_delete="SET NULL", backref="+")
+    return clone_model(Session, extra_fields=fields,
+                       extra_indexes=[("nest_auth_sessions_label_idx", ["label"], False)])
+
+
+def _catalog_of(db: peewee.Database, models: list[type[peewee.Model]]) -> dict:
+    create_tables(models)
+    try:
+        return library_catalog(db)
+    finally:
+        drop_tables(models)
+
+
+def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(empty_db, tmp_path):
+    folder = _copy_migrations(tmp_path / "migrations")
+    with_label = replace_models({Session: _session_copy(tenant=False)})
+    with_tenant = replace_models({Session: _session_copy(tenant=True)})
+    expected_label, expected_tenant = _catalog_of(empty_db, with_label), _catalog_of(empty_db, with_tenant)
+
+    second = migration_writer.write_migration("add_session_label", with_label, folder)
+    third = migration_writer.write_migration("add_session_tenant", with_tenant, folder)
+
+    assert second is not None and second.name == "002_add_session_label.py"
+    assert third is not None and third.name == "003_add_session_tenant.py"
+    assert migration_writer.pending_changes(with_tenant, folder) == []
+    assert migration_writer.write_migration("again", with_tenant, folder) is None
+    label_steps = _read_steps(second)
+    assert 'CREATE INDEX "nest_auth_sessions_label_idx" ON "nest_auth_sessions" ("label")' in label_steps[0]["sqlite"]
+    undo = label_steps[1]["sqlite"]  # SQLite: the index goes before its column
+    assert undo.index('DROP INDEX "nest_auth_sessions_label_idx"') < undo.index(
+        'ALTER TABLE "nest_auth_sessions" DROP COLUMN "label"')
+    assert "ON DELETE SET NULL" in third.read_text(encoding="utf-8")
+
+    assert migrate(empty_db, to="001_initial", directory=folder) == ["001_initial"]
+    expected_initial = library_catalog(empty_db)
+    user = nestauth_peewee.User.create(email="kept@example.com")
+    session = Session.create(user=user)
+
+    assert migrate(empty_db, directory=folder) == ["002_add_session_label", "003_add_session_tenant"]
+    after = library_catalog(empty_db)
+    assert catalog_differences(expected_tenant, after) == []
+    assert after["nest_auth_sessions"].indexes["nest_auth_sessions_label_idx"].columns == ("label",)
+
+    assert rollback(empty_db, directory=folder) == ["003_add_session_tenant"]  # SQLite: table rebuild
+    assert catalog_differences(expected_label, library_catalog(empty_db)) == []
+    assert rollback(empty_db, directory=folder) == ["002_add_session_label"]  # SQLite: DROP COLUMN
+    assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
+    assert Session.get_by_id(session.id).user_id == user.id  # the rows survived
+    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+
+
+def _read_steps(path: Path) -> tuple[dict, dict]:
+    scope: dict = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), scope)
+    return scope["FORWARD"], scope["BACKWARD"]
+
+
+def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(empty_db, tmp_path):
+    folder = _copy_migrations(tmp_path / "migrations")
+    changed = replace_models({
+        AccessKey: clone_model(AccessKey, extra_fields={"description": CharField(max_length=500, null=True)}),
+        Otp: clone_model(Otp, extra_fields={"attempts": IntegerField(default=0, server_default=1)}),
+        TrustedDevice: clone_model(TrustedDevice, drop_fields=["token_hash"]),
+        Permission: clone_model(Permission, extra_fields={
+            "guard": CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD)}),
+    })
+    expected_changed = _catalog_of(empty_db, changed)
+
+    path = migration_writer.write_migration("reshape", changed, folder)
+
+    assert path is not None
+    assert migration_writer.diff_states(migration_writer.head_state(MIGRATIONS_DIR),
+                                        migration_writer.schema_state(changed)) == [
+        "~ column nest_auth_access_keys.description",
+        "~ column nest_auth_otps.attempts",
+        "- index nest_auth_permissions_guard on nest_auth_permissions",
+        "- column nest_auth_trusted_devices.token_hash",
+        "- index nest_auth_trusted_devices_token_hash on nest_auth_trusted_devices",
+    ]
+    migrate(empty_db, to="001_initial", directory=folder)
+    expected_initial = library_catalog(empty_db)
+    user = nestauth_peewee.User.create(email="keys@example.com")
+    key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
+
+    assert migrate(empty_db, directory=folder) == ["002_reshape"]
+    assert catalog_differences(expected_changed, library_catalog(empty_db)) == []
+    assert AccessKey.get_by_id(key.id).description == "kept"
+
+    assert rollback(empty_db, directory=folder) == ["002_reshape"]
+    assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
+    assert AccessKey.get_by_id(key.id).description == "kept"
+
+
+def test_a_migration_drops_a_table_together_with_the_column_that_references_it(empty_db, tmp_path):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    user, tenant = nestauth_peewee.User, Tenant
+    before = migration_writer.schema_state([user, tenant, _session_copy(tenant=True)])
+    after = migration_writer.schema_state([user, _session_copy(tenant=False)])
+    (folder / "001_start.py").write_text(migration_writer.render_migration("001_start", {}, before))
+    (folder / "002_drop_tenants.py").write_text(
+        migration_writer.render_migration("002_drop_tenants", before, after))
+
+    assert migrate(empty_db, directory=folder) == ["001_start", "002_drop_tenants"]
+    tables = set(empty_db.get_tables())
+    assert "nest_auth_tenants" not in tables and "nest_auth_sessions" in tables
+    assert "tenant_id" not in {c.name for c in empty_db.get_columns("nest_auth_sessions")}
+
+    assert rollback(empty_db, directory=folder) == ["002_drop_tenants"]
+    sessions = library_catalog(empty_db)["nest_auth_sessions"]
+    assert ForeignKey("tenant_id", "nest_auth_tenants", "id", "SET NULL") in sessions.foreign_keys
