@@ -117,8 +117,29 @@ def _check_text(field: peewee.Field, value: str) -> None:
         )
 
 
+#: MySQL/MariaDB collation of identifier columns: byte-exact, as PostgreSQL and SQLite compare.
+EXACT_COLLATION = "utf8mb4_bin"
+
+
 class CharField(_ServerDefaultMixin, peewee.CharField):
-    """VARCHAR with a length check and a NUL check on every dialect."""
+    """VARCHAR with a length check and a NUL check on every dialect.
+
+    ``exact=True`` marks an identifier (email, provider id, slug, role name):
+    on MySQL/MariaDB it gets the binary collation, so ``'Bob'``/``'bob'`` and
+    ``'böb'``/``'bob'`` are different values there too, as they are on
+    PostgreSQL and SQLite (the default ``_ci`` collations would make them
+    collide in unique indexes and match each other in lookups).
+    """
+
+    def __init__(self, *args: Any, exact: bool = False, **kwargs: Any) -> None:
+        self.exact = exact
+        super().__init__(*args, **kwargs)
+
+    def ddl(self, ctx: peewee.Context) -> peewee.NodeList:
+        node = super().ddl(ctx)
+        if self.exact and dialect_of(self.model._meta.database) == "mysql":
+            return peewee.NodeList([*node.nodes, peewee.SQL(f"COLLATE {EXACT_COLLATION}")])
+        return node
 
     def db_value(self, value: Any) -> Any:
         value = super().db_value(value)

@@ -56,6 +56,8 @@ def _notes(field: peewee.Field) -> str:
     notes = []
     if field.primary_key:
         notes.append("primary key")
+    if getattr(field, "exact", False):
+        notes.append("exact match (binary collation on MySQL)")
     if isinstance(field, peewee.ForeignKeyField):
         target = field.rel_model._meta.table_name
         notes.append(f"→ {target}({field.rel_field.column_name}) ON DELETE {field.on_delete}")

@@ -86,9 +86,11 @@ def _ensure_server_database(dialect: str, url: str) -> None:
         admin.init("mysql", host=parsed.hostname, port=parsed.port or 3306,
                    user=parsed.username, password=parsed.password or "", connect_timeout=5)
         with admin.connection_context():
-            admin.execute_sql(
-                f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
+            # utf8mb4 with the server's default collation for it, as a plain
+            # `CREATE DATABASE app CHARACTER SET utf8mb4` gives an app: app tables
+            # then match the nest-auth tables' default collation (see docs/schema.md).
+            admin.execute_sql(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
+            admin.execute_sql(f"ALTER DATABASE `{name}` CHARACTER SET utf8mb4")
 
 
 _availability: dict[str, str | None] = {}

@@ -291,3 +291,16 @@ def test_the_app_user_profile_cascades_with_the_auth_user(db):
         assert AppUser.select().count() == 0
     finally:
         AppUser.drop_table()
+
+
+def test_identifiers_compare_exactly_on_every_dialect(db):
+    """Binary collation on MySQL: no case- or accent-folding collisions, as on PG and SQLite."""
+    User.create(email="bob@example.com")
+    User.create(email="böb@example.com")  # a different mailbox, not a duplicate
+    user = User.get(User.email == "bob@example.com")
+    Identity.create(user=user, provider="github", provider_id="AbC")
+    Identity.create(user=user, provider="github", provider_id="abc")  # case-sensitive subjects
+    assert Identity.select().where(Identity.provider_id == "abc").count() == 1
+    Role.create(name="Admin")
+    Role.create(name="admin")
+    assert User.select().where(User.email == "BOB@example.com").count() == 0

@@ -232,7 +232,8 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
         Otp: clone_model(Otp, extra_fields={"attempts": IntegerField(default=0, server_default=1)}),
         TrustedDevice: clone_model(TrustedDevice, drop_fields=["token_hash"]),
         Permission: clone_model(Permission, extra_fields={
-            "guard": CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD)}),
+            "guard": CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD,
+                            exact=True)}),
     })
     expected_changed = _catalog_of(empty_db, changed)
 

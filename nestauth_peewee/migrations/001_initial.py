@@ -248,17 +248,17 @@ FORWARD = {
         'CREATE INDEX "nest_auth_user_access_roles_role_id" ON "nest_auth_user_access_roles" ("role_id")',
     ],
     'mysql': [
-        "CREATE TABLE `nest_auth_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255), `email_verified_at` DATETIME(6), `phone` VARCHAR(32), `phone_verified_at` DATETIME(6), `password_hash` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `must_change_password` BOOL NOT NULL DEFAULT 0, `metadata` JSON DEFAULT ('{}'), `is_mfa_enabled` BOOL NOT NULL DEFAULT 0, `mfa_recovery_code` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) COLLATE utf8mb4_bin, `email_verified_at` DATETIME(6), `phone` VARCHAR(32) COLLATE utf8mb4_bin, `phone_verified_at` DATETIME(6), `password_hash` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `must_change_password` BOOL NOT NULL DEFAULT 0, `metadata` JSON DEFAULT ('{}'), `is_mfa_enabled` BOOL NOT NULL DEFAULT 0, `mfa_recovery_code` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE INDEX `nest_auth_users_email_verified_at` ON `nest_auth_users` (`email_verified_at`)',
         'CREATE INDEX `nest_auth_users_phone_verified_at` ON `nest_auth_users` (`phone_verified_at`)',
         'CREATE UNIQUE INDEX `nest_auth_users_email_idx` ON `nest_auth_users` (`email`)',
         'CREATE UNIQUE INDEX `nest_auth_users_phone_idx` ON `nest_auth_users` (`phone`)',
-        'CREATE TABLE `nest_auth_access_keys` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `name` VARCHAR(255) NOT NULL, `public_key` VARCHAR(128) NOT NULL, `secret_hash` VARCHAR(128) NOT NULL, `description` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `expires_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+        'CREATE TABLE `nest_auth_access_keys` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `name` VARCHAR(255) NOT NULL, `public_key` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin, `secret_hash` VARCHAR(128) NOT NULL, `description` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `expires_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
         'CREATE INDEX `nest_auth_access_keys_user_id` ON `nest_auth_access_keys` (`user_id`)',
         'CREATE UNIQUE INDEX `nest_auth_access_keys_pub_idx` ON `nest_auth_access_keys` (`public_key`)',
-        "CREATE TABLE `nest_auth_admin_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) NOT NULL, `name` VARCHAR(255), `password_hash` VARCHAR(255) NOT NULL, `metadata` JSON DEFAULT ('{}'), `last_login_at` DATETIME(6), `token_version` INTEGER NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_admin_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `name` VARCHAR(255), `password_hash` VARCHAR(255) NOT NULL, `metadata` JSON DEFAULT ('{}'), `last_login_at` DATETIME(6), `token_version` INTEGER NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE UNIQUE INDEX `nest_auth_admin_users_email_idx` ON `nest_auth_admin_users` (`email`)',
-        "CREATE TABLE `nest_auth_identities` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `provider` VARCHAR(64) NOT NULL, `provider_id` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_identities` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `provider` VARCHAR(64) NOT NULL COLLATE utf8mb4_bin, `provider_id` VARCHAR(255) COLLATE utf8mb4_bin, `metadata` JSON DEFAULT ('{}'), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE INDEX `nest_auth_identities_user_id` ON `nest_auth_identities` (`user_id`)',
         'CREATE UNIQUE INDEX `nest_auth_identities_pi_idx` ON `nest_auth_identities` (`provider`, `provider_id`)',
         'CREATE TABLE `nest_auth_mfa_secrets` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `secret` VARCHAR(255) NOT NULL, `verified` BOOL NOT NULL DEFAULT 0, `device_name` VARCHAR(255), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
@@ -266,14 +266,14 @@ FORWARD = {
         'CREATE TABLE `nest_auth_otps` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `code_hash` VARCHAR(128) NOT NULL, `type` VARCHAR(32) NOT NULL, `expires_at` DATETIME(6) NOT NULL, `attempts` INTEGER NOT NULL DEFAULT 0, FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
         'CREATE INDEX `nest_auth_otps_expires_at` ON `nest_auth_otps` (`expires_at`)',
         'CREATE INDEX `nest_auth_otps_user_type_idx` ON `nest_auth_otps` (`user_id`, `type`)',
-        "CREATE TABLE `nest_auth_permissions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `guard` VARCHAR(64) NOT NULL DEFAULT 'web', `description` TEXT, `category` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_permissions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin, `description` TEXT, `category` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE INDEX `nest_auth_permissions_guard` ON `nest_auth_permissions` (`guard`)',
         'CREATE UNIQUE INDEX `nest_auth_permissions_ng_idx` ON `nest_auth_permissions` (`name`, `guard`)',
         'CREATE TABLE `nest_auth_platform_accesses` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `is_active` BOOL NOT NULL DEFAULT 1, FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
         'CREATE UNIQUE INDEX `nest_auth_platform_accesses_user_idx` ON `nest_auth_platform_accesses` (`user_id`)',
-        "CREATE TABLE `nest_auth_tenants` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `slug` VARCHAR(255), `description` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), `is_active` BOOL NOT NULL DEFAULT 1) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_tenants` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `slug` VARCHAR(255) COLLATE utf8mb4_bin, `description` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), `is_active` BOOL NOT NULL DEFAULT 1) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE UNIQUE INDEX `nest_auth_tenants_slug_idx` ON `nest_auth_tenants` (`slug`)',
-        "CREATE TABLE `nest_auth_roles` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `guard` VARCHAR(64) NOT NULL DEFAULT 'web', `tenant_id` VARCHAR(40), `is_system` BOOL NOT NULL DEFAULT 0, `is_active` BOOL NOT NULL DEFAULT 1, `tenant_key` VARCHAR(40) GENERATED ALWAYS AS (COALESCE(`tenant_id`, '')) VIRTUAL, FOREIGN KEY (`tenant_id`) REFERENCES `nest_auth_tenants` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_roles` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin, `tenant_id` VARCHAR(40), `is_system` BOOL NOT NULL DEFAULT 0, `is_active` BOOL NOT NULL DEFAULT 1, `tenant_key` VARCHAR(40) GENERATED ALWAYS AS (COALESCE(`tenant_id`, '')) VIRTUAL, FOREIGN KEY (`tenant_id`) REFERENCES `nest_auth_tenants` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE INDEX `nest_auth_roles_tenant_id` ON `nest_auth_roles` (`tenant_id`)',
         'CREATE UNIQUE INDEX `nest_auth_roles_scope_idx` ON `nest_auth_roles` (`name`, `guard`, `tenant_key`)',
         'CREATE TABLE `nest_auth_platform_access_roles` (`platform_access_id` VARCHAR(40) NOT NULL, `role_id` VARCHAR(40) NOT NULL, PRIMARY KEY (`platform_access_id`, `role_id`), FOREIGN KEY (`platform_access_id`) REFERENCES `nest_auth_platform_accesses` (`id`) ON DELETE CASCADE, FOREIGN KEY (`role_id`) REFERENCES `nest_auth_roles` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
@@ -281,11 +281,11 @@ FORWARD = {
         'CREATE TABLE `nest_auth_role_permissions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `role_id` VARCHAR(40) NOT NULL, `permission_id` VARCHAR(40) NOT NULL, FOREIGN KEY (`role_id`) REFERENCES `nest_auth_roles` (`id`) ON DELETE CASCADE, FOREIGN KEY (`permission_id`) REFERENCES `nest_auth_permissions` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
         'CREATE INDEX `nest_auth_role_permissions_permission_id` ON `nest_auth_role_permissions` (`permission_id`)',
         'CREATE UNIQUE INDEX `nest_auth_role_permissions_rp_idx` ON `nest_auth_role_permissions` (`role_id`, `permission_id`)',
-        "CREATE TABLE `nest_auth_sessions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `data` JSON DEFAULT ('{}'), `refresh_token_hash` VARCHAR(128), `expires_at` DATETIME(6), `user_agent` VARCHAR(512), `device_name` VARCHAR(255), `ip_address` VARCHAR(45), `last_active` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE `nest_auth_sessions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `data` JSON DEFAULT ('{}'), `refresh_token_hash` VARCHAR(128) COLLATE utf8mb4_bin, `expires_at` DATETIME(6), `user_agent` VARCHAR(512), `device_name` VARCHAR(255), `ip_address` VARCHAR(45), `last_active` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
         'CREATE INDEX `nest_auth_sessions_expires_at` ON `nest_auth_sessions` (`expires_at`)',
         'CREATE INDEX `nest_auth_sessions_user_idx` ON `nest_auth_sessions` (`user_id`)',
         'CREATE UNIQUE INDEX `nest_auth_sessions_refresh_token_idx` ON `nest_auth_sessions` (`refresh_token_hash`)',
-        'CREATE TABLE `nest_auth_trusted_devices` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `token_hash` VARCHAR(128) NOT NULL, `user_agent` VARCHAR(512), `ip_address` VARCHAR(45), `expires_at` DATETIME(6) NOT NULL, `revoked_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+        'CREATE TABLE `nest_auth_trusted_devices` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `token_hash` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin, `user_agent` VARCHAR(512), `ip_address` VARCHAR(45), `expires_at` DATETIME(6) NOT NULL, `revoked_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
         'CREATE INDEX `nest_auth_trusted_devices_user_id` ON `nest_auth_trusted_devices` (`user_id`)',
         'CREATE INDEX `nest_auth_trusted_devices_token_hash` ON `nest_auth_trusted_devices` (`token_hash`)',
         'CREATE INDEX `nest_auth_trusted_devices_expires_at` ON `nest_auth_trusted_devices` (`expires_at`)',
@@ -409,7 +409,7 @@ STATE = {
     'nest_auth_users': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_users" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "email" VARCHAR(255), "email_verified_at" TIMESTAMP, "phone" VARCHAR(32), "phone_verified_at" TIMESTAMP, "password_hash" VARCHAR(255), "is_active" BOOLEAN NOT NULL DEFAULT true, "must_change_password" BOOLEAN NOT NULL DEFAULT false, "metadata" JSONB DEFAULT \'{}\', "is_mfa_enabled" BOOLEAN NOT NULL DEFAULT false, "mfa_recovery_code" VARCHAR(255))',
-            'mysql': "CREATE TABLE `nest_auth_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255), `email_verified_at` DATETIME(6), `phone` VARCHAR(32), `phone_verified_at` DATETIME(6), `password_hash` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `must_change_password` BOOL NOT NULL DEFAULT 0, `metadata` JSON DEFAULT ('{}'), `is_mfa_enabled` BOOL NOT NULL DEFAULT 0, `mfa_recovery_code` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) COLLATE utf8mb4_bin, `email_verified_at` DATETIME(6), `phone` VARCHAR(32) COLLATE utf8mb4_bin, `phone_verified_at` DATETIME(6), `password_hash` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `must_change_password` BOOL NOT NULL DEFAULT 0, `metadata` JSON DEFAULT ('{}'), `is_mfa_enabled` BOOL NOT NULL DEFAULT 0, `mfa_recovery_code` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_users" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "email" VARCHAR(255), "email_verified_at" DATETIME, "phone" VARCHAR(32), "phone_verified_at" DATETIME, "password_hash" VARCHAR(255), "is_active" INTEGER NOT NULL DEFAULT 1, "must_change_password" INTEGER NOT NULL DEFAULT 0, "metadata" TEXT DEFAULT \'{}\', "is_mfa_enabled" INTEGER NOT NULL DEFAULT 0, "mfa_recovery_code" VARCHAR(255))',
         },
         'columns': {
@@ -463,7 +463,7 @@ STATE = {
             'email': {
                 'ddl': {
                     'postgres': '"email" VARCHAR(255)',
-                    'mysql': '`email` VARCHAR(255)',
+                    'mysql': '`email` VARCHAR(255) COLLATE utf8mb4_bin',
                     'sqlite': '"email" VARCHAR(255)',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -489,7 +489,7 @@ STATE = {
             'phone': {
                 'ddl': {
                     'postgres': '"phone" VARCHAR(32)',
-                    'mysql': '`phone` VARCHAR(32)',
+                    'mysql': '`phone` VARCHAR(32) COLLATE utf8mb4_bin',
                     'sqlite': '"phone" VARCHAR(32)',
                 },
                 'type': {'postgres': 'VARCHAR(32)', 'mysql': 'VARCHAR(32)', 'sqlite': 'VARCHAR(32)'},
@@ -633,7 +633,7 @@ STATE = {
     'nest_auth_access_keys': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_access_keys" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "user_id" UUID NOT NULL, "name" VARCHAR(255) NOT NULL, "public_key" VARCHAR(128) NOT NULL, "secret_hash" VARCHAR(128) NOT NULL, "description" VARCHAR(255), "is_active" BOOLEAN NOT NULL DEFAULT true, "expires_at" TIMESTAMP, "last_used_at" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
-            'mysql': 'CREATE TABLE `nest_auth_access_keys` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `name` VARCHAR(255) NOT NULL, `public_key` VARCHAR(128) NOT NULL, `secret_hash` VARCHAR(128) NOT NULL, `description` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `expires_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+            'mysql': 'CREATE TABLE `nest_auth_access_keys` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `name` VARCHAR(255) NOT NULL, `public_key` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin, `secret_hash` VARCHAR(128) NOT NULL, `description` VARCHAR(255), `is_active` BOOL NOT NULL DEFAULT 1, `expires_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
             'sqlite': 'CREATE TABLE "nest_auth_access_keys" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "user_id" TEXT NOT NULL, "name" VARCHAR(255) NOT NULL, "public_key" VARCHAR(128) NOT NULL, "secret_hash" VARCHAR(128) NOT NULL, "description" VARCHAR(255), "is_active" INTEGER NOT NULL DEFAULT 1, "expires_at" DATETIME, "last_used_at" DATETIME, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
         },
         'columns': {
@@ -713,7 +713,7 @@ STATE = {
             'public_key': {
                 'ddl': {
                     'postgres': '"public_key" VARCHAR(128) NOT NULL',
-                    'mysql': '`public_key` VARCHAR(128) NOT NULL',
+                    'mysql': '`public_key` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"public_key" VARCHAR(128) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(128)', 'mysql': 'VARCHAR(128)', 'sqlite': 'VARCHAR(128)'},
@@ -813,7 +813,7 @@ STATE = {
     'nest_auth_admin_users': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_admin_users" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "email" VARCHAR(255) NOT NULL, "name" VARCHAR(255), "password_hash" VARCHAR(255) NOT NULL, "metadata" JSONB DEFAULT \'{}\', "last_login_at" TIMESTAMP, "token_version" INTEGER NOT NULL DEFAULT 0)',
-            'mysql': "CREATE TABLE `nest_auth_admin_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) NOT NULL, `name` VARCHAR(255), `password_hash` VARCHAR(255) NOT NULL, `metadata` JSON DEFAULT ('{}'), `last_login_at` DATETIME(6), `token_version` INTEGER NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_admin_users` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `email` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `name` VARCHAR(255), `password_hash` VARCHAR(255) NOT NULL, `metadata` JSON DEFAULT ('{}'), `last_login_at` DATETIME(6), `token_version` INTEGER NOT NULL DEFAULT 0) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_admin_users" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "email" VARCHAR(255) NOT NULL, "name" VARCHAR(255), "password_hash" VARCHAR(255) NOT NULL, "metadata" TEXT DEFAULT \'{}\', "last_login_at" DATETIME, "token_version" INTEGER NOT NULL DEFAULT 0)',
         },
         'columns': {
@@ -867,7 +867,7 @@ STATE = {
             'email': {
                 'ddl': {
                     'postgres': '"email" VARCHAR(255) NOT NULL',
-                    'mysql': '`email` VARCHAR(255) NOT NULL',
+                    'mysql': '`email` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"email" VARCHAR(255) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -958,7 +958,7 @@ STATE = {
     'nest_auth_identities': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_identities" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "user_id" UUID NOT NULL, "provider" VARCHAR(64) NOT NULL, "provider_id" VARCHAR(255), "metadata" JSONB DEFAULT \'{}\', FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
-            'mysql': "CREATE TABLE `nest_auth_identities` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `provider` VARCHAR(64) NOT NULL, `provider_id` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_identities` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `provider` VARCHAR(64) NOT NULL COLLATE utf8mb4_bin, `provider_id` VARCHAR(255) COLLATE utf8mb4_bin, `metadata` JSON DEFAULT ('{}'), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_identities" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "user_id" TEXT NOT NULL, "provider" VARCHAR(64) NOT NULL, "provider_id" VARCHAR(255), "metadata" TEXT DEFAULT \'{}\', FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
         },
         'columns': {
@@ -1025,7 +1025,7 @@ STATE = {
             'provider': {
                 'ddl': {
                     'postgres': '"provider" VARCHAR(64) NOT NULL',
-                    'mysql': '`provider` VARCHAR(64) NOT NULL',
+                    'mysql': '`provider` VARCHAR(64) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"provider" VARCHAR(64) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(64)', 'mysql': 'VARCHAR(64)', 'sqlite': 'VARCHAR(64)'},
@@ -1038,7 +1038,7 @@ STATE = {
             'provider_id': {
                 'ddl': {
                     'postgres': '"provider_id" VARCHAR(255)',
-                    'mysql': '`provider_id` VARCHAR(255)',
+                    'mysql': '`provider_id` VARCHAR(255) COLLATE utf8mb4_bin',
                     'sqlite': '"provider_id" VARCHAR(255)',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -1359,7 +1359,7 @@ STATE = {
     'nest_auth_permissions': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_permissions" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "name" VARCHAR(255) NOT NULL, "guard" VARCHAR(64) NOT NULL DEFAULT \'web\', "description" TEXT, "category" VARCHAR(255))',
-            'mysql': "CREATE TABLE `nest_auth_permissions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `guard` VARCHAR(64) NOT NULL DEFAULT 'web', `description` TEXT, `category` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_permissions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin, `description` TEXT, `category` VARCHAR(255)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_permissions" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "name" VARCHAR(255) NOT NULL, "guard" VARCHAR(64) NOT NULL DEFAULT \'web\', "description" TEXT, "category" VARCHAR(255))',
         },
         'columns': {
@@ -1413,7 +1413,7 @@ STATE = {
             'name': {
                 'ddl': {
                     'postgres': '"name" VARCHAR(255) NOT NULL',
-                    'mysql': '`name` VARCHAR(255) NOT NULL',
+                    'mysql': '`name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"name" VARCHAR(255) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -1426,7 +1426,7 @@ STATE = {
             'guard': {
                 'ddl': {
                     'postgres': '"guard" VARCHAR(64) NOT NULL DEFAULT \'web\'',
-                    'mysql': "`guard` VARCHAR(64) NOT NULL DEFAULT 'web'",
+                    'mysql': "`guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin",
                     'sqlite': '"guard" VARCHAR(64) NOT NULL DEFAULT \'web\'',
                 },
                 'type': {'postgres': 'VARCHAR(64)', 'mysql': 'VARCHAR(64)', 'sqlite': 'VARCHAR(64)'},
@@ -1580,7 +1580,7 @@ STATE = {
     'nest_auth_tenants': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_tenants" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "name" VARCHAR(255) NOT NULL, "slug" VARCHAR(255), "description" VARCHAR(255), "metadata" JSONB DEFAULT \'{}\', "is_active" BOOLEAN NOT NULL DEFAULT true)',
-            'mysql': "CREATE TABLE `nest_auth_tenants` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `slug` VARCHAR(255), `description` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), `is_active` BOOL NOT NULL DEFAULT 1) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_tenants` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `slug` VARCHAR(255) COLLATE utf8mb4_bin, `description` VARCHAR(255), `metadata` JSON DEFAULT ('{}'), `is_active` BOOL NOT NULL DEFAULT 1) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_tenants" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "name" VARCHAR(255) NOT NULL, "slug" VARCHAR(255), "description" VARCHAR(255), "metadata" TEXT DEFAULT \'{}\', "is_active" INTEGER NOT NULL DEFAULT 1)',
         },
         'columns': {
@@ -1647,7 +1647,7 @@ STATE = {
             'slug': {
                 'ddl': {
                     'postgres': '"slug" VARCHAR(255)',
-                    'mysql': '`slug` VARCHAR(255)',
+                    'mysql': '`slug` VARCHAR(255) COLLATE utf8mb4_bin',
                     'sqlite': '"slug" VARCHAR(255)',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -1712,7 +1712,7 @@ STATE = {
     'nest_auth_roles': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_roles" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "name" VARCHAR(255) NOT NULL, "guard" VARCHAR(64) NOT NULL DEFAULT \'web\', "tenant_id" UUID, "is_system" BOOLEAN NOT NULL DEFAULT false, "is_active" BOOLEAN NOT NULL DEFAULT true, "tenant_key" TEXT GENERATED ALWAYS AS (COALESCE(CAST("tenant_id" AS TEXT), \'\')) STORED, FOREIGN KEY ("tenant_id") REFERENCES "nest_auth_tenants" ("id") ON DELETE CASCADE)',
-            'mysql': "CREATE TABLE `nest_auth_roles` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL, `guard` VARCHAR(64) NOT NULL DEFAULT 'web', `tenant_id` VARCHAR(40), `is_system` BOOL NOT NULL DEFAULT 0, `is_active` BOOL NOT NULL DEFAULT 1, `tenant_key` VARCHAR(40) GENERATED ALWAYS AS (COALESCE(`tenant_id`, '')) VIRTUAL, FOREIGN KEY (`tenant_id`) REFERENCES `nest_auth_tenants` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_roles` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin, `guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin, `tenant_id` VARCHAR(40), `is_system` BOOL NOT NULL DEFAULT 0, `is_active` BOOL NOT NULL DEFAULT 1, `tenant_key` VARCHAR(40) GENERATED ALWAYS AS (COALESCE(`tenant_id`, '')) VIRTUAL, FOREIGN KEY (`tenant_id`) REFERENCES `nest_auth_tenants` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_roles" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "name" VARCHAR(255) NOT NULL, "guard" VARCHAR(64) NOT NULL DEFAULT \'web\', "tenant_id" TEXT, "is_system" INTEGER NOT NULL DEFAULT 0, "is_active" INTEGER NOT NULL DEFAULT 1, "tenant_key" TEXT GENERATED ALWAYS AS (COALESCE("tenant_id", \'\')) VIRTUAL, FOREIGN KEY ("tenant_id") REFERENCES "nest_auth_tenants" ("id") ON DELETE CASCADE)',
         },
         'columns': {
@@ -1766,7 +1766,7 @@ STATE = {
             'name': {
                 'ddl': {
                     'postgres': '"name" VARCHAR(255) NOT NULL',
-                    'mysql': '`name` VARCHAR(255) NOT NULL',
+                    'mysql': '`name` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"name" VARCHAR(255) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(255)', 'mysql': 'VARCHAR(255)', 'sqlite': 'VARCHAR(255)'},
@@ -1779,7 +1779,7 @@ STATE = {
             'guard': {
                 'ddl': {
                     'postgres': '"guard" VARCHAR(64) NOT NULL DEFAULT \'web\'',
-                    'mysql': "`guard` VARCHAR(64) NOT NULL DEFAULT 'web'",
+                    'mysql': "`guard` VARCHAR(64) NOT NULL DEFAULT 'web' COLLATE utf8mb4_bin",
                     'sqlite': '"guard" VARCHAR(64) NOT NULL DEFAULT \'web\'',
                 },
                 'type': {'postgres': 'VARCHAR(64)', 'mysql': 'VARCHAR(64)', 'sqlite': 'VARCHAR(64)'},
@@ -1997,7 +1997,7 @@ STATE = {
     'nest_auth_sessions': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_sessions" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "user_id" UUID NOT NULL, "data" JSONB DEFAULT \'{}\', "refresh_token_hash" VARCHAR(128), "expires_at" TIMESTAMP, "user_agent" VARCHAR(512), "device_name" VARCHAR(255), "ip_address" VARCHAR(45), "last_active" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
-            'mysql': "CREATE TABLE `nest_auth_sessions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `data` JSON DEFAULT ('{}'), `refresh_token_hash` VARCHAR(128), `expires_at` DATETIME(6), `user_agent` VARCHAR(512), `device_name` VARCHAR(255), `ip_address` VARCHAR(45), `last_active` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            'mysql': "CREATE TABLE `nest_auth_sessions` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `data` JSON DEFAULT ('{}'), `refresh_token_hash` VARCHAR(128) COLLATE utf8mb4_bin, `expires_at` DATETIME(6), `user_agent` VARCHAR(512), `device_name` VARCHAR(255), `ip_address` VARCHAR(45), `last_active` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             'sqlite': 'CREATE TABLE "nest_auth_sessions" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "updated_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "user_id" TEXT NOT NULL, "data" TEXT DEFAULT \'{}\', "refresh_token_hash" VARCHAR(128), "expires_at" DATETIME, "user_agent" VARCHAR(512), "device_name" VARCHAR(255), "ip_address" VARCHAR(45), "last_active" DATETIME, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
         },
         'columns': {
@@ -2077,7 +2077,7 @@ STATE = {
             'refresh_token_hash': {
                 'ddl': {
                     'postgres': '"refresh_token_hash" VARCHAR(128)',
-                    'mysql': '`refresh_token_hash` VARCHAR(128)',
+                    'mysql': '`refresh_token_hash` VARCHAR(128) COLLATE utf8mb4_bin',
                     'sqlite': '"refresh_token_hash" VARCHAR(128)',
                 },
                 'type': {'postgres': 'VARCHAR(128)', 'mysql': 'VARCHAR(128)', 'sqlite': 'VARCHAR(128)'},
@@ -2186,7 +2186,7 @@ STATE = {
     'nest_auth_trusted_devices': {
         'create': {
             'postgres': 'CREATE TABLE "nest_auth_trusted_devices" ("id" UUID NOT NULL PRIMARY KEY, "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE \'utc\'), "user_id" UUID NOT NULL, "token_hash" VARCHAR(128) NOT NULL, "user_agent" VARCHAR(512), "ip_address" VARCHAR(45), "expires_at" TIMESTAMP NOT NULL, "revoked_at" TIMESTAMP, "last_used_at" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
-            'mysql': 'CREATE TABLE `nest_auth_trusted_devices` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `token_hash` VARCHAR(128) NOT NULL, `user_agent` VARCHAR(512), `ip_address` VARCHAR(45), `expires_at` DATETIME(6) NOT NULL, `revoked_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+            'mysql': 'CREATE TABLE `nest_auth_trusted_devices` (`id` VARCHAR(40) NOT NULL PRIMARY KEY, `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `user_id` VARCHAR(40) NOT NULL, `token_hash` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin, `user_agent` VARCHAR(512), `ip_address` VARCHAR(45), `expires_at` DATETIME(6) NOT NULL, `revoked_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
             'sqlite': 'CREATE TABLE "nest_auth_trusted_devices" ("id" TEXT NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\', \'now\')), "user_id" TEXT NOT NULL, "token_hash" VARCHAR(128) NOT NULL, "user_agent" VARCHAR(512), "ip_address" VARCHAR(45), "expires_at" DATETIME NOT NULL, "revoked_at" DATETIME, "last_used_at" DATETIME, FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE)',
         },
         'columns': {
@@ -2236,7 +2236,7 @@ STATE = {
             'token_hash': {
                 'ddl': {
                     'postgres': '"token_hash" VARCHAR(128) NOT NULL',
-                    'mysql': '`token_hash` VARCHAR(128) NOT NULL',
+                    'mysql': '`token_hash` VARCHAR(128) NOT NULL COLLATE utf8mb4_bin',
                     'sqlite': '"token_hash" VARCHAR(128) NOT NULL',
                 },
                 'type': {'postgres': 'VARCHAR(128)', 'mysql': 'VARCHAR(128)', 'sqlite': 'VARCHAR(128)'},

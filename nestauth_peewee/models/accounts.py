@@ -34,9 +34,9 @@ def _owner(backref: str, *, index: bool = True, unique: bool = False) -> peewee.
 class User(Entity):
     """nest_auth_users: the auth side of an application user."""
 
-    email = CharField(max_length=255, null=True)
+    email = CharField(max_length=255, null=True, exact=True)
     email_verified_at = DateTimeField(null=True, index=True)
-    phone = CharField(max_length=32, null=True)
+    phone = CharField(max_length=32, null=True, exact=True)
     phone_verified_at = DateTimeField(null=True, index=True)
     password_hash = CharField(max_length=255, null=True)
     is_active = BooleanField(default=True, server_default=True)
@@ -60,7 +60,7 @@ class Session(Entity):
 
     user = _owner("sessions", index=False)
     data = JSONField(null=True, default=dict, server_default="{}")
-    refresh_token_hash = CharField(max_length=128, null=True)
+    refresh_token_hash = CharField(max_length=128, null=True, exact=True)
     expires_at = DateTimeField(null=True, index=True)
     user_agent = CharField(max_length=512, null=True)
     device_name = CharField(max_length=255, null=True)
@@ -80,8 +80,8 @@ class Identity(Entity):
     """nest_auth_identities: an OAuth (or email/phone) identity linked to a user."""
 
     user = _owner("identities")
-    provider = CharField(max_length=64)
-    provider_id = CharField(max_length=255, null=True)
+    provider = CharField(max_length=64, exact=True)
+    provider_id = CharField(max_length=255, null=True, exact=True)
     metadata = JSONField(null=True, default=dict, server_default="{}")
 
     class Meta:
@@ -97,7 +97,7 @@ class AccessKey(Entity):
 
     user = _owner("access_keys")
     name = CharField(max_length=255)
-    public_key = CharField(max_length=128)
+    public_key = CharField(max_length=128, exact=True)
     secret_hash = CharField(max_length=128)
     description = CharField(max_length=255, null=True)
     is_active = BooleanField(default=True, server_default=True)
@@ -145,7 +145,7 @@ class TrustedDevice(Record):
     """nest_auth_trusted_devices: "remember this device" tokens that skip MFA."""
 
     user = _owner("trusted_devices")
-    token_hash = CharField(max_length=128, index=True)
+    token_hash = CharField(max_length=128, index=True, exact=True)
     user_agent = CharField(max_length=512, null=True)
     ip_address = CharField(max_length=45, null=True)
     expires_at = DateTimeField(index=True)
@@ -159,7 +159,7 @@ class TrustedDevice(Record):
 class AdminUser(Entity):
     """nest_auth_admin_users: admin-console accounts, separate from app users."""
 
-    email = CharField(max_length=255)
+    email = CharField(max_length=255, exact=True)
     name = CharField(max_length=255, null=True)
     password_hash = CharField(max_length=255)
     metadata = JSONField(null=True, default=dict, server_default="{}")

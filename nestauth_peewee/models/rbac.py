@@ -36,7 +36,7 @@ class Tenant(Entity):
     """nest_auth_tenants: an organisation / workspace."""
 
     name = CharField(max_length=255)
-    slug = CharField(max_length=255, null=True)
+    slug = CharField(max_length=255, null=True, exact=True)
     description = CharField(max_length=255, null=True)
     metadata = JSONField(null=True, default=dict, server_default="{}")
     is_active = BooleanField(default=True, server_default=True)
@@ -52,8 +52,8 @@ named_index(Tenant, Tenant.slug, name="nest_auth_tenants_slug_idx", unique=True,
 class Role(Entity):
     """nest_auth_roles: a named set of permissions, global (no tenant) or per tenant."""
 
-    name = CharField(max_length=255)
-    guard = CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD)
+    name = CharField(max_length=255, exact=True)
+    guard = CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD, exact=True)
     tenant = peewee.ForeignKeyField(Tenant, column_name="tenant_id", null=True,
                                     on_delete="CASCADE", backref="roles")
     is_system = BooleanField(default=False, server_default=False)
@@ -71,9 +71,9 @@ named_index(Role, Role.name, Role.guard, Role.tenant_key, name="nest_auth_roles_
 class Permission(Entity):
     """nest_auth_permissions: the registry of permission names per guard."""
 
-    name = CharField(max_length=255)
+    name = CharField(max_length=255, exact=True)
     guard = CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD,
-                      index=True)
+                      index=True, exact=True)
     description = TextField(null=True)
     category = CharField(max_length=255, null=True)
 
