@@ -13,6 +13,7 @@ every model to the Database it builds from a URL (or adopts).
 from __future__ import annotations
 
 from . import errors
+from .config import PasswordParams, PasswordPolicy, Settings
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
@@ -33,7 +34,10 @@ from .models import (
     UserAccess,
     UserAccessRole,
 )
+from .passwords import PasswordHasher
 from .schema import create_tables, drop_tables, sync_schema
+from .services.admin_users import AdminSnapshot, AdminUserService
+from .services.users import Page, UserService, UserSnapshot
 
 __version__ = "0.1.0"
 
@@ -65,4 +69,14 @@ __all__ = [
     "get_database",
     "init_database",
     "sync_schema",
+    # users and admin users
+    "AdminSnapshot",
+    "AdminUserService",
+    "Page",
+    "PasswordHasher",
+    "PasswordParams",
+    "PasswordPolicy",
+    "Settings",
+    "UserService",
+    "UserSnapshot",
 ]

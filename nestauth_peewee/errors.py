@@ -49,6 +49,22 @@ __all__ = [
     "NotFound",
     "translate",
     "register_unique_error",
+    # users, passwords, identities, admin users
+    "UserNotFound",
+    "IdentityNotFound",
+    "AdminUserNotFound",
+    "EmailOrPhoneRequired",
+    "InvalidEmail",
+    "InvalidPhone",
+    "UserHasNoEmail",
+    "UserHasNoPhone",
+    "PasswordPolicyViolation",
+    "NewPasswordSameAsCurrent",
+    "AuthenticationError",
+    "InvalidCredentials",
+    "CurrentPasswordIncorrect",
+    "AccountInactive",
+    "LastAdminUser",
 ]
 
 
@@ -340,3 +356,88 @@ def _looks_unreachable(text: str) -> bool:
 def _one_line(text: str) -> str:
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     return " ".join(lines[:2]) if lines else "unknown error"
+
+
+# --- users, passwords, identities, admin users -----------------------------------
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
+    default_message = "No user has this id (or email/phone); check the value or create the user first."
+
+
+class IdentityNotFound(NotFound):
+    code = "IDENTITY_NOT_FOUND"
+    default_message = "This user has no identity with that provider (and provider id)."
+
+
+class AdminUserNotFound(NotFound):
+    code = "ADMIN_USER_NOT_FOUND"
+    default_message = "No admin user has this id or email."
+
+
+class EmailOrPhoneRequired(ValidationError):
+    code = "EMAIL_OR_PHONE_REQUIRED"
+    default_message = "A user needs an email address or a phone number; give at least one."
+
+
+class InvalidEmail(InvalidValue):
+    code = "INVALID_EMAIL"
+    default_message = "The email address is not valid; use the form name@example.com."
+
+
+class InvalidPhone(InvalidValue):
+    code = "INVALID_PHONE"
+    default_message = (
+        "The phone number is not valid; use digits with an optional leading + "
+        "(spaces, dashes, dots and brackets are ignored)."
+    )
+
+
+class UserHasNoEmail(ValidationError):
+    code = "USER_HAS_NO_EMAIL"
+    default_message = "The user has no email address to verify; set one with update() first."
+
+
+class UserHasNoPhone(ValidationError):
+    code = "USER_HAS_NO_PHONE"
+    default_message = "The user has no phone number to verify; set one with update() first."
+
+
+class PasswordPolicyViolation(ValidationError):
+    """The new password breaks the configured policy; ``details['reasons']`` lists why."""
+
+    code = "PASSWORD_POLICY_VIOLATION"
+    default_message = "The password does not meet the password policy."
+
+
+class NewPasswordSameAsCurrent(ValidationError):
+    code = "NEW_PASSWORD_SAME_AS_CURRENT"
+    default_message = "The new password is the same as the current one; choose a different password."
+
+
+class AuthenticationError(NestAuthError):
+    """Base for "who you say you are was not proven" errors."""
+
+    code = "AUTHENTICATION_FAILED"
+    default_message = "Authentication failed."
+
+
+class InvalidCredentials(AuthenticationError):
+    code = "INVALID_CREDENTIALS"
+    default_message = "The email (or phone) and password do not match an account; check both and retry."
+
+
+class CurrentPasswordIncorrect(AuthenticationError):
+    code = "CURRENT_PASSWORD_INCORRECT"
+    default_message = "The current password is incorrect; type the password you sign in with now."
+
+
+class AccountInactive(AuthenticationError):
+    code = "ACCOUNT_INACTIVE"
+    default_message = "This account is deactivated; an administrator can reactivate it."
+
+
+class LastAdminUser(NestAuthError):
+    code = "LAST_ADMIN_USER"
+    default_message = "The last remaining admin user cannot be deleted; create another admin first."
