@@ -65,6 +65,7 @@ __all__ = [
     "CurrentPasswordIncorrect",
     "AccountInactive",
     "LastAdminUser",
+    "DatabaseBusy",
 ]
 
 
@@ -331,7 +332,20 @@ def translate(exc: BaseException) -> BaseException:
         return InvalidValue("The database refused a value: " + text.splitlines()[0])
     if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
         return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
+    if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
+        return DatabaseBusy(detail=_one_line(text))
     return exc
+
+
+def _is_busy(orig: BaseException, text: str) -> bool:
+    """Deadlock, serialisation failure, lock timeout, or SQLite's busy database."""
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode in ("40P01", "40001", "55P03")
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1205, 1213)
+    return "database is locked" in text or "database table is locked" in text
 
 
 def _looks_unreachable(text: str) -> bool:
@@ -441,3 +455,12 @@ class AccountInactive(AuthenticationError):
 class LastAdminUser(NestAuthError):
     code = "LAST_ADMIN_USER"
     default_message = "The last remaining admin user cannot be deleted; create another admin first."
+
+
+class DatabaseBusy(NestAuthError):
+    """Concurrent work got in the way (deadlock, lock timeout, SQLite busy); nothing was written."""
+
+    code = "DATABASE_BUSY"
+    default_message = (
+        "The database was busy with concurrent changes and rolled this operation back; retry it."
+    )
