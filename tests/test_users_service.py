@@ -586,3 +586,17 @@ def test_no_event_payload_carries_a_password_or_a_hash(users, recorder):
     text = repr(recorder.sent)
     for secret in (PASSWORD, "second passphrase here", "third passphrase here", "$argon2"):
         assert secret not in text
+
+
+def test_an_accented_lookalike_email_never_finds_or_logs_into_another_account(db, dialect, users):
+    bob = users.register(email="bob@example.com", password=PASSWORD)
+    with pytest.raises(errors.UserNotFound):
+        users.get_by_email("böb@example.com")
+    with pytest.raises(errors.InvalidCredentials):
+        users.authenticate(email="BÖB@example.com", password=PASSWORD)
+    if dialect == "mysql":
+        # utf8mb4_unicode_ci compares ö equal to o, so the unique index refuses the lookalike.
+        with pytest.raises(errors.EmailAlreadyExists):
+            users.register(email="böb@example.com", password=PASSWORD)
+    else:
+        assert users.register(email="böb@example.com", password=PASSWORD).id != bob.id
