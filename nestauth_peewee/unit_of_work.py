@@ -16,6 +16,10 @@ block ends, before the app's transaction commits.
 
 A listener that raises is logged and does not undo or fail the operation:
 the data is already committed.
+
+On SQLite the outermost block begins ``IMMEDIATE`` (it takes the write lock
+at once), so an operation that reads and then writes waits for a concurrent
+writer instead of failing with "database is locked".
 """
 
 from __future__ import annotations
