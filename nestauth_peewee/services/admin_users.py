@@ -27,7 +27,8 @@ from ..normalize import clean_text, normalize_email
 from ..passwords import PasswordHasher, check_policy
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, transaction
-from ._common import AdminSnapshot, Page, metadata, model_id, page_args
+from ._common import AdminSnapshot, Page, model_id, page_args
+from ._common import metadata as clean_metadata
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
 
@@ -47,7 +48,7 @@ class AdminUserService:
         """Create an admin; emits ``admin_created``."""
         email_n = _email(email)
         name_n = clean_text("name", name, max_length=255, required=False)
-        meta = _metadata(metadata)
+        meta = clean_metadata(metadata)
         check_policy(password, self.settings.password_policy, email=email_n)
         password_hash = self.hasher.hash(password)
         with transaction():
@@ -112,7 +113,7 @@ class AdminUserService:
         if "name" in changes:
             wanted["name"] = clean_text("name", changes["name"], max_length=255, required=False)
         if "metadata" in changes:
-            wanted["metadata"] = _metadata(changes["metadata"])
+            wanted["metadata"] = clean_metadata(changes["metadata"])
         with transaction():
             admin = self._require(aid)
             diff = {k: v for k, v in wanted.items() if getattr(admin, k) != v}
@@ -201,7 +202,3 @@ def _email(value: Any) -> str:
     if email is None:
         raise errors.InvalidEmail("An admin user needs an email address.")
     return email
-
-
-def _metadata(value: Any) -> dict[str, Any]:
-    return metadata(value)

@@ -36,7 +36,7 @@ _RESERVED_PROVIDERS = (EMAIL_PROVIDER, PHONE_PROVIDER)
 class IdentityOperations:
     """Mixin: link, unlink and look up provider identities."""
 
-    def _get_for_write(self, uid: uuid.UUID) -> User:  # provided by UserService
+    def _require(self, uid: uuid.UUID) -> User:  # provided by UserService
         raise NotImplementedError
 
     def get(self, user_id: Any) -> User:  # provided by UserService
@@ -63,7 +63,7 @@ class IdentityOperations:
         pid = _provider_id(provider_id)
         meta = clean_metadata(metadata)
         with transaction():
-            self._get_for_write(uid)
+            self._require(uid)
             existing = identities_repo.get(provider_n, pid)
             if existing is not None and existing.user_id == uid:
                 return existing
@@ -83,7 +83,7 @@ class IdentityOperations:
         provider_n = _provider(provider)
         pid = _provider_id(provider_id) if provider_id is not None else None
         with transaction():
-            self._get_for_write(uid)
+            self._require(uid)
             removed = identities_repo.delete(uid, provider_n, pid)
             if removed == 0:
                 raise errors.IdentityNotFound(

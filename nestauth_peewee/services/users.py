@@ -32,7 +32,8 @@ from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, transaction
-from ._common import Page, UserSnapshot, flag, metadata, model_id, optional_flag, page_args
+from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args
+from ._common import metadata as clean_metadata
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 
 __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
@@ -83,7 +84,7 @@ class UserService(IdentityOperations):
         fields: dict[str, Any] = {
             "email": email_n,
             "phone": phone_n,
-            "metadata": _metadata(metadata),
+            "metadata": clean_metadata(metadata),
             "is_active": flag("is_active", is_active),
             "must_change_password": flag("must_change_password", must_change_password),
         }
@@ -245,11 +246,11 @@ class UserService(IdentityOperations):
         if "phone" in changes:
             wanted["phone"] = normalize_phone(changes["phone"])
         if "metadata" in changes:
-            wanted["metadata"] = _metadata(changes["metadata"])
+            wanted["metadata"] = clean_metadata(changes["metadata"])
         if "must_change_password" in changes:
             wanted["must_change_password"] = flag("must_change_password", changes["must_change_password"])
         with transaction():
-            user = self._get_for_write(uid)
+            user = self._require(uid)
             diff = {name: value for name, value in wanted.items() if getattr(user, name) != value}
             email_after = diff.get("email", user.email)
             phone_after = diff.get("phone", user.phone)
@@ -287,7 +288,7 @@ class UserService(IdentityOperations):
         uid = model_id("user_id", user_id)
         column = f"{contact}_verified_at"
         with transaction():
-            user = self._get_for_write(uid)
+            user = self._require(uid)
             if verified and getattr(user, contact) is None:
                 raise errors.UserHasNoEmail() if contact == "email" else errors.UserHasNoPhone()
             if (getattr(user, column) is not None) != verified:
@@ -306,7 +307,7 @@ class UserService(IdentityOperations):
     def _set_active(self, user_id: Any, active: bool) -> User:
         uid = model_id("user_id", user_id)
         with transaction():
-            user = self._get_for_write(uid)
+            user = self._require(uid)
             revoked = 0 if active else sessions_repo.delete_for_user(uid)
             if user.is_active != active:
                 users_repo.update_fields(user, {"is_active": active})
@@ -331,7 +332,7 @@ class UserService(IdentityOperations):
         uid = model_id("user_id", user_id)
         if not isinstance(current_password, str):
             raise errors.InvalidValue("current_password must be a string.", field="current_password")
-        user = self._get_for_write(uid)
+        user = self._require(uid)
         if user.password_hash is None:
             self.hasher.dummy_verify(current_password)
             raise errors.CurrentPasswordIncorrect(
@@ -349,7 +350,7 @@ class UserService(IdentityOperations):
                 uid, user.password_hash, new_hash, must_change_password=False
             )
             if not swapped:  # deleted, or the password changed since we verified it
-                self._get_for_write(uid)
+                self._require(uid)
                 raise errors.CurrentPasswordIncorrect("The password was changed meanwhile; sign in again.")
             revoked = sessions_repo.delete_for_user(uid)
             user.password_hash = new_hash
@@ -373,11 +374,11 @@ class UserService(IdentityOperations):
         uid = model_id("user_id", user_id)
         must_change = flag("must_change_password", must_change_password)
         revoke = flag("revoke_sessions", revoke_sessions)
-        user = self._get_for_write(uid)
+        user = self._require(uid)
         check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.hasher.hash(new_password)
         with transaction():
-            user = self._get_for_write(uid)
+            user = self._require(uid)
             users_repo.update_fields(user, {"password_hash": new_hash, "must_change_password": must_change})
             revoked = sessions_repo.delete_for_user(uid) if revoke else 0
             emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
@@ -393,7 +394,7 @@ class UserService(IdentityOperations):
         """
         uid = model_id("user_id", user_id)
         with transaction():
-            snapshot = UserSnapshot.of(self._get_for_write(uid))
+            snapshot = UserSnapshot.of(self._require(uid))
             if users_repo.delete(uid) == 0:
                 raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
             emit(events.user_deleted, self, user=snapshot, user_id=uid, snapshot=snapshot.as_dict())
@@ -401,7 +402,7 @@ class UserService(IdentityOperations):
 
     # --- internals -----------------------------------------------------------------------
 
-    def _get_for_write(self, uid: uuid.UUID) -> User:
+    def _require(self, uid: uuid.UUID) -> User:
         user = users_repo.get(uid)
         if user is None:
             raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
@@ -418,7 +419,3 @@ class UserService(IdentityOperations):
                 identities_repo.delete(user.id, provider)
             elif identities_repo.set_provider_id(user.id, provider, value) == 0 and wanted:
                 identities_repo.insert(user.id, provider, value)
-
-
-def _metadata(value: Any) -> dict[str, Any]:
-    return metadata(value)
