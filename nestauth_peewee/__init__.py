@@ -13,6 +13,7 @@ every model to the Database it builds from a URL (or adopts).
 from __future__ import annotations
 
 from . import errors
+from .config import PasswordParams, PasswordPolicy, Settings
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
@@ -34,7 +35,10 @@ from .models import (
     UserAccess,
     UserAccessRole,
 )
+from .passwords import PasswordHasher
 from .schema import check_schema, create_tables, drop_tables, render_snapshot, sync_schema
+from .services.admin_users import AdminSnapshot, AdminUserService
+from .services.users import Page, UserService, UserSnapshot
 
 __version__ = "0.1.0"
 
@@ -69,4 +73,14 @@ __all__ = [
     "init_database",
     "render_snapshot",
     "sync_schema",
+    # users and admin users
+    "AdminSnapshot",
+    "AdminUserService",
+    "Page",
+    "PasswordHasher",
+    "PasswordParams",
+    "PasswordPolicy",
+    "Settings",
+    "UserService",
+    "UserSnapshot",
 ]

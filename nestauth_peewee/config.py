@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from . import errors
 
-__all__ = ["Settings", "PasswordParams"]
+__all__ = ["Settings", "PasswordParams", "PasswordPolicy"]
 
 MIN_SECRET_KEY_BYTES = 32
 
@@ -34,9 +34,28 @@ class PasswordParams:
 
 
 @dataclass(frozen=True)
+class PasswordPolicy:
+    """What a new password must satisfy (checked on create, set and change, not on login).
+
+    Length is counted in Unicode characters; any character but NUL is allowed
+    and nothing is truncated. There are deliberately no composition rules
+    ("one digit, one upper-case letter"): OWASP ASVS 5.0 (6.2.5) forbids them.
+    ``common_passwords`` (compared case-insensitively) defaults to a short
+    built-in list; pass a larger frozenset (e.g. from a breach corpus) to
+    widen it, or an empty one to switch the check off.
+    """
+
+    min_length: int = 8
+    max_length: int = 128
+    forbid_email_local_part: bool = True
+    common_passwords: frozenset[str] | None = None  # None: the built-in list
+
+
+@dataclass(frozen=True)
 class Settings:
     secret_key: str | None = None
     password: PasswordParams = field(default_factory=PasswordParams)
+    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     refresh_token_validity: timedelta = timedelta(days=30)
     max_sessions_per_user: int = 10
     otp_length: int = 6

@@ -50,6 +50,23 @@ __all__ = [
     "MigrationError",
     "translate",
     "register_unique_error",
+    # users, passwords, identities, admin users
+    "UserNotFound",
+    "IdentityNotFound",
+    "AdminUserNotFound",
+    "EmailOrPhoneRequired",
+    "InvalidEmail",
+    "InvalidPhone",
+    "UserHasNoEmail",
+    "UserHasNoPhone",
+    "PasswordPolicyViolation",
+    "NewPasswordSameAsCurrent",
+    "AuthenticationError",
+    "InvalidCredentials",
+    "CurrentPasswordIncorrect",
+    "AccountInactive",
+    "LastAdminUser",
+    "DatabaseBusy",
 ]
 
 
@@ -323,7 +340,20 @@ def translate(exc: BaseException) -> BaseException:
         return InvalidValue("The database refused a value: " + text.splitlines()[0])
     if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
         return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
+    if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
+        return DatabaseBusy(detail=_one_line(text))
     return exc
+
+
+def _is_busy(orig: BaseException, text: str) -> bool:
+    """Deadlock, serialisation failure, lock timeout, or SQLite's busy database."""
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode in ("40P01", "40001", "55P03")
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1205, 1213)
+    return "database is locked" in text or "database table is locked" in text
 
 
 def _looks_unreachable(text: str) -> bool:
@@ -348,3 +378,97 @@ def _looks_unreachable(text: str) -> bool:
 def _one_line(text: str) -> str:
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     return " ".join(lines[:2]) if lines else "unknown error"
+
+
+# --- users, passwords, identities, admin users -----------------------------------
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
+    default_message = "No user has this id (or email/phone); check the value or create the user first."
+
+
+class IdentityNotFound(NotFound):
+    code = "IDENTITY_NOT_FOUND"
+    default_message = "This user has no identity with that provider (and provider id)."
+
+
+class AdminUserNotFound(NotFound):
+    code = "ADMIN_USER_NOT_FOUND"
+    default_message = "No admin user has this id or email."
+
+
+class EmailOrPhoneRequired(ValidationError):
+    code = "EMAIL_OR_PHONE_REQUIRED"
+    default_message = "A user needs an email address or a phone number; give at least one."
+
+
+class InvalidEmail(InvalidValue):
+    code = "INVALID_EMAIL"
+    default_message = "The email address is not valid; use the form name@example.com."
+
+
+class InvalidPhone(InvalidValue):
+    code = "INVALID_PHONE"
+    default_message = (
+        "The phone number is not valid; use digits with an optional leading + "
+        "(spaces, dashes, dots and brackets are ignored)."
+    )
+
+
+class UserHasNoEmail(ValidationError):
+    code = "USER_HAS_NO_EMAIL"
+    default_message = "The user has no email address to verify; set one with update() first."
+
+
+class UserHasNoPhone(ValidationError):
+    code = "USER_HAS_NO_PHONE"
+    default_message = "The user has no phone number to verify; set one with update() first."
+
+
+class PasswordPolicyViolation(ValidationError):
+    """The new password breaks the configured policy; ``details['reasons']`` lists why."""
+
+    code = "PASSWORD_POLICY_VIOLATION"
+    default_message = "The password does not meet the password policy."
+
+
+class NewPasswordSameAsCurrent(ValidationError):
+    code = "NEW_PASSWORD_SAME_AS_CURRENT"
+    default_message = "The new password is the same as the current one; choose a different password."
+
+
+class AuthenticationError(NestAuthError):
+    """Base for "who you say you are was not proven" errors."""
+
+    code = "AUTHENTICATION_FAILED"
+    default_message = "Authentication failed."
+
+
+class InvalidCredentials(AuthenticationError):
+    code = "INVALID_CREDENTIALS"
+    default_message = "The email (or phone) and password do not match an account; check both and retry."
+
+
+class CurrentPasswordIncorrect(AuthenticationError):
+    code = "CURRENT_PASSWORD_INCORRECT"
+    default_message = "The current password is incorrect; type the password you sign in with now."
+
+
+class AccountInactive(AuthenticationError):
+    code = "ACCOUNT_INACTIVE"
+    default_message = "This account is deactivated; an administrator can reactivate it."
+
+
+class LastAdminUser(NestAuthError):
+    code = "LAST_ADMIN_USER"
+    default_message = "The last remaining admin user cannot be deleted; create another admin first."
+
+
+class DatabaseBusy(NestAuthError):
+    """Concurrent work got in the way (deadlock, lock timeout, SQLite busy); nothing was written."""
+
+    code = "DATABASE_BUSY"
+    default_message = (
+        "The database was busy with concurrent changes and rolled this operation back; retry it."
+    )

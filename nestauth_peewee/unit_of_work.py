@@ -16,6 +16,10 @@ block ends, before the app's transaction commits.
 
 A listener that raises is logged and does not undo or fail the operation:
 the data is already committed.
+
+On SQLite the outermost block begins ``IMMEDIATE`` (it takes the write lock
+at once), so an operation that reads and then writes waits for a concurrent
+writer instead of failing with "database is locked".
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import peewee
 from blinker import Signal
 
-from .db import database
+from . import errors
+from .db import database, dialect_of
 
 __all__ = ["transaction", "emit", "in_transaction"]
 
@@ -56,8 +62,14 @@ def transaction() -> Iterator[None]:
     stack = _stack()
     stack.append([])
     try:
-        with database.atomic():
+        with _atomic():
             yield
+    except peewee.PeeweeException as exc:  # BEGIN / COMMIT run outside the translating proxy
+        stack.pop()
+        translated = errors.translate(exc)
+        if translated is exc:
+            raise
+        raise translated from exc
     except BaseException:
         stack.pop()
         raise
@@ -66,6 +78,16 @@ def transaction() -> Iterator[None]:
         stack[-1].extend(pending)
     else:
         _send(pending)
+
+
+def _atomic() -> Any:
+    # SQLite: take the write lock at BEGIN (IMMEDIATE). A deferred transaction
+    # that reads and then writes fails at once with "database is locked" when
+    # another connection committed in between; an immediate one waits its turn
+    # (busy_timeout). Savepoints and the other dialects are unchanged.
+    if not database.in_transaction() and dialect_of(database) == "sqlite":
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
 
 
 def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:

@@ -1,0 +1,124 @@
+"""Helpers shared by the services: argument checks, pages, event snapshots."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from .. import errors
+from ..normalize import as_uuid, check_unicode
+
+__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "model_id"]
+
+T = TypeVar("T")
+
+MAX_LIMIT = 100
+MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing: ``items``, the ``total`` matching, and where we are."""
+
+    items: list[T]
+    total: int
+    page: int
+    limit: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are at this ``limit``."""
+        return (self.total + self.limit - 1) // self.limit
+
+
+@dataclass(frozen=True)
+class UserSnapshot:
+    """What events carry about a user: every column but the secrets (no hash)."""
+
+    id: uuid.UUID
+    email: str | None
+    phone: str | None
+    email_verified_at: datetime | None
+    phone_verified_at: datetime | None
+    is_active: bool
+    must_change_password: bool
+    is_mfa_enabled: bool
+    metadata: Any
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, user: Any) -> UserSnapshot:
+        return cls(**{f.name: copy.deepcopy(getattr(user, f.name)) for f in fields(cls)})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AdminSnapshot:
+    """What events carry about an admin user (no hash)."""
+
+    id: uuid.UUID
+    email: str
+    name: str | None
+    metadata: Any
+    last_login_at: datetime | None
+    token_version: int
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, admin: Any) -> AdminSnapshot:
+        return cls(**{f.name: copy.deepcopy(getattr(admin, f.name)) for f in fields(cls)})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def model_id(name: str, value: Any) -> uuid.UUID:
+    """A UUID from a model instance, a UUID or its text form."""
+    pk = getattr(value, "_pk", None) if hasattr(value, "_meta") else None
+    return as_uuid(name, pk if pk is not None else value)
+
+
+def flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise errors.InvalidValue(f"{name} must be True or False, not {value!r}.", field=name)
+    return value
+
+
+def optional_flag(name: str, value: Any) -> bool | None:
+    return None if value is None else flag(name, value)
+
+
+def metadata(value: Any) -> dict[str, Any]:
+    """A JSON object the database can store (``None`` gives ``{}``)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.InvalidValue(
+            f"metadata must be a dict (a JSON object), not {type(value).__name__}.", field="metadata"
+        )
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise errors.InvalidValue(f"metadata is not JSON-serialisable: {exc}", field="metadata") from exc
+    if "\\u0000" in text:
+        raise errors.InvalidValue("metadata must not contain a NUL (\\u0000) character.", field="metadata")
+    check_unicode("metadata", text)
+    return json.loads(text)
+
+
+def page_args(page: Any, limit: Any) -> tuple[int, int]:
+    """Validated (offset, limit) for 1-based ``page`` and ``limit`` ≤ 100."""
+    for name, value, low, high in (("page", page, 1, MAX_PAGE), ("limit", limit, 1, MAX_LIMIT)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise errors.InvalidValue(f"{name} must be an integer, not {value!r}.", field=name)
+        if not low <= value <= high:
+            raise errors.InvalidValue(f"{name} must be between {low} and {high}, not {value}.", field=name)
+    return (page - 1) * limit, limit

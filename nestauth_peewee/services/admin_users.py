@@ -1,0 +1,204 @@
+"""Admin-console accounts, kept apart from application users.
+
+    from nestauth_peewee import AdminUserService
+    admins = AdminUserService()
+    root = admins.create(email="Root@Example.com", password="a long admin passphrase")
+    admins.authenticate(email="root@example.com", password="a long admin passphrase")
+    admins.revoke_all_sessions(root.id)      # bumps token_version
+
+Emails are stored normalised and unique (``ADMIN_EMAIL_ALREADY_EXISTS``);
+passwords are argon2id hashes checked against the same policy as users'
+(at least 8 characters by default). Unknown emails cost one dummy argon2
+verification. The last remaining admin cannot be deleted (``LAST_ADMIN_USER``).
+Events ``admin_created`` / ``admin_updated`` / ``admin_deleted`` carry an
+:class:`AdminSnapshot` after commit, never a hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..fields import utcnow
+from ..models import AdminUser
+from ..normalize import clean_text, normalize_email
+from ..passwords import PasswordHasher, check_policy
+from ..repositories import admin_users as admins_repo
+from ..unit_of_work import emit, transaction
+from ._common import AdminSnapshot, Page, model_id, page_args
+from ._common import metadata as clean_metadata
+
+__all__ = ["AdminUserService", "AdminSnapshot"]
+
+UPDATABLE_FIELDS = frozenset({"email", "name", "metadata"})
+
+
+class AdminUserService:
+    """Policy for admin users; thread-safe, one instance per app."""
+
+    def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
+        self.settings = settings or Settings()
+        self.hasher = hasher or PasswordHasher(self.settings.password)
+
+    def create(
+        self, *, email: str, password: str, name: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> AdminUser:
+        """Create an admin; emits ``admin_created``."""
+        email_n = _email(email)
+        name_n = clean_text("name", name, max_length=255, required=False)
+        meta = clean_metadata(metadata)
+        check_policy(password, self.settings.password_policy, email=email_n)
+        password_hash = self.hasher.hash(password)
+        with transaction():
+            admin = admins_repo.insert(email=email_n, name=name_n, password_hash=password_hash, metadata=meta)
+            emit(events.admin_created, self, admin=AdminSnapshot.of(admin), admin_id=admin.id)
+        return admin
+
+    def authenticate(self, *, email: str, password: str) -> AdminUser:
+        """The admin with this email and password (``last_login_at`` set), else ``INVALID_CREDENTIALS``.
+
+        An unknown email costs a dummy verification; an old-parameter hash is
+        upgraded in the same write as ``last_login_at``.
+        """
+        email_n = _email(email)
+        if not isinstance(password, str):
+            raise errors.InvalidValue("password must be a string.", field="password")
+        admin = admins_repo.get_by_email(email_n)
+        if admin is None:
+            self.hasher.dummy_verify(password)
+            raise errors.InvalidCredentials("The email and password do not match an admin account.")
+        ok, upgraded = self.hasher.verify(admin.password_hash, password)
+        if not ok:
+            raise errors.InvalidCredentials("The email and password do not match an admin account.")
+        with transaction():
+            if upgraded is not None and admins_repo.replace_password_hash(
+                admin.id, admin.password_hash, upgraded
+            ):
+                admin.password_hash = upgraded
+            admins_repo.update_fields(admin, {"last_login_at": utcnow()})
+        return admin
+
+    def get(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
+        """The admin with this id, else ``ADMIN_USER_NOT_FOUND``."""
+        return self._require(model_id("admin_id", admin_id))
+
+    def get_by_email(self, email: str) -> AdminUser:
+        """The admin with this email (normalised), else ``ADMIN_USER_NOT_FOUND``."""
+        admin = admins_repo.get_by_email(_email(email))
+        if admin is None:
+            raise errors.AdminUserNotFound("No admin user has this email address.")
+        return admin
+
+    def list(self, *, page: int = 1, limit: int = 20) -> Page[AdminUser]:
+        """A page of admins, oldest first; ``limit`` at most 100."""
+        offset, limit = page_args(page, limit)
+        rows, total = admins_repo.list_page(offset, limit)
+        return Page(items=list(rows), total=total, page=page, limit=limit)
+
+    def update(self, admin_id: uuid.UUID | str | AdminUser, **changes: Any) -> AdminUser:
+        """Change ``email``, ``name`` or ``metadata``; emits ``admin_updated`` with the changed names."""
+        aid = model_id("admin_id", admin_id)
+        unknown = set(changes) - UPDATABLE_FIELDS
+        if unknown:
+            raise errors.InvalidValue(
+                f"update() cannot change {', '.join(sorted(map(str, unknown)))}; it accepts "
+                f"{', '.join(sorted(UPDATABLE_FIELDS))} (passwords: change_password / set_password).",
+                fields=sorted(map(str, unknown)),
+            )
+        wanted: dict[str, Any] = {}
+        if "email" in changes:
+            wanted["email"] = _email(changes["email"])
+        if "name" in changes:
+            wanted["name"] = clean_text("name", changes["name"], max_length=255, required=False)
+        if "metadata" in changes:
+            wanted["metadata"] = clean_metadata(changes["metadata"])
+        with transaction():
+            admin = self._require(aid)
+            diff = {k: v for k, v in wanted.items() if getattr(admin, k) != v}
+            if diff:
+                admins_repo.update_fields(admin, diff)
+                emit(events.admin_updated, self, admin=AdminSnapshot.of(admin), admin_id=aid,
+                     changed=sorted(diff))
+        return admin
+
+    def change_password(
+        self, admin_id: uuid.UUID | str | AdminUser, current_password: str, new_password: str
+    ) -> AdminUser:
+        """Change the admin's own password; bumps ``token_version`` (all console tokens die)."""
+        aid = model_id("admin_id", admin_id)
+        if not isinstance(current_password, str):
+            raise errors.InvalidValue("current_password must be a string.", field="current_password")
+        admin = self._require(aid)
+        ok, _ = self.hasher.verify(admin.password_hash, current_password)
+        if not ok:
+            raise errors.CurrentPasswordIncorrect()
+        if new_password == current_password:
+            raise errors.NewPasswordSameAsCurrent()
+        check_policy(new_password, self.settings.password_policy, email=admin.email)
+        new_hash = self.hasher.hash(new_password)
+        with transaction():
+            if not admins_repo.replace_password_hash(aid, admin.password_hash, new_hash):
+                self._require(aid)
+                raise errors.CurrentPasswordIncorrect("The password was changed meanwhile; sign in again.")
+            admins_repo.bump_token_version(aid)
+            admin = self._require(aid)
+            emit(events.admin_updated, self, admin=AdminSnapshot.of(admin), admin_id=aid,
+                 changed=["password", "token_version"])
+        return admin
+
+    def set_password(self, admin_id: uuid.UUID | str | AdminUser, new_password: str) -> AdminUser:
+        """Set the password without the current one; bumps ``token_version``."""
+        aid = model_id("admin_id", admin_id)
+        admin = self._require(aid)
+        check_policy(new_password, self.settings.password_policy, email=admin.email)
+        new_hash = self.hasher.hash(new_password)
+        with transaction():
+            admin = self._require(aid)
+            admins_repo.update_fields(admin, {"password_hash": new_hash})
+            admins_repo.bump_token_version(aid)
+            admin = self._require(aid)
+            emit(events.admin_updated, self, admin=AdminSnapshot.of(admin), admin_id=aid,
+                 changed=["password", "token_version"])
+        return admin
+
+    def revoke_all_sessions(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
+        """Invalidate every console token of the admin by bumping ``token_version``."""
+        aid = model_id("admin_id", admin_id)
+        with transaction():
+            if admins_repo.bump_token_version(aid) == 0:
+                raise errors.AdminUserNotFound(f"No admin user has the id {aid}.")
+            admin = self._require(aid)
+            emit(events.admin_updated, self, admin=AdminSnapshot.of(admin), admin_id=aid,
+                 changed=["token_version"])
+        return admin
+
+    def delete(self, admin_id: uuid.UUID | str | AdminUser) -> AdminSnapshot:
+        """Delete the admin, unless it is the last one (``LAST_ADMIN_USER``); emits ``admin_deleted``.
+
+        The admin rows are locked first, so two concurrent deletions of the
+        last two admins cannot both succeed.
+        """
+        aid = model_id("admin_id", admin_id)
+        with transaction():
+            admins_repo.lock_all()
+            snapshot = AdminSnapshot.of(self._require(aid))
+            admins_repo.delete(aid)
+            if admins_repo.count() == 0:
+                raise errors.LastAdminUser()
+            emit(events.admin_deleted, self, admin=snapshot, admin_id=aid, snapshot=snapshot.as_dict())
+        return snapshot
+
+    def _require(self, aid: uuid.UUID) -> AdminUser:
+        admin = admins_repo.get(aid)
+        if admin is None:
+            raise errors.AdminUserNotFound(f"No admin user has the id {aid}.", admin_id=aid)
+        return admin
+
+
+def _email(value: Any) -> str:
+    email = normalize_email(value)
+    if email is None:
+        raise errors.InvalidEmail("An admin user needs an email address.")
+    return email

@@ -1,0 +1,119 @@
+"""Identity operations of :class:`~nestauth_peewee.services.users.UserService`.
+
+An identity links a provider account (``github`` / ``583231``) to a user;
+(provider, provider id) is unique, so one provider account belongs to one
+user at most (``IDENTITY_ALREADY_LINKED``)::
+
+    users.link_identity(bob.id, "github", "583231")
+    users.get_by_identity("github", "583231")        # bob
+    users.unlink_identity(bob.id, "github")
+
+The ``email`` and ``phone`` identities follow the user's columns and are kept
+by the service itself (create / update), not through these methods.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from .. import errors, events
+from ..models import Identity, User
+from ..normalize import clean_text
+from ..repositories import identities as identities_repo
+from ..unit_of_work import emit, transaction
+from ._common import metadata as clean_metadata
+from ._common import model_id
+
+__all__ = ["IdentityOperations", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
+
+#: Provider names of the identities the service maintains itself.
+EMAIL_PROVIDER = "email"
+PHONE_PROVIDER = "phone"
+_RESERVED_PROVIDERS = (EMAIL_PROVIDER, PHONE_PROVIDER)
+
+
+class IdentityOperations:
+    """Mixin: link, unlink and look up provider identities."""
+
+    def _require(self, uid: uuid.UUID) -> User:  # provided by UserService
+        raise NotImplementedError
+
+    def get(self, user_id: Any) -> User:  # provided by UserService
+        raise NotImplementedError
+
+    # --- identities --------------------------------------------------------------------
+
+    def link_identity(
+        self,
+        user_id: uuid.UUID | str | User,
+        provider: str,
+        provider_id: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+    ) -> Identity:
+        """Link a provider account (``github``, ``583231``) to the user; idempotent for the same user.
+
+        Linked to another user already: ``IDENTITY_ALREADY_LINKED``. The
+        ``email`` and ``phone`` providers are kept by the service itself.
+        Emits ``identity_linked``.
+        """
+        uid = model_id("user_id", user_id)
+        provider_n = _provider(provider)
+        pid = _provider_id(provider_id)
+        meta = clean_metadata(metadata)
+        with transaction():
+            self._require(uid)
+            existing = identities_repo.get(provider_n, pid)
+            if existing is not None and existing.user_id == uid:
+                return existing
+            identity = identities_repo.insert(uid, provider_n, pid, meta)
+            emit(events.identity_linked, self, user_id=uid, provider=provider_n, provider_id=pid)
+        return identity
+
+    def unlink_identity(
+        self, user_id: uuid.UUID | str | User, provider: str, provider_id: str | None = None
+    ) -> int:
+        """Remove the user's identities of ``provider`` (just ``provider_id`` when given).
+
+        Returns how many were removed; none: ``IDENTITY_NOT_FOUND``. Emits
+        ``identity_unlinked``.
+        """
+        uid = model_id("user_id", user_id)
+        provider_n = _provider(provider)
+        pid = _provider_id(provider_id) if provider_id is not None else None
+        with transaction():
+            self._require(uid)
+            removed = identities_repo.delete(uid, provider_n, pid)
+            if removed == 0:
+                raise errors.IdentityNotFound(
+                    f"The user has no {provider_n!r} identity" + (f" with id {pid!r}." if pid else "."),
+                )
+            emit(events.identity_unlinked, self, user_id=uid, provider=provider_n, provider_id=pid)
+        return removed
+
+    def get_by_identity(self, provider: str, provider_id: str) -> User:
+        """The user linked to (provider, provider id), else ``USER_NOT_FOUND``."""
+        provider_n = str(clean_text("provider", provider, max_length=64)).lower()
+        user = identities_repo.find_user(provider_n, _provider_id(provider_id))
+        if user is None:
+            raise errors.UserNotFound(f"No user is linked to this {provider_n!r} account.")
+        return user
+
+    def identities(self, user_id: uuid.UUID | str | User) -> list[Identity]:
+        """The user's identities, oldest first."""
+        return identities_repo.for_user(self.get(user_id).id)
+
+
+def _provider(value: Any) -> str:
+    provider = str(clean_text("provider", value, max_length=64)).lower()
+    if provider in _RESERVED_PROVIDERS:
+        raise errors.InvalidValue(
+            f"The {provider!r} identity follows the user's {provider}; change it with update().",
+            field="provider",
+        )
+    return provider
+
+
+def _provider_id(value: Any) -> str:
+    return str(clean_text("provider_id", value, max_length=255))

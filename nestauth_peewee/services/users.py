@@ -1,0 +1,421 @@
+"""The user lifecycle: register, authenticate, update, verify, deactivate, delete, identities.
+
+Five lines from nothing to a logged-in user::
+
+    from nestauth_peewee import init_database, create_tables, UserService
+    init_database("sqlite:///app.db")
+    create_tables()
+    users = UserService()
+    users.register(email="bob@example.com", password="correct horse battery staple")
+    bob = users.authenticate(email="Bob@Example.COM ", password="correct horse battery staple")
+
+Every operation that writes runs in one
+:func:`~nestauth_peewee.unit_of_work.transaction` and sends its
+:mod:`~nestauth_peewee.events` signal only after that transaction commits;
+payloads carry a :class:`UserSnapshot` (never a password or a hash). Every
+refusal is a typed error from :mod:`nestauth_peewee.errors`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..fields import utcnow
+from ..models import User
+from ..normalize import clean_text, normalize_email, normalize_phone
+from ..passwords import PasswordHasher, check_policy
+from ..repositories import identities as identities_repo
+from ..repositories import memberships as memberships_repo
+from ..repositories import sessions as sessions_repo
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, transaction
+from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args
+from ._common import metadata as clean_metadata
+from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
+
+__all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
+
+#: Fields :meth:`UserService.update` accepts.
+UPDATABLE_FIELDS = frozenset({"email", "phone", "metadata", "must_change_password"})
+
+
+class UserService(IdentityOperations):
+    """Policy for application users; one instance per app (it is thread-safe).
+
+    ``settings`` gives the argon2 parameters, the password policy and whether
+    phone login is on; ``hasher`` replaces the argon2id hasher (tests).
+    """
+
+    def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
+        self.settings = settings or Settings()
+        self.hasher = hasher or PasswordHasher(self.settings.password)
+
+    # --- create ------------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        password: str | None = None,
+        tenant_id: uuid.UUID | str | None = None,
+        metadata: dict[str, Any] | None = None,
+        is_active: bool = True,
+        must_change_password: bool = False,
+        email_verified: bool = False,
+        phone_verified: bool = False,
+    ) -> User:
+        """Create a user with its email (and phone) identity and a membership, atomically.
+
+        Needs an email or a phone (``EMAIL_OR_PHONE_REQUIRED``); a taken one is
+        ``EMAIL_ALREADY_EXISTS`` / ``PHONE_ALREADY_EXISTS`` (the unique indexes
+        decide, so concurrent registrations cannot both win). The password, if
+        any, must meet the policy and is stored as an argon2id hash. The
+        membership is for ``tenant_id``, or the global one. Emits ``user_created``.
+        """
+        email_n = normalize_email(email)
+        phone_n = normalize_phone(phone)
+        if email_n is None and phone_n is None:
+            raise errors.EmailOrPhoneRequired()
+        tenant = model_id("tenant_id", tenant_id) if tenant_id is not None else None
+        fields: dict[str, Any] = {
+            "email": email_n,
+            "phone": phone_n,
+            "metadata": clean_metadata(metadata),
+            "is_active": flag("is_active", is_active),
+            "must_change_password": flag("must_change_password", must_change_password),
+        }
+        now = utcnow()
+        if flag("email_verified", email_verified) and email_n is not None:
+            fields["email_verified_at"] = now
+        if flag("phone_verified", phone_verified) and phone_n is not None:
+            fields["phone_verified_at"] = now
+        if password is not None:
+            check_policy(password, self.settings.password_policy, email=email_n)
+            fields["password_hash"] = self.hasher.hash(password)  # before the transaction opens
+        with transaction():
+            user = users_repo.insert(**fields)
+            self._sync_contact_identities(user, email_changed=True, phone_changed=True)
+            memberships_repo.ensure(user.id, tenant)
+            emit(events.user_created, self, user=UserSnapshot.of(user), user_id=user.id, tenant_id=tenant)
+        return user
+
+    def register(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        password: str | None = None,
+        tenant_id: uuid.UUID | str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> User:
+        """Self-service sign-up: :meth:`create` with the defaults (active, unverified)."""
+        return self.create(email=email, phone=phone, password=password, tenant_id=tenant_id, metadata=metadata)
+
+    # --- authenticate ------------------------------------------------------------------
+
+    def authenticate(self, *, email: str | None = None, phone: str | None = None, password: str) -> User:
+        """The user whose email (or phone) and password match, else ``INVALID_CREDENTIALS``.
+
+        An unknown account, or one without a password, costs one argon2
+        verification like a real one, so timing does not tell which emails
+        exist. A match whose hash was made with other parameters is re-hashed
+        with the configured ones and stored (no event). A deactivated account
+        with the right password gives ``ACCOUNT_INACTIVE``.
+        """
+        user = self._lookup_login(email, phone)
+        if not isinstance(password, str):
+            raise errors.InvalidValue(
+                f"password must be a string, not {type(password).__name__}.", field="password"
+            )
+        if user is None or user.password_hash is None:
+            self.hasher.dummy_verify(password)
+            raise errors.InvalidCredentials()
+        ok, upgraded = self.hasher.verify(user.password_hash, password)
+        if not ok:
+            raise errors.InvalidCredentials()
+        if upgraded is not None:
+            # Verified outside the transaction; the compare-and-swap keeps a
+            # password changed meanwhile from being overwritten.
+            with transaction():
+                if users_repo.replace_password_hash(user.id, user.password_hash, upgraded):
+                    user.password_hash = upgraded
+        if not user.is_active:
+            raise errors.AccountInactive()
+        return user
+
+    def _lookup_login(self, email: Any, phone: Any) -> User | None:
+        email_n = normalize_email(email)
+        if email_n is not None:
+            return users_repo.get_by_email(email_n)
+        phone_n = normalize_phone(phone)
+        if phone_n is not None:
+            return users_repo.get_by_phone(phone_n)
+        raise errors.EmailOrPhoneRequired("Give the email or the phone number the account was registered with.")
+
+    # --- read --------------------------------------------------------------------------
+
+    def get(self, user_id: uuid.UUID | str | User) -> User:
+        """The user with this id, else ``USER_NOT_FOUND``."""
+        uid = model_id("user_id", user_id)
+        user = users_repo.get(uid)
+        if user is None:
+            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
+        return user
+
+    def get_by_email(self, email: str) -> User:
+        """The user with this email (normalised first), else ``USER_NOT_FOUND``."""
+        email_n = normalize_email(email)
+        user = users_repo.get_by_email(email_n) if email_n else None
+        if user is None:
+            raise errors.UserNotFound("No user has this email address.")
+        return user
+
+    def get_by_phone(self, phone: str) -> User:
+        """The user with this phone number (normalised first), else ``USER_NOT_FOUND``."""
+        phone_n = normalize_phone(phone)
+        user = users_repo.get_by_phone(phone_n) if phone_n else None
+        if user is None:
+            raise errors.UserNotFound("No user has this phone number.")
+        return user
+
+    def list(
+        self,
+        *,
+        is_active: bool | None = None,
+        verified: bool | None = None,
+        email_verified: bool | None = None,
+        phone_verified: bool | None = None,
+        tenant_id: uuid.UUID | str | None = None,
+        role: str | None = None,
+        search: str | None = None,
+        page: int = 1,
+        limit: int = 20,
+    ) -> Page[User]:
+        """A page of users (newest first) matching every filter given.
+
+        ``verified``: email or phone verified. ``tenant_id``: members of that
+        tenant. ``role``: holders of a role of that name through a membership.
+        ``search``: a substring of the email or phone (``%`` and ``_`` are
+        literal). ``limit`` is at most 100.
+        """
+        offset, limit = page_args(page, limit)
+        rows, total = users_repo.search(
+            is_active=optional_flag("is_active", is_active),
+            verified=optional_flag("verified", verified),
+            email_verified=optional_flag("email_verified", email_verified),
+            phone_verified=optional_flag("phone_verified", phone_verified),
+            tenant_id=model_id("tenant_id", tenant_id) if tenant_id is not None else None,
+            role=clean_text("role", role, max_length=255, required=False),
+            text=clean_text("search", search, max_length=255, required=False),
+            offset=offset,
+            limit=limit,
+        )
+        return Page(items=list(rows), total=total, page=page, limit=limit)
+
+    # --- update ------------------------------------------------------------------------
+
+    def update(self, user_id: uuid.UUID | str | User, **changes: Any) -> User:
+        """Change ``email``, ``phone``, ``metadata`` or ``must_change_password``.
+
+        Email and phone are normalised and re-checked for uniqueness; a new
+        email re-links the email identity and clears ``email_verified_at``
+        (likewise phone). Passwords go through :meth:`change_password` or
+        :meth:`set_password`, never here. Emits ``user_updated`` with the
+        names of the fields that really changed (none: no event).
+        """
+        uid = model_id("user_id", user_id)
+        unknown = set(changes) - UPDATABLE_FIELDS
+        if unknown:
+            if "password" in unknown or "password_hash" in unknown:
+                raise errors.InvalidValue(
+                    "Passwords are not set through update(): use change_password() or set_password().",
+                    field="password",
+                )
+            raise errors.InvalidValue(
+                f"update() cannot change {', '.join(sorted(map(str, unknown)))}; "
+                f"it accepts {', '.join(sorted(UPDATABLE_FIELDS))}.",
+                fields=sorted(map(str, unknown)),
+            )
+        wanted: dict[str, Any] = {}
+        if "email" in changes:
+            wanted["email"] = normalize_email(changes["email"])
+        if "phone" in changes:
+            wanted["phone"] = normalize_phone(changes["phone"])
+        if "metadata" in changes:
+            wanted["metadata"] = clean_metadata(changes["metadata"])
+        if "must_change_password" in changes:
+            wanted["must_change_password"] = flag("must_change_password", changes["must_change_password"])
+        with transaction():
+            user = self._require(uid)
+            diff = {name: value for name, value in wanted.items() if getattr(user, name) != value}
+            email_after = diff.get("email", user.email)
+            phone_after = diff.get("phone", user.phone)
+            if email_after is None and phone_after is None:
+                raise errors.EmailOrPhoneRequired("A user must keep an email address or a phone number.")
+            if "email" in diff and user.email_verified_at is not None:
+                diff["email_verified_at"] = None
+            if "phone" in diff and user.phone_verified_at is not None:
+                diff["phone_verified_at"] = None
+            if diff:
+                users_repo.update_fields(user, diff)
+                self._sync_contact_identities(
+                    user, email_changed="email" in diff, phone_changed="phone" in diff
+                )
+                emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=sorted(diff))
+        return user
+
+    def verify_email(self, user_id: uuid.UUID | str | User) -> User:
+        """Mark the email verified (now); idempotent. No email: ``USER_HAS_NO_EMAIL``."""
+        return self._set_verified(user_id, "email", True)
+
+    def unverify_email(self, user_id: uuid.UUID | str | User) -> User:
+        """Clear ``email_verified_at``; idempotent."""
+        return self._set_verified(user_id, "email", False)
+
+    def verify_phone(self, user_id: uuid.UUID | str | User) -> User:
+        """Mark the phone verified (now); idempotent. No phone: ``USER_HAS_NO_PHONE``."""
+        return self._set_verified(user_id, "phone", True)
+
+    def unverify_phone(self, user_id: uuid.UUID | str | User) -> User:
+        """Clear ``phone_verified_at``; idempotent."""
+        return self._set_verified(user_id, "phone", False)
+
+    def _set_verified(self, user_id: Any, contact: str, verified: bool) -> User:
+        uid = model_id("user_id", user_id)
+        column = f"{contact}_verified_at"
+        with transaction():
+            user = self._require(uid)
+            if verified and getattr(user, contact) is None:
+                raise errors.UserHasNoEmail() if contact == "email" else errors.UserHasNoPhone()
+            if (getattr(user, column) is not None) != verified:
+                users_repo.update_fields(user, {column: utcnow() if verified else None})
+                emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=[column])
+        return user
+
+    def activate(self, user_id: uuid.UUID | str | User) -> User:
+        """Let the user sign in again; idempotent."""
+        return self._set_active(user_id, True)
+
+    def deactivate(self, user_id: uuid.UUID | str | User) -> User:
+        """Stop the user from signing in and revoke all their sessions; idempotent."""
+        return self._set_active(user_id, False)
+
+    def _set_active(self, user_id: Any, active: bool) -> User:
+        uid = model_id("user_id", user_id)
+        with transaction():
+            user = self._require(uid)
+            revoked = 0 if active else sessions_repo.delete_for_user(uid)
+            if user.is_active != active:
+                users_repo.update_fields(user, {"is_active": active})
+                emit(
+                    events.user_updated, self, user=UserSnapshot.of(user), user_id=uid,
+                    changed=["is_active"], sessions_revoked=revoked,
+                )
+        return user
+
+    # --- passwords ---------------------------------------------------------------------
+
+    def change_password(
+        self, user_id: uuid.UUID | str | User, current_password: str, new_password: str
+    ) -> User:
+        """The user changes their own password.
+
+        Wrong current: ``CURRENT_PASSWORD_INCORRECT``; same as current:
+        ``NEW_PASSWORD_SAME_AS_CURRENT``; outside the policy:
+        ``PASSWORD_POLICY_VIOLATION``. On success ``must_change_password`` is
+        cleared, every session of the user is revoked, ``password_changed`` sent.
+        """
+        uid = model_id("user_id", user_id)
+        if not isinstance(current_password, str):
+            raise errors.InvalidValue("current_password must be a string.", field="current_password")
+        user = self._require(uid)
+        if user.password_hash is None:
+            self.hasher.dummy_verify(current_password)
+            raise errors.CurrentPasswordIncorrect(
+                "This account has no password yet; use set_password() (or a reset) instead."
+            )
+        ok, _ = self.hasher.verify(user.password_hash, current_password)
+        if not ok:
+            raise errors.CurrentPasswordIncorrect()
+        if new_password == current_password:
+            raise errors.NewPasswordSameAsCurrent()
+        check_policy(new_password, self.settings.password_policy, email=user.email)
+        new_hash = self.hasher.hash(new_password)
+        with transaction():
+            swapped = users_repo.replace_password_hash(
+                uid, user.password_hash, new_hash, must_change_password=False
+            )
+            if not swapped:  # deleted, or the password changed since we verified it
+                self._require(uid)
+                raise errors.CurrentPasswordIncorrect("The password was changed meanwhile; sign in again.")
+            revoked = sessions_repo.delete_for_user(uid)
+            user.password_hash = new_hash
+            user.must_change_password = False
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+        return user
+
+    def set_password(
+        self,
+        user_id: uuid.UUID | str | User,
+        new_password: str,
+        *,
+        must_change_password: bool = False,
+        revoke_sessions: bool = True,
+    ) -> User:
+        """Set a password without the current one (admin action, completed reset).
+
+        Checks the policy, stores the hash, revokes the sessions unless told
+        not to, and sends ``password_changed``.
+        """
+        uid = model_id("user_id", user_id)
+        must_change = flag("must_change_password", must_change_password)
+        revoke = flag("revoke_sessions", revoke_sessions)
+        user = self._require(uid)
+        check_policy(new_password, self.settings.password_policy, email=user.email)
+        new_hash = self.hasher.hash(new_password)
+        with transaction():
+            user = self._require(uid)
+            users_repo.update_fields(user, {"password_hash": new_hash, "must_change_password": must_change})
+            revoked = sessions_repo.delete_for_user(uid) if revoke else 0
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+        return user
+
+    # --- delete ------------------------------------------------------------------------
+
+    def delete(self, user_id: uuid.UUID | str | User) -> UserSnapshot:
+        """Delete the user in one statement; the database cascades to everything attached.
+
+        Returns (and sends with ``user_deleted``) a snapshot of the user as it
+        was. Unknown id: ``USER_NOT_FOUND``.
+        """
+        uid = model_id("user_id", user_id)
+        with transaction():
+            snapshot = UserSnapshot.of(self._require(uid))
+            if users_repo.delete(uid) == 0:
+                raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
+            emit(events.user_deleted, self, user=snapshot, user_id=uid, snapshot=snapshot.as_dict())
+        return snapshot
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _require(self, uid: uuid.UUID) -> User:
+        user = users_repo.get(uid)
+        if user is None:
+            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
+        return user
+
+    def _sync_contact_identities(self, user: User, *, email_changed: bool, phone_changed: bool) -> None:
+        """Keep the ``email`` (and ``phone``) identity equal to the user's columns."""
+        contacts = ((EMAIL_PROVIDER, user.email, email_changed, True),
+                    (PHONE_PROVIDER, user.phone, phone_changed, self.settings.phone_login))
+        for provider, value, changed, wanted in contacts:
+            if not changed:
+                continue
+            if value is None:
+                identities_repo.delete(user.id, provider)
+            elif identities_repo.set_provider_id(user.id, provider, value) == 0 and wanted:
+                identities_repo.insert(user.id, provider, value)
