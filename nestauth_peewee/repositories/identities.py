@@ -18,7 +18,11 @@ __all__ = ["get", "find_user", "for_user", "insert", "set_provider_id", "delete"
 
 
 def get(provider: str, provider_id: str) -> Identity | None:
-    """The identity for (provider, provider id), compared exactly (MySQL collations are not)."""
+    """The identity for (provider, provider id), compared exactly.
+
+    The columns use a binary collation on MySQL, which still ignores trailing
+    spaces (PAD SPACE); provider ids are not trimmed, so recheck in Python.
+    """
     found = Identity.get_or_none((Identity.provider == provider) & (Identity.provider_id == provider_id))
     if found is None or found.provider != provider or found.provider_id != provider_id:
         return None

@@ -37,18 +37,12 @@ def get(user_id: uuid.UUID) -> User | None:
 
 
 def get_by_email(email: str) -> User | None:
-    """The user whose stored email equals ``email`` exactly.
-
-    The exact comparison in Python guards against MySQL's case- and
-    accent-insensitive collation matching a different address.
-    """
-    user = User.get_or_none(User.email == email)
-    return user if user is not None and user.email == email else None
+    """The user whose stored (normalised) email equals ``email``, byte for byte on every dialect."""
+    return User.get_or_none(User.email == email)
 
 
 def get_by_phone(phone: str) -> User | None:
-    user = User.get_or_none(User.phone == phone)
-    return user if user is not None and user.phone == phone else None
+    return User.get_or_none(User.phone == phone)
 
 
 def insert(**fields: Any) -> User:
