@@ -34,6 +34,15 @@ from .models import (
     UserAccessRole,
 )
 from .schema import create_tables, drop_tables, sync_schema
+from .services import (
+    AuthorizationService,
+    MembershipService,
+    PermissionService,
+    RegistrationResult,
+    RoleService,
+    StaffAccessService,
+    TenantService,
+)
 
 __version__ = "0.1.0"
 
@@ -65,4 +74,12 @@ __all__ = [
     "get_database",
     "init_database",
     "sync_schema",
+    # tenancy and RBAC services
+    "AuthorizationService",
+    "MembershipService",
+    "PermissionService",
+    "RegistrationResult",
+    "RoleService",
+    "StaffAccessService",
+    "TenantService",
 ]

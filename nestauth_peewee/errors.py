@@ -49,6 +49,16 @@ __all__ = [
     "NotFound",
     "translate",
     "register_unique_error",
+    # tenancy and RBAC
+    "InvalidSlugFormat",
+    "InvalidGuard",
+    "InvalidRoleScope",
+    "RolePermissionValidationFailed",
+    "TenantNotFound",
+    "RoleNotFound",
+    "PermissionNotFound",
+    "MembershipNotFound",
+    "StaffAccessNotFound",
 ]
 
 
@@ -200,6 +210,64 @@ class NotFound(NestAuthError, LookupError):
 
     code = "NOT_FOUND"
     default_message = "No such record."
+
+
+# --- tenancy and RBAC ------------------------------------------------------------
+
+
+class InvalidSlugFormat(ValidationError):
+    code = "INVALID_SLUG_FORMAT"
+    default_message = (
+        "A tenant slug is required and may contain only lowercase letters, digits, '-' and '_'."
+    )
+
+
+class InvalidGuard(ValidationError):
+    code = "INVALID_GUARD"
+    default_message = "Unknown guard; use one of the guards listed in Settings.guards."
+
+
+class InvalidRoleScope(ValidationError):
+    """A role used outside its scope (a tenant role on another tenant, a system role with a tenant)."""
+
+    code = "INVALID_ROLE_SCOPE"
+    default_message = "The role does not belong to this scope; use a global role or one of this tenant."
+
+
+class RolePermissionValidationFailed(ValidationError):
+    """Permission names that are not registered for the role's guard (``missing``)."""
+
+    code = "ROLE_PERMISSION_VALIDATION_FAILED"
+    default_message = "Some permission names are not registered for the role's guard; register them first."
+
+    @property
+    def missing(self) -> list[str]:
+        return list(self.details.get("missing", ()))
+
+
+class TenantNotFound(NotFound):
+    code = "TENANT_NOT_FOUND"
+    default_message = "No such tenant; check the tenant id or slug."
+
+
+class RoleNotFound(NotFound):
+    code = "ROLE_NOT_FOUND"
+    default_message = "No such role; check the role id or name, guard and tenant."
+
+
+class PermissionNotFound(NotFound):
+    code = "PERMISSION_NOT_FOUND"
+    default_message = "No such permission; check the id, or the name and guard."
+
+
+class MembershipNotFound(NotFound):
+    code = "MEMBERSHIP_NOT_FOUND"
+    default_message = "The user has no membership for this tenant; create one with ensure() first."
+
+
+class StaffAccessNotFound(NotFound):
+    code = "STAFF_ACCESS_NOT_FOUND"
+    default_message = "The user has no staff (platform) access; grant it first."
 
 
 # --- driver error translation ----------------------------------------------------
