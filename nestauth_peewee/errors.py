@@ -59,6 +59,7 @@ __all__ = [
     "PermissionNotFound",
     "MembershipNotFound",
     "StaffAccessNotFound",
+    "TransactionConflict",
 ]
 
 
@@ -270,6 +271,23 @@ class StaffAccessNotFound(NotFound):
     default_message = "The user has no staff (platform) access; grant it first."
 
 
+class TransactionConflict(ConflictError):
+    """The database aborted the transaction to break a deadlock or a serialization conflict."""
+
+    code = "TRANSACTION_CONFLICT"
+    default_message = (
+        "The database aborted the transaction because of a concurrent one (deadlock); "
+        "retry the whole operation."
+    )
+
+
+def _is_retryable(orig: BaseException) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode in ("40P01", "40001")  # deadlock_detected, serialization_failure
+    return bool(orig.args) and orig.args[0] == 1213  # MySQL/MariaDB ER_LOCK_DEADLOCK
+
+
 # --- driver error translation ----------------------------------------------------
 
 #: Unique index name -> error class. Filled by the models (see
@@ -381,6 +399,8 @@ def translate(exc: BaseException) -> BaseException:
                 column=column,
             )
         return InvalidValue("The database refused a value: " + text.splitlines()[0])
+    if isinstance(exc, (peewee.OperationalError, peewee.InternalError)) and _is_retryable(orig):
+        return TransactionConflict(detail=_one_line(text))
     if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
         return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
     return exc

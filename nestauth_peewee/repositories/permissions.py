@@ -8,13 +8,14 @@ from typing import Any
 
 from ..fields import utcnow
 from ..models import Permission
-from ._support import chunks, ignore_duplicates, locked
+from ._support import chunks, ignore_duplicates
 
 __all__ = [
     "insert",
     "get",
     "get_by_name",
     "find_by_names",
+    "get_many",
     "guards_of",
     "insert_ignoring_duplicates",
     "search",
@@ -36,19 +37,21 @@ def get_by_name(name: str, guard: str) -> Permission | None:
     return Permission.get_or_none((Permission.name == name) & (Permission.guard == guard))
 
 
-def find_by_names(names: Iterable[str], guard: str, *, lock: bool = False) -> dict[str, Permission]:
-    """The registered permissions among ``names`` for ``guard``, keyed by name.
-
-    ``lock=True`` reads with ``FOR UPDATE``, which also sees rows that another
-    transaction committed after this one's snapshot (MySQL REPEATABLE READ).
-    """
+def find_by_names(names: Iterable[str], guard: str) -> dict[str, Permission]:
+    """The registered permissions among ``names`` for ``guard``, keyed by name."""
     found: dict[str, Permission] = {}
     for batch in chunks(dict.fromkeys(names)):
         query = Permission.select().where((Permission.guard == guard) & Permission.name.in_(batch))
-        if lock:
-            query = locked(query)
         for permission in query:
             found[permission.name] = permission
+    return found
+
+
+def get_many(permission_ids: Iterable[uuid.UUID]) -> list[Permission]:
+    """The permissions with these ids (this transaction's own inserts included)."""
+    found: list[Permission] = []
+    for batch in chunks(dict.fromkeys(permission_ids)):
+        found.extend(Permission.select().where(Permission.id.in_(batch)))
     return found
 
 

@@ -29,7 +29,7 @@ from ..config import Settings
 from ..models import Permission
 from ..repositories import permissions as repo
 from ..unit_of_work import emit, transaction
-from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard
+from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard, retry_on_conflict
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -143,6 +143,10 @@ class PermissionService:
         """
         default_guard = resolve_guard(self.settings, guard)
         specs = self._specs(permissions, default_guard)
+        # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
+        return retry_on_conflict(lambda: self._register(specs))
+
+    def _register(self, specs: dict[tuple[str, str], dict[str, Any]]) -> RegistrationResult:
         by_guard: dict[str, list[dict[str, Any]]] = {}
         for spec in specs.values():
             by_guard.setdefault(spec["guard"], []).append(spec)
@@ -156,12 +160,11 @@ class PermissionService:
                     continue
                 rows = [{**s, "id": uuid.uuid4()} for s in sorted(missing, key=lambda s: s["name"])]
                 repo.insert_ignoring_duplicates(rows)
-                now = repo.find_by_names([r["name"] for r in rows], g, lock=True)
-                for row in rows:
-                    permission = now.get(row["name"])
-                    if permission is not None and permission.id == row["id"]:
-                        created.add((row["name"], g))
-                        made.append(permission)
+                # Rows carrying our own ids are the ones this call created; a name a
+                # concurrent registrar got in first was skipped and counts as existing.
+                for permission in repo.get_many([r["id"] for r in rows]):
+                    created.add((permission.name, g))
+                    made.append(permission)
             for permission in sorted(made, key=lambda p: (p.guard, p.name)):
                 emit(events.permission_created, permission=permission)
         result = RegistrationResult()

@@ -34,7 +34,16 @@ from ..models import Permission, Role
 from ..repositories import permissions as permissions_repo
 from ..repositories import roles as repo
 from ..unit_of_work import emit, transaction
-from ._rbac_common import UNSET, Unset, as_uuid, clean_names, require_tenant, required_text, resolve_guard
+from ._rbac_common import (
+    UNSET,
+    Unset,
+    as_uuid,
+    clean_names,
+    require_tenant,
+    required_text,
+    resolve_guard,
+    retry_on_conflict,
+)
 
 __all__ = ["RoleService"]
 
@@ -60,6 +69,10 @@ class RoleService:
             raise errors.InvalidRoleScope(
                 f"System role {name!r} cannot belong to a tenant; create it with tenant_id=None."
             )
+        return retry_on_conflict(lambda: self._create(name, guard, tenant_id, is_system, is_active, names))
+
+    def _create(self, name: str, guard: str, tenant_id: Any, is_system: bool, is_active: bool,
+                names: list[str]) -> Role:
         with transaction():
             tid = require_tenant(tenant_id) if tenant_id is not None else None
             self._check_cross_scope_name(name, guard, tid)
