@@ -31,7 +31,14 @@ from ..models import Role, Tenant, UserAccess
 from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
 from ..unit_of_work import transaction
-from ._rbac_common import as_uuid, clean_names, require_tenant, resolve_guard, roles_for_scope
+from ._rbac_common import (
+    as_uuid,
+    clean_names,
+    require_tenant,
+    resolve_guard,
+    retry_on_conflict,
+    roles_for_scope,
+)
 
 __all__ = ["MembershipService", "resolve_role_names"]
 
@@ -62,8 +69,13 @@ class MembershipService:
     def ensure(self, user_id: Any, tenant_id: Any = None) -> UserAccess:
         """The user's membership of the tenant (or the global one), created or reactivated."""
         uid = as_uuid(user_id, "user_id")
+        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        return retry_on_conflict(lambda: self._ensure(uid, tid))
+
+    def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> UserAccess:
         with transaction():
-            tid = require_tenant(tenant_id) if tenant_id is not None else None
+            if tid is not None:
+                require_tenant(tid)
             try:
                 return repo.ensure(uid, tid)
             except errors.ReferenceNotFound as exc:

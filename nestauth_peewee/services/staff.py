@@ -29,7 +29,7 @@ from ..config import Settings
 from ..models import PlatformAccess, Role
 from ..repositories import staff as repo
 from ..unit_of_work import transaction
-from ._rbac_common import as_uuid, resolve_guard, roles_for_scope
+from ._rbac_common import as_uuid, resolve_guard, retry_on_conflict, roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -44,6 +44,10 @@ class StaffAccessService:
     def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> PlatformAccess:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
         uid = as_uuid(user_id, "user_id")
+        wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID)) else list(roles))
+        return retry_on_conflict(lambda: self._grant(uid, wanted))
+
+    def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> PlatformAccess:
         with transaction():
             try:
                 access = repo.ensure(uid)
