@@ -7,6 +7,8 @@ import uuid
 import _rbac_support
 import pytest
 from _rbac_support import SETTINGS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nestauth_peewee import (
     MembershipService,
@@ -22,6 +24,7 @@ from nestauth_peewee import (
     UserAccessRole,
     errors,
 )
+from nestauth_peewee.services.tenants import SLUG_PATTERN
 from nestauth_peewee.unit_of_work import transaction
 
 event_log = _rbac_support.event_log
@@ -173,3 +176,15 @@ def test_deleting_a_tenant_cascades_its_memberships_and_roles_and_nothing_else(t
     assert RolePermission.select().count() == 2
     assert UserAccess.select().count() == 2
     assert UserAccessRole.select().count() == 1
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.one_of(st.none(), st.text(max_size=300)), slug=st.one_of(st.none(), st.text(max_size=300)))
+def test_arbitrary_names_and_slugs_give_a_tenant_or_a_typed_error(tenants, name, slug):
+    try:
+        tenant = tenants.create(name, slug)
+    except errors.NestAuthError:
+        assert Tenant.select().count() == 0  # nothing half-written
+        return
+    assert tenant.slug == slug and SLUG_PATTERN.fullmatch(slug)
+    tenants.delete(tenant.id)
