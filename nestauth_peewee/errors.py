@@ -271,8 +271,11 @@ class StaffAccessNotFound(NotFound):
     default_message = "The user has no staff (platform) access; grant it first."
 
 
-class TransactionConflict(ConflictError):
-    """The database aborted the transaction to break a deadlock or a serialization conflict."""
+class TransactionConflict(NestAuthError, peewee.OperationalError):
+    """The database aborted the transaction to break a deadlock or a serialization conflict.
+
+    Still a :class:`peewee.OperationalError`, as the driver's error was.
+    """
 
     code = "TRANSACTION_CONFLICT"
     default_message = (

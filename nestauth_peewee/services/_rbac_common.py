@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import peewee
+
 from .. import errors
 from ..config import Settings
 from ..db import database
@@ -87,7 +89,7 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
     Every role must exist (RoleNotFound lists the unknown ids) and be global
     or belong to that tenant (InvalidRoleScope lists the others).
     """
-    if isinstance(roles, (str, uuid.UUID)):
+    if isinstance(roles, (str, uuid.UUID, peewee.Model)):
         roles = [roles]
     ids = list(dict.fromkeys(as_uuid(r, "role id") for r in roles))
     found = roles_repo.get_many(ids)

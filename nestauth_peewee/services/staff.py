@@ -44,7 +44,7 @@ class StaffAccessService:
     def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> PlatformAccess:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
         uid = as_uuid(user_id, "user_id")
-        wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID)) else list(roles))
+        wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
         return retry_on_conflict(lambda: self._grant(uid, wanted))
 
     def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> PlatformAccess:
