@@ -37,6 +37,15 @@ from .models import (
 )
 from .passwords import PasswordHasher
 from .schema import check_schema, create_tables, drop_tables, render_snapshot, sync_schema
+from .services import (
+    AuthorizationService,
+    MembershipService,
+    PermissionService,
+    RegistrationResult,
+    RoleService,
+    StaffAccessService,
+    TenantService,
+)
 from .services.admin_users import AdminSnapshot, AdminUserService
 from .services.users import Page, UserService, UserSnapshot
 
@@ -83,4 +92,12 @@ __all__ = [
     "Settings",
     "UserService",
     "UserSnapshot",
+    # tenancy and RBAC services
+    "AuthorizationService",
+    "MembershipService",
+    "PermissionService",
+    "RegistrationResult",
+    "RoleService",
+    "StaffAccessService",
+    "TenantService",
 ]

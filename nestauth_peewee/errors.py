@@ -67,6 +67,17 @@ __all__ = [
     "AccountInactive",
     "LastAdminUser",
     "DatabaseBusy",
+    # tenancy and RBAC
+    "InvalidSlugFormat",
+    "InvalidGuard",
+    "InvalidRoleScope",
+    "RolePermissionValidationFailed",
+    "TenantNotFound",
+    "RoleNotFound",
+    "PermissionNotFound",
+    "MembershipNotFound",
+    "StaffAccessNotFound",
+    "TransactionConflict",
 ]
 
 
@@ -225,6 +236,94 @@ class MigrationError(NestAuthError):
 
     code = "MIGRATION_FAILED"
     default_message = "A schema migration failed; see `nestauth migrations` for the database's state."
+# --- tenancy and RBAC ------------------------------------------------------------
+
+
+class InvalidSlugFormat(ValidationError):
+    code = "INVALID_SLUG_FORMAT"
+    default_message = (
+        "A tenant slug is required and may contain only lowercase letters, digits, '-' and '_'."
+    )
+
+
+class InvalidGuard(ValidationError):
+    code = "INVALID_GUARD"
+    default_message = "Unknown guard; use one of the guards listed in Settings.guards."
+
+
+class InvalidRoleScope(ValidationError):
+    """A role used outside its scope (a tenant role on another tenant, a system role with a tenant)."""
+
+    code = "INVALID_ROLE_SCOPE"
+    default_message = "The role does not belong to this scope; use a global role or one of this tenant."
+
+
+class RolePermissionValidationFailed(ValidationError):
+    """Permission names that are not registered for the role's guard (``missing``)."""
+
+    code = "ROLE_PERMISSION_VALIDATION_FAILED"
+    default_message = "Some permission names are not registered for the role's guard; register them first."
+
+    @property
+    def missing(self) -> list[str]:
+        return list(self.details.get("missing", ()))
+
+
+class TenantNotFound(NotFound):
+    code = "TENANT_NOT_FOUND"
+    default_message = "No such tenant; check the tenant id or slug."
+
+
+class RoleNotFound(NotFound):
+    code = "ROLE_NOT_FOUND"
+    default_message = "No such role; check the role id or name, guard and tenant."
+
+
+class PermissionNotFound(NotFound):
+    code = "PERMISSION_NOT_FOUND"
+    default_message = "No such permission; check the id, or the name and guard."
+
+
+class MembershipNotFound(NotFound):
+    code = "MEMBERSHIP_NOT_FOUND"
+    default_message = "The user has no membership for this tenant; create one with ensure() first."
+
+
+class StaffAccessNotFound(NotFound):
+    code = "STAFF_ACCESS_NOT_FOUND"
+    default_message = "The user has no staff (platform) access; grant it first."
+
+
+class DatabaseBusy(NestAuthError, peewee.OperationalError):
+    """Concurrent work got in the way (lock timeout, SQLite busy); nothing was written.
+
+    Still a :class:`peewee.OperationalError`, as the driver's error was.
+    """
+
+    code = "DATABASE_BUSY"
+    default_message = (
+        "The database was busy with concurrent changes and rolled this operation back; retry it."
+    )
+
+
+class TransactionConflict(DatabaseBusy):
+    """The database aborted the transaction to break a deadlock or a serialization conflict.
+
+    The services retry it when they own the outermost transaction.
+    """
+
+    code = "TRANSACTION_CONFLICT"
+    default_message = (
+        "The database aborted the transaction because of a concurrent one (deadlock); "
+        "retry the whole operation."
+    )
+
+
+def _is_retryable(orig: BaseException) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode in ("40P01", "40001")  # deadlock_detected, serialization_failure
+    return bool(orig.args) and orig.args[0] == 1213  # MySQL/MariaDB ER_LOCK_DEADLOCK
 
 
 # --- driver error translation ----------------------------------------------------
@@ -338,6 +437,8 @@ def translate(exc: BaseException) -> BaseException:
                 column=column,
             )
         return InvalidValue("The database refused a value: " + text.splitlines()[0])
+    if isinstance(exc, (peewee.OperationalError, peewee.InternalError)) and _is_retryable(orig):
+        return TransactionConflict(detail=_one_line(text))
     if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
         return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
     if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
@@ -346,13 +447,13 @@ def translate(exc: BaseException) -> BaseException:
 
 
 def _is_busy(orig: BaseException, text: str) -> bool:
-    """Deadlock, serialisation failure, lock timeout, or SQLite's busy database."""
+    """Lock timeout or SQLite's busy database (deadlocks are :func:`_is_retryable`)."""
     pgcode = getattr(orig, "pgcode", None)
     if pgcode is not None:
-        return pgcode in ("40P01", "40001", "55P03")
+        return pgcode == "55P03"  # lock_not_available
     mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
     if mysql_code is not None:
-        return mysql_code in (1205, 1213)
+        return mysql_code == 1205  # ER_LOCK_WAIT_TIMEOUT
     return "database is locked" in text or "database table is locked" in text
 
 
@@ -465,10 +566,3 @@ class LastAdminUser(NestAuthError):
     default_message = "The last remaining admin user cannot be deleted; create another admin first."
 
 
-class DatabaseBusy(NestAuthError):
-    """Concurrent work got in the way (deadlock, lock timeout, SQLite busy); nothing was written."""
-
-    code = "DATABASE_BUSY"
-    default_message = (
-        "The database was busy with concurrent changes and rolled this operation back; retry it."
-    )

@@ -1,0 +1,71 @@
+"""Small query helpers shared by the repositories (private).
+
+* :func:`as_uuid` turns a model, a UUID or its text into a :class:`uuid.UUID`,
+  or raises :class:`~nestauth_peewee.errors.InvalidValue` naming the field;
+* :func:`ignore_duplicates` makes an INSERT skip rows a unique index already
+  holds, in each dialect's own words (never ``INSERT IGNORE``, which on MySQL
+  also swallows other errors);
+* :func:`locked` adds ``FOR UPDATE`` where the dialect has it. On MySQL/MariaDB
+  a locking read also sees rows committed after the transaction's snapshot,
+  which a plain read under REPEATABLE READ does not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import peewee
+
+from .. import errors
+from ..db import database, dialect_of
+
+__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks"]
+
+T = TypeVar("T")
+Q = TypeVar("Q", bound=peewee.Query)
+
+
+def as_uuid(value: Any, what: str) -> uuid.UUID:
+    """``value`` (a model, a UUID or its text) as a UUID; garbage is an InvalidValue."""
+    if isinstance(value, peewee.Model):
+        value = value.get_id()
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value.strip())
+        except ValueError:
+            pass
+    raise errors.InvalidValue(f"{what} must be a UUID (or the row itself), not {value!r}.", field=what)
+
+
+def ignore_duplicates(query: peewee.Insert, model: type[peewee.Model]) -> peewee.Insert:
+    """Make ``query`` skip rows that a unique index already holds (and nothing else)."""
+    if dialect_of(database) == "mysql":
+        # ON DUPLICATE KEY UPDATE <pk> = <pk>: a no-op on a duplicate, an error for anything else.
+        first = model._meta.primary_key
+        if isinstance(first, peewee.CompositeKey):
+            first = model._meta.fields[first.field_names[0]]
+        return query.on_conflict(update={first: first})
+    return query.on_conflict(action="NOTHING")
+
+
+def locked(query: Q) -> Q:
+    """``query ... FOR UPDATE`` on PostgreSQL and MySQL/MariaDB (SQLite locks the whole file)."""
+    if dialect_of(database) == "sqlite":
+        return query
+    return query.for_update()
+
+
+def chunks(items: Sequence[T] | Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """Split ``items`` into lists of at most ``size`` (keeps IN lists and bulk inserts bounded)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,199 @@
+"""The permission registry: names per guard, and the start-up bulk registration.
+
+    from nestauth_peewee import init_database, create_tables
+    from nestauth_peewee.services.permissions import PermissionService
+
+    init_database("sqlite:///:memory:")
+    create_tables()
+    permissions = PermissionService()
+    result = permissions.register(["posts.read", {"name": "posts.write", "category": "posts"}])
+    assert result.created == ["posts.read", "posts.write"]
+    assert permissions.register(["posts.read", "posts.write"]).created == []   # idempotent
+
+A name is unique per guard (``PERMISSION_ALREADY_EXISTS``, enforced by the
+database). Events ``permission_created`` / ``permission_updated``
+(``changed=[...]``) / ``permission_deleted`` (``snapshot=dict``) are sent after
+commit; :meth:`PermissionService.register` sends ``permission_created`` for
+each permission it really created.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..models import Permission
+from ..repositories import permissions as repo
+from ..unit_of_work import emit, transaction
+from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard, retry_on_conflict
+
+__all__ = ["PermissionService", "RegistrationResult"]
+
+MAX_PAGE = 100
+_SPEC_KEYS = {"name", "description", "category", "guard"}
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """What :meth:`PermissionService.register` did: names created now vs. already registered."""
+
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+def _snapshot(permission: Permission) -> dict[str, Any]:
+    return {f.name: getattr(permission, f.name) for f in Permission._meta.sorted_fields}
+
+
+class PermissionService:
+    """Policy for nest_auth_permissions; one transaction per call, events after commit."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    # --- single permissions ----------------------------------------------------
+
+    def create(self, name: str, *, guard: str | None = None, description: str | None = None,
+               category: str | None = None) -> Permission:
+        name = required_text(name, "permission name")
+        guard = resolve_guard(self.settings, guard)
+        with transaction():
+            permission = repo.insert(name=name, guard=guard, description=description, category=category)
+            emit(events.permission_created, permission=permission)
+        return permission
+
+    def get(self, permission_id: Any) -> Permission:
+        pid = as_uuid(permission_id, "permission_id")
+        permission = repo.get(pid)
+        if permission is None:
+            raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))
+        return permission
+
+    def get_by_name(self, name: str, *, guard: str | None = None) -> Permission:
+        guard = resolve_guard(self.settings, guard)
+        permission = repo.get_by_name(required_text(name, "permission name"), guard)
+        if permission is None:
+            raise errors.PermissionNotFound(f"No permission {name!r} for guard {guard!r}.",
+                                            name=name, guard=guard)
+        return permission
+
+    def update(self, permission_id: Any, *, name: str | Unset = UNSET,
+               description: str | None | Unset = UNSET, category: str | None | Unset = UNSET) -> Permission:
+        """Rename or re-describe a permission (its guard is fixed; roles keep their link)."""
+        values: dict[str, Any] = {}
+        if name is not UNSET:
+            values["name"] = required_text(name, "permission name")
+        if description is not UNSET:
+            values["description"] = description
+        if category is not UNSET:
+            values["category"] = category
+        with transaction():
+            permission = self.get(permission_id)
+            changed = [k for k, v in values.items() if getattr(permission, k) != v]
+            if changed:
+                repo.update(permission.id, **{k: values[k] for k in changed})
+                permission = self.get(permission.id)
+                emit(events.permission_updated, permission=permission, changed=changed)
+        return permission
+
+    def delete(self, permission_id: Any) -> None:
+        """Delete a permission; the database removes it from every role."""
+        with transaction():
+            permission = self.get(permission_id)
+            snapshot = _snapshot(permission)
+            repo.delete(permission.id)
+            emit(events.permission_deleted, snapshot=snapshot)
+
+    def search(self, text: str | None = None, *, guard: str | None = None, category: str | None = None,
+               limit: int = MAX_PAGE, offset: int = 0) -> list[Permission]:
+        """Permissions whose name or description contains ``text`` (``%`` and ``_`` are literal)."""
+        if guard is not None:
+            guard = resolve_guard(self.settings, guard)
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise errors.InvalidValue(f"limit must be between 1 and {MAX_PAGE}, not {limit!r}.")
+        if not isinstance(offset, int) or offset < 0:
+            raise errors.InvalidValue(f"offset must be a non-negative integer, not {offset!r}.")
+        return repo.search(text, guard=guard, category=category, limit=limit, offset=offset)
+
+    def categories(self, *, guard: str | None = None) -> list[str]:
+        """The distinct categories in use, sorted."""
+        if guard is not None:
+            guard = resolve_guard(self.settings, guard)
+        return repo.categories(guard)
+
+    # --- bulk registration -----------------------------------------------------
+
+    def register(self, permissions: Iterable[str | Mapping[str, Any]], *,
+                 guard: str | None = None) -> RegistrationResult:
+        """Make sure every permission is registered; create only the missing ones.
+
+        Items are names, or mappings with ``name`` and optionally
+        ``description``, ``category`` and ``guard`` (default: ``guard``, else
+        the first configured guard). Existing permissions are left as they are.
+        One transaction; a permission that a concurrent registrar creates first
+        counts as existing, never as an error. Names are reported in input order.
+        """
+        default_guard = resolve_guard(self.settings, guard)
+        specs = self._specs(permissions, default_guard)
+        # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
+        return retry_on_conflict(lambda: self._register(specs))
+
+    def _register(self, specs: dict[tuple[str, str], dict[str, Any]]) -> RegistrationResult:
+        by_guard: dict[str, list[dict[str, Any]]] = {}
+        for spec in specs.values():
+            by_guard.setdefault(spec["guard"], []).append(spec)
+        created: set[tuple[str, str]] = set()
+        made: list[Permission] = []
+        with transaction():
+            for g, group in by_guard.items():
+                known = repo.find_by_names([s["name"] for s in group], g)
+                missing = [s for s in group if s["name"] not in known]
+                if not missing:
+                    continue
+                rows = [{**s, "id": uuid.uuid4()} for s in sorted(missing, key=lambda s: s["name"])]
+                repo.insert_ignoring_duplicates(rows)
+                # Rows carrying our own ids are the ones this call created; a name a
+                # concurrent registrar got in first was skipped and counts as existing.
+                for permission in repo.get_many([r["id"] for r in rows]):
+                    created.add((permission.name, g))
+                    made.append(permission)
+            for permission in sorted(made, key=lambda p: (p.guard, p.name)):
+                emit(events.permission_created, permission=permission)
+        result = RegistrationResult()
+        for key, spec in specs.items():
+            (result.created if key in created else result.existing).append(spec["name"])
+        return result
+
+    def _specs(self, items: Iterable[str | Mapping[str, Any]],
+               default_guard: str) -> dict[tuple[str, str], dict[str, Any]]:
+        if isinstance(items, (str, Mapping)):
+            items = [items]
+        specs: dict[tuple[str, str], dict[str, Any]] = {}
+        for item in items:
+            spec: dict[str, Any] = {"description": None, "category": None}
+            if isinstance(item, str):
+                spec["name"] = item
+            elif isinstance(item, Mapping):
+                unknown = set(item) - _SPEC_KEYS
+                if unknown:
+                    raise errors.InvalidValue(
+                        f"Unknown permission keys {sorted(unknown)}; use name, description, category, guard."
+                    )
+                spec.update(item)
+            else:
+                raise errors.InvalidValue(
+                    f"A permission is a name or a mapping with a 'name', not {item!r}."
+                )
+            spec["name"] = required_text(spec.get("name"), "permission name")
+            g = spec.get("guard")
+            spec["guard"] = default_guard if g is None else resolve_guard(self.settings, g)
+            specs.setdefault((spec["name"], spec["guard"]), spec)
+        return specs

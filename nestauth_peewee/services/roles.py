@@ -1,0 +1,202 @@
+"""Roles: global (system) or per tenant, each granting permissions of its guard.
+
+    from nestauth_peewee import init_database, create_tables
+    from nestauth_peewee.services.permissions import PermissionService
+    from nestauth_peewee.services.roles import RoleService
+
+    init_database("sqlite:///:memory:")
+    create_tables()
+    PermissionService().register(["posts.read", "posts.write"])
+    roles = RoleService()
+    editor = roles.create("editor", permissions=["posts.read", "posts.write"])
+    assert roles.permissions_of(editor.id) == ["posts.read", "posts.write"]
+
+Rules: a name is required; the guard must be configured (``INVALID_GUARD``);
+system roles have no tenant; one role per (name, guard, scope), global roles
+included (``ROLE_ALREADY_EXISTS``, enforced by the database); a tenant role
+may not take a global role's name, nor a global role a tenant role's name;
+permission names must be registered for the role's guard
+(``ROLE_PERMISSION_VALIDATION_FAILED`` lists the missing ones). A role's guard
+and tenant are fixed once created. Events ``role_created``
+(``permissions=[names]``), ``role_updated`` (``changed=[...]``) and
+``role_deleted`` (``snapshot=dict``) are sent after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..models import Permission, Role
+from ..repositories import permissions as permissions_repo
+from ..repositories import roles as repo
+from ..unit_of_work import emit, transaction
+from ._rbac_common import (
+    UNSET,
+    Unset,
+    as_uuid,
+    clean_names,
+    require_tenant,
+    required_text,
+    resolve_guard,
+    retry_on_conflict,
+)
+
+__all__ = ["RoleService"]
+
+
+def _scope_text(tenant_id: uuid.UUID | None) -> str:
+    return "the global scope" if tenant_id is None else f"tenant {tenant_id}"
+
+
+class RoleService:
+    """Policy for nest_auth_roles; one transaction per call, events after commit."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def create(self, name: str, *, guard: str | None = None, tenant_id: Any = None,
+               is_system: bool = False, is_active: bool = True,
+               permissions: Iterable[str] | None = None) -> Role:
+        """Create a role (global when ``tenant_id`` is None) granting ``permissions`` (names)."""
+        name = required_text(name, "role name")
+        guard = resolve_guard(self.settings, guard)
+        names = clean_names(permissions, "permission names")
+        if is_system and tenant_id is not None:
+            raise errors.InvalidRoleScope(
+                f"System role {name!r} cannot belong to a tenant; create it with tenant_id=None."
+            )
+        return retry_on_conflict(lambda: self._create(name, guard, tenant_id, is_system, is_active, names))
+
+    def _create(self, name: str, guard: str, tenant_id: Any, is_system: bool, is_active: bool,
+                names: list[str]) -> Role:
+        with transaction():
+            tid = require_tenant(tenant_id) if tenant_id is not None else None
+            self._check_cross_scope_name(name, guard, tid)
+            granted = self._resolve_permissions(names, guard)
+            try:
+                role = repo.insert(name=name, guard=guard, tenant=tid, is_system=is_system,
+                                   is_active=is_active)
+            except errors.RoleAlreadyExists as exc:
+                raise errors.RoleAlreadyExists(
+                    f"A role named {name!r} for guard {guard!r} already exists in {_scope_text(tid)}.",
+                    name=name, guard=guard, tenant_id=str(tid) if tid else None,
+                ) from exc
+            repo.replace_permissions(role.id, [p.id for p in granted])
+            emit(events.role_created, role=role, permissions=sorted(p.name for p in granted))
+        return role
+
+    def get(self, role_id: Any) -> Role:
+        rid = as_uuid(role_id, "role_id")
+        role = repo.get(rid)
+        if role is None:
+            raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
+        return role
+
+    def get_by_name(self, name: str, *, guard: str | None = None, tenant_id: Any = None) -> Role:
+        """The role called ``name`` as a tenant sees it (its own first, then global), or global."""
+        name = required_text(name, "role name")
+        guard = resolve_guard(self.settings, guard)
+        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        role = repo.find_visible([name], guard, tid).get(name)
+        if role is None:
+            raise errors.RoleNotFound(f"No role {name!r} for guard {guard!r} in {_scope_text(tid)}.",
+                                      name=name, guard=guard)
+        return role
+
+    def list_roles(self, *, tenant_id: Any = None, guard: str | None = None,
+                   system: bool | None = None) -> list[Role]:
+        """Global roles (``tenant_id=None``) or one tenant's own roles, ordered by name."""
+        if guard is not None:
+            guard = resolve_guard(self.settings, guard)
+        if tenant_id is None:
+            return repo.list_roles(global_only=True, guard=guard, system=system)
+        return repo.list_roles(tenant_id=require_tenant(tenant_id), guard=guard, system=system)
+
+    def list_for_tenant(self, tenant_id: Any, *, guard: str | None = None) -> list[Role]:
+        """The roles a tenant can use: its own plus the system roles, ordered by name."""
+        if guard is not None:
+            guard = resolve_guard(self.settings, guard)
+        return repo.list_for_tenant(require_tenant(tenant_id), guard=guard)
+
+    def permissions_of(self, role_id: Any) -> list[str]:
+        """The sorted names of the permissions the role grants."""
+        return repo.permission_names(self.get(role_id).id)
+
+    def update(self, role_id: Any, *, name: str | Unset = UNSET, is_active: bool | Unset = UNSET,
+               permissions: Iterable[str] | Unset = UNSET) -> Role:
+        """Rename, (de)activate, or replace the permissions (names) of a role."""
+        values: dict[str, Any] = {}
+        if name is not UNSET:
+            values["name"] = required_text(name, "role name")
+        if is_active is not UNSET:
+            if not isinstance(is_active, bool):
+                raise errors.InvalidValue(f"is_active must be true or false, not {is_active!r}.")
+            values["is_active"] = is_active
+        with transaction():
+            rid = as_uuid(role_id, "role_id")
+            role = repo.get(rid, lock=True)
+            if role is None:
+                raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
+            changed = [k for k, v in values.items() if getattr(role, k) != v]
+            if "name" in changed:
+                self._check_cross_scope_name(values["name"], role.guard, role.tenant_id, exclude=role.id)
+            if changed:
+                try:
+                    repo.update(role.id, **{k: values[k] for k in changed})
+                except errors.RoleAlreadyExists as exc:
+                    raise errors.RoleAlreadyExists(
+                        f"A role named {values['name']!r} for guard {role.guard!r} already exists in "
+                        f"{_scope_text(role.tenant_id)}.", name=values["name"], guard=role.guard,
+                    ) from exc
+            if permissions is not UNSET:
+                granted = self._resolve_permissions(clean_names(permissions, "permission names"), role.guard)
+                before = repo.permission_names(role.id)
+                repo.replace_permissions(role.id, [p.id for p in granted])
+                if sorted(p.name for p in granted) != before:
+                    changed.append("permissions")
+            if changed:
+                role = repo.get(role.id)
+                emit(events.role_updated, role=role, changed=changed)
+        return role  # type: ignore[return-value]
+
+    def delete(self, role_id: Any) -> None:
+        """Delete a role; the database removes its permission, membership and staff links."""
+        with transaction():
+            role = self.get(role_id)
+            snapshot = {k: v for k, v in role.__data__.items() if k not in ("tenant", "tenant_key")}
+            snapshot["tenant_id"] = role.tenant_id
+            snapshot["permissions"] = repo.permission_names(role.id)
+            repo.delete(role.id)
+            emit(events.role_deleted, snapshot=snapshot)
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _check_cross_scope_name(self, name: str, guard: str, tenant_id: uuid.UUID | None,
+                                exclude: uuid.UUID | None = None) -> None:
+        if repo.name_used_across_scopes(name, guard, tenant_id, exclude=exclude):
+            if tenant_id is not None:
+                why = f"a global role already uses the name {name!r} for guard {guard!r}"
+            else:
+                why = f"a tenant role already uses the name {name!r} for guard {guard!r}"
+            raise errors.RoleAlreadyExists(f"Cannot use this role name: {why}; choose another name.",
+                                           name=name, guard=guard)
+
+    def _resolve_permissions(self, names: list[str], guard: str) -> list[Permission]:
+        if not names:
+            return []
+        found = permissions_repo.find_by_names(names, guard)
+        missing = [n for n in names if n not in found]
+        if missing:
+            elsewhere = permissions_repo.guards_of(missing)
+            parts = [f"{n} (registered for guard {', '.join(elsewhere[n])})" if n in elsewhere else n
+                     for n in missing]
+            raise errors.RolePermissionValidationFailed(
+                f"Permissions not registered for guard {guard!r}: {', '.join(parts)}. "
+                "Register them first (PermissionService.register) or fix the names.",
+                missing=missing, guard=guard, other_guards=elsewhere,
+            )
+        return [found[n] for n in names]

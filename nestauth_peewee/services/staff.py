@@ -1,0 +1,127 @@
+"""Staff (platform) access: global roles that apply in every tenant.
+
+    from nestauth_peewee import init_database, create_tables, User
+    from nestauth_peewee.services import PermissionService, RoleService, StaffAccessService
+
+    init_database("sqlite:///:memory:")
+    create_tables()
+    PermissionService().register(["tenants.manage"])
+    support = RoleService().create("support", is_system=True, permissions=["tenants.manage"])
+    alice = User.create(email="alice@example.com")
+    staff = StaffAccessService()
+    staff.grant(alice.id, roles=[support.id])
+    assert staff.is_staff(alice.id)
+    staff.revoke(alice.id)
+
+One row per user (``STAFF_ACCESS_ALREADY_EXISTS`` from the database). Staff
+roles must be global (``INVALID_ROLE_SCOPE``). A deactivated staff access
+keeps its roles but grants nothing until it is activated again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from .. import errors
+from ..config import Settings
+from ..models import PlatformAccess, Role
+from ..repositories import staff as repo
+from ..unit_of_work import transaction
+from ._rbac_common import as_uuid, resolve_guard, retry_on_conflict, roles_for_scope
+from .memberships import resolve_role_names
+
+__all__ = ["StaffAccessService"]
+
+
+class StaffAccessService:
+    """Policy for nest_auth_platform_accesses and their roles; one transaction per call."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> PlatformAccess:
+        """Give the user (active) staff access; with ``roles``, replace its roles too."""
+        uid = as_uuid(user_id, "user_id")
+        wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
+        return retry_on_conflict(lambda: self._grant(uid, wanted))
+
+    def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> PlatformAccess:
+        with transaction():
+            try:
+                access = repo.ensure(uid)
+            except errors.ReferenceNotFound as exc:
+                raise errors.ReferenceNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
+            if roles is not None:
+                repo.replace_roles(access.id, roles_for_scope(roles, None))
+        return access
+
+    def get(self, user_id: Any) -> PlatformAccess:
+        uid = as_uuid(user_id, "user_id")
+        access = repo.get(uid)
+        if access is None:
+            raise self._not_found(uid)
+        return access
+
+    def revoke(self, user_id: Any) -> None:
+        """Remove the user's staff access and (by cascade) its roles."""
+        uid = as_uuid(user_id, "user_id")
+        with transaction():
+            if not repo.delete(uid):
+                raise self._not_found(uid)
+
+    def activate(self, user_id: Any) -> PlatformAccess:
+        return self._set_active(user_id, True)
+
+    def deactivate(self, user_id: Any) -> PlatformAccess:
+        """Suspend staff access, keeping its roles for a later :meth:`activate`."""
+        return self._set_active(user_id, False)
+
+    def set_roles(self, user_id: Any, roles: Iterable[Any]) -> list[Role]:
+        """Replace the staff roles (ids or Role rows, global only); returns them by name."""
+        uid = as_uuid(user_id, "user_id")
+        with transaction():
+            access = self._locked(uid)
+            repo.replace_roles(access.id, roles_for_scope(roles, None))
+            return repo.roles(access.id)
+
+    def set_roles_by_name(self, user_id: Any, names: str | Iterable[str], *,
+                          guard: str | None = None) -> list[Role]:
+        """Like :meth:`set_roles`, with names of global roles of ``guard``."""
+        uid = as_uuid(user_id, "user_id")
+        guard = resolve_guard(self.settings, guard)
+        with transaction():
+            access = self._locked(uid)
+            repo.replace_roles(access.id, resolve_role_names(names, guard, None))
+            return repo.roles(access.id)
+
+    def roles(self, user_id: Any) -> list[Role]:
+        return repo.roles(self.get(user_id).id)
+
+    def is_staff(self, user_id: Any) -> bool:
+        """True when the user has active staff access."""
+        access = repo.get(as_uuid(user_id, "user_id"))
+        return access is not None and bool(access.is_active)
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _set_active(self, user_id: Any, active: bool) -> PlatformAccess:
+        uid = as_uuid(user_id, "user_id")
+        with transaction():
+            access = self._locked(uid)
+            if access.is_active != active:
+                repo.set_active(access.id, active)
+                access.is_active = active
+        return access
+
+    def _locked(self, uid: uuid.UUID) -> PlatformAccess:
+        access = repo.get(uid, lock=True)
+        if access is None:
+            raise self._not_found(uid)
+        return access
+
+    @staticmethod
+    def _not_found(uid: uuid.UUID) -> errors.StaffAccessNotFound:
+        return errors.StaffAccessNotFound(f"User {uid} has no staff access; grant it first.",
+                                          user_id=str(uid))

@@ -1,0 +1,132 @@
+"""Tenants: create, update, (de)activate, delete, look up.
+
+    from nestauth_peewee import init_database, create_tables
+    from nestauth_peewee.services.tenants import TenantService
+
+    init_database("sqlite:///:memory:")
+    create_tables()
+    tenants = TenantService()
+    acme = tenants.create("Acme Inc.", slug="acme")
+    assert tenants.get_by_slug("acme").id == acme.id
+    tenants.deactivate(acme.id)
+    tenants.delete(acme.id)     # the database removes its memberships and roles
+
+Slugs are lowercase letters, digits, ``-`` and ``_`` (``INVALID_SLUG_FORMAT``)
+and unique (``TENANT_ALREADY_EXISTS``, enforced by the database). Events
+``tenant_created`` / ``tenant_updated`` (``changed=[field names]``) /
+``tenant_deleted`` (``snapshot=dict``) are sent after commit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..models import Tenant
+from ..repositories import tenants as repo
+from ..unit_of_work import emit, transaction
+from ._rbac_common import UNSET, Unset, as_uuid, required_text
+
+__all__ = ["TenantService", "SLUG_PATTERN"]
+
+#: What a tenant slug may look like.
+SLUG_PATTERN = re.compile(r"[a-z0-9_-]+")
+MAX_PAGE = 100
+
+
+def _check_slug(slug: Any) -> str:
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        raise errors.InvalidSlugFormat(
+            f"Invalid tenant slug {slug!r}: use lowercase letters, digits, '-' and '_' only "
+            "(e.g. 'acme-inc').",
+            slug=slug,
+        )
+    return slug
+
+
+def _snapshot(tenant: Tenant) -> dict[str, Any]:
+    return {f.name: getattr(tenant, f.name) for f in Tenant._meta.sorted_fields}
+
+
+class TenantService:
+    """Policy for nest_auth_tenants; one transaction per call, events after commit."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def create(self, name: str, slug: str, *, description: str | None = None,
+               metadata: dict[str, Any] | None = None, is_active: bool = True) -> Tenant:
+        """Create a tenant; ``slug`` is required and unique."""
+        name = required_text(name, "tenant name")
+        slug = _check_slug(slug)
+        with transaction():
+            tenant = repo.insert(name=name, slug=slug, description=description,
+                                 metadata={} if metadata is None else metadata, is_active=is_active)
+            emit(events.tenant_created, tenant=tenant)
+        return tenant
+
+    def get(self, tenant_id: Any) -> Tenant:
+        """The tenant, or ``TENANT_NOT_FOUND``."""
+        tid = as_uuid(tenant_id, "tenant_id")
+        tenant = repo.get(tid)
+        if tenant is None:
+            raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
+        return tenant
+
+    def get_by_slug(self, slug: str) -> Tenant:
+        """The tenant with this slug, or ``TENANT_NOT_FOUND``."""
+        tenant = repo.get_by_slug(_check_slug(slug))
+        if tenant is None:
+            raise errors.TenantNotFound(f"No tenant with slug {slug!r}.", slug=slug)
+        return tenant
+
+    def list_tenants(self, *, active: bool | None = None, search: str | None = None,
+             limit: int = MAX_PAGE, offset: int = 0) -> list[Tenant]:
+        """Tenants ordered by name; ``search`` matches name or slug (wildcards are literal)."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise errors.InvalidValue(f"limit must be between 1 and {MAX_PAGE}, not {limit!r}.")
+        if not isinstance(offset, int) or offset < 0:
+            raise errors.InvalidValue(f"offset must be a non-negative integer, not {offset!r}.")
+        return repo.list_tenants(active=active, search=search, limit=limit, offset=offset)
+
+    def update(self, tenant_id: Any, *, name: str | Unset = UNSET, slug: str | Unset = UNSET,
+               description: str | None | Unset = UNSET,
+               metadata: dict[str, Any] | None | Unset = UNSET) -> Tenant:
+        """Change the given fields; sends ``tenant_updated`` with the names of those that changed."""
+        values: dict[str, Any] = {}
+        if name is not UNSET:
+            values["name"] = required_text(name, "tenant name")
+        if slug is not UNSET:
+            values["slug"] = _check_slug(slug)
+        if description is not UNSET:
+            values["description"] = description
+        if metadata is not UNSET:
+            values["metadata"] = {} if metadata is None else metadata
+        return self._change(tenant_id, values)
+
+    def activate(self, tenant_id: Any) -> Tenant:
+        return self._change(tenant_id, {"is_active": True})
+
+    def deactivate(self, tenant_id: Any) -> Tenant:
+        """Deactivate: its memberships then grant nothing (staff access still applies)."""
+        return self._change(tenant_id, {"is_active": False})
+
+    def delete(self, tenant_id: Any) -> None:
+        """Delete the tenant; the database cascades its memberships, roles and their links."""
+        with transaction():
+            tenant = self.get(tenant_id)
+            snapshot = _snapshot(tenant)
+            repo.delete(tenant.id)
+            emit(events.tenant_deleted, snapshot=snapshot)
+
+    def _change(self, tenant_id: Any, values: dict[str, Any]) -> Tenant:
+        with transaction():
+            tenant = self.get(tenant_id)
+            changed = [k for k, v in values.items() if getattr(tenant, k) != v]
+            if changed:
+                repo.update(tenant.id, **{k: values[k] for k in changed})
+                tenant = self.get(tenant.id)
+                emit(events.tenant_updated, tenant=tenant, changed=changed)
+        return tenant

@@ -1,0 +1,63 @@
+"""Deadlocks become TransactionConflict; services retry them only when they own the transaction."""
+
+from __future__ import annotations
+
+import threading
+
+import peewee
+import pytest
+from _rbac_support import SETTINGS, run_concurrently, server_only
+
+from nestauth_peewee import Tenant, TenantService, errors
+from nestauth_peewee.services._rbac_common import retry_on_conflict
+from nestauth_peewee.unit_of_work import transaction
+
+
+def test_a_real_deadlock_is_a_transaction_conflict(db, dialect):
+    server_only(dialect)
+    tenants = TenantService(SETTINGS)
+    a, b = tenants.create("A", "a"), tenants.create("B", "b")
+    both_hold_one = threading.Barrier(2)
+
+    def work(i: int) -> str:
+        first, second = (a, b) if i == 0 else (b, a)
+        with transaction():
+            Tenant.update(description=f"by {i}").where(Tenant.id == first.id).execute()
+            both_hold_one.wait(timeout=30)
+            Tenant.update(description=f"by {i}").where(Tenant.id == second.id).execute()
+        return "committed"
+
+    results = run_concurrently(db, 2, work)
+    conflicts = [r for r in results if isinstance(r, errors.TransactionConflict)]
+    assert len(conflicts) == 1 and "committed" in results, results
+    assert conflicts[0].code == "TRANSACTION_CONFLICT"
+    assert isinstance(conflicts[0], peewee.OperationalError)
+
+
+def test_retry_on_conflict_runs_the_operation_again(db):
+    calls = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise errors.TransactionConflict()
+        return "done"
+
+    assert retry_on_conflict(flaky) == "done"
+    assert len(calls) == 3
+
+
+def test_retry_on_conflict_gives_up_after_its_attempts_and_inside_a_callers_transaction(db):
+    calls = []
+
+    def always() -> None:
+        calls.append(1)
+        raise errors.TransactionConflict()
+
+    with pytest.raises(errors.TransactionConflict):
+        retry_on_conflict(always, attempts=3)
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(errors.TransactionConflict), transaction():
+        retry_on_conflict(always)
+    assert len(calls) == 1  # the caller's transaction is already lost: no retry inside it
