@@ -98,7 +98,3 @@ def run_concurrently(db: peewee.Database, count: int, work: Callable[[int], Any]
     assert not any(t.is_alive() for t in threads), "a worker thread hung"
     return results
 
-
-def server_only(dialect: str) -> None:
-    if dialect == "sqlite":
-        pytest.skip("concurrency test: needs a server with one connection per thread")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _rbac_support import SETTINGS, run_concurrently, server_only
+from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import (
     MembershipService,
@@ -196,7 +196,6 @@ def test_staff_access_can_be_suspended_resumed_and_revoked(staff, world):
 
 
 def test_concurrent_ensure_of_one_membership_yields_one_row(db, dialect, world):
-    server_only(dialect)
     members = MembershipService(SETTINGS)
     members.ensure(world.bob.id)  # one already there, inactive
     members.deactivate(world.bob.id)

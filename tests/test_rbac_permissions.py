@@ -6,7 +6,7 @@ import uuid
 
 import _rbac_support
 import pytest
-from _rbac_support import SETTINGS, run_concurrently, server_only
+from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import Permission, PermissionService, Role, RolePermission, RoleService, errors
 
@@ -147,7 +147,6 @@ def test_registration_refuses_malformed_items(permissions):
 
 
 def test_concurrent_registrars_all_succeed_and_each_permission_is_created_once(db, dialect, permissions):
-    server_only(dialect)
     names = [f"perm.{i:03d}" for i in range(40)]
     permissions.register(names[:5])  # some exist already
 

@@ -6,7 +6,7 @@ import uuid
 
 import _rbac_support
 import pytest
-from _rbac_support import SETTINGS, run_concurrently, server_only
+from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import (
     MembershipService,
@@ -196,7 +196,6 @@ def test_deleting_a_role_removes_its_links_and_keeps_the_permissions(roles, acme
 
 @pytest.mark.parametrize("scope", ["global", "tenant"])
 def test_concurrent_creation_of_one_role_lets_exactly_one_win(db, dialect, roles, acme, scope):
-    server_only(dialect)
     tenant_id = acme.id if scope == "tenant" else None
     results = run_concurrently(db, 10, lambda i: RoleService(SETTINGS).create(
         "moderator", tenant_id=tenant_id, permissions=["posts.read"]))
