@@ -28,7 +28,7 @@ from typing import Any
 
 from blinker import Signal
 
-from .db import database
+from .db import database, dialect_of
 
 __all__ = ["transaction", "emit", "in_transaction"]
 
@@ -56,7 +56,7 @@ def transaction() -> Iterator[None]:
     stack = _stack()
     stack.append([])
     try:
-        with database.atomic():
+        with database.atomic(**_begin_options()):
             yield
     except BaseException:
         stack.pop()
@@ -66,6 +66,12 @@ def transaction() -> Iterator[None]:
         stack[-1].extend(pending)
     else:
         _send(pending)
+
+
+def _begin_options() -> dict[str, str]:
+    # SQLite: take the write lock at BEGIN, so two read-then-write operations wait
+    # (busy_timeout) instead of deadlocking on the lock upgrade ("database is locked").
+    return {"lock_type": "IMMEDIATE"} if dialect_of(database) == "sqlite" else {}
 
 
 def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:

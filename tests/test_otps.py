@@ -171,3 +171,41 @@ def test_attempt_limit_follows_the_settings(make_user, clock):
             service.verify(user.id, "mfa", _wrong(issued.code))
     with pytest.raises(errors.VerificationCodeInvalid):
         service.verify(user.id, "mfa", issued.code)
+
+
+def test_concurrent_guesses_never_get_more_than_the_attempt_limit(service, make_user, db):
+    """Eight threads guess at once (one of them right): at most five comparisons ever happen."""
+    import threading
+
+    user = make_user()
+    issued = service.create(user.id, "mfa")
+    guesses = [_wrong(issued.code)] * 7 + [issued.code]
+    db.close()
+    barrier = threading.Barrier(len(guesses), timeout=30)
+    outcomes: list[str] = []
+
+    def worker(guess: str) -> None:
+        db.connect(reuse_if_open=True)
+        try:
+            barrier.wait()
+            service.verify(user.id, "mfa", guess)
+            outcomes.append("ok")
+        except errors.VerificationCodeInvalid:
+            outcomes.append("invalid")
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(repr(exc))
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=worker, args=(g,)) for g in guesses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    db.connect(reuse_if_open=True)
+    assert set(outcomes) <= {"invalid", "ok"}, outcomes
+    assert len(outcomes) == 8 and outcomes.count("ok") <= 1
+    remaining = Otp.get_or_none(Otp.id == issued.otp.id)
+    assert remaining is None or remaining.attempts <= 5
+    with pytest.raises(errors.VerificationCodeInvalid):
+        service.verify(user.id, "mfa", issued.code)  # used or dead, never still usable

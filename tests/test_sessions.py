@@ -218,13 +218,22 @@ def test_two_threads_refreshing_one_token_at_once_one_wins_and_the_session_is_re
     db.close()  # each thread opens (and closes) its own connection
 
     barrier = threading.Barrier(2, timeout=30)
+    original_read = sessions_repo.get_with_user
+
+    def read_then_wait_for_the_other_thread(*args, **kwargs):
+        found = original_read(*args, **kwargs)
+        barrier.wait()  # neither swaps before both have read the same digest
+        return found
+
     original_swap = sessions_repo.swap_token
+    swaps: list[bool] = []
 
-    def swap_after_both_have_read(*args, **kwargs):
-        barrier.wait()
-        return original_swap(*args, **kwargs)
+    def recorded_swap(*args, **kwargs):
+        swaps.append(original_swap(*args, **kwargs))
+        return swaps[-1]
 
-    monkeypatch.setattr(sessions_repo, "swap_token", swap_after_both_have_read)
+    monkeypatch.setattr(sessions_repo, "get_with_user", read_then_wait_for_the_other_thread)
+    monkeypatch.setattr(sessions_repo, "swap_token", recorded_swap)
     results: list[object] = []
 
     def worker() -> None:
@@ -241,13 +250,30 @@ def test_two_threads_refreshing_one_token_at_once_one_wins_and_the_session_is_re
         thread.start()
     for thread in threads:
         thread.join(60)
+    monkeypatch.undo()
     db.connect(reuse_if_open=True)
 
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1, results
     assert isinstance(losers[0], errors.InvalidRefreshToken)
+    assert sorted(swaps) == [False, True]  # the compare-and-swap, not a later read, decided
     assert not Session.select().where(Session.id == issued.session.id).exists()
     assert [name for name, _ in recorded].count("refresh-token-reuse-detected") == 1
     with pytest.raises(errors.InvalidRefreshToken):
         service.authenticate(winners[0].refresh_token)
+
+
+def test_events_wait_for_the_outer_commit_and_vanish_on_rollback(service, make_user, recorded):
+    from nestauth_peewee.unit_of_work import transaction
+
+    user = make_user()
+    with pytest.raises(RuntimeError), transaction():
+        service.create(user.id)
+        assert recorded == []
+        raise RuntimeError("the app's own work failed")
+    assert recorded == [] and Session.select().count() == 0
+    with transaction():
+        service.create(user.id)
+        assert recorded == []
+    assert [name for name, _ in recorded] == ["session-created"]
