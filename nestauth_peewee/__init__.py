@@ -34,6 +34,11 @@ from .models import (
     UserAccessRole,
 )
 from .schema import create_tables, drop_tables, sync_schema
+from .services.access_keys import AccessKeyService, IssuedAccessKey
+from .services.mfa import MfaService, TotpEnrolment
+from .services.otps import OTP_TYPES, IssuedOtp, OtpService
+from .services.sessions import IssuedSession, SessionService
+from .services.trusted_devices import IssuedDevice, TrustedDeviceService
 
 __version__ = "0.1.0"
 
@@ -65,4 +70,16 @@ __all__ = [
     "get_database",
     "init_database",
     "sync_schema",
+    # sessions, API keys, OTPs, MFA, trusted devices
+    "AccessKeyService",
+    "IssuedAccessKey",
+    "IssuedDevice",
+    "IssuedOtp",
+    "IssuedSession",
+    "MfaService",
+    "OTP_TYPES",
+    "OtpService",
+    "SessionService",
+    "TotpEnrolment",
+    "TrustedDeviceService",
 ]

@@ -76,7 +76,14 @@ class PreparedSelect:
                 field.name: field.python_value(row[offset + i]) for i, field in enumerate(fields)
             }
             offset += len(fields)
-            instance = model(__no_default__=1, **data)
-            instance._dirty.clear()
-            instances.append(instance)
+            instances.append(_loaded(model, data))
         return tuple(instances)
+
+
+def _loaded(model: type[peewee.Model], data: dict[str, Any]) -> peewee.Model:
+    """A clean instance holding ``data`` (what peewee's own row reader builds, minus __init__)."""
+    instance = model.__new__(model)
+    instance.__data__ = data
+    instance._dirty = set()
+    instance.__rel__ = {}
+    return instance
