@@ -35,11 +35,13 @@ def test_create_returns_a_token_whose_digest_alone_is_stored(service, make_user,
 
 def test_authenticating_a_refresh_token_issues_exactly_one_query(service, make_user, db):
     user = make_user()
-    issued = service.create(user.id)
+    issued = service.create(user.id, device_name="laptop", data={"tab": "settings", "n": [1, 2]})
     with count_queries(db) as queries:
         session = service.authenticate(issued.refresh_token)
     assert len(queries) == 1, queries
     assert session.id == issued.session.id
+    assert session.data == {"tab": "settings", "n": [1, 2]}
+    assert session.device_name == "laptop" and session.expires_at > session.last_active
     assert session.user.email == user.email
     assert session.user_id == user.id
 

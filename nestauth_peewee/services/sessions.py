@@ -169,6 +169,7 @@ class SessionService(KeyedService):
     def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
         """The user's live sessions, most recently active first (expired ones are removed)."""
         now = self.now()
+        user_id = as_uuid(user_id)
         with transaction():
             repo.delete_expired_for_user(user_id, now=now)
             return repo.list_for_user(user_id, now=now)
@@ -186,6 +187,7 @@ class SessionService(KeyedService):
     def revoke_all(self, user_id: uuid.UUID | str, *, except_session: uuid.UUID | str | None = None
                    ) -> int:
         """End every session of the user (but ``except_session``); returns how many ended."""
+        user_id = as_uuid(user_id)
         with transaction():
             ids = repo.ids_for_user(user_id, except_id=except_session)
             count = repo.delete_ids(ids)
