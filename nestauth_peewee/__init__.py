@@ -46,7 +46,12 @@ from .services import (
     StaffAccessService,
     TenantService,
 )
+from .services.access_keys import AccessKeyService, IssuedAccessKey
 from .services.admin_users import AdminSnapshot, AdminUserService
+from .services.mfa import MfaService, TotpEnrolment
+from .services.otps import OTP_TYPES, IssuedOtp, OtpService
+from .services.sessions import IssuedSession, SessionService
+from .services.trusted_devices import IssuedDevice, TrustedDeviceService
 from .services.users import Page, UserService, UserSnapshot
 
 __version__ = "0.1.0"
@@ -100,4 +105,16 @@ __all__ = [
     "RoleService",
     "StaffAccessService",
     "TenantService",
+    # sessions, API keys, OTPs, MFA, trusted devices
+    "AccessKeyService",
+    "IssuedAccessKey",
+    "IssuedDevice",
+    "IssuedOtp",
+    "IssuedSession",
+    "MfaService",
+    "OTP_TYPES",
+    "OtpService",
+    "SessionService",
+    "TotpEnrolment",
+    "TrustedDeviceService",
 ]

@@ -78,6 +78,22 @@ __all__ = [
     "MembershipNotFound",
     "StaffAccessNotFound",
     "TransactionConflict",
+    # sessions, API keys, OTPs, MFA, trusted devices
+    "CredentialRejected",
+    "InvalidRefreshToken",
+    "SessionNotFound",
+    "InvalidAccessKey",
+    "InactiveAccessKey",
+    "ExpiredAccessKey",
+    "AccessKeyNotFound",
+    "VerificationCodeInvalid",
+    "VerificationCodeExpired",
+    "MfaCodeInvalid",
+    "MfaDeviceNotFound",
+    "MfaMethodRequired",
+    "RecoveryCodeInvalid",
+    "TrustedDeviceInvalid",
+    "TrustedDeviceNotFound",
 ]
 
 
@@ -566,3 +582,88 @@ class LastAdminUser(NestAuthError):
     default_message = "The last remaining admin user cannot be deleted; create another admin first."
 
 
+# --- sessions, API keys, OTPs, MFA, trusted devices ----------------------------
+
+
+class CredentialRejected(NestAuthError):
+    """Base for a presented token, key or code that was refused.
+
+    A malformed value and a wrong one raise the same class, so a caller cannot
+    tell which part was wrong.
+    """
+
+    code = "CREDENTIAL_REJECTED"
+    default_message = "The presented credential was refused."
+
+
+class InvalidRefreshToken(CredentialRejected):
+    code = "INVALID_REFRESH_TOKEN"
+    default_message = "The refresh token is invalid, expired or already used; sign in again."
+
+
+class SessionNotFound(NotFound):
+    code = "SESSION_NOT_FOUND"
+    default_message = "No such session (it may have expired or been revoked already)."
+
+
+class InvalidAccessKey(CredentialRejected):
+    code = "INVALID_ACCESS_KEY"
+    default_message = "The API key is not valid; check that it was copied whole."
+
+
+class InactiveAccessKey(CredentialRejected):
+    code = "INACTIVE_ACCESS_KEY"
+    default_message = "The API key (or its owner) is deactivated; ask its owner to re-enable it."
+
+
+class ExpiredAccessKey(CredentialRejected):
+    code = "EXPIRED_ACCESS_KEY"
+    default_message = "The API key has expired; create a new one or extend its expiry."
+
+
+class AccessKeyNotFound(NotFound):
+    code = "ACCESS_KEY_NOT_FOUND"
+    default_message = "No such API key for this user."
+
+
+class VerificationCodeInvalid(CredentialRejected):
+    code = "VERIFICATION_CODE_INVALID"
+    default_message = "The code is wrong or no longer usable; request a new one."
+
+
+class VerificationCodeExpired(CredentialRejected):
+    code = "VERIFICATION_CODE_EXPIRED"
+    default_message = "The code has expired; request a new one."
+
+
+class MfaCodeInvalid(CredentialRejected):
+    code = "MFA_CODE_INVALID"
+    default_message = "The authenticator code is wrong or was already used; wait for the next one."
+
+
+class MfaDeviceNotFound(NotFound):
+    code = "MFA_DEVICE_NOT_FOUND"
+    default_message = "No such authenticator device for this user."
+
+
+class MfaMethodRequired(ValidationError):
+    code = "MFA_METHOD_REQUIRED"
+    default_message = (
+        "Multi-factor authentication needs at least one verified method: add an authenticator "
+        "device and confirm it with a first code."
+    )
+
+
+class RecoveryCodeInvalid(CredentialRejected):
+    code = "MFA_RECOVERY_CODE_INVALID"
+    default_message = "The recovery code is wrong or was already used."
+
+
+class TrustedDeviceInvalid(CredentialRejected):
+    code = "TRUSTED_DEVICE_INVALID"
+    default_message = "This device is not (or no longer) trusted; complete the second factor."
+
+
+class TrustedDeviceNotFound(NotFound):
+    code = "TRUSTED_DEVICE_NOT_FOUND"
+    default_message = "No such trusted device for this user."

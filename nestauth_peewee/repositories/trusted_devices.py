@@ -1,0 +1,79 @@
+"""Queries on nest_auth_trusted_devices. No hashing, no events, no transactions of its own.
+
+    from nestauth_peewee.repositories import trusted_devices
+    device = trusted_devices.get(device_id)
+    trusted_devices.revoke_all(user_id, now=now)       # sets revoked_at; returns the count
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..models import TrustedDevice
+
+__all__ = ["insert", "get", "mark_used", "revoke", "revoke_all", "list_active", "dead_ids", "delete_ids"]
+
+
+def insert(**columns: Any) -> TrustedDevice:
+    return TrustedDevice.create(**columns)
+
+
+def get(device_id: uuid.UUID) -> TrustedDevice | None:
+    return TrustedDevice.get_or_none(TrustedDevice.id == device_id)
+
+
+def mark_used(device_id: uuid.UUID, *, now: datetime) -> None:
+    TrustedDevice.update({TrustedDevice.last_used_at: now}).where(TrustedDevice.id == device_id).execute()
+
+
+def revoke(device_id: uuid.UUID, user_id: uuid.UUID, *, now: datetime) -> int:
+    """Set ``revoked_at`` on one unrevoked device of the user."""
+    return (
+        TrustedDevice.update({TrustedDevice.revoked_at: now})
+        .where(
+            (TrustedDevice.id == device_id)
+            & (TrustedDevice.user == user_id)
+            & TrustedDevice.revoked_at.is_null()
+        )
+        .execute()
+    )
+
+
+def revoke_all(user_id: uuid.UUID, *, now: datetime) -> int:
+    return (
+        TrustedDevice.update({TrustedDevice.revoked_at: now})
+        .where((TrustedDevice.user == user_id) & TrustedDevice.revoked_at.is_null())
+        .execute()
+    )
+
+
+def list_active(user_id: uuid.UUID, *, now: datetime) -> list[TrustedDevice]:
+    """Unrevoked, unexpired devices of the user, newest first."""
+    return list(
+        TrustedDevice.select()
+        .where(
+            (TrustedDevice.user == user_id)
+            & TrustedDevice.revoked_at.is_null()
+            & (TrustedDevice.expires_at > now)
+        )
+        .order_by(TrustedDevice.created_at.desc(), TrustedDevice.id)
+    )
+
+
+def dead_ids(*, now: datetime, limit: int) -> list[uuid.UUID]:
+    """Up to ``limit`` ids of expired or revoked devices (for batched clean-up)."""
+    query = (
+        TrustedDevice.select(TrustedDevice.id)
+        .where((TrustedDevice.expires_at <= now) | TrustedDevice.revoked_at.is_null(False))
+        .limit(limit)
+    )
+    return [row.id for row in query]
+
+
+def delete_ids(ids: Sequence[uuid.UUID]) -> int:
+    if not ids:
+        return 0
+    return TrustedDevice.delete().where(TrustedDevice.id.in_(list(ids))).execute()

@@ -1,0 +1,155 @@
+"""API keys: a public half to find the row, a secret half stored only as a digest.
+
+    from nestauth_peewee.config import Settings
+    from nestauth_peewee.services.access_keys import AccessKeyService
+
+    keys = AccessKeyService(Settings(secret_key="a key of at least thirty-two bytes...."))
+    issued = keys.create(user.id, "CI deploy")
+    issued.api_key             # "nak_<24 hex>.<43 url-safe chars>": shown once, never stored
+    key = keys.verify(issued.api_key)   # one query (key + owner); key.user is the User
+
+Verification order: shape, then the row (unknown → ``INVALID_ACCESS_KEY``),
+then the secret (wrong → ``INVALID_ACCESS_KEY``), and only then the state
+(``INACTIVE_ACCESS_KEY``, ``EXPIRED_ACCESS_KEY``), so holding the public half
+alone reveals nothing. ``last_used_at`` is written at most once a minute per
+key, by a separate conditional UPDATE, so a hot key does not write on every
+request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .. import errors, events
+from .. import secrets as tokens
+from ..models import AccessKey
+from ..repositories import access_keys as repo
+from ..unit_of_work import emit, transaction
+from ._base import KeyedService, as_uuid
+
+__all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
+
+#: ``last_used_at`` is refreshed when it is at least this old.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+_PURPOSE = "access-key"
+
+
+@dataclass(frozen=True)
+class IssuedAccessKey:
+    """A new key row and the full key (plaintext, shown this once)."""
+
+    key: AccessKey
+    api_key: str
+
+    def __repr__(self) -> str:
+        return f"IssuedAccessKey(key={self.key.public_key!r}, api_key='***')"
+
+
+class AccessKeyService(KeyedService):
+    """Create, verify, deactivate, re-date, delete and list API keys."""
+
+    def create(self, user_id: uuid.UUID | str, name: str, *, description: str | None = None,
+               expires_at: datetime | None = None) -> IssuedAccessKey:
+        """A new active key for the user; the returned ``api_key`` is the only copy of the secret."""
+        name = (name or "").strip()
+        if not name:
+            raise errors.RequiredValueMissing("An API key needs a name (what it is for).", field="name")
+        now = self.now()
+        if expires_at is not None and expires_at <= now:
+            raise errors.InvalidValue("expires_at must be in the future.", field="expires_at")
+        for attempt in range(3):
+            full, public, secret = tokens.new_access_key()
+            try:
+                with transaction():
+                    key = repo.insert(
+                        user=user_id, name=name, description=description, public_key=public,
+                        secret_hash=self._digest(public, secret), expires_at=expires_at,
+                        is_active=True, created_at=now, updated_at=now,
+                    )
+                    emit(events.access_key_created, key=key, user_id=key.user_id)
+            except errors.AccessKeyAlreadyExists:  # 96 random bits collided: draw again
+                if attempt == 2:
+                    raise
+                continue
+            return IssuedAccessKey(key, full)
+        raise AssertionError("unreachable")
+
+    def verify(self, api_key: str) -> AccessKey:
+        """The key behind ``api_key`` with its owner loaded (``key.user``).
+
+        One query finds key and owner; ``last_used_at`` costs a second
+        statement only when it is more than :data:`LAST_USED_RESOLUTION` old.
+        """
+        parsed = tokens.parse_access_key(api_key)
+        if parsed is None:
+            raise errors.InvalidAccessKey()
+        public, secret = parsed
+        digest = self._digest(public, secret)
+        found = repo.get_with_user(public)
+        if found is None:
+            raise errors.InvalidAccessKey()
+        key, user = found
+        if not tokens.digests_equal(digest, key.secret_hash):
+            raise errors.InvalidAccessKey()
+        if not key.is_active or not user.is_active:
+            raise errors.InactiveAccessKey()
+        now = self.now()
+        if key.expires_at is not None and key.expires_at <= now:
+            raise errors.ExpiredAccessKey()
+        stale_at = now - LAST_USED_RESOLUTION
+        stale = key.last_used_at is None or key.last_used_at <= stale_at
+        if stale and repo.mark_used(key.id, now=now, stale_at=stale_at):
+            key.last_used_at = now
+            key._dirty.clear()
+        return key
+
+    def _digest(self, public: str, secret: str) -> str:
+        return tokens.keyed_digest(self._key, _PURPOSE, public, secret)
+
+    # --- managing ------------------------------------------------------------
+
+    def _owned(self, key_id: uuid.UUID | str, user_id: uuid.UUID | str | None) -> AccessKey:
+        key = repo.get_for_user(as_uuid(key_id), as_uuid(user_id) if user_id is not None else None)
+        if key is None:
+            raise errors.AccessKeyNotFound()
+        return key
+
+    def deactivate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
+        """Switch the key off (of ``user_id``, when given); False if it already was off."""
+        with transaction():
+            key = self._owned(key_id, user_id)
+            if not key.is_active:
+                return False
+            repo.update(key.id, now=self.now(), is_active=False)
+            emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
+        return True
+
+    def activate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
+        """Switch a deactivated key back on; False if it already was on."""
+        with transaction():
+            key = self._owned(key_id, user_id)
+            if key.is_active:
+                return False
+            repo.update(key.id, now=self.now(), is_active=True)
+        return True
+
+    def set_expiry(self, key_id: uuid.UUID | str, expires_at: datetime | None, *,
+                   user_id: uuid.UUID | str | None = None) -> AccessKey:
+        """Re-date the key (``None``: never expires)."""
+        with transaction():
+            key = self._owned(key_id, user_id)
+            repo.update(key.id, now=self.now(), expires_at=expires_at)
+            return self._owned(key.id, None)
+
+    def delete(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
+        with transaction():
+            key = self._owned(key_id, user_id)
+            repo.delete(key.id)
+            emit(events.access_key_deleted, key_id=key.id, user_id=key.user_id,
+                 public_key=key.public_key)
+
+    def list_for_user(self, user_id: uuid.UUID | str) -> list[AccessKey]:
+        """The user's keys, newest first (their secrets are not recoverable)."""
+        return repo.list_for_user(as_uuid(user_id))

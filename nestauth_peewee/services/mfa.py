@@ -1,0 +1,253 @@
+"""MFA: TOTP devices (RFC 6238 via pyotp), the MFA switch on the user, recovery codes.
+
+    from nestauth_peewee.config import Settings
+    from nestauth_peewee.services.mfa import MfaService
+
+    mfa = MfaService(Settings(secret_key="a key of at least thirty-two bytes...."), issuer="Acme")
+    enrolment = mfa.add_totp_device(user.id, device_name="phone")
+    enrolment.provisioning_uri           # render as a QR code; the device is unverified
+    mfa.confirm_totp_device(user.id, enrolment.device.id, "123456")
+    mfa.enable(user.id)                  # refused (MFA_METHOD_REQUIRED) without a verified device
+    codes = mfa.generate_recovery_codes(user.id)   # shown once; only digests are kept
+    mfa.verify_totp(user.id, "654321")   # at login; ±1 time step; each code works once
+    mfa.use_recovery_code(user.id, codes[0])       # -> codes left
+
+The TOTP shared secret must be recoverable to check codes, so it cannot be
+hashed: it is encrypted at rest (AES-256-GCM under a key derived from the
+app's secret key, bound to the user and device ids). ``encrypt_secrets=False``
+stores it as plain base32, as upstream does; rows written either way are read.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pyotp
+
+from .. import errors, events
+from .. import secrets as tokens
+from ..models import MfaSecret, User
+from ..repositories import _owner
+from ..repositories import mfa as repo
+from ..repositories import trusted_devices as devices_repo
+from ..unit_of_work import emit, transaction
+from . import _recovery
+from ._base import KeyedService, as_uuid, clip
+
+__all__ = ["MfaService", "TotpEnrolment"]
+
+log = logging.getLogger(__name__)
+_TOTP_CODE = re.compile(r"[0-9]{6}")
+_STEP_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """A new (unverified) device, its base32 secret and the ``otpauth://`` URI for a QR code."""
+
+    device: MfaSecret
+    secret: str
+    provisioning_uri: str
+
+    def __repr__(self) -> str:
+        return f"TotpEnrolment(device={self.device.id!s}, secret='***')"
+
+
+class MfaService(KeyedService):
+    """TOTP devices, enabling/disabling MFA, and recovery codes."""
+
+    def __init__(self, settings: Any = None, *, issuer: str = "nestauth", encrypt_secrets: bool = True,
+                 otp_methods: bool = False, **kwargs: Any) -> None:
+        """``otp_methods``: count a verified email or phone as an MFA method (codes by OTP)."""
+        super().__init__(settings, **kwargs)
+        if not 1 <= self.settings.recovery_code_count <= _recovery.MAX_CODES:
+            raise errors.ConfigurationError(
+                f"recovery_code_count must be 1..{_recovery.MAX_CODES} (the digests share one "
+                f"varchar(255) column); it is {self.settings.recovery_code_count}."
+            )
+        self.issuer = issuer
+        self.encrypt_secrets = encrypt_secrets
+        self.otp_methods = otp_methods
+
+    # --- TOTP devices ------------------------------------------------------------
+
+    def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
+        """A new unverified device with a fresh 160-bit secret."""
+        secret = pyotp.random_base32()
+        now = self.now()
+        device_id = uuid.uuid4()
+        with transaction():
+            user = _owner.lock_user(user_id)
+            if user is None:
+                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
+            stored = self._seal(secret, user.id, device_id)
+            device = repo.insert_device(
+                id=device_id, user=user.id, secret=stored, verified=False,
+                device_name=clip(device_name, 255), created_at=now, updated_at=now,
+            )
+        account = user.email or user.phone or user.id.hex
+        uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=self.issuer)
+        return TotpEnrolment(device, secret, uri)
+
+    def confirm_totp_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str,
+                            code: str) -> MfaSecret:
+        """Mark a device verified with a first valid code (:class:`MfaCodeInvalid` otherwise)."""
+        user = as_uuid(user_id)
+        code = self._totp_code(code)
+        device = repo.get_device(as_uuid(device_id), user)
+        if device is None:
+            raise errors.MfaDeviceNotFound()
+        if not self._accept(device, code, verify=True):
+            raise errors.MfaCodeInvalid()
+        return repo.get_device(device.id, user)  # type: ignore[return-value]
+
+    def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
+        """The verified device that accepts ``code`` (current step ±1, each code once)."""
+        user = as_uuid(user_id)
+        code = self._totp_code(code)
+        for device in repo.devices_for_user(user, verified_only=True):
+            if self._accept(device, code, verify=False):
+                return device
+        raise errors.MfaCodeInvalid()
+
+    def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
+        return repo.devices_for_user(as_uuid(user_id))
+
+    def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
+        """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
+        with transaction():
+            user = self._locked_user(user_id)
+            device = repo.get_device(as_uuid(device_id), user.id)
+            if device is None:
+                raise errors.MfaDeviceNotFound()
+            if user.is_mfa_enabled and device.verified and self._method_count(user) <= 1:
+                raise errors.MfaMethodRequired(
+                    "This is the user's last verified MFA method: disable MFA before removing it."
+                )
+            repo.delete_device(device.id)
+
+    def _totp_code(self, code: object) -> str:
+        if not isinstance(code, str) or len(code) > 32:
+            raise errors.MfaCodeInvalid()
+        code = code.replace(" ", "").strip()
+        if not _TOTP_CODE.fullmatch(code):
+            raise errors.MfaCodeInvalid()
+        return code
+
+    def _accept(self, device: MfaSecret, code: str, *, verify: bool) -> bool:
+        secret = self._open(device)
+        if secret is None:
+            return False
+        now = self.now()
+        totp = pyotp.TOTP(secret)
+        current = totp.timecode(now)
+        matched = None
+        for step in (current - 1, current, current + 1):  # compare all three, keep the first match
+            if hmac.compare_digest(totp.generate_otp(step), code) and matched is None:
+                matched = step
+        if matched is None:
+            return False
+        step_start = datetime.fromtimestamp(matched * _STEP_SECONDS, UTC)
+        # A code from the next step (clock skew) moves last_used_at to that step's start,
+        # so the conditional update refuses it a second time too.
+        return repo.accept_code(device.id, now=now, last_used_at=max(now, step_start),
+                                step_start=step_start, verify=verify)
+
+    def _seal(self, secret: str, user_id: uuid.UUID, device_id: uuid.UUID) -> str:
+        if not self.encrypt_secrets:
+            return secret
+        return tokens.encrypt(self._key, secret, f"mfa-secret:{user_id.hex}:{device_id.hex}")
+
+    def _open(self, device: MfaSecret) -> str | None:
+        secret = tokens.decrypt(self._key, device.secret, f"mfa-secret:{device.user_id.hex}:{device.id.hex}")
+        if secret is None:
+            log.warning("nestauth_peewee: TOTP secret of device %s cannot be decrypted "
+                        "(was the secret key changed?)", device.id)
+        return secret
+
+    # --- the MFA switch ------------------------------------------------------------
+
+    def enable(self, user_id: uuid.UUID | str) -> bool:
+        """Turn MFA on (needs a verified method); False if it already was on."""
+        with transaction():
+            user = self._locked_user(user_id)
+            if self._method_count(user) == 0:
+                raise errors.MfaMethodRequired()
+            if user.is_mfa_enabled:
+                return False
+            repo.set_mfa_enabled(user.id, True, now=self.now())
+            emit(events.mfa_enabled, user_id=user.id)
+        return True
+
+    def disable(self, user_id: uuid.UUID | str) -> bool:
+        """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
+        now = self.now()
+        with transaction():
+            user = self._locked_user(user_id)
+            if not user.is_mfa_enabled:
+                return False
+            repo.set_mfa_enabled(user.id, False, now=now, clear_recovery_codes=True)
+            devices_repo.revoke_all(user.id, now=now)
+            emit(events.mfa_disabled, user_id=user.id)
+        return True
+
+    def _locked_user(self, user_id: uuid.UUID | str) -> User:
+        user = _owner.lock_user(as_uuid(user_id))
+        if user is None:
+            raise errors.ReferenceNotFound(f"No user with id {user_id}.")
+        return user
+
+    def _method_count(self, user: User) -> int:
+        count = repo.count_verified(user.id)
+        if self.otp_methods:
+            count += int(user.email_verified_at is not None) + int(user.phone_verified_at is not None)
+        return count
+
+    # --- recovery codes ------------------------------------------------------------
+
+    def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
+        """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
+        user = as_uuid(user_id)
+        codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
+        digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
+        with transaction():
+            target = self._locked_user(user)
+            repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
+        return codes
+
+    def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
+        exists, stored = repo.recovery_codes(as_uuid(user_id))
+        if not exists:
+            raise errors.ReferenceNotFound(f"No user with id {user_id}.")
+        return len(_recovery.unpack(stored))
+
+    def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
+        """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
+        user = as_uuid(user_id)
+        bare = _recovery.normalise(code)
+        if bare is None:
+            raise errors.RecoveryCodeInvalid()
+        presented = self._code_digest(user, bare)
+        for _ in range(5):  # another code of this user may be consumed concurrently: re-read
+            _exists, stored = repo.recovery_codes(user)
+            digests = _recovery.unpack(stored)
+            index = _recovery.find(presented, digests)
+            if index is None:
+                raise errors.RecoveryCodeInvalid()
+            remaining = digests[:index] + digests[index + 1:]
+            with transaction():
+                swapped = repo.swap_recovery_codes(user, stored, _recovery.pack(remaining), now=self.now())
+                if swapped:
+                    emit(events.recovery_code_used, user_id=user, remaining=len(remaining))
+            if swapped:
+                return len(remaining)
+        raise errors.RecoveryCodeInvalid()
+
+    def _code_digest(self, user_id: uuid.UUID, bare_code: str) -> str:
+        return tokens.short_digest(self._key, _recovery.PURPOSE, user_id.hex, bare_code)

@@ -1,0 +1,211 @@
+"""Sessions: refresh tokens issued once, stored as digests, rotated with a compare-and-swap.
+
+    from nestauth_peewee.config import Settings
+    from nestauth_peewee.services.sessions import SessionService
+
+    sessions = SessionService(Settings(secret_key="a key of at least thirty-two bytes...."))
+    issued = sessions.create(user.id, user_agent="curl/8", ip_address="203.0.113.9")
+    issued.refresh_token                    # give this to the client; it is never stored
+    again = sessions.refresh(issued.refresh_token)   # a new token; the old one is now dead
+    sessions.refresh(issued.refresh_token)           # reuse: the session is revoked, InvalidRefreshToken
+
+A refresh token is ``<session id>.<secret>``: the id finds the row in one
+query, the digest of the secret is compared in constant time. A token whose
+session exists but whose digest no longer matches is a replayed (rotated-out)
+token: the session is revoked and ``refresh_token_reuse_detected`` is sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .. import errors, events
+from .. import secrets as tokens
+from ..models import Session
+from ..repositories import _owner
+from ..repositories import sessions as repo
+from ..unit_of_work import emit, transaction
+from ._base import KeyedService, as_uuid, clip, normalise_ip
+
+__all__ = ["SessionService", "IssuedSession"]
+
+_PURPOSE = "refresh-token"
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    """A session row and its refresh token (plaintext, shown this once)."""
+
+    session: Session
+    refresh_token: str
+
+    def __repr__(self) -> str:  # keep the token out of logs and tracebacks
+        return f"IssuedSession(session={self.session.id!s}, refresh_token='***')"
+
+
+class SessionService(KeyedService):
+    """Create, authenticate, rotate, list and revoke sessions."""
+
+    # --- issuing -------------------------------------------------------------
+
+    def create(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
+               device_name: str | None = None, ip_address: str | None = None,
+               data: dict[str, Any] | None = None) -> IssuedSession:
+        """Start a session; evicts the least recently active ones beyond the per-user maximum."""
+        now = self.now()
+        session_id = uuid.uuid4()
+        token, secret = tokens.new_id_token(session_id)
+        columns = {
+            "user_agent": clip(user_agent, 512),
+            "device_name": clip(device_name, 255),
+            "ip_address": normalise_ip(ip_address),
+            "data": data if data is not None else {},
+        }
+        with transaction():
+            user = _owner.lock_user(user_id)
+            if user is None:
+                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot start a session.")
+            repo.delete_expired_for_user(user.id, now=now)
+            evicted: list[uuid.UUID] = []
+            limit = self.settings.max_sessions_per_user
+            if limit and limit > 0:
+                evicted = repo.ids_beyond_newest(user.id, keep=limit - 1)
+                repo.delete_ids(evicted)
+            session = repo.insert(
+                session_id=session_id, user_id=user.id, now=now,
+                refresh_token_hash=self._digest(session_id, secret),
+                expires_at=now + self.settings.refresh_token_validity, **columns,
+            )
+            emit(events.session_created, session=session, user_id=user.id)
+            if evicted:
+                emit(events.session_revoked, user_id=user.id, session_ids=evicted, reason="evicted")
+        return IssuedSession(session, token)
+
+    # --- presenting a refresh token ---------------------------------------------
+
+    def authenticate(self, refresh_token: str) -> Session:
+        """The live session a refresh token belongs to (``session.user`` loaded); one query.
+
+        Raises :class:`~nestauth_peewee.errors.InvalidRefreshToken` for a
+        malformed, unknown, expired, replayed or deactivated-user token alike.
+        """
+        session, _digest = self._check(refresh_token)
+        return session
+
+    def refresh(self, refresh_token: str, *, user_agent: str | None = None,
+                ip_address: str | None = None) -> IssuedSession:
+        """Rotate: a new refresh token replaces the presented one, atomically.
+
+        Of two concurrent refreshes with one token exactly one wins; the other
+        finds the digest changed, which is reuse: the session is revoked.
+        """
+        session, old_digest = self._check(refresh_token)
+        now = self.now()
+        new_token, new_secret = tokens.new_id_token(session.id)
+        columns: dict[str, Any] = {}
+        if user_agent is not None:
+            columns["user_agent"] = clip(user_agent, 512)
+        if ip_address is not None:
+            columns["ip_address"] = normalise_ip(ip_address)
+        new_digest = self._digest(session.id, new_secret)
+        expires_at = now + self.settings.refresh_token_validity
+        with transaction():
+            swapped = repo.swap_token(session.id, old_digest, new_digest, now=now,
+                                      expires_at=expires_at, **columns)
+            if swapped:
+                emit(events.session_refreshed, session_id=session.id, user_id=session.user_id)
+        if not swapped:
+            self._revoke_reused(session)
+            raise errors.InvalidRefreshToken()
+        session.refresh_token_hash = new_digest
+        session.expires_at = expires_at
+        session.last_active = session.updated_at = now
+        for name, value in columns.items():
+            setattr(session, name, value)
+        session._dirty.clear()
+        return IssuedSession(session, new_token)
+
+    def _check(self, refresh_token: str) -> tuple[Session, str]:
+        parsed = tokens.parse_id_token(refresh_token)
+        if parsed is None:
+            raise errors.InvalidRefreshToken()
+        session_id, secret = parsed
+        digest = self._digest(session_id, secret)
+        found = repo.get_with_user(session_id)
+        if found is None:
+            raise errors.InvalidRefreshToken()
+        session, user = found
+        if not tokens.digests_equal(digest, session.refresh_token_hash):
+            self._revoke_reused(session)
+            raise errors.InvalidRefreshToken()
+        if session.expires_at is not None and session.expires_at <= self.now():
+            repo.delete(session.id)
+            raise errors.InvalidRefreshToken()
+        if not user.is_active:
+            raise errors.InvalidRefreshToken()
+        return session, digest
+
+    def _revoke_reused(self, session: Session) -> None:
+        with transaction():
+            removed = repo.delete(session.id)
+            emit(events.refresh_token_reuse_detected, session_id=session.id, user_id=session.user_id)
+            if removed:
+                emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+                     reason="reuse")
+
+    def _digest(self, session_id: uuid.UUID, secret: str) -> str:
+        return tokens.keyed_digest(self._key, _PURPOSE, session_id.hex, secret)
+
+    # --- managing ------------------------------------------------------------
+
+    def touch(self, session_id: uuid.UUID | str) -> None:
+        """Record activity now; :class:`SessionNotFound` if the session is gone."""
+        if not repo.touch(session_id, self.now()):
+            raise errors.SessionNotFound()
+
+    def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
+        """The user's live sessions, most recently active first (expired ones are removed)."""
+        now = self.now()
+        user_id = as_uuid(user_id)
+        with transaction():
+            repo.delete_expired_for_user(user_id, now=now)
+            return repo.list_for_user(user_id, now=now)
+
+    def revoke(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
+        """End one session (of ``user_id``, when given); :class:`SessionNotFound` if absent."""
+        with transaction():
+            session = repo.get(session_id)
+            if session is None or (user_id is not None and session.user_id != as_uuid(user_id)):
+                raise errors.SessionNotFound()
+            repo.delete(session.id)
+            emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+                 reason="revoked")
+
+    def revoke_all(self, user_id: uuid.UUID | str, *, except_session: uuid.UUID | str | None = None
+                   ) -> int:
+        """End every session of the user (but ``except_session``); returns how many ended."""
+        user_id = as_uuid(user_id)
+        with transaction():
+            ids = repo.ids_for_user(user_id, except_id=except_session)
+            count = repo.delete_ids(ids)
+            if ids:
+                emit(events.session_revoked, user_id=user_id, session_ids=ids, reason="revoked")
+        return count
+
+    def revoke_others(self, user_id: uuid.UUID | str, current_session: uuid.UUID | str) -> int:
+        """End every session of the user except the current one."""
+        return self.revoke_all(user_id, except_session=current_session)
+
+    def cleanup_expired(self, *, batch_size: int = 1000, now: datetime | None = None) -> int:
+        """Delete expired sessions, ``batch_size`` rows per transaction; returns the total."""
+        now = now or self.now()
+        total = 0
+        while True:
+            with transaction():
+                ids = repo.expired_ids(now=now, limit=batch_size)
+                total += repo.delete_ids(ids)
+            if len(ids) < batch_size:
+                return total

@@ -1,0 +1,126 @@
+"""Trusted devices: "remember this device" tokens that let a login skip the second factor.
+
+    from nestauth_peewee.config import Settings
+    from nestauth_peewee.services.trusted_devices import TrustedDeviceService
+
+    devices = TrustedDeviceService(Settings(secret_key="a key of at least thirty-two bytes...."))
+    issued = devices.issue(user.id, user_agent="Firefox", ip_address="198.51.100.7")
+    issued.token                       # put it in a long-lived, HttpOnly cookie; never stored
+    devices.is_trusted(user.id, issued.token)        # True until expiry or revocation
+    devices.revoke_all(user.id)
+
+A token is ``<device id>.<secret>`` like a refresh token: the id finds the row,
+the HMAC of the secret is compared in constant time, and revocation sets
+``revoked_at`` (the row stays until :meth:`TrustedDeviceService.cleanup`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import errors
+from .. import secrets as tokens
+from ..models import TrustedDevice
+from ..repositories import _owner
+from ..repositories import trusted_devices as repo
+from ..unit_of_work import transaction
+from ._base import KeyedService, as_uuid, clip, normalise_ip
+
+__all__ = ["TrustedDeviceService", "IssuedDevice"]
+
+_PURPOSE = "trusted-device"
+
+
+@dataclass(frozen=True)
+class IssuedDevice:
+    """A trusted-device row and its token (plaintext, shown this once)."""
+
+    device: TrustedDevice
+    token: str
+
+    def __repr__(self) -> str:
+        return f"IssuedDevice(device={self.device.id!s}, token='***')"
+
+
+class TrustedDeviceService(KeyedService):
+    """Issue, validate, list, revoke and clean up trusted devices."""
+
+    def issue(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
+              ip_address: str | None = None) -> IssuedDevice:
+        """Trust this device for ``settings.trusted_device_validity``."""
+        now = self.now()
+        device_id = uuid.uuid4()
+        token, secret = tokens.new_id_token(device_id)
+        with transaction():
+            user = _owner.lock_user(user_id)
+            if user is None:
+                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
+            device = repo.insert(
+                id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
+                user_agent=clip(user_agent, 512), ip_address=normalise_ip(ip_address),
+                expires_at=now + self.settings.trusted_device_validity, created_at=now,
+            )
+        return IssuedDevice(device, token)
+
+    def validate(self, user_id: uuid.UUID | str, token: str) -> TrustedDevice:
+        """The device if ``token`` is the user's, unrevoked and unexpired; records the use.
+
+        Raises :class:`~nestauth_peewee.errors.TrustedDeviceInvalid` otherwise
+        (malformed tokens included, before any query).
+        """
+        parsed = tokens.parse_id_token(token)
+        if parsed is None:
+            raise errors.TrustedDeviceInvalid()
+        device_id, secret = parsed
+        digest = self._digest(device_id, secret)
+        user = as_uuid(user_id)
+        device = repo.get(device_id)
+        now = self.now()
+        if (
+            device is None
+            or not tokens.digests_equal(digest, device.token_hash)
+            or device.user_id != user
+            or device.revoked_at is not None
+            or device.expires_at <= now
+        ):
+            raise errors.TrustedDeviceInvalid()
+        repo.mark_used(device.id, now=now)
+        device.last_used_at = now
+        device._dirty.clear()
+        return device
+
+    def is_trusted(self, user_id: uuid.UUID | str, token: str | None) -> bool:
+        """:meth:`validate` as a yes/no answer."""
+        try:
+            self.validate(user_id, token)  # type: ignore[arg-type]
+        except errors.TrustedDeviceInvalid:
+            return False
+        return True
+
+    def list_active(self, user_id: uuid.UUID | str) -> list[TrustedDevice]:
+        return repo.list_active(as_uuid(user_id), now=self.now())
+
+    def revoke(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
+        """Revoke one of the user's devices (:class:`TrustedDeviceNotFound` if it is not live)."""
+        if not repo.revoke(as_uuid(device_id), as_uuid(user_id), now=self.now()):
+            raise errors.TrustedDeviceNotFound()
+
+    def revoke_all(self, user_id: uuid.UUID | str) -> int:
+        """Revoke every device of the user; returns how many were live."""
+        return repo.revoke_all(as_uuid(user_id), now=self.now())
+
+    def cleanup(self, *, batch_size: int = 1000, now: datetime | None = None) -> int:
+        """Delete expired and revoked devices, ``batch_size`` rows per transaction."""
+        now = now or self.now()
+        total = 0
+        while True:
+            with transaction():
+                ids = repo.dead_ids(now=now, limit=batch_size)
+                total += repo.delete_ids(ids)
+            if len(ids) < batch_size:
+                return total
+
+    def _digest(self, device_id: uuid.UUID, secret: str) -> str:
+        return tokens.keyed_digest(self._key, _PURPOSE, device_id.hex, secret)

@@ -1,0 +1,89 @@
+"""Fixtures shared by the session / API key / OTP / MFA tests (import them with ``*``)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
+import peewee
+import pytest
+
+from nestauth_peewee import events
+from nestauth_peewee.config import Settings
+from nestauth_peewee.fields import utcnow
+from nestauth_peewee.models import User
+
+__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "KEY"]
+
+KEY = "test-secret-key-0123456789-abcdefghijklmnop"
+
+
+class Clock:
+    """A settable clock for services: no sleeping in tests."""
+
+    def __init__(self) -> None:
+        self.now = utcnow().replace(microsecond=0)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(secret_key=KEY)
+
+
+@pytest.fixture
+def make_user(db: peewee.Database):
+    counter = iter(range(1, 10_000))
+
+    def make(**columns: object) -> User:
+        columns.setdefault("email", f"user{next(counter)}@example.com")
+        return User.create(**columns)
+
+    return make
+
+
+@pytest.fixture
+def recorded() -> Iterator[list[tuple[str, dict]]]:
+    """Every signal sent during the test, as (signal name, payload)."""
+    seen: list[tuple[str, dict]] = []
+    receivers = []
+    for name in dir(events):
+        signal = getattr(events, name)
+        if hasattr(signal, "connect") and hasattr(signal, "name") and name != "signals":
+            def receiver(sender, _name=signal.name, **payload):
+                seen.append((_name, payload))
+            signal.connect(receiver, weak=False)
+            receivers.append((signal, receiver))
+    try:
+        yield seen
+    finally:
+        for signal, receiver in receivers:
+            signal.disconnect(receiver)
+
+
+@contextlib.contextmanager
+def count_queries(db: peewee.Database) -> Iterator[list[str]]:
+    """Record every statement ``db`` executes inside the block."""
+    seen: list[str] = []
+    original = db.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = execute_sql  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        del db.execute_sql
