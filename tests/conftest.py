@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -185,9 +186,9 @@ def db_url(dialect: str, _sqlite_dir: Path) -> str:
     return _main_url(dialect, _sqlite_dir)
 
 
-@pytest.fixture
-def db(dialect: str, _sqlite_dir: Path) -> Iterator[peewee.Database]:
-    database = _session_db(dialect, _sqlite_dir)
+@contextmanager
+def bound(database: peewee.Database, cleanup: Callable[[peewee.Database], None]) -> Iterator[peewee.Database]:
+    """Bind nest-auth to ``database`` and connect; afterwards roll back, ``cleanup`` and close."""
     nestauth_peewee.database.initialize(database)
     database.connect(reuse_if_open=True)
     try:
@@ -195,10 +196,16 @@ def db(dialect: str, _sqlite_dir: Path) -> Iterator[peewee.Database]:
     finally:
         if database.in_transaction():
             database.rollback()
-        nestauth_peewee.database.initialize(database)
+        nestauth_peewee.database.initialize(database)  # a test may have bound another one
         database.connect(reuse_if_open=True)
-        empty_all_tables(database)
+        cleanup(database)
         database.close()
+
+
+@pytest.fixture
+def db(dialect: str, _sqlite_dir: Path) -> Iterator[peewee.Database]:
+    with bound(_session_db(dialect, _sqlite_dir), empty_all_tables) as database:
+        yield database
 
 
 @pytest.fixture
@@ -213,12 +220,5 @@ def empty_db(dialect: str, empty_db_url: str) -> Iterator[peewee.Database]:
     database = init_database(empty_db_url)
     database.connect(reuse_if_open=True)
     _drop_everything(database)
-    try:
+    with bound(database, _drop_everything):
         yield database
-    finally:
-        if database.in_transaction():
-            database.rollback()
-        nestauth_peewee.database.initialize(database)
-        database.connect(reuse_if_open=True)
-        _drop_everything(database)
-        database.close()

@@ -24,31 +24,6 @@ def library_catalog(db: peewee.Database, tables: Iterable[str] = LIBRARY_TABLES)
     return read_catalog(db, set(tables))
 
 
-def catalog_differences(expected: dict[str, Table], actual: dict[str, Table]) -> list[str]:
-    """Readable differences between two catalogs of the same dialect ([] when equal)."""
-    lines: list[str] = []
-    for name in sorted(set(expected) | set(actual)):
-        if name not in actual:
-            lines.append(f"missing table {name}")
-            continue
-        if name not in expected:
-            lines.append(f"unexpected table {name}")
-            continue
-        want, got = expected[name], actual[name]
-        for part in ("columns", "indexes"):
-            w, g = getattr(want, part), getattr(got, part)
-            for key in sorted(set(w) | set(g)):
-                if w.get(key) != g.get(key):
-                    lines.append(f"{name} {part[:-1] if part == 'columns' else 'index'} {key}: "
-                                 f"expected {w.get(key)}, got {g.get(key)}")
-        if want.foreign_keys != got.foreign_keys:
-            lines.append(f"{name} foreign keys: expected {sorted(map(str, want.foreign_keys))}, "
-                         f"got {sorted(map(str, got.foreign_keys))}")
-        if want.primary_key != got.primary_key:
-            lines.append(f"{name} primary key: expected {want.primary_key}, got {got.primary_key}")
-    return lines
-
-
 def clone_model(model: type[peewee.Model], *, extra_fields: dict[str, peewee.Field] | None = None,
                 extra_indexes: Sequence[tuple[str, Sequence[str], bool]] = (),
                 drop_fields: Sequence[str] = ()) -> type[peewee.Model]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import peewee
 import pytest
+from catalog_helpers import assert_same_catalog
 from click.testing import CliRunner
 from migration_helpers import (
     LIBRARY_TABLES,
-    catalog_differences,
     clone_model,
     library_catalog,
     pw_migrate,
@@ -69,7 +69,7 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
 
     # peewee-migrate's own CLI from the repository root, on its plain Database.
     pw_migrate("migrate", "--database", empty_db_url, "--directory", "migrations")
-    assert catalog_differences(expected, library_catalog(empty_db)) == []
+    assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
@@ -80,7 +80,7 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     code, output = _cli("migrate", url=empty_db_url)
     assert code == 0, output
     assert "001_initial" in output
-    assert catalog_differences(expected, library_catalog(empty_db)) == []
+    assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert _cli("migrations", "--check", url=empty_db_url)[0] == 0
 
     code, output = _cli("rollback", "--yes", url=empty_db_url)
@@ -208,13 +208,13 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
 
     assert migrate(empty_db, directory=folder) == ["002_add_session_label", "003_add_session_tenant"]
     after = library_catalog(empty_db)
-    assert catalog_differences(expected_tenant, after) == []
+    assert_same_catalog(expected_tenant, after, ("expected", "migrated"))
     assert after["nest_auth_sessions"].indexes["nest_auth_sessions_label_idx"].columns == ("label",)
 
     assert rollback(empty_db, directory=folder) == ["003_add_session_tenant"]  # SQLite: table rebuild
-    assert catalog_differences(expected_label, library_catalog(empty_db)) == []
+    assert_same_catalog(expected_label, library_catalog(empty_db), ("expected", "migrated"))
     assert rollback(empty_db, directory=folder) == ["002_add_session_label"]  # SQLite: DROP COLUMN
-    assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
+    assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert Session.get_by_id(session.id).user_id == user.id  # the rows survived
     assert migration_status(empty_db, directory=folder).done == ["001_initial"]
 
@@ -254,11 +254,11 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
     key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
 
     assert migrate(empty_db, directory=folder) == ["002_reshape"]
-    assert catalog_differences(expected_changed, library_catalog(empty_db)) == []
+    assert_same_catalog(expected_changed, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 
     assert rollback(empty_db, directory=folder) == ["002_reshape"]
-    assert catalog_differences(expected_initial, library_catalog(empty_db)) == []
+    assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 
 

@@ -20,6 +20,7 @@ from conftest import (
     _drop_everything,
     _ensure_server_database,
     _with_database,
+    bound,
     empty_all_tables,
 )
 
@@ -296,18 +297,8 @@ def snapshot_db(dialect, tmp_path_factory):
             _drop_everything(db)
             execute_script(db, shipped_snapshot(dialect))
         _snapshot_dbs[dialect] = db
-    db = _snapshot_dbs[dialect]
-    nestauth_peewee.database.initialize(db)
-    db.connect(reuse_if_open=True)
-    try:
+    with bound(_snapshot_dbs[dialect], empty_all_tables) as db:
         yield db
-    finally:
-        if db.in_transaction():
-            db.rollback()
-        nestauth_peewee.database.initialize(db)
-        db.connect(reuse_if_open=True)
-        empty_all_tables(db)
-        db.close()
 
 
 @pytest.mark.parametrize("rule", RULES)
