@@ -85,7 +85,7 @@ def test_ensure_with_unknown_ids_names_them(members, world):
     with pytest.raises(errors.TenantNotFound) as info:
         members.ensure(world.bob.id, missing)
     assert str(missing) in str(info.value)
-    with pytest.raises(errors.ReferenceNotFound) as info:
+    with pytest.raises(errors.UserNotFound) as info:
         members.ensure(missing, world.acme.id)
     assert str(missing) in str(info.value)
     with pytest.raises(errors.InvalidValue) as info:
@@ -190,7 +190,7 @@ def test_staff_access_can_be_suspended_resumed_and_revoked(staff, world):
         with pytest.raises(errors.StaffAccessNotFound):
             call(world.bob.id)
     missing = uuid.uuid4()
-    with pytest.raises(errors.ReferenceNotFound) as info:
+    with pytest.raises(errors.UserNotFound) as info:
         staff.grant(missing)
     assert str(missing) in str(info.value)
 

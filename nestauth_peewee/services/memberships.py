@@ -79,7 +79,7 @@ class MembershipService:
             try:
                 return repo.ensure(uid, tid)
             except errors.ReferenceNotFound as exc:
-                raise errors.ReferenceNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
+                raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
 
     def get(self, user_id: Any, tenant_id: Any = None) -> UserAccess:
         """The membership (active or not), or ``MEMBERSHIP_NOT_FOUND``."""

@@ -52,7 +52,7 @@ class StaffAccessService:
             try:
                 access = repo.ensure(uid)
             except errors.ReferenceNotFound as exc:
-                raise errors.ReferenceNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
+                raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
             if roles is not None:
                 repo.replace_roles(access.id, roles_for_scope(roles, None))
         return access
