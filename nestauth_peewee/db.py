@@ -35,6 +35,7 @@ import peewee
 from playhouse import db_url, pool
 
 from . import errors
+from .driver_errors import translate
 
 __all__ = [
     "database",
@@ -61,19 +62,19 @@ class _TranslatingProxy(peewee.DatabaseProxy):
         try:
             return self._bound().execute(query, **context_options)
         except peewee.PeeweeException as exc:
-            raise errors.translate(exc) from exc
+            raise translate(exc) from exc
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         try:
             return self._bound().execute_sql(sql, params)
         except peewee.PeeweeException as exc:
-            raise errors.translate(exc) from exc
+            raise translate(exc) from exc
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
             return self._bound().connect(reuse_if_open=reuse_if_open)
         except peewee.PeeweeException as exc:
-            raise errors.translate(exc) from exc
+            raise translate(exc) from exc
 
     def _bound(self) -> peewee.Database:
         obj = self.obj

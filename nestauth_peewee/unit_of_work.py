@@ -33,8 +33,8 @@ from typing import Any
 import peewee
 from blinker import Signal
 
-from . import errors
 from .db import database, dialect_of
+from .driver_errors import translate
 
 __all__ = ["transaction", "emit", "in_transaction"]
 
@@ -66,7 +66,7 @@ def transaction() -> Iterator[None]:
             yield
     except peewee.PeeweeException as exc:  # BEGIN / COMMIT run outside the translating proxy
         stack.pop()
-        translated = errors.translate(exc)
+        translated = translate(exc)
         if translated is exc:
             raise
         raise translated from exc

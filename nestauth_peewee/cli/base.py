@@ -12,6 +12,7 @@ import peewee
 
 from .. import errors
 from ..db import DEFAULT_DATABASE_URL, init_database
+from ..driver_errors import translate
 
 __all__ = ["main", "database_option", "fail", "CONTEXT_DATABASE_KEY", "NestAuthGroup"]
 
@@ -27,7 +28,7 @@ class NestAuthGroup(click.Group):
         except errors.NestAuthError as exc:
             fail(f"{exc.code}: {exc}")
         except peewee.PeeweeException as exc:
-            translated = errors.translate(exc)
+            translated = translate(exc)
             first = str(translated).strip().splitlines()[0] if str(translated).strip() else type(exc).__name__
             fail(f"database error: {first}")
 
@@ -71,7 +72,7 @@ def database_option(func: F) -> F:
         try:
             db.connect(reuse_if_open=True)
         except peewee.PeeweeException as exc:
-            raise errors.translate(exc) from exc
+            raise translate(exc) from exc
         try:
             return func(*args, db=db, **kwargs)
         finally:

@@ -9,6 +9,7 @@ import peewee
 
 from .. import errors
 from ..db import database, dialect_of
+from ..driver_errors import register_unique_error
 from ..fields import NOW, DateTimeField, UUIDField, utcnow
 
 __all__ = ["AuthModel", "Record", "Entity", "named_index"]
@@ -73,7 +74,7 @@ def named_index(model: type[peewee.Model], *fields: peewee.Field, name: str, uni
     """Declare an index with an exact name (and, if unique, the error it raises)."""
     model.add_index(peewee.ModelIndex(model, fields, unique=unique, name=name))
     if unique:
-        errors.register_unique_error(
+        register_unique_error(
             name,
             model._meta.table_name,
             tuple(f.column_name for f in fields),

@@ -1,0 +1,199 @@
+"""Turning driver exceptions into the library's typed errors (:mod:`.errors`).
+
+The database proxy (:mod:`.db`) and :func:`~nestauth_peewee.unit_of_work.transaction`
+pass every peewee/driver exception through :func:`translate`. Unique indexes are
+mapped to their error class by the models (:func:`register_unique_error`), so
+this module knows no table.
+
+    from nestauth_peewee.driver_errors import translate
+    try:
+        ...
+    except peewee.PeeweeException as exc:
+        raise translate(exc) from exc
+"""
+
+from __future__ import annotations
+
+import re
+
+import peewee
+
+from .errors import (
+    ConflictError,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    InvalidValue,
+    NestAuthError,
+    ReferenceNotFound,
+    RequiredValueMissing,
+    TransactionConflict,
+    UniqueViolation,
+    ValueTooLong,
+)
+
+__all__ = ["translate", "register_unique_error"]
+
+
+def _is_retryable(orig: BaseException) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode in ("40P01", "40001")  # deadlock_detected, serialization_failure
+    return bool(orig.args) and orig.args[0] == 1213  # MySQL/MariaDB ER_LOCK_DEADLOCK
+
+
+# --- driver error translation ----------------------------------------------------
+
+#: Unique index name -> error class. Filled by the models (see
+#: :func:`register_unique_error`) so this module stays free of table knowledge.
+_UNIQUE_ERRORS: dict[str, type[UniqueViolation]] = {}
+#: (table, column tuple) -> index name, for SQLite, whose messages name columns.
+_UNIQUE_COLUMNS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def register_unique_error(
+    index_name: str, table: str, columns: tuple[str, ...], error: type[UniqueViolation]
+) -> None:
+    """Map a unique index to the error a violation of it should raise."""
+    _UNIQUE_ERRORS[index_name] = error
+    _UNIQUE_COLUMNS[(table, tuple(columns))] = index_name
+
+
+_MYSQL_DUP_KEY = re.compile(r"for key '(?:[^'.]+\.)?([^']+)'")
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_MYSQL_TOO_LONG = re.compile(r"Data too long for column '([^']+)'")
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    # peewee raises its own class while handling the driver's exception.
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    inner = exc.__cause__ or exc.__context__
+    if inner is not None and type(inner).__module__.split(".")[0] in ("psycopg2", "pymysql", "sqlite3"):
+        return inner
+    return exc
+
+
+def _unique_index_name(orig: BaseException, text: str) -> str | None:
+    diag = getattr(orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    match = _MYSQL_DUP_KEY.search(text)
+    if match:
+        return match.group(1)
+    match = _SQLITE_UNIQUE.search(text)
+    if match:
+        parts = [p.strip() for p in match.group(1).split(",")]
+        table = parts[0].split(".")[0]
+        columns = tuple(p.split(".", 1)[-1] for p in parts)
+        return _UNIQUE_COLUMNS.get((table, columns), ",".join(parts))
+    return None
+
+
+def _is_unique(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23505"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1062, 1169, 1586)
+    return "UNIQUE constraint failed" in text or "PRIMARY KEY must be unique" in text
+
+
+def _is_fk(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23503"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1216, 1452)
+    return "FOREIGN KEY constraint failed" in text
+
+
+def _is_not_null(orig: BaseException, text: str) -> bool:
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "23502"
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code in (1048, 1364)
+    return "NOT NULL constraint failed" in text
+
+
+def translate(exc: BaseException) -> BaseException:
+    """Return the library error for a peewee/driver exception, or ``exc`` itself.
+
+    Unique violations become the subclass registered for the index (e.g.
+    :class:`EmailAlreadyExists`), foreign-key and NOT NULL violations and
+    overlong values their own types; anything else is returned unchanged.
+    """
+    if isinstance(exc, NestAuthError):
+        return exc
+    orig = _driver_error(exc)
+    text = str(orig)
+    if isinstance(exc, peewee.IntegrityError):
+        if _is_unique(orig, text):
+            index = _unique_index_name(orig, text)
+            cls = _UNIQUE_ERRORS.get(index or "", UniqueViolation)
+            return cls(index=index, detail=text)
+        if _is_fk(orig, text):
+            return ReferenceNotFound(detail=text)
+        if _is_not_null(orig, text):
+            return RequiredValueMissing(
+                "A required value is missing: " + text.splitlines()[0], detail=text
+            )
+        return ConflictError("The database refused the write: " + text.splitlines()[0])
+    if isinstance(exc, peewee.DataError):
+        pgcode = getattr(orig, "pgcode", None)
+        match = _MYSQL_TOO_LONG.search(text)
+        if pgcode == "22001" or match:
+            column = match.group(1) if match else None
+            return ValueTooLong(
+                "A value is longer than its column allows" + (f" ({column})." if column else "."),
+                column=column,
+            )
+        return InvalidValue("The database refused a value: " + text.splitlines()[0])
+    if isinstance(exc, (peewee.OperationalError, peewee.InternalError)) and _is_retryable(orig):
+        return TransactionConflict(detail=_one_line(text))
+    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
+        return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
+    if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
+        return DatabaseBusy(detail=_one_line(text))
+    return exc
+
+
+def _is_busy(orig: BaseException, text: str) -> bool:
+    """Lock timeout or SQLite's busy database (deadlocks are :func:`_is_retryable`)."""
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "55P03"  # lock_not_available
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if mysql_code is not None:
+        return mysql_code == 1205  # ER_LOCK_WAIT_TIMEOUT
+    return "database is locked" in text or "database table is locked" in text
+
+
+def _looks_unreachable(text: str) -> bool:
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in (
+            "could not connect",
+            "connection refused",
+            "can't connect",
+            "unknown database",
+            "does not exist",
+            "access denied",
+            "unable to open database",
+            "name or service not known",
+            "timeout expired",
+            "server closed the connection",
+        )
+    )
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return " ".join(lines[:2]) if lines else "unknown error"
+
+
+# --- users, passwords, identities, admin users -----------------------------------
