@@ -130,8 +130,9 @@ def users_create(db: Any, email: str | None, phone: str | None, password_env: st
 @click.option("--tenant", metavar="SLUG", help="Only members of this tenant.")
 @click.option("--role", metavar="NAME", help="Only holders of a role of this name.")
 @click.option("--active/--inactive", "active", default=None, help="Only active (or only deactivated) users.")
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page.")
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True,
+              help="Rows per page (at most 100).")
 @database_option
 def users_list(db: Any, search: str | None, tenant: str | None, role: str | None, active: bool | None,
                page: int, limit: int) -> None:
@@ -238,8 +239,9 @@ def admins_create(db: Any, email: str, name: str | None, password_env: str | Non
 
 
 @admins_group.command("list")
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page.")
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True,
+              help="Rows per page (at most 100).")
 @database_option
 def admins_list(db: Any, page: int, limit: int) -> None:
     """List admin accounts, oldest first."""

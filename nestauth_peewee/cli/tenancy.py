@@ -137,7 +137,7 @@ def tenants_group() -> None:
 @tenants_group.command("create")
 @click.argument("name")
 @click.option("--slug", required=True, metavar="SLUG", help="Unique; lowercase letters, digits, '-' and '_'.")
-@click.option("--description", metavar="TEXT")
+@click.option("--description", metavar="TEXT", help="What the tenant is.")
 @database_option
 def tenants_create(db: Any, name: str, slug: str, description: str | None) -> None:
     """Create a tenant called NAME."""
@@ -148,8 +148,10 @@ def tenants_create(db: Any, name: str, slug: str, description: str | None) -> No
 @tenants_group.command("list")
 @click.option("--search", metavar="TEXT", help="Part of the name or slug.")
 @click.option("--all", "include_inactive", is_flag=True, help="Include deactivated tenants.")
-@click.option("--limit", type=click.IntRange(1, 100), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=100, show_default=True,
+              help="At most this many (100 at most).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many first.")
 @database_option
 def tenants_list(db: Any, search: str | None, include_inactive: bool, limit: int, offset: int) -> None:
     """List tenants by name."""

@@ -227,7 +227,7 @@ class _Reader:
 
     def __init__(self, source: str, section: str, position: int, item: Any) -> None:
         self.source = source
-        self.entry = Entry(section, position, "?")
+        self.entry = Entry(section, position, _provisional_label(item))
         self.item = item
 
     def label(self, text: str) -> None:
@@ -314,10 +314,8 @@ class _Reader:
 def _permission(r: _Reader, settings: Settings) -> PermissionSpec:
     item = r.item
     if isinstance(item, str):
-        r.label(item)
         item = {"name": item}
     item = r.table({"name", "guard", "description", "category"}, item)
-    r.label(str(item.get("name")))
     return PermissionSpec(entry=r.entry, name=r.text(item, "name", required=True) or "",
                           guard=r.guard(item, settings), description=r.text(item, "description"),
                           category=r.text(item, "category"))
@@ -325,7 +323,6 @@ def _permission(r: _Reader, settings: Settings) -> PermissionSpec:
 
 def _tenant(r: _Reader) -> TenantSpec:
     item = r.table({"slug", "name", "description", "active", "metadata"})
-    r.label(str(item.get("slug")))
     slug = r.text(item, "slug", required=True) or ""
     return TenantSpec(entry=r.entry, slug=slug, name=r.text(item, "name") or slug,
                       description=r.text(item, "description"), active=r.flag(item, "active"),
@@ -351,7 +348,6 @@ _USER_KEYS = {"email", "phone", "password", "password_env", "active", "email_ver
 
 def _user(r: _Reader, settings: Settings, env: Mapping[str, str]) -> UserSpec:
     item = r.table(_USER_KEYS)
-    r.label(str(item.get("email") or item.get("phone")))
     email = r.checked(lambda: normalize_email(item.get("email")))
     phone = r.checked(lambda: normalize_phone(item.get("phone")))
     if email is None and phone is None:
@@ -384,7 +380,6 @@ def _user(r: _Reader, settings: Settings, env: Mapping[str, str]) -> UserSpec:
 
 def _admin(r: _Reader, settings: Settings, env: Mapping[str, str]) -> AdminSpec:
     item = r.table({"email", "password", "password_env", "name", "metadata"})
-    r.label(str(item.get("email")))
     email = r.checked(lambda: normalize_email(item.get("email")))
     if email is None:
         r.fail("an admin needs an 'email'")
@@ -392,6 +387,17 @@ def _admin(r: _Reader, settings: Settings, env: Mapping[str, str]) -> AdminSpec:
     return AdminSpec(entry=r.entry, email=email,
                      password=r.password(item, env, settings, email, required=True) or "",
                      name=r.text(item, "name"), metadata=r.metadata(item))
+
+
+def _provisional_label(item: Any) -> str:
+    """What names an entry in messages before it is checked: its name, slug, email or phone."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, Mapping):
+        for key in ("email", "phone", "slug", "name"):
+            if isinstance(item.get(key), str) and item[key].strip():
+                return item[key].strip()
+    return "?"
 
 
 def _kind(value: Any) -> str:
