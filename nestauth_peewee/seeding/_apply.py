@@ -73,6 +73,7 @@ class _StagedHasher(PasswordHasher):
 
     def __init__(self, real: PasswordHasher) -> None:
         super().__init__(real.params)
+        self._real = real
         self._local = threading.local()
 
     @contextmanager
@@ -88,7 +89,16 @@ class _StagedHasher(PasswordHasher):
         if staged is not None and staged[0] == password:
             self._local.staged = None  # one hash, one account
             return staged[1]
-        return super().hash(password)
+        return self._real.hash(password)
+
+    def verify(self, encoded: object, password: object) -> tuple[bool, str | None]:
+        return self._real.verify(encoded, password)
+
+    def dummy_verify(self, password: object) -> None:
+        self._real.dummy_verify(password)
+
+    def needs_rehash(self, encoded: str) -> bool:
+        return self._real.needs_rehash(encoded)
 
 
 class Seeder:
@@ -112,6 +122,7 @@ class Seeder:
         self.roles = RoleService(self.settings)
         self.memberships = MembershipService(self.settings)
         self.staff = StaffAccessService(self.settings)
+        self._tenant_ids: dict[str, uuid.UUID] = {}
 
     def apply(self, plan: SeedPlan, *, progress: Progress | None = None) -> SeedReport:
         """Apply every entry in file order (permissions, tenants, roles, users, admins).
@@ -125,6 +136,7 @@ class Seeder:
         """
         report = SeedReport(plan.source)
         step = progress or (lambda _n: None)
+        self._tenant_ids = {}
         existing_users: dict[Entry, User | None] = {}
         existing_admins: dict[Entry, AdminUser | None] = {}
         hashes: dict[Entry, Future[str]] = {}
@@ -230,7 +242,7 @@ class Seeder:
                     must_change_password=bool(spec.must_change_password),
                     email_verified=bool(spec.email_verified), phone_verified=bool(spec.phone_verified),
                 )
-            self._sync_access(user.id, spec)
+            self._sync_access(user.id, spec, fresh=True)
             return "created"
         user = existing
         changed = False
@@ -250,14 +262,21 @@ class Seeder:
                 changed = True
         return "updated" if self._sync_access(user.id, spec) or changed else "unchanged"
 
-    def _sync_access(self, user_id: uuid.UUID, spec: UserSpec) -> bool:
+    def _sync_access(self, user_id: uuid.UUID, spec: UserSpec, *, fresh: bool = False) -> bool:
+        """Memberships and staff access as declared; ``fresh``: the user was created just now,
+        with one active, role-less membership (the first declared one, or the global one)."""
         changed = False
-        for membership in spec.memberships:
-            changed = self._sync_membership(user_id, membership) or changed
+        for index, membership in enumerate(spec.memberships):
+            if fresh:
+                self._fresh_membership(user_id, membership, exists=index == 0)
+            else:
+                changed = self._sync_membership(user_id, membership) or changed
         if spec.staff is not None:
             try:
-                access = self.staff.get(user_id)
+                access = None if fresh else self.staff.get(user_id)
             except errors.StaffAccessNotFound:
+                access = None
+            if access is None:
                 access = self.staff.grant(user_id)
                 changed = True
             if spec.staff.active is not None and access.is_active != spec.staff.active:
@@ -268,6 +287,16 @@ class Seeder:
                 self.staff.set_roles_by_name(user_id, spec.staff.roles, guard=spec.staff.guard)
                 changed = True
         return changed
+
+    def _fresh_membership(self, user_id: uuid.UUID, spec: MembershipSpec, *, exists: bool) -> None:
+        # The user is new: nothing to compare with, so skip the reads.
+        tenant_id = self._tenant_id(spec.tenant)
+        if not exists:
+            self.memberships.ensure(user_id, tenant_id)
+        if spec.roles:
+            self.memberships.set_roles_by_name(user_id, tenant_id, spec.roles, guard=spec.guard)
+        if spec.active is False:
+            self.memberships.deactivate(user_id, tenant_id)
 
     def _sync_membership(self, user_id: uuid.UUID, spec: MembershipSpec) -> bool:
         tenant_id = self._tenant_id(spec.tenant)
@@ -307,7 +336,11 @@ class Seeder:
     # --- lookups -------------------------------------------------------------------
 
     def _tenant_id(self, slug: str | None) -> uuid.UUID | None:
-        return None if slug is None else self.tenants.get_by_slug(slug).id
+        if slug is None:
+            return None
+        if slug not in self._tenant_ids:  # remembered for this run only
+            self._tenant_ids[slug] = self.tenants.get_by_slug(slug).id
+        return self._tenant_ids[slug]
 
     def _find_user(self, spec: UserSpec) -> User | None:
         try:
