@@ -209,6 +209,8 @@ def test_every_command_and_subcommand_describes_itself_and_its_options():
     (["seed", "missing.toml"], "INVALID_SEED_FILE"),
     (["cleanup", "--batch-size", "0"], "0 is not in the range"),
     (["users", "frobnicate"], "No such command 'frobnicate'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+    (["--bogus"], "No such option '--bogus'"),
 ])
 def test_bad_input_fails_with_one_readable_line(cli, args, fragment):
     line = one_error_line(cli(*args))

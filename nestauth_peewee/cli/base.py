@@ -23,6 +23,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 class NestAuthGroup(click.Group):
     """Turns library and database errors into one line on stderr and exit code 1."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad option of the group itself: one line too
+            if parent is not None:
+                raise
+            fail(f"{exc.format_message()} (see `{info_name or 'nestauth'} --help`)", code=exc.exit_code)
+            raise  # unreachable
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
