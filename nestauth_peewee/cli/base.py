@@ -21,7 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class NestAuthGroup(click.Group):
-    """Turns library and database errors into one line on stderr and exit code 1."""
+    """Turns library and database errors into one line on stderr and exit code 1 (a malformed
+    command line: one line and exit code 2)."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
