@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from _users_support import CHEAP, CHEAP_SETTINGS, Recorder, recorder  # noqa: F401  (fixture)
+from _users_support import CHEAP, CHEAP_SETTINGS, recorder  # noqa: F401  (recorder: a fixture)
 from click.testing import CliRunner
 
 import nestauth_peewee

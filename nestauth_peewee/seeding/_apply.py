@@ -182,7 +182,7 @@ class Seeder:
     # --- sections ------------------------------------------------------------------
 
     def _permission(self, spec: PermissionSpec) -> Outcome:
-        declared = {"description": spec.description, "category": spec.category}
+        declared: dict[str, Any] = {"description": spec.description, "category": spec.category}
         declared = {k: v for k, v in declared.items() if v is not None}
         result = self.permissions.register([{"name": spec.name, **declared}], guard=spec.guard)
         if result.created:
@@ -201,7 +201,7 @@ class Seeder:
             self.tenants.create(spec.name, spec.slug, description=spec.description, metadata=spec.metadata,
                                 is_active=True if spec.active is None else spec.active)
             return "created"
-        declared = {"name": spec.name, "description": spec.description, "metadata": spec.metadata}
+        declared: dict[str, Any] = {"name": spec.name, "description": spec.description, "metadata": spec.metadata}
         changes = {k: v for k, v in declared.items() if v is not None and getattr(tenant, k) != v}
         if changes:
             self.tenants.update(tenant.id, **changes)

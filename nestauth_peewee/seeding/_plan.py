@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import errors
 from ..config import Settings
@@ -233,7 +233,7 @@ class _Reader:
     def label(self, text: str) -> None:
         self.entry = Entry(self.entry.section, self.entry.position, text)
 
-    def fail(self, problem: str, cause: BaseException | None = None) -> Any:
+    def fail(self, problem: str, cause: BaseException | None = None) -> NoReturn:
         raise errors.InvalidSeedFile(
             f"{self.source}: {self.entry}: {problem}", section=self.entry.section,
             position=self.entry.position, label=self.entry.label,
