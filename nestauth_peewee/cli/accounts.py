@@ -45,12 +45,11 @@ def read_password(password_env: str | None, *, prompt: str = "Password") -> str:
         value = os.environ.get(password_env)
         if not value:
             fail(f"the environment variable {password_env} (--password-env) is not set or empty.")
-        return value  # type: ignore[return-value]
+        return value
     try:
         return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
     except click.Abort:
         fail("no password given: type it at the prompt, or use --password-env VAR in scripts.")
-        raise  # unreachable
 
 
 def find_user(users: UserService, ref: str) -> User:

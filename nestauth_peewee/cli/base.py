@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 import peewee
@@ -32,7 +32,6 @@ class NestAuthGroup(click.Group):
             if parent is not None:
                 raise
             fail(f"{exc.format_message()} (see `{info_name or 'nestauth'} --help`)", code=exc.exit_code)
-            raise  # unreachable
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,7 +47,7 @@ class NestAuthGroup(click.Group):
             fail(f"database error: {first}")
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"nestauth: {message}", err=True)
     sys.exit(code)
 
