@@ -48,6 +48,7 @@ from .services import (
 )
 from .services.access_keys import AccessKeyService, IssuedAccessKey
 from .services.admin_users import AdminSnapshot, AdminUserService
+from .services.bundle import AuthServices
 from .services.mfa import MfaService, TotpEnrolment
 from .services.otps import OTP_TYPES, IssuedOtp, OtpService
 from .services.sessions import IssuedSession, SessionService
@@ -117,4 +118,6 @@ __all__ = [
     "SessionService",
     "TotpEnrolment",
     "TrustedDeviceService",
+    # every service from one Settings (the Flask extension and Bottle plugin use it)
+    "AuthServices",
 ]

@@ -91,6 +91,9 @@ __all__ = [
     "RecoveryCodeInvalid",
     "TrustedDeviceInvalid",
     "TrustedDeviceNotFound",
+    # seeding
+    "InvalidSeedFile",
+    "SeedEntryFailed",
 ]
 
 
@@ -499,3 +502,25 @@ class TrustedDeviceInvalid(CredentialRejected):
 class TrustedDeviceNotFound(NotFound):
     code = "TRUSTED_DEVICE_NOT_FOUND"
     default_message = "No such trusted device for this user."
+
+
+# --- seeding -----------------------------------------------------------------------
+
+
+class InvalidSeedFile(ValidationError):
+    """The seed file cannot be read, or an entry is malformed (checked before anything is written)."""
+
+    code = "INVALID_SEED_FILE"
+    default_message = "The seed file is not valid; see docs/seeding.md for its format."
+
+
+class SeedEntryFailed(NestAuthError):
+    """One entry of a seed file was refused; the entries before it are applied, it and the rest are not.
+
+    ``details``: ``section``, ``position`` (1-based), ``label``, ``cause_code``;
+    ``report`` is what the run had done before this entry.
+    """
+
+    code = "SEED_ENTRY_FAILED"
+    default_message = "An entry of the seed file was refused; fix it and run the seed again."
+    report: Any = None

@@ -195,3 +195,89 @@ def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_u
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
     ).fetchone()[0]
     assert still_open == 0
+
+
+# --- services on the app, settings shared with the CLI ----------------------------------
+
+_KEYED = "integration-test-key-" + "k" * 32
+
+
+def test_flask_services_are_built_once_from_the_apps_settings(db, db_url):
+    from _users_support import CHEAP
+
+    from nestauth_peewee import AuthServices
+    from nestauth_peewee.config import Settings
+
+    app = flask.Flask("services")
+    app.config["NESTAUTH_DATABASE_URL"] = db_url
+    app.config["NESTAUTH_SETTINGS"] = Settings(secret_key=_KEYED, password=CHEAP)
+    ext = NestAuth(app)
+    assert isinstance(ext.services, AuthServices)
+    assert ext.users is ext.services.users and ext.sessions is ext.services.sessions
+    assert ext.users.settings is ext.settings is app.config["NESTAUTH_SETTINGS"]
+
+    @app.post("/login")
+    def login():
+        user = ext.users.register(email="svc@example.com", password="a long enough passphrase")
+        return {"token": ext.sessions.create(user.id).refresh_token}
+
+    token = app.test_client().post("/login").json["token"]
+    nestauth_peewee.database.initialize(db)
+    assert ext.sessions.authenticate(token).user.email == "svc@example.com"
+    assert User.get().password_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+
+
+def test_flask_extension_without_a_key_still_serves_the_unkeyed_services(db, db_url, monkeypatch):
+    from nestauth_peewee import errors
+
+    monkeypatch.delenv("NESTAUTH_SECRET_KEY", raising=False)
+    app = flask.Flask("nokey")
+    app.config["NESTAUTH_DATABASE_URL"] = db_url
+    ext = NestAuth(app)
+    assert ext.tenants.create("Acme", slug="acme").slug == "acme"
+    with pytest.raises(errors.ConfigurationError, match="NESTAUTH_SECRET_KEY"):
+        ext.sessions  # noqa: B018
+    with pytest.raises(errors.ConfigurationError, match="init_app"):
+        NestAuth().users  # noqa: B018
+
+
+def test_flask_cli_seeds_with_the_apps_settings(db, db_url, tmp_path):
+    from _users_support import CHEAP
+
+    from nestauth_peewee.config import Settings
+
+    app = flask.Flask("seeding")
+    app.config["NESTAUTH_DATABASE_URL"] = db_url
+    NestAuth(app, settings=Settings(password=CHEAP))
+    seed = tmp_path / "seed.toml"
+    seed.write_text('[[users]]\nemail = "flask@example.com"\npassword = "a long enough passphrase"\n')
+    result = app.test_cli_runner().invoke(args=["nestauth", "seed", str(seed)])
+    assert result.exit_code == 0, result.output
+    nestauth_peewee.database.initialize(db)
+    assert User.get().password_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+
+
+def test_bottle_keeps_the_writes_of_a_credential_refusal(db, db_url):
+    """A wrong one-time code is counted even though the request fails (the attempt limit holds)."""
+    from nestauth_peewee import Otp, errors
+    from nestauth_peewee.config import Settings
+
+    app = bottle.Bottle()
+    plugin = NestAuthPlugin(db_url, settings=Settings(secret_key=_KEYED))
+    app.install(plugin)
+
+    @app.post("/verify/<user_id>")
+    def verify(user_id):
+        plugin.services.otps.verify(user_id, "email_verification", bottle.request.json["code"])
+        return {"ok": True}
+
+    nestauth_peewee.database.initialize(db)
+    user = User.create(email="otp@example.com")
+    issued = plugin.services.otps.create(user.id, "email_verification")
+    wrong = "000000" if issued.code != "000000" else "111111"
+    app.catchall = False
+    with pytest.raises(errors.VerificationCodeInvalid):
+        TestApp(app).post_json(f"/verify/{user.id}", {"code": wrong})
+    assert plugin.db.is_closed()
+    nestauth_peewee.database.initialize(db)
+    assert Otp.get().attempts == 1

@@ -19,5 +19,9 @@ from .base import main
 from . import schema  # noqa: E402,F401  isort: skip
 from . import sql  # noqa: E402,F401  isort: skip
 from . import migrate  # noqa: E402,F401  isort: skip
+from . import seed  # noqa: E402,F401  isort: skip
+from . import accounts  # noqa: E402,F401  isort: skip
+from . import tenancy  # noqa: E402,F401  isort: skip
+from . import cleanup  # noqa: E402,F401  isort: skip
 
 __all__ = ["main"]

@@ -4,12 +4,19 @@
     from nestauth_peewee.integrations.bottle import NestAuthPlugin
 
     app = bottle.Bottle()
-    app.install(NestAuthPlugin("sqlite:///app.db"))
+    plugin = NestAuthPlugin("sqlite:///app.db")      # settings=Settings(...) optional
+    app.install(plugin)
+    plugin.services.users.register(...)              # every service, one Settings
 
 Each request runs inside :func:`nestauth_peewee.unit_of_work.transaction`:
 it commits when the route returns (or raises a redirect or another
 ``HTTPResponse`` below 400) and rolls back when the route raises or returns an
-``HTTPError`` (status 400 and up) — one or the other, never both. Events queued
+``HTTPError`` (status 400 and up) — one or the other, never both. One
+exception to "raises means rollback": a route that raises
+:class:`~nestauth_peewee.errors.CredentialRejected` (a replayed refresh
+token, a wrong one-time code, ...) commits, because that refusal's own writes
+are the security measure (the replayed session is revoked, the failed
+attempt is counted) and a rollback would undo them. Events queued
 by the services during the request are sent after that commit. The connection
 is closed (returned to the pool) when the request ends, whatever happened.
 
@@ -24,7 +31,10 @@ from typing import Any
 import bottle
 import peewee
 
+from ..config import Settings
 from ..db import init_database
+from ..errors import CredentialRejected
+from ..services.bundle import AuthServices
 from ..unit_of_work import transaction
 
 __all__ = ["NestAuthPlugin"]
@@ -42,9 +52,14 @@ class NestAuthPlugin:
     name = "nestauth"
     api = 2
 
-    def __init__(self, database: str | peewee.Database | None = None) -> None:
+    def __init__(self, database: str | peewee.Database | None = None, *,
+                 settings: Settings | None = None) -> None:
         self._target = database
         self.db: peewee.Database | None = None
+        #: The services (:class:`~nestauth_peewee.AuthServices`), built from ``settings``
+        #: (default :meth:`Settings.from_env`) when the plugin is created.
+        self.services = AuthServices(settings)
+        self.settings = self.services.settings
 
     def setup(self, app: bottle.Bottle) -> None:
         for other in app.plugins:
@@ -61,7 +76,7 @@ class NestAuthPlugin:
         def per_request(*args: Any, **kwargs: Any) -> Any:
             opened = db.connect(reuse_if_open=True)
             try:
-                passthrough: bottle.HTTPResponse | None = None
+                passthrough: BaseException | None = None
                 with transaction():
                     try:
                         result = callback(*args, **kwargs)
@@ -69,6 +84,8 @@ class NestAuthPlugin:
                         if response.status_code >= 400:
                             raise
                         passthrough = response  # a redirect: keep the work, then re-raise
+                    except CredentialRejected as refused:
+                        passthrough = refused  # keep the refusal's writes (revocation, attempt count)
                     else:
                         if isinstance(result, bottle.HTTPError) or (
                             isinstance(result, bottle.HTTPResponse) and result.status_code >= 400
