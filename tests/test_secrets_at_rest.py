@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import argon2
 import pyotp
 import pytest
@@ -91,7 +93,10 @@ def test_a_dump_of_every_table_contains_none_of_the_plaintext_secrets(db, clock)
                   "nest_auth_mfa_secrets", "nest_auth_trusted_devices", "nest_auth_users"):
         assert f"{table}: " in dump  # the dump really covers the rows written
     assert "r1:" in dump and "enc1:" in dump and "$argon2id$" in dump
-    leaked = [p for p in plaintexts if p in dump or p.lower() in dump.lower()]
+    # A secret counts as leaked when it stands as a token of its own (a column value, a JSON
+    # string): a six-digit code will sooner or later occur inside some hex digest by chance.
+    leaked = [p for p in plaintexts
+              if re.search(rf"(?<![0-9a-z]){re.escape(p)}(?![0-9a-z])", dump, re.IGNORECASE)]
     assert leaked == []
 
 
