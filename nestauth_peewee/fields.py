@@ -253,6 +253,10 @@ class JSONField(_ServerDefaultMixin, peewee.JSONField):
             return peewee.SQL("JSONB")
         return super().ddl_datatype(ctx)
 
+    def json_text(self, value: Any) -> str | None:
+        """``value`` as the JSON text to bind in hand-written SQL (every dialect accepts text)."""
+        return None if value is None else _strict_dumps(value)
+
     def db_value(self, value: Any) -> Any:
         if value is not None and not isinstance(value, peewee.Node) and self._wrap is None:
             # Not yet hooked to a database (unbound model): still refuse non-JSON.
