@@ -38,33 +38,43 @@ def summarise(latencies: Sequence[float]) -> dict[str, float]:
     }
 
 
-def interleaved(impls: Sequence[Any], call: Callable[[Any, tuple], Any], batches: Sequence[Sequence[tuple]],
-                *, before: Callable[[Any, Sequence[tuple]], Any] | None = None,
-                after: Callable[[Any, Sequence[tuple], list[Any]], Any] | None = None) -> dict[str, Any]:
-    """Time ``call(impl, args)`` for every args of every batch, for each impl in turn.
+def interleaved(impls: Sequence[Any], call: Callable[[Any, Any], Any], batches: Sequence[Sequence[tuple]],
+                *, before: Callable[[Sequence[tuple]], Any] | None = None,
+                after: Callable[[Sequence[tuple], dict[str, list[Any]]], Any] | None = None) -> dict[str, Any]:
+    """Time ``call(impl, item[k])`` for the k-th implementation, call by call, round-robin.
 
-    ``before``/``after`` run untimed around each (impl, batch): setting up and
-    undoing what a writing operation changes, so every implementation meets
-    the same table.
+    Each batch (one repetition) is a list of items; an item holds one argument
+    per implementation (the same for a read; different rows for a write, so
+    each implementation meets the same kind of row). Within an item the
+    implementations run one after the other, the first one rotating, so load
+    spikes and cache warming fall on all of them alike. ``before``/``after``
+    run untimed around each batch: setting up and undoing what a writing
+    operation changes.
     """
+    n = len(impls)
     times: dict[str, list[float]] = {impl.name: [] for impl in impls}
     rep_p50: dict[str, list[float]] = {impl.name: [] for impl in impls}
+    clock = time.perf_counter
     for rep, batch in enumerate(batches):
-        order = list(impls[rep % len(impls):]) + list(impls[:rep % len(impls)])
-        for impl in order:
-            if before:
-                before(impl, batch)
-            gc.collect()
-            lat, results = [], []
-            clock = time.perf_counter
-            for args in batch:
+        if before:
+            before(batch)
+        gc.collect()
+        lat: dict[str, list[float]] = {impl.name: [] for impl in impls}
+        results: dict[str, list[Any]] = {impl.name: [] for impl in impls}
+        for j, item in enumerate(batch):
+            first = (j + rep) % n
+            for k in range(n):
+                index = (first + k) % n
+                impl = impls[index]
                 start = clock()
-                results.append(call(impl, args))
-                lat.append(clock() - start)
-            if after:
-                after(impl, batch, results)
-            times[impl.name].extend(lat)
-            rep_p50[impl.name].append(statistics.median(lat) * 1e6)
+                result = call(impl, item[index])
+                lat[impl.name].append(clock() - start)
+                results[impl.name].append(result)
+        if after:
+            after(batch, results)
+        for name, values in lat.items():
+            times[name].extend(values)
+            rep_p50[name].append(statistics.median(values) * 1e6)
     out: dict[str, Any] = {}
     for impl in impls:
         out[impl.name] = summarise(times[impl.name])

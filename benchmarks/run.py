@@ -170,9 +170,12 @@ class Bench:
                 impl.close()
         return result
 
-    def batch(self, op: Operation, size: int, n: int) -> list[tuple[int, tuple]]:
-        picks = self.rnd.sample(range(size), n)
-        return [(i, op.args(i)) for i in picks]
+    def batch(self, op: Operation, size: int, n: int, impls: int) -> list[tuple]:
+        """``n`` items of one (row, args) per implementation: the same row for a read, distinct for a write."""
+        if op.writes:
+            picks = self.rnd.sample(range(size), n * impls)
+            return [tuple((i, op.args(i)) for i in picks[k * impls:(k + 1) * impls]) for k in range(n)]
+        return [((i, op.args(i)),) * impls for i in self.rnd.sample(range(size), n)]
 
     def measure(self, op: Operation, impls: list[Any], size: int) -> dict[str, Any]:
         n = self.opt.write_samples if op.writes else self.opt.samples
@@ -181,35 +184,33 @@ class Bench:
         def call(impl: Any, item: tuple[int, tuple]) -> Any:
             return getattr(impl, op.name)(*item[1])
 
-        check = self.batch(op, size, 1)
-        self.agree(op, impls, check, before, after)
-        interleaved(impls, call, [self.batch(op, size, 30)], before=before, after=after)  # warm-up
-        timings = interleaved(impls, call, [self.batch(op, size, n) for _ in range(self.opt.repetitions)],
-                              before=before, after=after)
+        self.agree(op, impls, self.batch(op, size, 1, len(impls)), before, after)
+        interleaved(impls, call, [self.batch(op, size, 30, len(impls))], before=before, after=after)  # warm-up
+        batches = [self.batch(op, size, n, len(impls)) for _ in range(self.opt.repetitions)]
+        timings = interleaved(impls, call, batches, before=before, after=after)
         counts, plans = {}, []
-        probe = self.batch(op, size, 1)
-        for impl in impls:
-            if before:
-                before(impl, probe)
+        probe = self.batch(op, size, 1, len(impls))
+        if before:
+            before(probe)
+        results: dict[str, list[Any]] = {}
+        for k, impl in enumerate(impls):
             with counter_for(impl, self.db) as log:
-                result = call(impl, probe[0])
-            if after:
-                after(impl, probe, [result])
+                results[impl.name] = [call(impl, probe[0][k])]
             counts[impl.name] = log.summary()
             if impl.name == "library":
                 plans = [self.plan(e.sql, e.params) for e in log.data_statements()]
+        if after:
+            after(probe, results)
         return {"timings": timings, "statements": counts, "explain": plans}
 
     def agree(self, op: Operation, impls: list[Any], check: list, before: Any, after: Any) -> None:
         """The three return the same thing for one sample (a sanity check, not a benchmark)."""
-        seen = []
-        for impl in impls:
-            if before:
-                before(impl, check)
-            result = getattr(impl, op.name)(*check[0][1])
-            if after:
-                after(impl, check, [result])
-            seen.append(_comparable(op.name, result))
+        if before:
+            before(check)
+        results = {impl.name: [getattr(impl, op.name)(*check[0][k][1])] for k, impl in enumerate(impls)}
+        if after:
+            after(check, results)
+        seen = [_comparable(op.name, r[0]) for r in results.values()]
         if op.name in ("effective_permissions", "revoke_all") and len(set(map(repr, seen))) != 1:
             raise AssertionError(f"{op.name}: implementations disagree: {seen}")
 
@@ -225,20 +226,24 @@ class Bench:
     # --- set-up and undo for the writing operations ------------------------------------
 
     def hooks(self, op: Operation) -> tuple[Any, Any]:
+        def rows_of(batch: list[tuple]) -> list[int]:
+            return [i for item in batch for i, _ in item]
+
         if op.name == "create_session":
-            def after(impl: Any, batch: list, results: list) -> None:
-                self.delete_sessions([r.hex for r in results])
+            def after(batch: list, results: dict[str, list[Any]]) -> None:
+                self.delete_sessions([r.hex for values in results.values() for r in values])
             return None, after
         if op.name == "revoke_all":
-            def before(impl: Any, batch: list) -> None:
+            def before(batch: list) -> None:
                 self.loader.load("nest_auth_sessions", data.SESSION_COLUMNS,
-                                 data.extra_session_rows([i for i, _ in batch], self.extra_serial))
+                                 data.extra_session_rows(rows_of(batch), self.extra_serial))
 
-            def after(impl: Any, batch: list, results: list) -> None:
-                if any(r != 2 for r in results):
-                    raise AssertionError(f"{impl.name} revoked {results[:5]}…, expected 2 each")
+            def after(batch: list, results: dict[str, list[Any]]) -> None:
+                for name, values in results.items():
+                    if any(r != 2 for r in values):
+                        raise AssertionError(f"{name} revoked {values[:5]}…, expected 2 each")
                 self.loader.load("nest_auth_sessions", data.SESSION_COLUMNS,
-                                 [data.seeded_session_row(i) for i, _ in batch])
+                                 [data.seeded_session_row(i) for i in rows_of(batch)])
             return before, after
         return None, None
 
@@ -311,6 +316,7 @@ class Bench:
             start = time.perf_counter()
             deleted = service.cleanup_expired(**kwargs)
             seconds = time.perf_counter() - start
+        # A batch runs from its BEGIN to its COMMIT, or is one autocommitted statement.
         batches, opened = [], None
         for e in log.entries:
             word = e.sql.split()[0].upper()
@@ -319,14 +325,16 @@ class Bench:
             elif word == "COMMIT" and opened is not None:
                 batches.append(e.end - opened)
                 opened = None
-        per_batch = [len([x for x in log.entries if not x.is_txn])]
+            elif opened is None and not e.is_txn:
+                batches.append(e.end - e.start)
+        statements = len(log.data_statements())
         stats = summarise(batches) if batches else {}
         return {
             "rows": rows, "deleted": deleted, "batch_size": batch_size or "default",
             "seconds": round(seconds, 2), "batches": len(batches),
             "longest_batch_s": round(max(batches), 3) if batches else None,
             "p50_batch_ms": round(stats.get("p50_us", 0) / 1000, 1),
-            "statements": per_batch[0],
+            "statements": statements, "round_trips": len(log.entries),
         }
 
 
