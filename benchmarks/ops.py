@@ -114,7 +114,11 @@ def _cols(alias: str, names: tuple[str, ...]) -> str:
 
 
 class DriverOps:
-    """The same statements through psycopg2 / PyMySQL / sqlite3, one autocommit connection."""
+    """The same statements through psycopg2 / PyMySQL / sqlite3 on an autocommit connection.
+
+    The benchmark hands it the library's own DB-API connection (same server
+    process, same session settings); it keeps one cursor for all its calls.
+    """
 
     name = "driver"
 

@@ -157,7 +157,9 @@ class Bench:
     def at_size(self, size: int) -> dict[str, Any]:
         self.log(f"  {self.target.dialect}: seeding to {size:,} users")
         seconds = self.seed_to(size)
-        impls = implementations(self.target, self.conn, with_sqlalchemy=self.opt.sqlalchemy)
+        # The bare driver runs on the library's own DB-API connection: both then meet the same
+        # server process, whose scheduling on a busy machine otherwise differs per connection.
+        impls = implementations(self.target, self.db.connection(), with_sqlalchemy=self.opt.sqlalchemy)
         result: dict[str, Any] = {"seed_seconds": round(seconds, 1), "ops": {}}
         try:
             for op in OPERATIONS:
