@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import re
 import statistics
 import time
@@ -47,11 +48,15 @@ def interleaved(impls: Sequence[Any], call: Callable[[Any, Any], Any], batches: 
     per implementation (the same for a read; different rows for a write, so
     each implementation meets the same kind of row). Within an item the
     implementations run one after the other, the first one rotating, so load
-    spikes and cache warming fall on all of them alike. ``before``/``after``
+    spikes and cache warming fall on all of them alike. The order walks through
+    every permutation, so each implementation follows each other one equally
+    often (a fixed cycle would always run one right after the heaviest, with
+    cold CPU caches). ``before``/``after``
     run untimed around each batch: setting up and undoing what a writing
     operation changes.
     """
     n = len(impls)
+    orders = list(itertools.permutations(range(n)))
     times: dict[str, list[float]] = {impl.name: [] for impl in impls}
     rep_p50: dict[str, list[float]] = {impl.name: [] for impl in impls}
     clock = time.perf_counter
@@ -62,9 +67,7 @@ def interleaved(impls: Sequence[Any], call: Callable[[Any, Any], Any], batches: 
         lat: dict[str, list[float]] = {impl.name: [] for impl in impls}
         results: dict[str, list[Any]] = {impl.name: [] for impl in impls}
         for j, item in enumerate(batch):
-            first = (j + rep) % n
-            for k in range(n):
-                index = (first + k) % n
+            for index in orders[(j + rep) % len(orders)]:
                 impl = impls[index]
                 start = clock()
                 result = call(impl, item[index])

@@ -255,7 +255,7 @@ _DELETE_EXPIRED_BATCH = PerDatabase(_delete_expired_batch_sql)
 
 #: Rows per clean-up statement, per dialect: measured to keep every batch far under a second
 #: on a loaded 2-core machine with 1M expired rows (docs/performance.md).
-CLEANUP_BATCH_SIZE = {"postgres": 5000, "mysql": 2000, "sqlite": 5000}
+CLEANUP_BATCH_SIZE = {"postgres": 5000, "mysql": 2000, "sqlite": 2000}
 
 
 def one_statement_deletes() -> bool:
