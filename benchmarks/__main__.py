@@ -28,7 +28,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Hot paths of nestauth-peewee vs the bare driver and SQLAlchemy 2, per dialect.",
-        epilog="`python -m benchmarks login-timing --help` for the failed-login timing comparison.",
+        epilog="`python -m benchmarks login-timing --help`: the failed-login timing comparison; "
+           "`python -m benchmarks report FILE.json`: the tables of a saved run.",
     )
     p.add_argument("--dialects", default=",".join(DIALECTS),
                    help="comma-separated subset of sqlite,postgres,mysql (default: all three)")
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         from .login_timing import main as login_timing
 
         return login_timing(argv[1:])
+    if argv and argv[0] == "report":
+        return show_report(argv[1:])
     args = parse(argv)
     dialects = [d.strip() for d in args.dialects.split(",") if d.strip()]
     unknown = set(dialects) - set(DIALECTS)
@@ -103,6 +106,29 @@ def main(argv: list[str] | None = None) -> int:
             print("  - " + line)
     print(f"\n{results['seconds']:.0f} s; load average {results['load_before'][0]:.2f} → "
           f"{results['load_after'][0]:.2f}; raw numbers in {args.output}")
+    return 0
+
+
+def show_report(argv: list[str]) -> int:
+    """``python -m benchmarks report results.json``: the tables of a saved run."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks report",
+                                description="Print the tables of a saved benchmark run.")
+    p.add_argument("path", nargs="?", default="benchmark-results.json")
+    args = p.parse_args(argv)
+    with open(args.path) as fh:
+        results = json.load(fh)
+    print(report.describe_machine(results))
+    print()
+    print(report.table(results))
+    print()
+    print(report.extras(results))
+    print()
+    print(report.plans(results))
+    missed = report.misses(results)
+    if missed:
+        print("\nTargets missed:")
+        for line in missed:
+            print("  - " + line)
     return 0
 
 

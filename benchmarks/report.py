@@ -119,3 +119,61 @@ def misses(results: dict[str, Any]) -> list[str]:
         if r["indexed"] is False:
             found.append(f"{where}: reads a per-user table in full")
     return found
+
+
+def plans(results: dict[str, Any]) -> str:
+    """Per operation and dialect: the indexes each of the library's statements uses (largest size)."""
+    lines = ["| operation | " + " | ".join(DIALECT_NAMES[d] for d in results["dialects"]) + " |",
+             "| --- |" + " --- |" * len(results["dialects"])]
+    names: list[str] = []
+    for res in results["dialects"].values():
+        sizes = sorted(res["sizes"], key=int)
+        for name in (res["sizes"][sizes[-1]]["ops"] if sizes else {}):
+            if name not in names:
+                names.append(name)
+    for name in names:
+        cells = []
+        for res in results["dialects"].values():
+            sizes = sorted(res["sizes"], key=int)
+            op = res["sizes"][sizes[-1]]["ops"].get(name) if sizes else None
+            if not op:
+                cells.append("–")
+                continue
+            parts = []
+            for p in op.get("explain", []):
+                verb = p["sql"].split()[0].upper()
+                used = ", ".join(i.replace("sqlite_autoindex_", "autoindex ") for i in p["indexes"]) or "none"
+                tables = [t for t in p["full_scans"] if t.startswith("nest_auth_")]
+                full = f"; reads {', '.join(tables)} in full" if tables else ""
+                parts.append(f"{verb}: {used}{full}")
+            cells.append("<br>".join(parts) or "–")
+        lines.append(f"| {LABELS[name]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def describe_machine(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    servers = ", ".join(f"{DIALECT_NAMES[d]} {r.get('server', '')}".strip() for d, r in results["dialects"].items())
+    load = results.get("load_before", [0])[0], results.get("load_after", [0])[0]
+    return (f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, peewee {m['peewee']}, "
+            f"SQLAlchemy {m.get('sqlalchemy', '–')}; servers: {servers} (local, default settings). "
+            f"Load average at start/end {load[0]:.1f}/{load[1]:.1f} (other jobs shared the machine).")
+
+
+def compact(results: dict[str, Any]) -> str:
+    """Operations × dialects: library p50 at the largest size, × driver, × SQLAlchemy, × smallest size."""
+    by_op: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in rows(results):
+        by_op.setdefault(r["op"], {})[r["dialect"]] = r
+    dialects = list(results["dialects"])
+    lines = ["| p50 µs (× driver, × SQLAlchemy, × p50 at 10k) | " + " | ".join(DIALECT_NAMES[d] for d in dialects) + " |",
+             "| --- |" + " --- |" * len(dialects)]
+    for op, per in by_op.items():
+        cells = []
+        for d in dialects:
+            r = per.get(d)
+            cells.append("–" if r is None else
+                         f"{_fmt(r['library_p50'], ',.0f')} ({_fmt(r['vs_driver'])}, {_fmt(r['vs_sqlalchemy'])}, "
+                         f"{_fmt(r['scaling'])})")
+        lines.append(f"| {LABELS[op]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -26,6 +26,7 @@ from typing import Any
 
 import peewee
 
+from .. import errors
 from ..db import database
 
 __all__ = ["PreparedSelect", "PerDatabase", "SAMPLE_UUID", "loaded"]
@@ -50,6 +51,7 @@ class PreparedSelect:
         self._sql: weakref.WeakKeyDictionary[peewee.Database, str] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._read: Callable[[tuple], tuple[peewee.Model, ...]] | None = None
+        self._last: tuple[Callable[[], Any], str] = (lambda: None, "")
 
     def sql_for(self, db: peewee.Database) -> str:
         """The SQL text for ``db`` (built on first use)."""
@@ -73,8 +75,15 @@ class PreparedSelect:
     def first(self, *values: Any) -> tuple[peewee.Model, ...] | None:
         """Run the query (exactly one statement); the first row as model instances."""
         db = database._bound()
+        last_db, sql = self._last
+        if last_db() is not db:
+            sql = self.sql_for(db)
+            self._last = (weakref.ref(db), sql)
         params = [field.db_value(value) for field, value in zip(self._params, values, strict=True)]
-        row = database.execute_sql(self.sql_for(db), params).fetchone()
+        try:  # the bound Database directly: what the proxy does, minus a second dispatch
+            row = db.execute_sql(sql, params).fetchone()
+        except peewee.PeeweeException as exc:
+            raise errors.translate(exc) from exc
         return None if row is None else self._reader()(row)
 
     def get(self, *values: Any) -> peewee.Model | None:
