@@ -5,8 +5,8 @@ hash when the email is unknown, so the two failures should cost the same.
 This script measures both, interleaved (so drift in machine load hits both
 alike), with the real default parameters, and reports the medians::
 
-    python benchmarks/login_timing.py                        # SQLite in a temp dir
-    python benchmarks/login_timing.py --database postgresql://postgres@127.0.0.1/bench --samples 100
+    python -m benchmarks login-timing                        # SQLite in a temp dir
+    python -m benchmarks login-timing --database postgresql://postgres@127.0.0.1/bench --samples 100
 
 Exit status 1 when the medians differ by more than --tolerance (default 20%).
 The database named by --database gets the nest-auth tables (created if
@@ -20,11 +20,8 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from nestauth_peewee import (  # noqa: E402
+from nestauth_peewee import (
     PasswordParams,
     Settings,
     User,
@@ -48,7 +45,8 @@ def _failed_login(users: UserService, email: str, password: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks login-timing",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--samples", type=int, default=60, help="failed logins of each kind (default 60)")
     parser.add_argument("--tolerance", type=float, default=0.20, help="allowed relative gap (default 0.20)")

@@ -20,6 +20,11 @@ the data is already committed.
 On SQLite the outermost block begins ``IMMEDIATE`` (it takes the write lock
 at once), so an operation that reads and then writes waits for a concurrent
 writer instead of failing with "database is locked".
+
+An operation that is exactly one SQL statement uses :func:`single_statement`
+instead: outside a transaction the statement commits on its own (no BEGIN
+and COMMIT round trips) and its events are sent right after it; inside one it
+behaves like :func:`transaction`.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from blinker import Signal
 from .db import database, dialect_of
 from .driver_errors import translate
 
-__all__ = ["transaction", "emit", "in_transaction"]
+__all__ = ["transaction", "single_statement", "emit", "in_transaction"]
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -78,6 +83,30 @@ def transaction() -> Iterator[None]:
         stack[-1].extend(pending)
     else:
         _send(pending)
+
+
+@contextmanager
+def single_statement() -> Iterator[None]:
+    """A unit of work of exactly one SQL statement, which is atomic by itself.
+
+    Outside any transaction nothing is begun: the statement autocommits and
+    the events queued in the block are sent when it ends without error. Inside
+    a :func:`transaction` (or the app's ``db.atomic()``) this *is*
+    :func:`transaction`: a savepoint whose events wait for the outer commit.
+    Run more than one statement in it and they are not atomic together.
+    """
+    if _stack() or database.in_transaction():
+        with transaction():
+            yield
+        return
+    stack = _stack()
+    stack.append([])
+    try:
+        yield
+    except BaseException:
+        stack.pop()
+        raise
+    _send(stack.pop())
 
 
 def _atomic() -> Any:

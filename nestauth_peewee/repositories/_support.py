@@ -21,7 +21,7 @@ import peewee
 from .. import errors
 from ..db import database, dialect_of
 
-__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks"]
+__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks", "supports_delete_returning"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Query)
@@ -69,3 +69,21 @@ def chunks(items: Sequence[T] | Iterable[T], size: int = 500) -> Iterator[list[T
             batch = []
     if batch:
         yield batch
+
+
+def supports_delete_returning(db: peewee.Database) -> bool:
+    """Whether ``DELETE ... RETURNING`` works on ``db``: PostgreSQL, MariaDB, SQLite 3.35+.
+
+    MySQL proper has no RETURNING. MariaDB is told apart from MySQL when the
+    first connection opens, so this opens one if needed.
+    """
+    dialect = dialect_of(db)
+    if dialect == "postgres":
+        return True
+    if dialect == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 35)
+    if getattr(db, "server_version", None) is None:
+        db.connect(reuse_if_open=True)
+    return bool(getattr(db, "mariadb", False))

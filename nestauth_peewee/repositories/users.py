@@ -19,6 +19,7 @@ import peewee
 
 from ..fields import utcnow
 from ..models import Role, User, UserAccess, UserAccessRole
+from ._prepared import SAMPLE_UUID, PreparedSelect
 
 __all__ = [
     "get",
@@ -32,17 +33,26 @@ __all__ = [
 ]
 
 
+# Request-path lookups (login, "who is this"): SQL built once per Database, one statement each.
+_BY_ID = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.id == SAMPLE_UUID),
+                        models=(User,), params=(User.id,))
+_BY_EMAIL = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.email == "x"),
+                           models=(User,), params=(User.email,))
+_BY_PHONE = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.phone == "x"),
+                           models=(User,), params=(User.phone,))
+
+
 def get(user_id: uuid.UUID) -> User | None:
-    return User.get_or_none(User.id == user_id)
+    return _BY_ID.get(user_id)  # type: ignore[return-value]
 
 
 def get_by_email(email: str) -> User | None:
     """The user whose stored (normalised) email equals ``email``, byte for byte on every dialect."""
-    return User.get_or_none(User.email == email)
+    return _BY_EMAIL.get(email)  # type: ignore[return-value]
 
 
 def get_by_phone(phone: str) -> User | None:
-    return User.get_or_none(User.phone == phone)
+    return _BY_PHONE.get(phone)  # type: ignore[return-value]
 
 
 def insert(**fields: Any) -> User:

@@ -24,10 +24,10 @@ from typing import Any
 
 from .. import errors, events
 from .. import secrets as tokens
+from ..db import database, dialect_of
 from ..models import Session
-from ..repositories import _owner
 from ..repositories import sessions as repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, single_statement, transaction
 from ._base import KeyedService, as_uuid, clip, normalise_ip
 
 __all__ = ["SessionService", "IssuedSession"]
@@ -64,24 +64,23 @@ class SessionService(KeyedService):
             "ip_address": normalise_ip(ip_address),
             "data": data if data is not None else {},
         }
+        uid = as_uuid(user_id)
+        limit = self.settings.max_sessions_per_user
         with transaction():
-            user = _owner.lock_user(user_id)
-            if user is None:
-                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot start a session.")
-            repo.delete_expired_for_user(user.id, now=now)
-            evicted: list[uuid.UUID] = []
-            limit = self.settings.max_sessions_per_user
-            if limit and limit > 0:
-                evicted = repo.ids_beyond_newest(user.id, keep=limit - 1)
-                repo.delete_ids(evicted)
-            session = repo.insert(
-                session_id=session_id, user_id=user.id, now=now,
+            # One statement checks the user exists, locks its row and inserts; a second removes
+            # the user's expired sessions and those beyond the newest limit - 1 (returning them).
+            session = repo.insert_for_user(
+                session_id=session_id, user_id=uid, now=now,
                 refresh_token_hash=self._digest(session_id, secret),
                 expires_at=now + self.settings.refresh_token_validity, **columns,
             )
-            emit(events.session_created, session=session, user_id=user.id)
+            if session is None:
+                raise errors.ReferenceNotFound(f"No user with id {uid}; cannot start a session.")
+            evicted, _expired = repo.evict(uid, session_id, now=now,
+                                           keep=limit - 1 if limit and limit > 0 else None)
+            emit(events.session_created, session=session, user_id=uid)
             if evicted:
-                emit(events.session_revoked, user_id=user.id, session_ids=evicted, reason="evicted")
+                emit(events.session_revoked, user_id=uid, session_ids=evicted, reason="evicted")
         return IssuedSession(session, token)
 
     # --- presenting a refresh token ---------------------------------------------
@@ -186,26 +185,38 @@ class SessionService(KeyedService):
 
     def revoke_all(self, user_id: uuid.UUID | str, *, except_session: uuid.UUID | str | None = None
                    ) -> int:
-        """End every session of the user (but ``except_session``); returns how many ended."""
+        """End every session of the user (but ``except_session``); returns how many ended.
+
+        One ``DELETE ... RETURNING`` statement (no transaction of its own when
+        none is open); two in a transaction where the dialect cannot return
+        deleted rows.
+        """
         user_id = as_uuid(user_id)
-        with transaction():
-            ids = repo.ids_for_user(user_id, except_id=except_session)
-            count = repo.delete_ids(ids)
+        except_id = as_uuid(except_session) if except_session is not None else None
+        with single_statement() if repo.one_statement_deletes() else transaction():
+            ids = repo.delete_for_user_returning(user_id, except_id=except_id)
             if ids:
                 emit(events.session_revoked, user_id=user_id, session_ids=ids, reason="revoked")
-        return count
+        return len(ids)
 
     def revoke_others(self, user_id: uuid.UUID | str, current_session: uuid.UUID | str) -> int:
         """End every session of the user except the current one."""
         return self.revoke_all(user_id, except_session=current_session)
 
-    def cleanup_expired(self, *, batch_size: int = 1000, now: datetime | None = None) -> int:
-        """Delete expired sessions, ``batch_size`` rows per transaction; returns the total."""
+    def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Delete expired sessions in batches of one statement each; returns the total.
+
+        Each batch commits on its own, so locks are held briefly and a long
+        clean-up never blocks logins. ``batch_size`` defaults to a per-dialect
+        size measured to keep each batch well under a second
+        (``repositories.sessions.CLEANUP_BATCH_SIZE``).
+        """
         now = now or self.now()
+        size = batch_size or repo.CLEANUP_BATCH_SIZE[dialect_of(database)]
         total = 0
         while True:
-            with transaction():
-                ids = repo.expired_ids(now=now, limit=batch_size)
-                total += repo.delete_ids(ids)
-            if len(ids) < batch_size:
+            with single_statement():
+                deleted = repo.delete_expired_batch(now=now, limit=size)
+            total += deleted
+            if deleted < size:
                 return total

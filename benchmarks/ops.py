@@ -1,0 +1,251 @@
+"""The six hot paths, written three ways: the library's services, the bare driver, SQLAlchemy.
+
+Every implementation does the same work per call: parse the presented secret,
+compute its HMAC, run the same statements (the bare driver runs the SQL the
+library sends, written out by hand; the effective-permissions text is taken
+from the library), compare in constant time and check expiry and state.
+Nothing is cached between calls except what each stack caches by itself.
+
+API-key checks run with a clock pinned one second after the keys were last
+used, so none of the three writes ``last_used_at`` (a hot key's steady state:
+the write happens at most once a minute per key in all three).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from nestauth_peewee import (
+    AccessKeyService,
+    AuthorizationService,
+    SessionService,
+    Settings,
+    UserService,
+)
+from nestauth_peewee import secrets as tokens
+from nestauth_peewee.repositories.authorization import render_sql
+
+from . import data
+from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
+
+#: The clock of API-key checks: one second after every seeded key was used.
+KEY_CLOCK_NOW = T0 + timedelta(seconds=1)
+MAX_SESSIONS = 10  # Settings' default
+
+
+class Refused(Exception):
+    """A check failed (the benchmark never expects it)."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A hot path: its name, the arguments of sample ``i``, and whether it writes."""
+
+    name: str
+    label: str
+    args: Callable[[int], tuple]
+    writes: bool = False
+
+
+OPERATIONS = (
+    Operation("authenticate", "authenticate refresh token", lambda i: (data.refresh_token(i),)),
+    Operation("verify_key", "verify API key", lambda i: (data.api_key(i),)),
+    Operation("effective_permissions", "effective permissions",
+              lambda i: (data.user_id(i), data.tenant_of(i))),
+    Operation("get_user_by_email", "get user by email", lambda i: (data.email(i),)),
+    Operation("create_session", "create session", lambda i: (data.user_id(i),), writes=True),
+    Operation("revoke_all", "revoke all sessions", lambda i: (data.user_id(i),), writes=True),
+)
+
+
+# --- the library ----------------------------------------------------------------------------
+
+class LibraryOps:
+    """The public services, as an app calls them."""
+
+    name = "library"
+
+    def __init__(self) -> None:
+        settings = Settings(secret_key=BENCH_KEY, max_sessions_per_user=MAX_SESSIONS)
+        self.sessions = SessionService(settings)
+        self.keys = AccessKeyService(settings, clock=lambda: KEY_CLOCK_NOW)
+        self.auth = AuthorizationService(settings)
+        self.users = UserService(settings)
+
+    def authenticate(self, token: str) -> Any:
+        return self.sessions.authenticate(token)
+
+    def verify_key(self, api_key: str) -> Any:
+        return self.keys.verify(api_key)
+
+    def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
+        return self.auth.effective_permissions(user_id, tenant_id)
+
+    def get_user_by_email(self, email: str) -> Any:
+        return self.users.get_by_email(email)
+
+    def create_session(self, user_id: uuid.UUID) -> uuid.UUID:
+        return self.sessions.create(user_id).session.id
+
+    def revoke_all(self, user_id: uuid.UUID) -> int:
+        return self.sessions.revoke_all(user_id)
+
+    def close(self) -> None:
+        pass
+
+
+# --- the bare driver -------------------------------------------------------------------------
+
+USER_COLS = ("id", "created_at", "updated_at", "email", "email_verified_at", "phone", "phone_verified_at",
+             "password_hash", "is_active", "must_change_password", "metadata", "is_mfa_enabled",
+             "mfa_recovery_code")
+SESSION_COLS = ("id", "created_at", "updated_at", "user_id", "data", "refresh_token_hash", "expires_at",
+                "user_agent", "device_name", "ip_address", "last_active")
+KEY_COLS = ("id", "created_at", "updated_at", "user_id", "name", "public_key", "secret_hash",
+            "description", "is_active", "expires_at", "last_used_at")
+
+
+def _cols(alias: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{n}" for n in names)
+
+
+class DriverOps:
+    """The same statements through psycopg2 / PyMySQL / sqlite3 on an autocommit connection.
+
+    The benchmark hands it the library's own DB-API connection (same server
+    process, same session settings); it keeps one cursor for all its calls.
+    """
+
+    name = "driver"
+
+    def __init__(self, target: Any, conn: Any) -> None:
+        self.dialect = target.dialect
+        self.conn = conn
+        self.cur = conn.cursor()
+        ph = target.placeholder
+        lock = "" if self.dialect == "sqlite" else " FOR UPDATE"
+        if self.dialect == "mysql":
+            order, limit = "last_active IS NULL, last_active DESC, created_at DESC", "LIMIT 18446744073709551615 "
+        else:
+            order, limit = "last_active DESC NULLS LAST, created_at DESC", ("LIMIT -1 " if self.dialect == "sqlite" else "")
+        self.sql = {
+            "auth": f"SELECT {_cols('s', SESSION_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_sessions s"
+                    f" JOIN nest_auth_users u ON s.user_id = u.id WHERE s.id = {ph}",
+            "key": f"SELECT {_cols('k', KEY_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_access_keys k"
+                   f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
+            "mark_used": f"UPDATE nest_auth_access_keys SET last_used_at = {ph} WHERE id = {ph}"
+                         f" AND (last_used_at IS NULL OR last_used_at <= {ph})",
+            "perms": render_sql(self.dialect, "permissions", "tenant", True),
+            "email": f"SELECT {', '.join(USER_COLS)} FROM nest_auth_users WHERE email = {ph}",
+            "insert_session": (
+                "INSERT INTO nest_auth_sessions (id, user_id, data, refresh_token_hash, expires_at,"
+                " user_agent, device_name, ip_address, last_active, created_at, updated_at)"
+                f" SELECT {ph}, u.id, {', '.join([ph] * 9)} FROM nest_auth_users u WHERE u.id = {ph}{lock}"
+            ),
+            "evict": (
+                f"DELETE FROM nest_auth_sessions WHERE user_id = {ph} AND id <> {ph} AND (expires_at <= {ph}"
+                f" OR id IN (SELECT id FROM (SELECT id FROM nest_auth_sessions WHERE user_id = {ph}"
+                f" AND id <> {ph} AND (expires_at IS NULL OR expires_at > {ph}) ORDER BY {order}"
+                f" {limit}OFFSET {ph}) beyond)) RETURNING id, expires_at"
+            ),
+            "revoke_all": f"DELETE FROM nest_auth_sessions WHERE user_id = {ph} RETURNING id",
+        }
+        self.text_times = self.dialect == "sqlite"
+        self.begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+
+    def _now(self, value: datetime) -> Any:
+        return dt(value) if self.text_times else value.replace(tzinfo=None)
+
+    def _pk(self, value: uuid.UUID) -> Any:
+        return value.hex
+
+    def authenticate(self, token: str) -> tuple:
+        parsed = tokens.parse_id_token(token)
+        if parsed is None:
+            raise Refused
+        sid, secret = parsed
+        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        self.cur.execute(self.sql["auth"], (sid.hex,))
+        row = self.cur.fetchone()
+        if row is None or not tokens.digests_equal(digest, row[5]):
+            raise Refused
+        if row[6] is not None and row[6] <= self._now(datetime.now(UTC)):
+            raise Refused
+        if not row[11 + 8]:
+            raise Refused
+        return row
+
+    def verify_key(self, api_key: str) -> tuple:
+        parsed = tokens.parse_access_key(api_key)
+        if parsed is None:
+            raise Refused
+        public, secret = parsed
+        digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
+        self.cur.execute(self.sql["key"], (public,))
+        row = self.cur.fetchone()
+        if row is None or not tokens.digests_equal(digest, row[6]):
+            raise Refused
+        if not row[8] or not row[11 + 8]:
+            raise Refused
+        now = self._now(KEY_CLOCK_NOW)
+        if row[9] is not None and row[9] <= now:
+            raise Refused
+        stale_at = self._now(KEY_CLOCK_NOW - timedelta(minutes=1))
+        if row[10] is None or row[10] <= stale_at:
+            self.cur.execute(self.sql["mark_used"], (now, row[0], stale_at))
+        return row
+
+    def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
+        uid = user_id.hex
+        self.cur.execute(self.sql["perms"], (uid, tenant_id.hex, GUARD, uid, GUARD, GUARD))
+        return sorted(row[0] for row in self.cur.fetchall())
+
+    def get_user_by_email(self, email: str) -> tuple:
+        self.cur.execute(self.sql["email"], (email,))
+        row = self.cur.fetchone()
+        if row is None:
+            raise Refused
+        return row
+
+    def create_session(self, user_id: uuid.UUID) -> uuid.UUID:
+        now = datetime.now(UTC)
+        sid = uuid.uuid4()
+        _token, secret = tokens.new_id_token(sid)
+        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        cur, uid, now_db = self.cur, user_id.hex, dt(now)
+        cur.execute(self.begin)
+        try:
+            cur.execute(self.sql["insert_session"], (
+                sid.hex, "{}", digest, dt(now + timedelta(days=30)), None, None, None, now_db, now_db,
+                now_db, uid))
+            if cur.rowcount != 1:
+                raise Refused
+            cur.execute(self.sql["evict"], (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
+            cur.fetchall()
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return sid
+
+    def revoke_all(self, user_id: uuid.UUID) -> int:
+        self.cur.execute(self.sql["revoke_all"], (user_id.hex,))
+        return len(self.cur.fetchall())
+
+    def close(self) -> None:
+        self.cur.close()
+
+
+def implementations(target: Any, driver_conn: Any, with_sqlalchemy: bool = True) -> list[Any]:
+    """The three implementations for ``target`` (the library must already be bound to it)."""
+    impls: list[Any] = [LibraryOps(), DriverOps(target, driver_conn)]
+    if with_sqlalchemy:
+        from .sa_models import SqlAlchemyOps
+
+        impls.append(SqlAlchemyOps(target.sqlalchemy_url(), target.dialect, KEY_CLOCK_NOW,
+                                   max_sessions=MAX_SESSIONS))
+    return impls

@@ -1,0 +1,305 @@
+"""SQLAlchemy 2 ORM models of the same tables, and the six operations written the ORM way.
+
+The tables are created by nestauth-peewee; these classes only map them (no DDL).
+Column types reproduce the library's storage: native UUID on PostgreSQL and 32
+hex digits elsewhere (SQLAlchemy's ``Uuid``), JSONB on PostgreSQL, UTC
+datetimes stored naive. Each operation opens a ``Session`` the way the
+SQLAlchemy documentation shows (``with Session(engine) as s`` for a read,
+``with Session.begin()`` for a write) and keeps the library's semantics.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    String,
+    create_engine,
+    delete,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import (
+    Uuid as _Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from nestauth_peewee import secrets as tokens
+
+from .data import GUARD, KEY_BYTES
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+#: Native on PostgreSQL; 32 hex digits elsewhere (as peewee stores them; MariaDB's own UUID type
+#: would bind the dashed form).
+Uuid = _Uuid().with_variant(_Uuid(native_uuid=False), "mysql", "mariadb", "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SAUser(Base):
+    __tablename__ = "nest_auth_users"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email: Mapped[str | None] = mapped_column(String(255))
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean)
+    must_change_password: Mapped[bool] = mapped_column(Boolean)
+    metadata_: Mapped[Any] = mapped_column("metadata", Json)
+    is_mfa_enabled: Mapped[bool] = mapped_column(Boolean)
+    mfa_recovery_code: Mapped[str | None] = mapped_column(String(255))
+
+
+class SASession(Base):
+    __tablename__ = "nest_auth_sessions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
+    data: Mapped[Any] = mapped_column(Json)
+    refresh_token_hash: Mapped[str | None] = mapped_column(String(128))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    device_name: Mapped[str | None] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    last_active: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SAAccessKey(Base):
+    __tablename__ = "nest_auth_access_keys"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[str] = mapped_column(String(128))
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SATenant(Base):
+    __tablename__ = "nest_auth_tenants"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean)
+
+
+class SARole(Base):
+    __tablename__ = "nest_auth_roles"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    guard: Mapped[str] = mapped_column(String(64))
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("nest_auth_tenants.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean)
+
+
+class SAPermission(Base):
+    __tablename__ = "nest_auth_permissions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    guard: Mapped[str] = mapped_column(String(64))
+
+
+class SARolePermission(Base):
+    __tablename__ = "nest_auth_role_permissions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    role_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_roles.id"))
+    permission_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_permissions.id"))
+
+
+class SAUserAccess(Base):
+    __tablename__ = "nest_auth_user_accesses"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("nest_auth_tenants.id"))
+    status: Mapped[str] = mapped_column(String(32))
+
+
+class SAUserAccessRole(Base):
+    __tablename__ = "nest_auth_user_access_roles"
+    user_access_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_user_accesses.id"),
+                                                      primary_key=True)
+    role_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_roles.id"), primary_key=True)
+
+
+class SAPlatformAccess(Base):
+    __tablename__ = "nest_auth_platform_accesses"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean)
+
+
+class SAPlatformAccessRole(Base):
+    __tablename__ = "nest_auth_platform_access_roles"
+    platform_access_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("nest_auth_platform_accesses.id"), primary_key=True)
+    role_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_roles.id"), primary_key=True)
+
+
+class Refused(Exception):
+    """A check failed (the benchmark never expects it)."""
+
+
+def _naive(value: datetime) -> datetime:
+    return value.replace(tzinfo=None)
+
+
+class SqlAlchemyOps:
+    """The six operations through the SQLAlchemy 2 ORM."""
+
+    name = "sqlalchemy"
+
+    def __init__(self, url: str, dialect: str, now: datetime, max_sessions: int = 10) -> None:
+        self.engine = create_engine(url, pool_size=1, max_overflow=0)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.dialect = dialect
+        self.fixed_now = _naive(now)
+        self.max_sessions = max_sessions
+        self.validity = timedelta(days=30)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def authenticate(self, token: str) -> SASession:
+        parsed = tokens.parse_id_token(token)
+        if parsed is None:
+            raise Refused
+        sid, secret = parsed
+        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        with self.Session() as s:
+            row = s.execute(
+                select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
+                .where(SASession.id == sid)
+            ).first()
+        if row is None:
+            raise Refused
+        session, user = row
+        if not tokens.digests_equal(digest, session.refresh_token_hash):
+            raise Refused
+        if session.expires_at is not None and session.expires_at <= _naive(datetime.now(UTC)):
+            raise Refused
+        if not user.is_active:
+            raise Refused
+        return session
+
+    def verify_key(self, api_key: str) -> SAAccessKey:
+        parsed = tokens.parse_access_key(api_key)
+        if parsed is None:
+            raise Refused
+        public, secret = parsed
+        digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
+        with self.Session() as s:
+            row = s.execute(
+                select(SAAccessKey, SAUser).join(SAUser, SAAccessKey.user_id == SAUser.id)
+                .where(SAAccessKey.public_key == public)
+            ).first()
+            if row is None:
+                raise Refused
+            key, user = row
+            if not tokens.digests_equal(digest, key.secret_hash):
+                raise Refused
+            if not key.is_active or not user.is_active:
+                raise Refused
+            now = self.fixed_now
+            if key.expires_at is not None and key.expires_at <= now:
+                raise Refused
+            stale_at = now - timedelta(minutes=1)
+            if key.last_used_at is None or key.last_used_at <= stale_at:
+                s.execute(update(SAAccessKey).where(
+                    SAAccessKey.id == key.id,
+                    or_(SAAccessKey.last_used_at.is_(None), SAAccessKey.last_used_at <= stale_at),
+                ).values(last_used_at=now))
+                s.commit()
+        return key
+
+    def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
+        member = (
+            select(SARole.id.label("role_id"), SARole.name.label("role_name"))
+            .select_from(SAUserAccess)
+            .join(SAUserAccessRole, SAUserAccessRole.user_access_id == SAUserAccess.id)
+            .join(SARole, SARole.id == SAUserAccessRole.role_id)
+            .join(SATenant, (SATenant.id == SAUserAccess.tenant_id) & SATenant.is_active.is_(True))
+            .where(SAUserAccess.user_id == user_id, SAUserAccess.tenant_id == tenant_id,
+                   SAUserAccess.status == "active", SARole.is_active.is_(True), SARole.guard == GUARD,
+                   or_(SARole.tenant_id.is_(None), SARole.tenant_id == SAUserAccess.tenant_id))
+        )
+        staff = (
+            select(SARole.id.label("role_id"), SARole.name.label("role_name"))
+            .select_from(SAPlatformAccess)
+            .join(SAPlatformAccessRole, SAPlatformAccessRole.platform_access_id == SAPlatformAccess.id)
+            .join(SARole, SARole.id == SAPlatformAccessRole.role_id)
+            .where(SAPlatformAccess.user_id == user_id, SAPlatformAccess.is_active.is_(True),
+                   SARole.is_active.is_(True), SARole.guard == GUARD, SARole.tenant_id.is_(None))
+        )
+        held = union_all(member, staff).subquery("held")
+        query = (
+            select(SAPermission.name).distinct()
+            .join_from(held, SARolePermission, SARolePermission.role_id == held.c.role_id)
+            .join(SAPermission, SAPermission.id == SARolePermission.permission_id)
+            .where(SAPermission.guard == GUARD)
+        )
+        with self.Session() as s:
+            return sorted(s.scalars(query).all())
+
+    def get_user_by_email(self, email: str) -> SAUser:
+        with self.Session() as s:
+            user = s.execute(select(SAUser).where(SAUser.email == email)).scalar_one_or_none()
+        if user is None:
+            raise Refused
+        return user
+
+    def create_session(self, user_id: uuid.UUID) -> uuid.UUID:
+        now = _naive(datetime.now(UTC))
+        sid = uuid.uuid4()
+        _token, secret = tokens.new_id_token(sid)
+        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        with self.Session.begin() as s:
+            user = s.get(SAUser, user_id, with_for_update=self.dialect != "sqlite")
+            if user is None:
+                raise Refused
+            live = or_(SASession.expires_at.is_(None), SASession.expires_at > now)
+            newest = (
+                select(SASession.id)
+                .where(SASession.user_id == user_id, live)
+                .order_by(SASession.last_active.is_(None), SASession.last_active.desc(),
+                          SASession.created_at.desc())
+                .offset(self.max_sessions - 1)
+                .subquery()
+            )
+            beyond = select(newest.c.id)  # a derived table: MySQL refuses the table itself here
+            s.execute(
+                delete(SASession)
+                .where(SASession.user_id == user_id,
+                       or_(SASession.expires_at <= now, SASession.id.in_(beyond)))
+                .returning(SASession.id, SASession.expires_at)
+                .execution_options(synchronize_session=False)
+            ).all()
+            s.add(SASession(id=sid, user_id=user.id, data={}, refresh_token_hash=digest,
+                            expires_at=now + self.validity, last_active=now, created_at=now,
+                            updated_at=now))
+        return sid
+
+    def revoke_all(self, user_id: uuid.UUID) -> int:
+        with self.Session.begin() as s:
+            ids = s.scalars(
+                delete(SASession).where(SASession.user_id == user_id).returning(SASession.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        return len(ids)

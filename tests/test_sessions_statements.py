@@ -1,0 +1,170 @@
+"""Sessions on the request path: how many statements each operation sends, and that the
+fewer-statement forms keep the rules (per-user limit under concurrency, events, fallbacks)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from _auth_fixtures import *  # noqa: F403
+from _auth_fixtures import count_queries
+
+from nestauth_peewee import errors
+from nestauth_peewee.config import Settings
+from nestauth_peewee.models import Session
+from nestauth_peewee.repositories import sessions as sessions_repo
+from nestauth_peewee.services.sessions import SessionService
+from nestauth_peewee.unit_of_work import transaction
+
+
+@pytest.fixture
+def service(settings, clock) -> SessionService:
+    return SessionService(settings, clock=clock)
+
+
+@pytest.fixture(params=["returning", "select-then-delete"])
+def returning(request, monkeypatch, db) -> bool:
+    """Run a test with DELETE ... RETURNING, and again with the fallback MySQL proper would use."""
+    if request.param == "select-then-delete":
+        monkeypatch.setattr(sessions_repo, "supports_delete_returning", lambda db: False)
+    return request.param == "returning"
+
+
+def test_creating_a_session_is_two_statements_in_one_transaction(service, make_user, db):
+    user = make_user()
+    service.create(user.id)
+    with count_queries(db) as queries:
+        service.create(user.id)
+    assert len(queries) == 2, queries  # INSERT ... SELECT (locks the user), DELETE ... RETURNING
+    assert queries[0].lstrip().upper().startswith("INSERT") and "DELETE" in queries[1].upper()
+
+
+def test_revoke_all_is_one_statement_without_a_transaction_of_its_own(service, make_user, db, recorded):
+    user, other = make_user(), make_user()
+    ids = {service.create(user.id).session.id for _ in range(3)}
+    kept = service.create(other.id)
+    recorded.clear()
+    with count_queries(db) as queries:
+        assert service.revoke_all(user.id) == 3
+    assert len(queries) == 1, queries
+    assert not db.in_transaction()
+    assert recorded == [("session-revoked", {"user_id": user.id, "session_ids": recorded[0][1]["session_ids"],
+                                             "reason": "revoked"})]
+    assert set(recorded[0][1]["session_ids"]) == ids
+    assert [s.id for s in Session.select()] == [kept.session.id]
+
+
+def test_revoke_all_inside_a_transaction_waits_for_its_commit_and_rolls_back_with_it(
+        service, make_user, recorded):
+    user = make_user()
+    service.create(user.id)
+    recorded.clear()
+    with pytest.raises(RuntimeError), transaction():
+        assert service.revoke_all(user.id) == 1
+        raise RuntimeError("the app's own work failed")
+    assert recorded == [] and Session.select().count() == 1
+    with transaction():
+        service.revoke_all(user.id)
+        assert recorded == []
+    assert [name for name, _ in recorded] == ["session-revoked"]
+
+
+def test_revoke_others_and_eviction_hold_with_and_without_delete_returning(make_user, clock, recorded,
+                                                                           returning):
+    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=2), clock=clock)
+    user = make_user()
+    first = service.create(user.id)
+    clock.advance(seconds=5)
+    second = service.create(user.id)
+    clock.advance(seconds=5)
+    third = service.create(user.id)  # evicts the least recently active: the first
+    evicted = [p for name, p in recorded if name == "session-revoked"]
+    assert evicted == [{"user_id": user.id, "session_ids": [first.session.id], "reason": "evicted"}]
+    assert {s.id for s in Session.select()} == {second.session.id, third.session.id}
+    assert service.revoke_others(user.id, third.session.id) == 1
+    assert [s.id for s in Session.select()] == [third.session.id]
+    assert service.revoke_all(str(user.id)) == 1
+    assert Session.select().count() == 0
+
+
+def test_expired_sessions_go_without_an_eviction_event(make_user, clock, recorded, returning):
+    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=5), clock=clock)
+    user = make_user()
+    old = service.create(user.id)
+    clock.advance(days=31)
+    recorded.clear()
+    new = service.create(user.id)
+    assert [name for name, _ in recorded] == ["session-created"]
+    assert [s.id for s in Session.select()] == [new.session.id]
+    assert not Session.select().where(Session.id == old.session.id).exists()
+
+
+def test_concurrent_creations_for_one_user_never_exceed_the_limit(make_user, db, clock):
+    """The INSERT ... SELECT locks the user row, so each eviction sees the others' sessions."""
+    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=3), clock=clock)
+    user = make_user()
+    for _ in range(2):
+        service.create(user.id)
+    db.close()  # each thread opens (and closes) its own connection
+    barrier = threading.Barrier(4, timeout=30)
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        db.connect(reuse_if_open=True)
+        try:
+            barrier.wait()
+            for _ in range(3):
+                service.create(user.id)
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            failures.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    db.connect(reuse_if_open=True)
+    assert failures == []
+    assert Session.select().where(Session.user == user.id).count() == 3
+
+
+def test_a_session_for_a_missing_user_leaves_nothing_behind(service, db, returning):
+    import uuid
+
+    with pytest.raises(errors.ReferenceNotFound):
+        service.create(uuid.uuid4())
+    assert Session.select().count() == 0
+
+
+def test_cleanup_batches_are_one_statement_each(service, make_user, clock, db):
+    user = make_user()
+    for _ in range(5):
+        service.create(user.id)
+    clock.advance(days=31)
+    with count_queries(db) as queries:
+        assert service.cleanup_expired(batch_size=2) == 5
+    assert len(queries) == 3, queries  # 2 + 2 + 1: the short batch ends it
+    assert not db.in_transaction()
+    assert set(sessions_repo.CLEANUP_BATCH_SIZE) == {"sqlite", "postgres", "mysql"}
+    service.create(user.id)
+    clock.advance(days=31)
+    assert service.cleanup_expired() == 1  # the per-dialect default size
+
+
+def test_user_lookups_are_one_prebuilt_statement(make_user, db):
+    from nestauth_peewee.repositories import users as users_repo
+
+    user = make_user(email="prepared@example.com", phone="+15550100")
+    with count_queries(db) as queries:
+        by_email = users_repo.get_by_email("prepared@example.com")
+        by_phone = users_repo.get_by_phone("+15550100")
+        by_id = users_repo.get(user.id)
+    assert len(queries) == 3
+    assert by_email.id == by_phone.id == by_id.id == user.id
+    assert by_email.metadata == {} and by_email.is_active is True and by_email.created_at.tzinfo
+    assert users_repo.get_by_email("nobody@example.com") is None
+    by_email.metadata = {"seen": 1}
+    by_email.save()  # a prebuilt row saves like any other
+    assert users_repo.get(user.id).metadata == {"seen": 1}
