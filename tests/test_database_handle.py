@@ -124,3 +124,13 @@ def test_using_the_models_before_init_database_says_what_to_do():
 def test_init_database_refuses_things_that_are_not_databases():
     with pytest.raises(errors.ConfigurationError):
         init_database(42)  # type: ignore[arg-type]
+
+
+
+def test_a_prepared_hot_path_query_raises_typed_errors_too():
+    """The prebuilt hot-path SQL bypasses the proxy; its errors are still the library's."""
+    from nestauth_peewee.repositories import users as users_repo
+
+    init_database("postgresql://postgres@127.0.0.1:1/nestauth_test")
+    with pytest.raises(errors.DatabaseUnavailable):
+        users_repo.get_by_email("nobody@example.com")

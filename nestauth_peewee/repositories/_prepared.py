@@ -26,8 +26,8 @@ from typing import Any
 
 import peewee
 
-from .. import errors
 from ..db import database
+from ..driver_errors import translate
 
 __all__ = ["PreparedSelect", "PerDatabase", "SAMPLE_UUID", "loaded"]
 
@@ -83,7 +83,7 @@ class PreparedSelect:
         try:  # the bound Database directly: what the proxy does, minus a second dispatch
             row = db.execute_sql(sql, params).fetchone()
         except peewee.PeeweeException as exc:
-            raise errors.translate(exc) from exc
+            raise translate(exc) from exc
         return None if row is None else self._reader()(row)
 
     def get(self, *values: Any) -> peewee.Model | None:
