@@ -153,7 +153,7 @@ def plans(results: dict[str, Any]) -> str:
 
 def describe_machine(results: dict[str, Any]) -> str:
     m = results["machine"]
-    servers = ", ".join(f"{DIALECT_NAMES[d]} {r.get('server', '')}".strip() for d, r in results["dialects"].items())
+    servers = ", ".join(r.get("server") or DIALECT_NAMES[d] for d, r in results["dialects"].items())
     load = results.get("load_before", [0])[0], results.get("load_after", [0])[0]
     return (f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, peewee {m['peewee']}, "
             f"SQLAlchemy {m.get('sqlalchemy', '–')}; servers: {servers} (local, default settings). "
