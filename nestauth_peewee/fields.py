@@ -39,6 +39,8 @@ __all__ = [
     "JSONField",
     "TenantKeyField",
     "utcnow",
+    "uuid_from_db",
+    "datetime_from_db",
 ]
 
 
@@ -145,9 +147,12 @@ class CharField(_ServerDefaultMixin, peewee.CharField):
         return node
 
     def db_value(self, value: Any) -> Any:
-        value = super().db_value(value)
-        if isinstance(value, str):
-            _check_text(self, value)
+        if value.__class__ is not str:  # the rare case: bytes, numbers, None, SQL nodes
+            value = super().db_value(value)
+            if not isinstance(value, str):
+                return value
+        if "\x00" in value or (self.max_length is not None and len(value) > self.max_length):
+            _check_text(self, value)  # raises the precise error
         return value
 
 
@@ -193,6 +198,30 @@ def _parse_uuid(field_name: str, value: Any) -> str:
     raise errors.InvalidValue(f"{field_name} must be a UUID, not {value!r}.", field=field_name)
 
 
+def _uuid_from_hex(
+    text: str, *, _int: Any = int, _new: Any = object.__new__, _set: Any = object.__setattr__,
+    _uuid: Any = uuid.UUID, _unknown: Any = uuid.SafeUUID.unknown, _limit: int = 1 << 128,
+) -> uuid.UUID:
+    """``uuid.UUID(text)`` for 32 hex digits, without the general constructor's parsing.
+
+    Every UUID read from a row goes through here, and ``uuid.UUID()`` tries
+    several spellings before it gets to ``int(text, 16)``: building the object
+    directly halves the cost. Same checks, same ValueError on garbage.
+    """
+    number = _int(text, 16)
+    if not 0 <= number < _limit:
+        raise ValueError("int is out of range (need a 128-bit value)")
+    value = _new(_uuid)
+    _set(value, "int", number)
+    _set(value, "is_safe", _unknown)
+    return value
+
+
+if _uuid_from_hex("0123456789abcdef0123456789abcdef") != uuid.UUID(int=0x0123456789ABCDEF0123456789ABCDEF):
+    # A Python whose UUID is laid out differently: keep to the public constructor.
+    _uuid_from_hex = uuid.UUID  # type: ignore[assignment]  # pragma: no cover
+
+
 class UUIDField(peewee.UUIDField):
     """UUID (native on PostgreSQL, 32 hex digits elsewhere); garbage is a typed error."""
 
@@ -202,6 +231,20 @@ class UUIDField(peewee.UUIDField):
         if isinstance(value, peewee.Model):
             value = value.get_id()
         return _parse_uuid(self.name, value)
+
+    def python_value(self, value: Any) -> Any:
+        return uuid_from_db(value)
+
+
+def uuid_from_db(value: Any) -> uuid.UUID | None:
+    """A UUID column's value as the driver returns it, as a ``uuid.UUID`` (or None)."""
+    if value.__class__ is str:
+        # 32 hex digits on SQLite and MySQL; psycopg2 hands PostgreSQL's uuid over dashed.
+        text = value if len(value) == 32 else value.replace("-", "")
+        return _uuid_from_hex(text) if len(text) == 32 else uuid.UUID(value)
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
 
 
 class DateTimeField(_ServerDefaultMixin, peewee.DateTimeField):
@@ -223,17 +266,26 @@ class DateTimeField(_ServerDefaultMixin, peewee.DateTimeField):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def python_value(self, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = _dt.datetime.fromisoformat(value)
-        if isinstance(value, _dt.datetime):
-            if value.tzinfo is None:
-                # combine() is several times cheaper than replace(tzinfo=...), and this runs
-                # for every timestamp of every row read.
-                return _combine(value.date(), value.time(), _dt.UTC)
-            return value.astimezone(_dt.UTC)
-        return value
+        return datetime_from_db(value)
+
+
+def datetime_from_db(value: Any) -> Any:
+    """A timestamp column's value as the driver returns it, as an aware UTC datetime."""
+    if value.__class__ is str:  # SQLite
+        try:  # stored text is UTC without an offset: parse it as such, no second object
+            parsed = _dt.datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # it has an offset already
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:  # (a date alone would ignore it)
+            return parsed
+        value = _dt.datetime.fromisoformat(value)
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            # combine() is several times cheaper than replace(tzinfo=...), and this runs
+            # for every timestamp of every row read.
+            return _combine(value.date(), value.time(), _dt.UTC)
+        return value.astimezone(_dt.UTC)
+    return value
 
 
 def _strict_dumps(value: Any) -> str:

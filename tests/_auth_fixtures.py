@@ -74,16 +74,14 @@ def recorded() -> Iterator[list[tuple[str, dict]]]:
 
 @contextlib.contextmanager
 def count_queries(db: peewee.Database) -> Iterator[list[str]]:
-    """Record every statement ``db`` executes inside the block."""
+    """Record every statement ``db`` executes inside the block (through peewee's query hooks)."""
     seen: list[str] = []
-    original = db.execute_sql
 
-    def execute_sql(sql, params=None, *args, **kwargs):
-        seen.append(sql)
-        return original(sql, params, *args, **kwargs)
+    def hook(event: peewee.QueryEvent) -> None:
+        seen.append(event.sql)
 
-    db.execute_sql = execute_sql  # type: ignore[method-assign]
+    db.query_hooks.append(hook)
     try:
         yield seen
     finally:
-        del db.execute_sql
+        db.query_hooks.remove(hook)

@@ -61,13 +61,11 @@ class QueryCounter:
 def queries(db: peewee.Database, monkeypatch: pytest.MonkeyPatch) -> QueryCounter:
     """Counts every statement sent through the bound Database (model queries and raw SQL)."""
     counter = QueryCounter()
-    original = db.execute_sql
 
-    def counting(sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
-        counter.statements.append(sql)
-        return original(sql, params, *args, **kwargs)
+    def counting(event: peewee.QueryEvent) -> None:
+        counter.statements.append(event.sql)
 
-    monkeypatch.setattr(db, "execute_sql", counting)
+    monkeypatch.setattr(db, "query_hooks", [*db.query_hooks, counting])
     return counter
 
 

@@ -1,0 +1,169 @@
+"""The read path's shortcuts give what the general code gives.
+
+Reading a row skips some general machinery for speed (see docs/performance.md):
+UUIDs and timestamps are converted by dedicated functions, short strings are
+checked without peewee's coercion, and prebuilt lookups run on the Database's
+cursor unless someone watches the SQL. Each shortcut is checked here against
+the general path it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+
+import peewee
+import pytest
+from _auth_fixtures import *  # noqa: F403
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nestauth_peewee import errors
+from nestauth_peewee.fields import datetime_from_db, uuid_from_db
+from nestauth_peewee.models import User
+from nestauth_peewee.repositories import users as users_repo
+from nestauth_peewee.repositories._prepared import PreparedSelect
+
+# --- UUIDs ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=(1 << 128) - 1))
+def test_uuid_from_db_reads_every_spelling_a_driver_returns(number):
+    expected = uuid.UUID(int=number)
+    for text in (expected.hex, str(expected), expected.hex.upper()):
+        value = uuid_from_db(text)
+        assert value == expected and type(value) is uuid.UUID
+        assert hash(value) == hash(expected) and str(value) == str(expected)
+        assert value.version == expected.version and value.is_safe == expected.is_safe
+    assert uuid_from_db(expected) is expected
+    assert uuid_from_db(None) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789abcdefABCDEFxX+-_ {}g", min_size=30, max_size=38),
+    st.text(max_size=40),
+))
+def test_uuid_from_db_refuses_what_uuid_refuses(text):
+    try:
+        expected = uuid.UUID(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            uuid_from_db(text)
+    else:
+        assert uuid_from_db(text) == expected
+
+
+@pytest.mark.parametrize("text", ["-" + "f" * 31, "g" * 32, "f" * 30, "f" * 33, "f" * 36, ""])
+def test_uuid_from_db_refuses_garbage(text):
+    with pytest.raises(ValueError):
+        uuid_from_db(text)
+
+
+# --- timestamps ----------------------------------------------------------------------------
+
+UTC = dt.UTC
+
+
+@pytest.mark.parametrize(("stored", "expected"), [
+    ("2026-11-27 21:34:44.123456", dt.datetime(2026, 11, 27, 21, 34, 44, 123456, tzinfo=UTC)),
+    ("2026-11-27 21:34:44", dt.datetime(2026, 11, 27, 21, 34, 44, tzinfo=UTC)),  # CURRENT_TIMESTAMP
+    ("2026-11-27T21:34:44+02:00", dt.datetime(2026, 11, 27, 19, 34, 44, tzinfo=UTC)),  # an offset
+    ("2026-11-27", dt.datetime(2026, 11, 27, tzinfo=UTC)),
+    (dt.datetime(2026, 11, 27, 21, 34, 44), dt.datetime(2026, 11, 27, 21, 34, 44, tzinfo=UTC)),
+    (dt.datetime(2026, 11, 27, 23, 34, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+     dt.datetime(2026, 11, 27, 21, 34, tzinfo=UTC)),
+    (None, None),
+])
+def test_datetime_from_db_gives_aware_utc(stored, expected):
+    value = datetime_from_db(stored)
+    assert value == expected
+    if expected is not None:
+        assert value.tzinfo is UTC and value.utcoffset() == dt.timedelta(0)
+
+
+def test_datetime_from_db_refuses_text_that_is_no_timestamp():
+    with pytest.raises(ValueError):
+        datetime_from_db("yesterday")
+
+
+# --- short strings -------------------------------------------------------------------------
+
+
+def test_char_field_checks_are_the_same_on_the_fast_path():
+    email = User.email
+    assert email.db_value("bob@example.com") == "bob@example.com"
+    assert email.db_value(None) is None
+    assert email.db_value(b"bob@example.com") == "bob@example.com"  # bytes: peewee's coercion
+    with pytest.raises(errors.ValueTooLong):
+        email.db_value("x" * 256)
+    with pytest.raises(errors.InvalidValue, match="NUL"):
+        email.db_value("bob\x00@example.com")
+    with pytest.raises(errors.ValueTooLong):
+        email.db_value(("x" * 256).encode())
+
+
+# --- prebuilt lookups ----------------------------------------------------------------------
+
+
+def test_a_query_hook_sees_every_prebuilt_lookup(db, make_user):
+    user = make_user(email="watched@example.com")
+    seen: list[peewee.QueryEvent] = []
+    db.query_hooks.append(seen.append)
+    try:
+        assert users_repo.get_by_email("watched@example.com").id == user.id
+        assert users_repo.get(user.id).id == user.id
+    finally:
+        db.query_hooks.remove(seen.append)
+    assert len(seen) == 2
+    assert all("nest_auth_users" in event.sql and event.exception is None for event in seen)
+    assert seen[0].params == ["watched@example.com"]
+
+
+def test_peewee_debug_logging_sees_prebuilt_lookups(db, make_user, caplog):
+    make_user(email="logged@example.com")
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        users_repo.get_by_email("logged@example.com")
+    assert any("nest_auth_users" in str(record.msg) for record in caplog.records)
+
+
+class _Missing(peewee.Model):
+    """A model whose table is never created: every query on it is a driver error."""
+
+    id = peewee.IntegerField(primary_key=True)
+
+    class Meta:
+        table_name = "nest_auth_no_such_table"
+
+
+def test_a_driver_error_is_the_same_with_and_without_an_observer(db):
+    missing = PreparedSelect(lambda: _Missing.select().where(_Missing.id == 1),
+                             models=(_Missing,), params=(_Missing.id,))
+    _Missing._meta.set_database(db)
+    caught = []
+    for observed in (False, True):
+        if observed:
+            db.query_hooks.append(lambda event: None)
+        try:
+            with pytest.raises(peewee.PeeweeException) as error:
+                missing.get(1)
+            caught.append(type(error.value))
+        finally:
+            db.query_hooks.clear()
+    assert caught[0] is caught[1]  # peewee's class for the driver error, on both paths
+    if db.in_transaction():  # PostgreSQL: leave the aborted transaction
+        db.rollback()
+
+
+def test_get_is_for_one_model_and_first_for_several(db):
+    from nestauth_peewee.models import Session
+
+    joined = PreparedSelect(
+        lambda: Session.select(*Session._meta.sorted_fields, *User._meta.sorted_fields)
+        .join(User).where(Session.id == uuid.UUID(int=0)),
+        models=(Session, User), params=(Session.id,))
+    assert joined.first(uuid.uuid4()) is None
+    with pytest.raises(TypeError):
+        joined.get(uuid.uuid4())
