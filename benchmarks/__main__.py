@@ -53,6 +53,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                    "$NESTAUTH_BENCH_POSTGRES_URL or postgresql://postgres@127.0.0.1:5432/nestauth_bench")
     p.add_argument("--mysql-url", help="likewise; default $NESTAUTH_BENCH_MYSQL_URL or "
                    "mysql://root@127.0.0.1:3306/nestauth_bench")
+    p.add_argument("--mysql-buffer-pool", type=int, metavar="MIB", default=None,
+                   help="set MariaDB's innodb_buffer_pool_size to MIB for the run, then put it back "
+                        "(default: leave the server as it is)")
     p.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
     p.add_argument("--output", default="benchmark-results.json", help="raw numbers (JSON)")
     p.add_argument("--quiet", action="store_true")
@@ -72,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(dialects) - set(DIALECTS)
     if unknown:
         raise SystemExit(f"unknown dialects: {', '.join(sorted(unknown))}")
+    operations = [o.strip() for o in args.operations.split(",") if o.strip()]
+    unknown_ops = set(operations) - {op.name for op in OPERATIONS}
+    if unknown_ops:
+        raise SystemExit(f"unknown operations: {', '.join(sorted(unknown_ops))} "
+                         f"(choose from {', '.join(op.name for op in OPERATIONS)})")
     cleanup = args.cleanup_rows[0] if args.cleanup_rows else (
         1_000_000 if max(args.sizes) >= 1_000_000 else 100_000)
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
@@ -80,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         repetitions=args.repetitions, sqlalchemy=not args.no_sqlalchemy, hash_count=args.hash_count,
         hash_repetitions=args.hash_repetitions,
         cleanup_rows=cleanup, cleanup_batch_sizes=args.cleanup_batch_sizes, keep=args.keep,
-        operations=[o for o in args.operations.split(",") if o], log=log,
+        operations=operations, mysql_buffer_pool_mib=args.mysql_buffer_pool, log=log,
     )
     results: dict[str, Any] = {"machine": machine(), "options": {
         k: v for k, v in vars(args).items() if k not in ("postgres_url", "mysql_url")}, "dialects": {}}

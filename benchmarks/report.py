@@ -153,11 +153,21 @@ def plans(results: dict[str, Any]) -> str:
 
 def describe_machine(results: dict[str, Any]) -> str:
     m = results["machine"]
-    servers = ", ".join(r.get("server") or DIALECT_NAMES[d] for d, r in results["dialects"].items())
+    servers = ", ".join(_server(d, r) for d, r in results["dialects"].items())
     load = results.get("load_before", [0])[0], results.get("load_after", [0])[0]
     return (f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, peewee {m['peewee']}, "
-            f"SQLAlchemy {m.get('sqlalchemy', '–')}; servers: {servers} (local, default settings). "
-            f"Load average at start/end {load[0]:.1f}/{load[1]:.1f} (other jobs shared the machine).")
+            f"SQLAlchemy {m.get('sqlalchemy', '–')}; servers (local): {servers}. "
+            f"Load average at start/end {load[0]:.1f}/{load[1]:.1f}.")
+
+
+def _server(dialect: str, result: dict[str, Any]) -> str:
+    name = result.get("server") or DIALECT_NAMES[dialect]
+    settings = result.get("server_settings") or {}
+    if "innodb_buffer_pool_mib" in settings:
+        return f"{name} (buffer pool {settings['innodb_buffer_pool_mib']} MiB, {settings['innodb_flush_method']})"
+    if "shared_buffers" in settings:
+        return f"{name} (shared_buffers {settings['shared_buffers']})"
+    return name
 
 
 def compact(results: dict[str, Any]) -> str:
