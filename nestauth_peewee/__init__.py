@@ -51,6 +51,7 @@ from .services.admin_users import AdminSnapshot, AdminUserService
 from .services.bundle import AuthServices
 from .services.mfa import MfaService, TotpEnrolment
 from .services.otps import OTP_TYPES, IssuedOtp, OtpService
+from .services.password_reset import PasswordResetService
 from .services.sessions import IssuedSession, SessionService
 from .services.trusted_devices import IssuedDevice, TrustedDeviceService
 from .services.users import Page, UserService, UserSnapshot
@@ -115,6 +116,7 @@ __all__ = [
     "MfaService",
     "OTP_TYPES",
     "OtpService",
+    "PasswordResetService",
     "SessionService",
     "TotpEnrolment",
     "TrustedDeviceService",

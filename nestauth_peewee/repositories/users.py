@@ -28,6 +28,7 @@ __all__ = [
     "insert",
     "update_fields",
     "replace_password_hash",
+    "set_password_hash",
     "delete",
     "search",
 ]
@@ -73,10 +74,16 @@ def replace_password_hash(user_id: uuid.UUID, old_hash: str, new_hash: str, **al
 
     ``also`` sets other columns in the same statement.
     """
-    query = User.update(password_hash=new_hash, updated_at=utcnow(), **also).where(
-        (User.id == user_id) & (User.password_hash == old_hash)
-    )
-    return query.execute() == 1
+    return _store_hash((User.id == user_id) & (User.password_hash == old_hash), new_hash, also)
+
+
+def set_password_hash(user_id: uuid.UUID, new_hash: str, **also: Any) -> bool:
+    """Store ``new_hash`` whatever the current one is (a completed reset); False: no such user."""
+    return _store_hash(User.id == user_id, new_hash, also)
+
+
+def _store_hash(where: peewee.Expression, new_hash: str, also: dict[str, Any]) -> bool:
+    return User.update(password_hash=new_hash, updated_at=utcnow(), **also).where(where).execute() == 1
 
 
 def delete(user_id: uuid.UUID) -> int:

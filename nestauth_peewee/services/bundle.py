@@ -10,9 +10,9 @@
 
 The services are thread-safe and hold no connection, so one bundle serves a
 whole app; the Flask extension and the Bottle plugin each build one. The
-services that need the app's secret key (sessions, API keys, OTPs, MFA,
-trusted devices) are built at once when a key is configured, so a short key
-fails at start-up; without a key the other services work and those five
+services that need the app's secret key (sessions, API keys, OTPs, password
+resets, MFA, trusted devices) are built at once when a key is configured, so a
+short key fails at start-up; without a key the other services work and those six
 raise :class:`~nestauth_peewee.errors.ConfigurationError` when first used.
 """
 
@@ -27,6 +27,7 @@ from .authorization import AuthorizationService
 from .memberships import MembershipService
 from .mfa import MfaService
 from .otps import OtpService
+from .password_reset import PasswordResetService
 from .permissions import PermissionService
 from .roles import RoleService
 from .sessions import SessionService
@@ -39,8 +40,8 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 
 #: The attribute names of the services in a bundle.
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
-                 "sessions", "access_keys", "otps", "mfa", "trusted_devices")
-_KEYED = ("sessions", "access_keys", "otps", "mfa", "trusted_devices")
+                 "sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
+_KEYED = ("sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
 
 
 class AuthServices:
@@ -72,6 +73,10 @@ class AuthServices:
     @cached_property
     def otps(self) -> OtpService:
         return OtpService(self.settings)
+
+    @cached_property
+    def password_resets(self) -> PasswordResetService:
+        return PasswordResetService(self.settings, users=self.users, otps=self.otps)
 
     @cached_property
     def mfa(self) -> MfaService:

@@ -126,7 +126,7 @@ class UserService(IdentityOperations):
         with the configured ones and stored (no event). A deactivated account
         with the right password gives ``ACCOUNT_INACTIVE``.
         """
-        user = self._lookup_login(email, phone)
+        user = self.lookup(email=email, phone=phone)
         if not isinstance(password, str):
             raise errors.InvalidValue(
                 f"password must be a string, not {type(password).__name__}.", field="password"
@@ -147,7 +147,12 @@ class UserService(IdentityOperations):
             raise errors.AccountInactive()
         return user
 
-    def _lookup_login(self, email: Any, phone: Any) -> User | None:
+    def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
+        """The user with this email, else this phone (each normalised first), or None.
+
+        Giving neither is ``EMAIL_OR_PHONE_REQUIRED``; a malformed one is its
+        ``INVALID_*`` error. Login and password reset find accounts this way.
+        """
         email_n = normalize_email(email)
         if email_n is not None:
             return users_repo.get_by_email(email_n)
