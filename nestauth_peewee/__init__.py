@@ -49,6 +49,7 @@ from .services import (
 from .services.access_keys import AccessKeyService, IssuedAccessKey
 from .services.admin_users import AdminSnapshot, AdminUserService
 from .services.bundle import AuthServices
+from .services.cleanup import CleanupCounts, ExpiryCleanup
 from .services.mfa import MfaService, TotpEnrolment
 from .services.otps import OTP_TYPES, IssuedOtp, OtpService
 from .services.password_reset import PasswordResetService
@@ -122,4 +123,6 @@ __all__ = [
     "TrustedDeviceService",
     # every service from one Settings (the Flask extension and Bottle plugin use it)
     "AuthServices",
+    "ExpiryCleanup",
+    "CleanupCounts",
 ]

@@ -7,7 +7,9 @@
   also swallows other errors);
 * :func:`locked` adds ``FOR UPDATE`` where the dialect has it. On MySQL/MariaDB
   a locking read also sees rows committed after the transaction's snapshot,
-  which a plain read under REPEATABLE READ does not.
+  which a plain read under REPEATABLE READ does not;
+* :func:`delete_batch` deletes at most ``limit`` matching rows in one statement
+  (the batched clean-ups).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import peewee
 from .. import errors
 from ..db import database, dialect_of
 
-__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks", "supports_delete_returning"]
+__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Query)
@@ -50,6 +52,23 @@ def ignore_duplicates(query: peewee.Insert, model: type[peewee.Model]) -> peewee
             first = model._meta.fields[first.field_names[0]]
         return query.on_conflict(update={first: first})
     return query.on_conflict(action="NOTHING")
+
+
+def delete_batch(model: type[peewee.Model], condition: peewee.Expression, *, limit: int,
+                 order_by: peewee.Field) -> int:
+    """Delete up to ``limit`` rows of ``model`` matching ``condition``, in one statement.
+
+    MySQL/MariaDB take ``DELETE ... ORDER BY ... LIMIT`` (they refuse a LIMIT in
+    an ``IN`` subquery, and a subquery on the table being deleted from); the
+    others delete the ids a limited subquery picks. ``order_by`` should be an
+    indexed column of ``condition``, so MySQL walks that index rather than the table.
+    """
+    if dialect_of(database) == "mysql":
+        query = model.delete().where(condition).order_by(order_by).limit(limit)
+    else:
+        key = model._meta.primary_key
+        query = model.delete().where(key.in_(model.select(key).where(condition).limit(limit)))
+    return query.execute()
 
 
 def locked(query: Q) -> Q:

@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from ..models import Otp
+from ._support import delete_batch
 
 __all__ = [
     "insert",
@@ -21,9 +21,8 @@ __all__ = [
     "claim_attempt",
     "release_attempt",
     "delete",
-    "delete_ids",
     "delete_for_user_type",
-    "expired_ids",
+    "delete_expired_batch",
 ]
 
 
@@ -60,15 +59,10 @@ def delete(otp_id: uuid.UUID) -> int:
     return Otp.delete().where(Otp.id == otp_id).execute()
 
 
-def delete_ids(ids: Sequence[uuid.UUID]) -> int:
-    if not ids:
-        return 0
-    return Otp.delete().where(Otp.id.in_(list(ids))).execute()
-
-
 def delete_for_user_type(user_id: uuid.UUID, otp_type: str) -> int:
     return Otp.delete().where((Otp.user == user_id) & (Otp.type == otp_type)).execute()
 
 
-def expired_ids(*, now: datetime, limit: int) -> list[uuid.UUID]:
-    return [row.id for row in Otp.select(Otp.id).where(Otp.expires_at <= now).limit(limit)]
+def delete_expired_batch(*, now: datetime, limit: int) -> int:
+    """Delete up to ``limit`` expired codes in one statement; how many went."""
+    return delete_batch(Otp, Otp.expires_at <= now, limit=limit, order_by=Otp.expires_at)

@@ -33,7 +33,7 @@ from ..db import database, dialect_of
 from ..fields import utcnow
 from ..models import Session, User
 from ._prepared import SAMPLE_UUID, PerDatabase, PreparedSelect, loaded
-from ._support import supports_delete_returning
+from ._support import delete_batch, supports_delete_returning
 
 __all__ = [
     "insert",
@@ -48,7 +48,6 @@ __all__ = [
     "delete_ids",
     "delete_for_user",
     "delete_expired_for_user",
-    "expired_ids",
     "insert_for_user",
     "evict",
     "delete_for_user_returning",
@@ -168,12 +167,6 @@ def delete_expired_for_user(user_id: UserId, *, now: datetime | None = None) -> 
     return Session.delete().where((Session.user == user_id) & (Session.expires_at <= now)).execute()
 
 
-def expired_ids(*, now: datetime, limit: int) -> list[uuid.UUID]:
-    """Up to ``limit`` ids of expired sessions (for batched clean-up)."""
-    query = Session.select(Session.id).where(Session.expires_at <= now).limit(limit)
-    return [row.id for row in query]
-
-
 # --- statements written once per Database -------------------------------------------------
 
 _INSERT_COLUMNS = ("id", "user_id", "data", "refresh_token_hash", "expires_at", "user_agent",
@@ -242,16 +235,6 @@ _DELETE_FOR_USER = PerDatabase(lambda db: (
 _DELETE_FOR_USER_EXCEPT = PerDatabase(lambda db: (
     f"DELETE FROM {_table(db)} WHERE user_id = {_words(db)[0]} AND id <> {_words(db)[0]} RETURNING id"))
 
-
-def _delete_expired_batch_sql(db: peewee.Database) -> str:
-    ph = _words(db)[0]
-    if dialect_of(db) == "mysql":  # a single-table DELETE takes ORDER BY/LIMIT: oldest first, by the index
-        return f"DELETE FROM {_table(db)} WHERE expires_at <= {ph} ORDER BY expires_at LIMIT {ph}"
-    return (f"DELETE FROM {_table(db)} WHERE id IN (SELECT id FROM {_table(db)}"
-            f" WHERE expires_at <= {ph} LIMIT {ph})")
-
-
-_DELETE_EXPIRED_BATCH = PerDatabase(_delete_expired_batch_sql)
 
 #: Rows per clean-up statement, per dialect: measured to keep every batch well under a second
 #: on a loaded 2-core machine with 1M expired rows beside 1M live ones (docs/performance.md).
@@ -341,5 +324,4 @@ def delete_for_user_returning(user_id: uuid.UUID, *, except_id: uuid.UUID | None
 
 def delete_expired_batch(*, now: datetime, limit: int) -> int:
     """Delete up to ``limit`` expired sessions in one statement; how many went."""
-    cursor = database.execute_sql(_DELETE_EXPIRED_BATCH(), [Session.expires_at.db_value(now), limit])
-    return cursor.rowcount
+    return delete_batch(Session, Session.expires_at <= now, limit=limit, order_by=Session.expires_at)

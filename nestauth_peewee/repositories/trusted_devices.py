@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from ..models import TrustedDevice
+from ._support import delete_batch
 
-__all__ = ["insert", "get", "mark_used", "revoke", "revoke_all", "list_active", "dead_ids", "delete_ids"]
+__all__ = ["insert", "get", "mark_used", "revoke", "revoke_all", "list_active", "delete_dead_batch"]
 
 
 def insert(**columns: Any) -> TrustedDevice:
@@ -63,17 +63,7 @@ def list_active(user_id: uuid.UUID, *, now: datetime) -> list[TrustedDevice]:
     )
 
 
-def dead_ids(*, now: datetime, limit: int) -> list[uuid.UUID]:
-    """Up to ``limit`` ids of expired or revoked devices (for batched clean-up)."""
-    query = (
-        TrustedDevice.select(TrustedDevice.id)
-        .where((TrustedDevice.expires_at <= now) | TrustedDevice.revoked_at.is_null(False))
-        .limit(limit)
-    )
-    return [row.id for row in query]
-
-
-def delete_ids(ids: Sequence[uuid.UUID]) -> int:
-    if not ids:
-        return 0
-    return TrustedDevice.delete().where(TrustedDevice.id.in_(list(ids))).execute()
+def delete_dead_batch(*, now: datetime, limit: int) -> int:
+    """Delete up to ``limit`` expired or revoked devices in one statement; how many went."""
+    dead = (TrustedDevice.expires_at <= now) | TrustedDevice.revoked_at.is_null(False)
+    return delete_batch(TrustedDevice, dead, limit=limit, order_by=TrustedDevice.expires_at)

@@ -34,6 +34,7 @@ from ..repositories import _owner
 from ..repositories import otps as repo
 from ..unit_of_work import emit, transaction
 from ._base import KeyedService, as_uuid
+from .cleanup import ExpiryCleanup
 
 __all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
 
@@ -162,13 +163,9 @@ class OtpService(KeyedService):
     def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
         return tokens.keyed_digest(self._key, _PURPOSE, user_id.hex, otp_type, code)
 
-    def cleanup_expired(self, *, batch_size: int = 1000, now: datetime | None = None) -> int:
-        """Delete expired codes, ``batch_size`` rows per transaction; returns the total."""
-        now = now or self.now()
-        total = 0
-        while True:
-            with transaction():
-                ids = repo.expired_ids(now=now, limit=batch_size)
-                total += repo.delete_ids(ids)
-            if len(ids) < batch_size:
-                return total
+    def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Delete expired codes, ``batch_size`` (1000) rows per statement; returns the total.
+
+        See :class:`~nestauth_peewee.services.cleanup.ExpiryCleanup`, which needs no key.
+        """
+        return ExpiryCleanup(clock=self._clock).otps(batch_size=batch_size, now=now)

@@ -24,11 +24,11 @@ from typing import Any
 
 from .. import errors, events
 from .. import secrets as tokens
-from ..db import database, dialect_of
 from ..models import Session
 from ..repositories import sessions as repo
 from ..unit_of_work import emit, single_statement, transaction
 from ._base import KeyedService, as_uuid, clip, normalise_ip
+from .cleanup import ExpiryCleanup
 
 __all__ = ["SessionService", "IssuedSession"]
 
@@ -209,14 +209,8 @@ class SessionService(KeyedService):
         Each batch commits on its own, so locks are held briefly and a long
         clean-up never blocks logins. ``batch_size`` defaults to a per-dialect
         size measured to keep each batch well under a second
-        (``repositories.sessions.CLEANUP_BATCH_SIZE``).
+        (``repositories.sessions.CLEANUP_BATCH_SIZE``). The same as
+        :meth:`ExpiryCleanup.sessions <nestauth_peewee.services.cleanup.ExpiryCleanup.sessions>`,
+        which needs no secret key.
         """
-        now = now or self.now()
-        size = batch_size or repo.CLEANUP_BATCH_SIZE[dialect_of(database)]
-        total = 0
-        while True:
-            with single_statement():
-                deleted = repo.delete_expired_batch(now=now, limit=size)
-            total += deleted
-            if deleted < size:
-                return total
+        return ExpiryCleanup(clock=self._clock).sessions(batch_size=batch_size, now=now)

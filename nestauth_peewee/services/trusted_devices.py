@@ -27,6 +27,7 @@ from ..repositories import _owner
 from ..repositories import trusted_devices as repo
 from ..unit_of_work import transaction
 from ._base import KeyedService, as_uuid, clip, normalise_ip
+from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
 
@@ -111,16 +112,12 @@ class TrustedDeviceService(KeyedService):
         """Revoke every device of the user; returns how many were live."""
         return repo.revoke_all(as_uuid(user_id), now=self.now())
 
-    def cleanup(self, *, batch_size: int = 1000, now: datetime | None = None) -> int:
-        """Delete expired and revoked devices, ``batch_size`` rows per transaction."""
-        now = now or self.now()
-        total = 0
-        while True:
-            with transaction():
-                ids = repo.dead_ids(now=now, limit=batch_size)
-                total += repo.delete_ids(ids)
-            if len(ids) < batch_size:
-                return total
+    def cleanup(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Delete expired and revoked devices, ``batch_size`` (1000) rows per statement.
+
+        See :class:`~nestauth_peewee.services.cleanup.ExpiryCleanup`, which needs no key.
+        """
+        return ExpiryCleanup(clock=self._clock).trusted_devices(batch_size=batch_size, now=now)
 
     def _digest(self, device_id: uuid.UUID, secret: str) -> str:
         return tokens.keyed_digest(self._key, _PURPOSE, device_id.hex, secret)

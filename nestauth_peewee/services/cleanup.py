@@ -1,0 +1,91 @@
+"""Deleting what has expired: sessions, one-time codes, trusted devices. No secret key needed.
+
+    from nestauth_peewee.services.cleanup import ExpiryCleanup
+
+    counts = ExpiryCleanup().run()          # e.g. hourly, from cron or a scheduler
+    counts.sessions, counts.otps, counts.trusted_devices
+
+Rows go in batches of one ``DELETE`` statement each (at most ``batch_size``
+rows), each committing on its own, so a large backlog never holds long locks
+and never blocks logins. Expiry is a comparison of timestamps, so unlike the
+services that issue secrets this one is built without the app's key: a cron job
+need not hold it. The keyed services' own clean-up methods
+(``SessionService.cleanup_expired`` and the like) call this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import errors
+from ..db import database, dialect_of
+from ..fields import utcnow
+from ..repositories import otps as otps_repo
+from ..repositories import sessions as sessions_repo
+from ..repositories import trusted_devices as devices_repo
+from ..unit_of_work import single_statement
+from ._base import Clock
+
+__all__ = ["ExpiryCleanup", "CleanupCounts", "DEFAULT_BATCH_SIZE"]
+
+#: Rows per statement for OTPs and trusted devices (sessions have a measured per-dialect size).
+DEFAULT_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class CleanupCounts:
+    """How many rows one :meth:`ExpiryCleanup.run` deleted, per table."""
+
+    sessions: int
+    otps: int
+    trusted_devices: int
+
+
+class ExpiryCleanup:
+    """Batched deletion of expired sessions and OTPs and of expired or revoked trusted devices."""
+
+    def __init__(self, *, clock: Clock = utcnow) -> None:
+        self._clock = clock
+
+    def sessions(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Expired sessions; ``batch_size`` defaults to ``repositories.sessions.CLEANUP_BATCH_SIZE``."""
+        if batch_size is None:
+            batch_size = sessions_repo.CLEANUP_BATCH_SIZE[dialect_of(database)]
+        moment = now or self._clock()
+        return _in_batches(lambda limit: sessions_repo.delete_expired_batch(now=moment, limit=limit), batch_size)
+
+    def otps(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Expired one-time codes."""
+        moment = now or self._clock()
+        return _in_batches(lambda limit: otps_repo.delete_expired_batch(now=moment, limit=limit),
+                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+
+    def trusted_devices(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Expired or revoked trusted devices."""
+        moment = now or self._clock()
+        return _in_batches(lambda limit: devices_repo.delete_dead_batch(now=moment, limit=limit),
+                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+
+    def run(self, *, batch_size: int | None = None, now: datetime | None = None) -> CleanupCounts:
+        """All three, with one clock reading; ``batch_size`` None: each table's default."""
+        moment = now or self._clock()
+        return CleanupCounts(
+            sessions=self.sessions(batch_size=batch_size, now=moment),
+            otps=self.otps(batch_size=batch_size, now=moment),
+            trusted_devices=self.trusted_devices(batch_size=batch_size, now=moment),
+        )
+
+
+def _in_batches(delete_batch: Callable[[int], int], size: int) -> int:
+    """Call ``delete_batch(size)`` until a batch comes back short; the total deleted."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise errors.InvalidValue(f"batch_size must be a positive integer, not {size!r}.", field="batch_size")
+    total = 0
+    while True:
+        with single_statement():  # each batch commits on its own (a savepoint inside a transaction)
+            deleted = delete_batch(size)
+        total += deleted
+        if deleted < size:
+            return total
