@@ -6,7 +6,7 @@ build theirs once per bound Database and pass only parameters afterwards. Rows
 come back as model instances, converted by the models' own fields::
 
     by_id = PreparedSelect(
-        lambda: Session.select(*Session._meta.sorted_fields).where(Session.id == _SAMPLE_UUID),
+        lambda: Session.select(*Session._meta.sorted_fields).where(Session.id == SAMPLE_UUID),
         models=(Session,), params=(Session.id,),
     )
     found = by_id.first(session_id)      # (Session,) or None: one query
