@@ -41,9 +41,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--operations", default="", help="only these (comma-separated): "
                    + ",".join(op.name for op in OPERATIONS))
     p.add_argument("--no-sqlalchemy", action="store_true", help="skip the SQLAlchemy implementation")
-    p.add_argument("--hash-count", type=int, default=16,
-                   help="users created per seeding measurement with real argon2 (16; 0 skips)")
-    p.add_argument("--hash-repetitions", type=int, default=3, help="interleaved seeding repetitions (3)")
+    p.add_argument("--hash-count", type=int, default=32,
+                   help="users created per seeding measurement with real argon2 (32; 0 skips)")
+    p.add_argument("--hash-repetitions", type=int, default=5, help="interleaved seeding repetitions (5)")
     p.add_argument("--cleanup-rows", type=_ints, default=None,
                    help="expired sessions for the clean-up test (default 1000000, or 100000 when the "
                         "largest size is under 1M; 0 skips)")

@@ -41,9 +41,10 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             lib = _p50(op, "library")
             stmts = op["statements"]["library"]
             plans = op.get("explain", [])
-            scaling = None
+            scaling = driver_scaling = None
             if len(sizes) > 1 and name in small["ops"]:
                 scaling = _ratio(lib, _p50(small["ops"][name], "library"))
+                driver_scaling = _ratio(_p50(op, "driver"), _p50(small["ops"][name], "driver"))
             out.append({
                 "dialect": dialect, "op": name, "size": int(sizes[-1]),
                 "library_p50": lib, "library_p95": op["timings"]["library"]["p95_us"],
@@ -51,7 +52,8 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "driver_p50": _p50(op, "driver"), "sqlalchemy_p50": _p50(op, "sqlalchemy"),
                 "vs_driver": _ratio(lib, _p50(op, "driver")),
                 "vs_sqlalchemy": _ratio(lib, _p50(op, "sqlalchemy")),
-                "scaling": scaling,
+                "scaling": scaling, "driver_scaling": driver_scaling,
+                "disk_reads": op.get("disk_reads"),
                 "statements": stmts["statements"], "round_trips": stmts["round_trips"],
                 "sa_round_trips": op["statements"].get("sqlalchemy", {}).get("round_trips"),
                 "indexed": all(p.get("ok") for p in plans) if plans else None,
@@ -95,6 +97,10 @@ def extras(results: dict[str, Any]) -> str:
                 f"p={s['params']['parallelism']}: {s['seed_per_s']:.1f} users/s on {s['threads']} threads vs "
                 f"{s['hash_only_per_s']:.1f} hashes/s hashing alone = {s['ratio']:.2f}×{mark} "
                 f"(one thread: {s['seed_serial_per_s']:.1f} users/s)")
+        reads = {r["op"]: r["disk_reads"] for r in rows({"dialects": {dialect: res}}) if r["disk_reads"] is not None}
+        if reads:
+            lines.append(f"- {name} pages read from disk during the timed calls at the largest size: "
+                         + ", ".join(f"{LABELS[op]} {n:,}" for op, n in reads.items()))
         for c in res.get("cleanup", []):
             mark = "" if c["longest_batch_s"] is not None and c["longest_batch_s"] <= BATCH_LIMIT_S else " ✗"
             lines.append(
@@ -113,11 +119,22 @@ def misses(results: dict[str, Any]) -> list[str]:
         if r["vs_sqlalchemy"] is not None and r["vs_sqlalchemy"] > SQLALCHEMY_LIMIT:
             found.append(f"{where}: {r['vs_sqlalchemy']:.2f}× SQLAlchemy (target {SQLALCHEMY_LIMIT}×)")
         if r["scaling"] is not None and r["scaling"] > SCALING_LIMIT:
-            found.append(f"{where}: p50 grows {r['scaling']:.2f}× from the smallest size (target {SCALING_LIMIT}×)")
+            driver = f"; the bare driver's grows {r['driver_scaling']:.2f}×" if r["driver_scaling"] else ""
+            found.append(f"{where}: p50 grows {r['scaling']:.2f}× from the smallest size "
+                         f"(target {SCALING_LIMIT}×{driver})")
         if r["statements"] != 1:
             found.append(f"{where}: {r['statements']} statements (target 1)")
         if r["indexed"] is False:
             found.append(f"{where}: reads a per-user table in full")
+    for dialect, res in results["dialects"].items():
+        name = DIALECT_NAMES[dialect]
+        seeding = res.get("seeding")
+        if seeding and seeding["ratio"] < SEEDING_LIMIT:
+            found.append(f"{name} seeding: {seeding['ratio']:.2f}× the parallel hash throughput "
+                         f"(target {SEEDING_LIMIT}×)")
+        for c in res.get("cleanup", []):
+            if c["longest_batch_s"] is None or c["longest_batch_s"] > BATCH_LIMIT_S:
+                found.append(f"{name} clean-up: longest batch {c['longest_batch_s']} s (target {BATCH_LIMIT_S} s)")
     return found
 
 
