@@ -5,7 +5,9 @@
 
 The same routes as examples/flask_app.py (see there for curl lines):
 POST /register, POST /login, POST /refresh, POST /logout, GET /me,
-POST /api-keys, GET /reports (needs ``reports.read``). Callers authenticate
+POST /api-keys, GET /reports (needs ``reports.read``), POST
+/password-reset/request and POST /password-reset (the code goes to listeners
+of ``events.otp_requested``, as in the Flask example). Callers authenticate
 with ``Authorization: Bearer <refresh token>`` or ``X-API-Key: <key>``.
 
 Unlike the Flask extension, the Bottle plugin runs each request in one
@@ -140,6 +142,21 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         if not auth.authorization.has_permission(user.id, "reports.read", tenant_id()):
             return _json({"error": "PERMISSION_DENIED", "message": "You need the reports.read permission."}, 403)
         return {"reports": [{"title": "Quarterly numbers"}]}
+
+    @app.post("/password-reset/request")
+    def request_password_reset() -> Any:
+        (email,) = body("email")
+        auth.password_resets.request(email=email)
+        # The same answer whether or not the account exists.
+        return _json({"status": "If the account exists, a code is on its way."}, 202)
+
+    @app.post("/password-reset")
+    def reset_password() -> Any:
+        email, code, new_password = body("email", "code", "new_password")
+        # A wrong code raises CredentialRejected: the plugin still commits the spent attempt.
+        auth.password_resets.reset(email=email, code=code if isinstance(code, str) else "",
+                                   new_password=new_password)
+        return bottle.HTTPResponse(status=204)
 
     return app
 

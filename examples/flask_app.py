@@ -12,7 +12,11 @@
 Routes: POST /register, POST /login, POST /refresh, POST /logout, GET /me,
 POST /api-keys, GET /reports (needs the ``reports.read`` permission, e.g.
 through the ``reporter`` role of examples/seed.toml: ``nestauth seed
-examples/seed.toml`` or ``nestauth roles grant ann@example.com reporter``).
+examples/seed.toml`` or ``nestauth roles grant ann@example.com reporter``),
+POST /password-reset/request ``{"email"}`` and POST /password-reset
+``{"email", "code", "new_password"}``. The reset code goes to
+:func:`deliver_code`, a listener of ``events.otp_requested``: replace its body
+with your mailer.
 
 Callers authenticate with ``Authorization: Bearer <refresh token>`` or
 ``X-API-Key: <key>``. To stay short, the example lets the session's refresh
@@ -31,7 +35,7 @@ from typing import Any
 
 from flask import Flask, g, jsonify, request
 
-from nestauth_peewee import User, create_tables, errors
+from nestauth_peewee import User, create_tables, errors, events
 from nestauth_peewee.config import Settings
 from nestauth_peewee.integrations.flask import NestAuth
 from nestauth_peewee.integrations.http import error_body, status_for
@@ -121,7 +125,29 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             return jsonify(error="PERMISSION_DENIED", message="You need the reports.read permission."), 403
         return jsonify(reports=[{"title": "Quarterly numbers"}])
 
+    @app.post("/password-reset/request")
+    def request_password_reset() -> Any:
+        (email,) = body("email")
+        auth.password_resets.request(email=email)
+        # The same answer whether or not the account exists.
+        return jsonify(status="If the account exists, a code is on its way."), 202
+
+    @app.post("/password-reset")
+    def reset_password() -> Any:
+        email, code, new_password = body("email", "code", "new_password")
+        auth.password_resets.reset(email=email, code=code if isinstance(code, str) else "",
+                                   new_password=new_password)
+        return "", 204
+
     return app
+
+
+@events.otp_requested.connect
+def deliver_code(sender: Any, *, email: str | None, type: str, **payload: Any) -> None:
+    """Send a one-time code to the user (after the transaction that created it committed)."""
+    if type == "password_reset" and email:
+        # A real app mails payload["code"] here; never log it.
+        logging.getLogger(__name__).info("A password reset code was issued for %s.", email)
 
 
 def _settings() -> Settings:

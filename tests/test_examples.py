@@ -20,6 +20,7 @@ from webtest import TestApp
 import nestauth_peewee
 from nestauth_peewee import AuthServices, Session, User, events
 from nestauth_peewee.config import Settings
+from nestauth_peewee.models import Otp
 
 SETTINGS = Settings(secret_key="example-app-test-key-" + "k" * 32, password=CHEAP)
 PASSWORD = "a long enough passphrase"
@@ -131,6 +132,44 @@ def test_a_replayed_refresh_token_revokes_the_session_for_good(client):
     assert client.db.is_closed()
     with client.db.connection_context():
         assert Session.select().count() == 0
+
+
+@SQLITE_AND_POSTGRES
+def test_password_reset_by_emailed_code(client):
+    codes: list[str] = []
+
+    def mailer(sender, *, type, code, **payload):
+        if type == "password_reset":
+            codes.append(code)
+
+    events.otp_requested.connect(mailer)
+    try:
+        client.call("POST", "/register", {"email": "pat@example.com", "password": PASSWORD})
+        old = client.call("POST", "/login", {"email": "pat@example.com", "password": PASSWORD})[1]["refresh_token"]
+        unknown = client.call("POST", "/password-reset/request", {"email": "nobody@example.com"})
+        known = client.call("POST", "/password-reset/request", {"email": "Pat@Example.com"})
+        assert unknown == known and known[0] == 202  # no telling which accounts exist
+        assert len(codes) == 1
+        wrong = f"{(int(codes[0]) + 1) % 10**6:06d}"
+
+        status, refused = client.call("POST", "/password-reset",
+                                      {"email": "pat@example.com", "code": wrong, "new_password": "brand new phrase"})
+        assert (status, refused["error"]) == (401, "VERIFICATION_CODE_INVALID")
+        with client.db.connection_context():
+            assert Otp.get().attempts == 1  # kept, though the request failed (Bottle: its transaction)
+        status, weak = client.call("POST", "/password-reset",
+                                   {"email": "pat@example.com", "code": codes[0], "new_password": "short"})
+        assert (status, weak["error"]) == (422, "PASSWORD_POLICY_VIOLATION")
+        assert client.call("POST", "/password-reset",
+                           {"email": "pat@example.com", "code": codes[0], "new_password": "brand new phrase"})[0] == 204
+
+        assert client.call("GET", "/me", headers=bearer(old))[0] == 401  # every session revoked
+        assert client.call("POST", "/login", {"email": "pat@example.com", "password": PASSWORD})[0] == 401
+        assert client.call("POST", "/login", {"email": "pat@example.com", "password": "brand new phrase"})[0] == 200
+        with client.db.connection_context():
+            assert Otp.select().count() == 0  # used up
+    finally:
+        events.otp_requested.disconnect(mailer)
 
 
 @SQLITE_AND_POSTGRES
