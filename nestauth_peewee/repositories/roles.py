@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from ..db import database, dialect_of
 from ..fields import utcnow
 from ..models import Permission, Role, RolePermission
 from ._support import chunks, locked
@@ -17,6 +18,7 @@ __all__ = [
     "find_in_scope",
     "find_visible",
     "name_used_across_scopes",
+    "lock_name",
     "list_roles",
     "list_for_tenant",
     "update",
@@ -64,6 +66,25 @@ def find_visible(names: Iterable[str], guard: str, tenant_id: uuid.UUID | None) 
             if role.name not in found or role.tenant_id is not None:
                 found[role.name] = role
     return found
+
+
+def lock_name(name: str, guard: str) -> None:
+    """Serialise, until the transaction ends, the writers of one role name across scopes.
+
+    "A tenant role may not take a global role's name, nor the reverse" spans rows
+    that no unique index covers (the index is per scope), so it is a check, and
+    two transactions must not check the same (name, guard) at once.
+    PostgreSQL: a transaction-scoped advisory lock on the pair. MySQL/MariaDB:
+    a locking read of the pair's index range; its gap lock makes the second
+    writer wait, or deadlock, which the role service retries. SQLite: write
+    transactions already run one at a time (``BEGIN IMMEDIATE``).
+    """
+    dialect = dialect_of(database)
+    if dialect == "postgres":
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                             [f"nest_auth_roles:{guard}:{name}"])
+    elif dialect == "mysql":
+        list(locked(Role.select(Role.id).where((Role.name == name) & (Role.guard == guard))))
 
 
 def name_used_across_scopes(name: str, guard: str, tenant_id: uuid.UUID | None,

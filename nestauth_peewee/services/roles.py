@@ -14,7 +14,9 @@
 Rules: a name is required; the guard must be configured (``INVALID_GUARD``);
 system roles have no tenant; one role per (name, guard, scope), global roles
 included (``ROLE_ALREADY_EXISTS``, enforced by the database); a tenant role
-may not take a global role's name, nor a global role a tenant role's name;
+may not take a global role's name, nor a global role a tenant role's name
+(a check no index can make, so creates and renames of one name are serialised
+by ``repositories.roles.lock_name`` and deadlock victims retried);
 permission names must be registered for the role's guard
 (``ROLE_PERMISSION_VALIDATION_FAILED`` lists the missing ones). A role's guard
 and tenant are fixed once created. Events ``role_created``
@@ -136,8 +138,12 @@ class RoleService:
             if not isinstance(is_active, bool):
                 raise errors.InvalidValue(f"is_active must be true or false, not {is_active!r}.")
             values["is_active"] = is_active
+        rid = as_uuid(role_id, "role_id")
+        wanted = None if permissions is UNSET else clean_names(permissions, "permission names")
+        return retry_on_conflict(lambda: self._update(rid, values, wanted))
+
+    def _update(self, rid: uuid.UUID, values: dict[str, Any], permissions: list[str] | None) -> Role:
         with transaction():
-            rid = as_uuid(role_id, "role_id")
             role = repo.get(rid, lock=True)
             if role is None:
                 raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
@@ -152,8 +158,8 @@ class RoleService:
                         f"A role named {values['name']!r} for guard {role.guard!r} already exists in "
                         f"{_scope_text(role.tenant_id)}.", name=values["name"], guard=role.guard,
                     ) from exc
-            if permissions is not UNSET:
-                granted = self._resolve_permissions(clean_names(permissions, "permission names"), role.guard)
+            if permissions is not None:
+                granted = self._resolve_permissions(permissions, role.guard)
                 before = repo.permission_names(role.id)
                 repo.replace_permissions(role.id, [p.id for p in granted])
                 if sorted(p.name for p in granted) != before:
@@ -177,6 +183,7 @@ class RoleService:
 
     def _check_cross_scope_name(self, name: str, guard: str, tenant_id: uuid.UUID | None,
                                 exclude: uuid.UUID | None = None) -> None:
+        repo.lock_name(name, guard)  # a concurrent create/rename of the name in another scope waits
         if repo.name_used_across_scopes(name, guard, tenant_id, exclude=exclude):
             if tenant_id is not None:
                 why = f"a global role already uses the name {name!r} for guard {guard!r}"
