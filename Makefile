@@ -21,6 +21,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python scripts/make_migration.py --check
 
 # Regenerate the SQL snapshots (sql/ and nestauth_peewee/sql/) from the models.

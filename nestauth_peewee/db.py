@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import peewee
@@ -118,7 +118,7 @@ def _mariadb_aware(base: type[peewee.MySQLDatabase]) -> type[peewee.MySQLDatabas
     """
 
     def _set_server_version(self: peewee.MySQLDatabase, conn: Any) -> None:
-        base._set_server_version(self, conn)
+        base._set_server_version(self, conn)  # type: ignore[attr-defined]  # peewee's private hook, extended
         version = getattr(conn, "server_version", None) or conn.get_server_info()
         if "mariadb" in str(version).lower():
             self.mariadb = True
@@ -196,21 +196,24 @@ def _configure(db: peewee.Database) -> peewee.Database:
     """Apply the per-dialect settings to ``db`` (before it connects)."""
     dialect = dialect_of(db)
     if dialect == "sqlite":
-        pragmas = dict(db._pragmas or ())
+        # The pragmas peewee runs on every new connection are only kept privately.
+        pragmas = dict(db._pragmas or ())  # type: ignore[attr-defined]
         pragmas["foreign_keys"] = 1
         if db.database not in (":memory:", "") and not str(db.database).startswith("file:"):
             pragmas.setdefault("journal_mode", "wal")
         pragmas.setdefault("busy_timeout", 5000)
-        db._pragmas = list(pragmas.items())
+        db._pragmas = list(pragmas.items())  # type: ignore[attr-defined]
     elif dialect == "mysql":
-        if not getattr(db, "_nestauth_mariadb_aware", False):
+        mysql_db = cast(peewee.MySQLDatabase, db)
+        if not getattr(mysql_db, "_nestauth_mariadb_aware", False):
             # An app's own MySQLDatabase instance: give it MariaDB detection.
-            base = type(db)
+            base = type(mysql_db)
             if base not in _mariadb_aware_classes:
                 _mariadb_aware_classes[base] = _mariadb_aware(base)
-            db.__class__ = _mariadb_aware_classes[base]
-        db._field_types["DATETIME"] = "DATETIME(6)"
-        params = db.connect_params
+            mysql_db.__class__ = _mariadb_aware_classes[base]
+        # The merged field types are private; the public field_types only feeds __init__.
+        mysql_db._field_types["DATETIME"] = "DATETIME(6)"  # type: ignore[attr-defined]
+        params = mysql_db.connect_params
         params["charset"] = "utf8mb4"
         params["sql_mode"] = MYSQL_SQL_MODE
         params["init_command"] = "SET time_zone = '+00:00'"

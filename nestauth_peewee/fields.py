@@ -53,7 +53,7 @@ class _Now:
     def __deepcopy__(self, memo: dict[int, Any]) -> _Now:
         return self  # fields are deep-copied into subclasses; keep the sentinel
 
-    __copy__ = __deepcopy__  # type: ignore[assignment]
+    __copy__ = __deepcopy__
 
 
 NOW = _Now()
@@ -320,7 +320,8 @@ class JSONField(_ServerDefaultMixin, peewee.JSONField):
         return None if value is None else _strict_dumps(value)
 
     def db_value(self, value: Any) -> Any:
-        if value is not None and not isinstance(value, peewee.Node) and self._wrap is None:
+        # _wrap is peewee's private JSON adapter, set when the field is bound to a Database.
+        if value is not None and not isinstance(value, peewee.Node) and self._wrap is None:  # type: ignore[attr-defined]
             # Not yet hooked to a database (unbound model): still refuse non-JSON.
             return _strict_dumps(value)
         return super().db_value(value)

@@ -7,6 +7,8 @@ rest.
 
 from __future__ import annotations
 
+import uuid
+
 import peewee
 
 from .. import errors
@@ -59,6 +61,7 @@ class Session(Entity):
     """nest_auth_sessions: one refresh-token session; the token is stored as a digest."""
 
     user = _owner("sessions", index=False)
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     data = JSONField(null=True, default=dict, server_default="{}")
     refresh_token_hash = CharField(max_length=128, null=True, exact=True)
     expires_at = DateTimeField(null=True, index=True)
@@ -80,6 +83,7 @@ class Identity(Entity):
     """nest_auth_identities: an OAuth (or email/phone) identity linked to a user."""
 
     user = _owner("identities")
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     provider = CharField(max_length=64, exact=True)
     provider_id = CharField(max_length=255, null=True, exact=True)
     metadata = JSONField(null=True, default=dict, server_default="{}")
@@ -96,6 +100,7 @@ class AccessKey(Entity):
     """nest_auth_access_keys: API keys; only a digest of the secret half is stored."""
 
     user = _owner("access_keys")
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     name = CharField(max_length=255)
     public_key = CharField(max_length=128, exact=True)
     secret_hash = CharField(max_length=128)
@@ -116,6 +121,7 @@ class Otp(Entity):
     """nest_auth_otps: one-time codes, stored as an HMAC of the code."""
 
     user = _owner("otps", index=False)  # led by nest_auth_otps_user_type_idx
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     code_hash = CharField(max_length=128)
     type = CharField(max_length=32)
     expires_at = DateTimeField(index=True)
@@ -132,6 +138,7 @@ class MfaSecret(Entity):
     """nest_auth_mfa_secrets: TOTP shared secrets (one row per device)."""
 
     user = _owner("mfa_secrets")
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     secret = CharField(max_length=255)
     verified = BooleanField(default=False, server_default=False)
     device_name = CharField(max_length=255, null=True)
@@ -145,6 +152,7 @@ class TrustedDevice(Record):
     """nest_auth_trusted_devices: "remember this device" tokens that skip MFA."""
 
     user = _owner("trusted_devices")
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     token_hash = CharField(max_length=128, index=True, exact=True)
     user_agent = CharField(max_length=512, null=True)
     ip_address = CharField(max_length=45, null=True)

@@ -20,8 +20,9 @@ MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
 class _SchemaManager(peewee.SchemaManager):
     """Adds the MySQL table options (InnoDB, utf8mb4) to CREATE TABLE."""
 
+    # Extends peewee's private builder of the CREATE TABLE statement (absent from its stubs).
     def _create_table(self, safe: bool = True, **options: Any) -> peewee.Context:
-        ctx = super()._create_table(safe=safe, **options)
+        ctx = super()._create_table(safe=safe, **options)  # type: ignore[misc]
         if dialect_of(self.database) == "mysql":
             ctx.literal(" " + MYSQL_TABLE_OPTIONS)
         return ctx
@@ -33,6 +34,11 @@ class AuthModel(peewee.Model):
     Generated columns (see :class:`~nestauth_peewee.fields.TenantKeyField`) are
     never written, whatever ``save()`` is asked to do.
     """
+
+    # peewee's private set of the fields assigned since the row was loaded (``dirty_fields``),
+    # which the library clears after writing a change with its own UPDATE. Declared for the type
+    # checker only: peewee sets it on every instance.
+    _dirty: set[str]
 
     class Meta:
         database = database
@@ -62,7 +68,7 @@ class Entity(Record):
     updated_at = DateTimeField(default=utcnow, server_default=NOW)
 
     def save(self, force_insert: bool = False, only: Any = None) -> Any:
-        if self._pk is not None and not force_insert:
+        if self.get_id() is not None and not force_insert:
             self.updated_at = utcnow()
             if only is not None:
                 only = [*only, type(self).updated_at]

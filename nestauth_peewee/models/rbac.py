@@ -10,6 +10,8 @@ PostgreSQL, MySQL/MariaDB and SQLite, for hand-written SQL too.
 
 from __future__ import annotations
 
+import uuid
+
 import peewee
 
 from .. import errors
@@ -56,6 +58,7 @@ class Role(Entity):
     guard = CharField(max_length=64, default=DEFAULT_GUARD, server_default=DEFAULT_GUARD, exact=True)
     tenant = peewee.ForeignKeyField(Tenant, column_name="tenant_id", null=True,
                                     on_delete="CASCADE", backref="roles")
+    tenant_id: uuid.UUID | None  # the foreign key's raw value (peewee's object-id accessor)
     is_system = BooleanField(default=False, server_default=False)
     is_active = BooleanField(default=True, server_default=True)
     tenant_key = TenantKeyField()

@@ -23,7 +23,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee
 
@@ -31,12 +31,17 @@ from .. import fields
 from ..db import database
 from ..driver_errors import translate
 
+if TYPE_CHECKING:
+    from ..models import AuthModel
+
 __all__ = ["PreparedSelect", "PerDatabase", "SAMPLE_UUID", "loaded", "run"]
 
 _peewee_log = logging.getLogger("peewee")
 
 #: A placeholder value for building a query whose parameter is a UUID.
 SAMPLE_UUID = uuid.UUID(int=0)
+
+M = TypeVar("M", bound="AuthModel")
 
 
 class PreparedSelect:
@@ -116,7 +121,8 @@ def run(db: peewee.Database, sql: str, params: list[Any]) -> Any:
             cursor = db.cursor()
             cursor.execute(sql, params)
         except Exception:
-            with peewee.__exception_wrapper__:  # the driver's error as peewee's, as execute_sql does
+            # The driver's error as peewee's, as execute_sql does (its private wrapper).
+            with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
                 raise
         return cursor
     except peewee.PeeweeException as exc:
@@ -218,7 +224,7 @@ def _converter(field: peewee.Field) -> Callable[[Any], Any]:
     return field.python_value
 
 
-def loaded(model: type[peewee.Model], data: dict[str, Any]) -> peewee.Model:
+def loaded(model: type[M], data: dict[str, Any]) -> M:
     """A clean instance holding ``data`` (what peewee's own row reader builds, minus __init__)."""
     instance = model.__new__(model)
     instance.__data__ = data

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import peewee
 
@@ -26,7 +26,7 @@ from ..db import database, dialect_of
 __all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
 
 T = TypeVar("T")
-Q = TypeVar("Q", bound=peewee.Query)
+Q = TypeVar("Q", bound=peewee.Select)
 
 
 def as_uuid(value: Any, what: str) -> uuid.UUID:
@@ -66,7 +66,7 @@ def delete_batch(model: type[peewee.Model], condition: peewee.Expression, *, lim
     if dialect_of(database) == "mysql":
         query = model.delete().where(condition).order_by(order_by).limit(limit)
     else:
-        key = model._meta.primary_key
+        key = cast(peewee.Field, model._meta.primary_key)  # False only for a model without a key
         query = model.delete().where(key.in_(model.select(key).where(condition).limit(limit)))
     return query.execute()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from ..models import AccessKey, User
 from ._prepared import PreparedSelect
@@ -50,10 +50,10 @@ def get_with_user(public_key: str) -> tuple[AccessKey, User] | None:
     row = _BY_PUBLIC_KEY_WITH_USER.first(public_key)
     if row is None:
         return None
-    key, user = row
+    key, user = cast("tuple[AccessKey, User]", row)
     key.user = user
     key._dirty.clear()
-    return key, user  # type: ignore[return-value]
+    return key, user
 
 
 def mark_used(key_id: uuid.UUID, *, now: datetime, stale_at: datetime) -> bool:

@@ -91,7 +91,7 @@ def delete(admin_id: uuid.UUID) -> int:
 
 
 def list_page(offset: int = 0, limit: int = 20) -> tuple[Sequence[AdminUser], int]:
-    query: peewee.ModelSelect = AdminUser.select()
+    query = AdminUser.select()
     total = query.count()
     rows = list(query.order_by(AdminUser.created_at, AdminUser.id).offset(offset).limit(limit))
     return rows, total

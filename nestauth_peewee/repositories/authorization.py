@@ -22,6 +22,7 @@ from typing import Literal
 
 from ..db import database, dialect_of
 from ..models import (
+    AuthModel,
     Permission,
     PlatformAccess,
     PlatformAccessRole,
@@ -54,7 +55,7 @@ def _build(dialect: str, kind: Kind, scope: Scope, include_staff: bool) -> str:
     q = "`" if dialect == "mysql" else '"'
     ph = "?" if dialect == "sqlite" else "%s"
 
-    def t(model: type) -> str:
+    def t(model: type[AuthModel]) -> str:
         return q + model._meta.table_name + q
 
     def c(alias: str, column: str) -> str:

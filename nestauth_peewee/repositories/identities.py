@@ -38,7 +38,8 @@ def find_user(provider: str, provider_id: str) -> User | None:
         .objects()
     )
     for user in rows:
-        if user.provider == provider and user.provider_id == provider_id:
+        # .objects() puts the selected Identity columns on the User row, as attributes.
+        if user.provider == provider and user.provider_id == provider_id:  # type: ignore[attr-defined]
             return user
     return None
 

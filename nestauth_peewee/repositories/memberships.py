@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import cast
+
+import peewee
 
 from .. import errors
 from ..fields import utcnow
@@ -32,7 +35,7 @@ ACTIVE = "active"
 INACTIVE = "inactive"
 
 
-def _where(user_id: uuid.UUID, tenant_id: uuid.UUID | None):  # type: ignore[no-untyped-def]
+def _where(user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> peewee.Expression:
     scope = UserAccess.tenant.is_null() if tenant_id is None else (UserAccess.tenant == tenant_id)
     return (UserAccess.user == user_id) & scope
 
@@ -86,8 +89,9 @@ def roles(access_id: uuid.UUID) -> list[Role]:
 def replace_roles(access_id: uuid.UUID, role_ids: Iterable[uuid.UUID]) -> None:
     """Link exactly ``role_ids`` to the membership (lock the membership row first when racing)."""
     wanted = set(role_ids)
-    current = {row[0] for row in UserAccessRole.select(UserAccessRole.role)
-               .where(UserAccessRole.user_access == access_id).tuples()}
+    rows = cast("Iterable[tuple[uuid.UUID]]", UserAccessRole.select(UserAccessRole.role)
+                .where(UserAccessRole.user_access == access_id).tuples())
+    current = {row[0] for row in rows}
     for batch in chunks(sorted(current - wanted, key=str)):
         UserAccessRole.delete().where((UserAccessRole.user_access == access_id)
                                       & UserAccessRole.role.in_(batch)).execute()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from ..fields import utcnow
 from ..models import Permission
@@ -60,7 +60,7 @@ def guards_of(names: Iterable[str]) -> dict[str, list[str]]:
     result: dict[str, set[str]] = {}
     for batch in chunks(dict.fromkeys(names)):
         query = Permission.select(Permission.name, Permission.guard).where(Permission.name.in_(batch))
-        for row in query.tuples():
+        for row in cast("Iterable[tuple[str, str]]", query.tuples()):
             result.setdefault(row[0], set()).add(row[1])
     return {name: sorted(guards) for name, guards in result.items()}
 
@@ -95,7 +95,7 @@ def categories(guard: str | None = None) -> list[str]:
     query = Permission.select(Permission.category).where(Permission.category.is_null(False)).distinct()
     if guard is not None:
         query = query.where(Permission.guard == guard)
-    return sorted({row[0] for row in query.tuples()})
+    return sorted({row[0] for row in cast("Iterable[tuple[str]]", query.tuples())})
 
 
 def update(permission_id: uuid.UUID, **values: Any) -> int:

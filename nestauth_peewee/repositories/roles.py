@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from ..db import database, dialect_of
 from ..fields import utcnow
@@ -135,14 +135,15 @@ def permission_names(role_id: uuid.UUID) -> list[str]:
     query = (Permission.select(Permission.name)
              .join(RolePermission, on=(RolePermission.permission == Permission.id))
              .where(RolePermission.role == role_id))
-    return sorted(row[0] for row in query.tuples())
+    return sorted(row[0] for row in cast("Iterable[tuple[str]]", query.tuples()))
 
 
 def replace_permissions(role_id: uuid.UUID, permission_ids: Iterable[uuid.UUID]) -> None:
     """Make the role grant exactly ``permission_ids`` (lock the role row first when racing)."""
     wanted = set(permission_ids)
-    current = {row[0] for row in RolePermission.select(RolePermission.permission)
-               .where(RolePermission.role == role_id).tuples()}
+    rows = cast("Iterable[tuple[uuid.UUID]]", RolePermission.select(RolePermission.permission)
+                .where(RolePermission.role == role_id).tuples())
+    current = {row[0] for row in rows}
     stale = current - wanted
     if stale:
         for batch in chunks(sorted(stale, key=str)):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import peewee
 
@@ -85,10 +85,10 @@ def get_with_user(session_id: uuid.UUID) -> tuple[Session, User] | None:
     row = _BY_ID_WITH_USER.first(session_id)
     if row is None:
         return None
-    session, user = row
+    session, user = cast("tuple[Session, User]", row)
     session.user = user
     session._dirty.clear()
-    return session, user  # type: ignore[return-value]
+    return session, user
 
 
 def swap_token(session_id: uuid.UUID, old_hash: str, new_hash: str, *, now: datetime,
@@ -220,16 +220,21 @@ def _table(db: peewee.Database) -> str:
 
 
 _INSERT = PerDatabase(_insert_sql)
-_EVICT = {
-    limited: PerDatabase(lambda db, limited=limited: (
+
+
+# evict()'s statements, with and without the newest-N limit.
+def _evict_sql(limited: bool) -> PerDatabase:
+    return PerDatabase(lambda db: (
         f"DELETE FROM {_table(db)} WHERE {_evict_where(db, limited)} RETURNING id, expires_at"))
-    for limited in (True, False)
-}
-_EVICT_SELECT = {
-    limited: PerDatabase(lambda db, limited=limited: (
+
+
+def _evict_select_sql(limited: bool) -> PerDatabase:
+    return PerDatabase(lambda db: (
         f"SELECT id, expires_at FROM {_table(db)} WHERE {_evict_where(db, limited)}{_words(db)[2]}"))
-    for limited in (True, False)
-}
+
+
+_EVICT = {limited: _evict_sql(limited) for limited in (True, False)}
+_EVICT_SELECT = {limited: _evict_select_sql(limited) for limited in (True, False)}
 _DELETE_FOR_USER = PerDatabase(lambda db: (
     f"DELETE FROM {_table(db)} WHERE user_id = {_words(db)[0]} RETURNING id"))
 _DELETE_FOR_USER_EXCEPT = PerDatabase(lambda db: (
@@ -274,7 +279,7 @@ def insert_for_user(*, session_id: uuid.UUID, user_id: uuid.UUID, refresh_token_
         return None
     row = {field.name: values.get(field.name) for field in Session._meta.sorted_fields}
     row["user"] = user_id
-    return loaded(Session, row)  # type: ignore[return-value]
+    return loaded(Session, row)
 
 
 def evict(user_id: uuid.UUID, keep_id: uuid.UUID, *, now: datetime, keep: int | None
@@ -288,7 +293,7 @@ def evict(user_id: uuid.UUID, keep_id: uuid.UUID, *, now: datetime, keep: int | 
     uid, sid, stamp = User.id.db_value(user_id), Session.id.db_value(keep_id), Session.expires_at.db_value(now)
     limited = keep is not None
     params: list[Any] = [uid, sid, stamp]
-    if limited:
+    if keep is not None:
         params += [uid, sid, stamp, max(keep, 0)]
     if one_statement_deletes():
         rows = database.execute_sql(_EVICT[limited](), params).fetchall()

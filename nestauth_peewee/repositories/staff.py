@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import cast
 
 from .. import errors
 from ..fields import utcnow
@@ -54,8 +55,9 @@ def roles(access_id: uuid.UUID) -> list[Role]:
 def replace_roles(access_id: uuid.UUID, role_ids: Iterable[uuid.UUID]) -> None:
     """Link exactly ``role_ids`` to the staff access (lock its row first when racing)."""
     wanted = set(role_ids)
-    current = {row[0] for row in PlatformAccessRole.select(PlatformAccessRole.role)
-               .where(PlatformAccessRole.platform_access == access_id).tuples()}
+    rows = cast("Iterable[tuple[uuid.UUID]]", PlatformAccessRole.select(PlatformAccessRole.role)
+                .where(PlatformAccessRole.platform_access == access_id).tuples())
+    current = {row[0] for row in rows}
     for batch in chunks(sorted(current - wanted, key=str)):
         PlatformAccessRole.delete().where((PlatformAccessRole.platform_access == access_id)
                                           & PlatformAccessRole.role.in_(batch)).execute()

@@ -106,10 +106,12 @@ def _expected_table(db: peewee.Database, model: type[peewee.Model]) -> Table:
     for index in meta.fields_to_index():
         if not isinstance(index, peewee.Index):
             continue  # raw SQL indexes cannot be compared
+        # An Index keeps its expressions, name and uniqueness in private attributes.
         columns = tuple(
-            e.column_name if isinstance(e, peewee.Field) else _render(db, e) for e in index._expressions
+            e.column_name if isinstance(e, peewee.Field) else _render(db, e)
+            for e in index._expressions  # type: ignore[attr-defined]
         )
-        table.indexes[index._name] = Index(index._name, columns, bool(index._unique))
+        table.indexes[index._name] = Index(index._name, columns, bool(index._unique))  # type: ignore[attr-defined]
     pk = meta.primary_key
     if isinstance(pk, peewee.CompositeKey):
         table.primary_key = tuple(meta.fields[name].column_name for name in pk.field_names)

@@ -32,7 +32,7 @@ def _models(models: Iterable[type[peewee.Model]] | None) -> list[type[peewee.Mod
     for model in chosen:
         if not (isinstance(model, type) and issubclass(model, peewee.Model)):
             raise errors.ConfigurationError(f"{model!r} is not a peewee model class.")
-    return peewee.sort_models(chosen)
+    return peewee.sort_models(chosen)  # type: ignore[attr-defined]  # peewee's dependency sort, outside its stubs
 
 
 def create_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]:
@@ -130,7 +130,7 @@ def _drop_column_sql(db: peewee.Database, table: str, column: str) -> tuple[str,
     return _ctx_sql(ctx)
 
 
-def _model_indexes(model: type[peewee.Model]) -> list[peewee.ModelIndex]:
+def _model_indexes(model: type[peewee.Model]) -> list[peewee.Index]:
     return [i for i in model._meta.fields_to_index() if isinstance(i, peewee.Index)]
 
 
@@ -147,7 +147,7 @@ def plan_sync(models: Iterable[type[peewee.Model]] | None = None) -> SyncPlan:
             plan.create_tables.append(table)
             continue
         wanted = {f.column_name: f for f in model._meta.sorted_fields}
-        indexes = {i._name: i for i in _model_indexes(model)}
+        indexes = {i._name: i for i in _model_indexes(model)}  # type: ignore[attr-defined]  # index name: private in peewee
         for column, fld in wanted.items():
             if column not in live.columns:
                 plan.add_columns.append(f"{table}.{column}")
@@ -155,7 +155,8 @@ def plan_sync(models: Iterable[type[peewee.Model]] | None = None) -> SyncPlan:
         for name, index in indexes.items():
             if name not in live.indexes:
                 plan.add_indexes.append(f"{table}.{name}")
-                plan.statements.append(model._schema._create_index(index, safe=False).query())
+                # peewee's (private) SchemaManager builds the CREATE INDEX statement.
+                plan.statements.append(model._schema._create_index(index, safe=False).query())  # type: ignore[attr-defined]
         extra_indexes = sorted(set(live.indexes) - set(indexes))
         extra_columns = sorted(set(live.columns) - set(wanted))
         for name in extra_indexes:

@@ -34,9 +34,10 @@ State = dict[str, dict[str, Any]]
 
 
 def _ddl_database(dialect: str) -> peewee.Database:
-    cls = {"postgres": peewee.PostgresqlDatabase, "mysql": NestAuthMySQLDatabase,
-           "sqlite": peewee.SqliteDatabase}[dialect]
-    return _configure(cls(None))
+    classes: dict[str, type[peewee.Database]] = {
+        "postgres": peewee.PostgresqlDatabase, "mysql": NestAuthMySQLDatabase, "sqlite": peewee.SqliteDatabase,
+    }
+    return _configure(classes[dialect](None))
 
 
 def _render(db: peewee.Database, node_factory: Any) -> str:
@@ -75,10 +76,10 @@ def _column_state(db: peewee.Database, dialect: str, model: type[peewee.Model], 
 
 def _index_columns(index: peewee.ModelIndex) -> list[str]:
     columns = []
-    for expr in index._expressions:
+    for expr in index._expressions:  # type: ignore[attr-defined]  # private in peewee
         if not isinstance(expr, peewee.Field):
             raise errors.ConfigurationError(
-                f"Index {index._name!r} uses an expression; the migration writer handles column "
+                f"Index {index._name!r} uses an expression; the migration writer handles column "  # type: ignore[attr-defined]  # index name: private in peewee
                 "indexes only. Write that migration by hand."
             )
         columns.append(expr.column_name)
@@ -87,7 +88,8 @@ def _index_columns(index: peewee.ModelIndex) -> list[str]:
 
 def schema_state(models: Iterable[type[peewee.Model]] | None = None) -> State:
     """Render ``models`` (default: every nest-auth model) into a comparable, frozen state."""
-    ordered = peewee.sort_models(list(models) if models is not None else list(NestAuthModels))
+    # peewee's dependency sort, outside its __all__ and stubs.
+    ordered = peewee.sort_models(list(models) if models is not None else list(NestAuthModels))  # type: ignore[attr-defined]
     state: State = {}
     for model in ordered:
         state[model._meta.table_name] = {

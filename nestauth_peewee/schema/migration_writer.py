@@ -48,6 +48,10 @@ __all__ = [
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TEMP_PREFIX = "__nestauth_new_"
 
+#: What a migration checks before it runs: (kind, table, name or None, must exist), or
+#: ("unreferenced", None, tables dropped, "table.column" keys dropped with them).
+_Expectation = tuple[str, str, str | None, bool] | tuple[str, None, tuple[str, ...], tuple[str, ...]]
+
 
 # --- the diff -----------------------------------------------------------------------
 
@@ -235,8 +239,8 @@ class _Plan:
                 *(line for d in self.tables for line in d.describe()),
                 *(f"- table {t}" for t in self.dropped)]
 
-    def expectations(self) -> list[tuple[str, str, Any, bool]]:
-        found: list[tuple[str, str, Any, bool]] = [("table", t, None, False) for t in self.created]
+    def expectations(self) -> list[_Expectation]:
+        found: list[_Expectation] = [("table", t, None, False) for t in self.created]
         for diff in self.tables:
             found.extend(diff.expectations())
         found.extend(("table", t, None, True) for t in self.dropped)

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import peewee
 from peewee_migrate import Router
@@ -77,8 +77,10 @@ class _Router(Router):
     read each other's history.
     """
 
+    database: peewee.Database  # _router() passes a bound Database, never a Proxy
+
     @cached_property
-    def model(self) -> type[MigrateHistory]:  # type: ignore[override]
+    def model(self) -> type[MigrateHistory]:
         database, table = self.database, self.migrate_table
 
         class NestAuthMigrateHistory(MigrateHistory):
@@ -156,12 +158,12 @@ def _session(db: peewee.Database) -> Iterator[None]:
                 raise errors.ConfigurationError(
                     "Run SQLite migrations outside a transaction (foreign keys must be switched off)."
                 )
-            restore = bool(db.pragma("foreign_keys"))
-            db.pragma("foreign_keys", 0)
+            restore = bool(cast(peewee.SqliteDatabase, db).pragma("foreign_keys"))
+            cast(peewee.SqliteDatabase, db).pragma("foreign_keys", 0)
         yield
     finally:
-        if restore:
-            db.pragma("foreign_keys", 1)
+        if restore:  # only ever set on SQLite
+            cast(peewee.SqliteDatabase, db).pragma("foreign_keys", 1)
         if opened:
             db.close()
 

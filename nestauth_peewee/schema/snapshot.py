@@ -221,7 +221,7 @@ def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -
     statements: list[str] = []
     with bound_offline(dialect, chosen):
         for model in chosen:
-            schema = model._schema
+            schema = model._schema  # type: ignore[attr-defined]  # peewee's (private) SchemaManager
             table_sql = _no_params(schema._create_table(safe=False).query(), model)
             if dialect == "mysql" and "ENGINE=" not in table_sql.upper():
                 table_sql += " " + MYSQL_TABLE_OPTIONS  # an app model without AuthModel's options
@@ -256,7 +256,8 @@ def render_snapshot(dialect: str, models: Iterable[type[peewee.Model]] = ()) -> 
 
 def split_statements(text: str) -> list[str]:
     """Split a snapshot into executable statements (``--`` comment lines dropped)."""
-    statements, current = [], []
+    statements: list[str] = []
+    current: list[str] = []
     for line in text.splitlines():
         if not current and (not line.strip() or line.lstrip().startswith("--")):
             continue

@@ -35,6 +35,7 @@ from ._plan import (
 __all__ = ["Seeder", "SeedReport", "Outcome"]
 
 Outcome = Literal["created", "updated", "unchanged"]
+_OUTCOMES: tuple[Outcome, ...] = ("created", "updated", "unchanged")
 Progress = Callable[[int], None]
 
 
@@ -58,7 +59,7 @@ class SeedReport:
         lines = []
         for section in SECTIONS:
             if any(entry.section == section for entry, _ in self.outcomes):
-                counts = ", ".join(f"{self.count(section, o)} {o}" for o in ("created", "updated", "unchanged"))
+                counts = ", ".join(f"{self.count(section, o)} {o}" for o in _OUTCOMES)
                 lines.append(f"{section}: {counts}")
         return lines
 

@@ -58,7 +58,7 @@ class SessionService(KeyedService):
         now = self.now()
         session_id = uuid.uuid4()
         token, secret = tokens.new_id_token(session_id)
-        columns = {
+        columns: dict[str, Any] = {
             "user_agent": clip(user_agent, 512),
             "device_name": clip(device_name, 255),
             "ip_address": normalise_ip(ip_address),
