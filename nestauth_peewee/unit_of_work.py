@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import peewee
-from blinker import NamedSignal
+from blinker import Signal
 
 from .db import database, dialect_of
 from .driver_errors import translate
@@ -46,7 +46,7 @@ __all__ = ["transaction", "single_statement", "emit", "in_transaction"]
 log = logging.getLogger(__name__)
 _local = threading.local()
 
-_Pending = list[tuple[NamedSignal, Any, dict[str, Any]]]
+_Pending = list[tuple[Signal, Any, dict[str, Any]]]
 
 
 def _stack() -> list[_Pending]:
@@ -119,7 +119,7 @@ def _atomic() -> Any:
     return database.atomic()
 
 
-def emit(signal: NamedSignal, sender: Any = None, **payload: Any) -> None:
+def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:
     """Queue ``signal`` for after commit (or send now when no block is open)."""
     stack = _stack()
     if stack:
@@ -133,4 +133,5 @@ def _send(pending: _Pending) -> None:
         try:
             signal.send(sender, **payload)
         except Exception:  # noqa: BLE001 - committed work must not look failed
-            log.exception("nestauth_peewee: a listener of %r raised", signal.name)
+            # An app's own (unnamed) Signal has no name: logging must not fail on it.
+            log.exception("nestauth_peewee: a listener of %r raised", getattr(signal, "name", signal))
