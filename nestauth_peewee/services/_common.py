@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from .. import errors
 from ..normalize import as_uuid, check_unicode
 
-__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "model_id"]
+__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "model_id", "updatable"]
 
 T = TypeVar("T")
 
@@ -78,6 +78,22 @@ class AdminSnapshot:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:
+    """Refuse an ``update(**changes)`` naming a field outside ``allowed`` (passwords get their own hint)."""
+    unknown = sorted(map(str, set(changes) - allowed))
+    if not unknown:
+        return
+    if "password" in unknown or "password_hash" in unknown:
+        raise errors.InvalidValue(
+            "Passwords are not set through update(): use change_password() or set_password().",
+            field="password",
+        )
+    raise errors.InvalidValue(
+        f"update() cannot change {', '.join(unknown)}; it accepts {', '.join(sorted(allowed))}.",
+        fields=unknown,
+    )
 
 
 def model_id(name: str, value: Any) -> uuid.UUID:

@@ -27,7 +27,7 @@ from ..normalize import clean_text, normalize_email
 from ..passwords import PasswordHasher, check_policy
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, transaction
-from ._common import AdminSnapshot, Page, model_id, page_args
+from ._common import AdminSnapshot, Page, model_id, page_args, updatable
 from ._common import metadata as clean_metadata
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -100,13 +100,7 @@ class AdminUserService:
     def update(self, admin_id: uuid.UUID | str | AdminUser, **changes: Any) -> AdminUser:
         """Change ``email``, ``name`` or ``metadata``; emits ``admin_updated`` with the changed names."""
         aid = model_id("admin_id", admin_id)
-        unknown = set(changes) - UPDATABLE_FIELDS
-        if unknown:
-            raise errors.InvalidValue(
-                f"update() cannot change {', '.join(sorted(map(str, unknown)))}; it accepts "
-                f"{', '.join(sorted(UPDATABLE_FIELDS))} (passwords: change_password / set_password).",
-                fields=sorted(map(str, unknown)),
-            )
+        updatable(changes, UPDATABLE_FIELDS)
         wanted: dict[str, Any] = {}
         if "email" in changes:
             wanted["email"] = _email(changes["email"])

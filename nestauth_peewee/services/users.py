@@ -32,7 +32,7 @@ from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, transaction
-from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args
+from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
 from ._common import metadata as clean_metadata
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 
@@ -233,18 +233,7 @@ class UserService(IdentityOperations):
         names of the fields that really changed (none: no event).
         """
         uid = model_id("user_id", user_id)
-        unknown = set(changes) - UPDATABLE_FIELDS
-        if unknown:
-            if "password" in unknown or "password_hash" in unknown:
-                raise errors.InvalidValue(
-                    "Passwords are not set through update(): use change_password() or set_password().",
-                    field="password",
-                )
-            raise errors.InvalidValue(
-                f"update() cannot change {', '.join(sorted(map(str, unknown)))}; "
-                f"it accepts {', '.join(sorted(UPDATABLE_FIELDS))}.",
-                fields=sorted(map(str, unknown)),
-            )
+        updatable(changes, UPDATABLE_FIELDS)
         wanted: dict[str, Any] = {}
         if "email" in changes:
             wanted["email"] = normalize_email(changes["email"])
