@@ -22,7 +22,7 @@ import tempfile
 import time
 
 from nestauth_peewee import (
-    PasswordParams,
+    Argon2Params,
     Settings,
     User,
     UserService,
@@ -50,17 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--samples", type=int, default=60, help="failed logins of each kind (default 60)")
     parser.add_argument("--tolerance", type=float, default=0.20, help="allowed relative gap (default 0.20)")
-    parser.add_argument("--memory-cost", type=int, default=PasswordParams.memory_cost)
-    parser.add_argument("--time-cost", type=int, default=PasswordParams.time_cost)
-    parser.add_argument("--parallelism", type=int, default=PasswordParams.parallelism)
+    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
+    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
+    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{tmp}/login_timing.db"
         db = init_database(url)
         create_tables()
-        params = PasswordParams(args.memory_cost, args.time_cost, args.parallelism)
-        users = UserService(Settings(password=params))
+        params = Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+        users = UserService(Settings(argon2=params))
         User.delete().where(User.email == EMAIL).execute()
         users.register(email=EMAIL, password=PASSWORD)
         try:

@@ -15,8 +15,8 @@ from typing import Any
 
 import nestauth_peewee
 from nestauth_peewee import (
+    Argon2Params,
     PasswordHasher,
-    PasswordParams,
     SessionService,
     Settings,
     UserService,
@@ -356,11 +356,11 @@ class Bench:
 
     def seeding(self) -> dict[str, Any]:
         """UserService.create from a thread per core vs. hashing alone in the same pool."""
-        params = PasswordParams()
+        params = Argon2Params()
         workers = os.cpu_count() or 1
         count = self.opt.hash_count
         hasher = PasswordHasher(params)
-        service = UserService(Settings(secret_key=BENCH_KEY, password=params))
+        service = UserService(Settings(secret_key=BENCH_KEY, argon2=params))
         self.log(f"  {self.target.dialect}: seeding with argon2id m={params.memory_cost} t={params.time_cost} "
                  f"p={params.parallelism}, {workers} threads")
         serial = iter(range(10**9))

@@ -31,8 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nestauth_peewee import (  # noqa: E402
+    Argon2Params,
     PasswordHasher,
-    PasswordParams,
     Permission,
     Settings,
     Tenant,
@@ -103,13 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="hashing threads for both measurements (default: one per core)")
     parser.add_argument("--min-ratio", type=float, default=0.9, help="required median ratio (default 0.9)")
-    parser.add_argument("--memory-cost", type=int, default=PasswordParams.memory_cost)
-    parser.add_argument("--time-cost", type=int, default=PasswordParams.time_cost)
-    parser.add_argument("--parallelism", type=int, default=PasswordParams.parallelism)
+    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
+    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
+    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
     args = parser.parse_args(argv)
 
-    params = PasswordParams(args.memory_cost, args.time_cost, args.parallelism)
-    settings = Settings(password=params)
+    params = Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+    settings = Settings(argon2=params)
     document = seed_document(args.users)
     passwords = [user["password"] for user in document["users"]]
     hasher = PasswordHasher(params)

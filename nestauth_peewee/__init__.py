@@ -8,121 +8,159 @@ Five lines from nothing to a working schema::
 
 Importing this package opens no connection; :func:`init_database` binds
 every model to the Database it builds from a URL (or adopts).
+
+What the root offers (``__all__``): binding and creating the schema, the
+services and :class:`AuthServices`, the models an app extends or queries,
+:class:`Settings`, and the ``errors`` and ``events`` modules. Everything else
+(the database proxy, dialect helpers, constants) is imported from its own
+module, e.g. ``from nestauth_peewee.db import database``.
 """
 
 from __future__ import annotations
 
-from . import errors
-from .config import PasswordParams, PasswordPolicy, Settings
+import warnings
+from typing import Any
+
+from . import errors, events
+from .config import Argon2Params, PasswordPolicy, Settings
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
     AdminUser,
     AuthModel,
     Identity,
+    Membership,
+    MembershipRole,
     MfaSecret,
     NestAuthModels,
     Otp,
     Permission,
-    PlatformAccess,
-    PlatformAccessRole,
     Role,
     RolePermission,
     Session,
+    StaffAccess,
+    StaffAccessRole,
     Tenant,
     TrustedDevice,
     User,
-    UserAccess,
-    UserAccessRole,
 )
 from .passwords import PasswordHasher
 from .schema import check_schema, create_tables, drop_tables, render_snapshot, sync_schema
 from .services import (
+    AccessKeyService,
+    AdminSnapshot,
+    AdminUserService,
     AuthorizationService,
+    AuthServices,
+    CleanupCounts,
+    ExpiryCleanup,
+    IssuedAccessKey,
+    IssuedDevice,
+    IssuedOtp,
+    IssuedSession,
     MembershipService,
+    MfaService,
+    OtpService,
+    Page,
+    PasswordResetService,
     PermissionService,
     RegistrationResult,
     RoleService,
+    SessionService,
     StaffAccessService,
     TenantService,
+    TotpEnrolment,
+    TrustedDeviceService,
+    UserService,
+    UserSnapshot,
 )
-from .services.access_keys import AccessKeyService, IssuedAccessKey
-from .services.admin_users import AdminSnapshot, AdminUserService
-from .services.bundle import AuthServices
-from .services.cleanup import CleanupCounts, ExpiryCleanup
-from .services.mfa import MfaService, TotpEnrolment
-from .services.otps import OTP_TYPES, IssuedOtp, OtpService
-from .services.password_reset import PasswordResetService
-from .services.sessions import IssuedSession, SessionService
-from .services.trusted_devices import IssuedDevice, TrustedDeviceService
-from .services.users import Page, UserService, UserSnapshot
-
-__version__ = "0.1.0"
+from .services.otps import OTP_TYPES
+from .version import __version__
 
 __all__ = [
-    "DEFAULT_DATABASE_URL",
-    "AccessKey",
-    "AdminUser",
-    "AuthModel",
-    "Identity",
-    "MfaSecret",
-    "NestAuthModels",
-    "Otp",
-    "Permission",
-    "PlatformAccess",
-    "PlatformAccessRole",
-    "Role",
-    "RolePermission",
-    "Session",
-    "Tenant",
-    "TrustedDevice",
-    "User",
-    "UserAccess",
-    "UserAccessRole",
     "__version__",
-    "check_schema",
-    "create_tables",
-    "database",
-    "dialect_of",
-    "drop_tables",
-    "errors",
-    "get_database",
+    # bind and create
+    "DEFAULT_DATABASE_URL",
     "init_database",
-    "render_snapshot",
+    "create_tables",
+    "drop_tables",
     "sync_schema",
-    # users and admin users
-    "AdminSnapshot",
-    "AdminUserService",
-    "Page",
-    "PasswordHasher",
-    "PasswordParams",
-    "PasswordPolicy",
+    "check_schema",
+    "render_snapshot",
+    # configuration, errors, events
     "Settings",
+    "Argon2Params",
+    "PasswordPolicy",
+    "PasswordHasher",
+    "errors",
+    "events",
+    # the models an app extends or queries
+    "AuthModel",
+    "NestAuthModels",
+    "User",
+    "Session",
+    "Identity",
+    "AccessKey",
+    "Otp",
+    "MfaSecret",
+    "TrustedDevice",
+    "Tenant",
+    "Role",
+    "Permission",
+    "RolePermission",
+    "Membership",
+    "MembershipRole",
+    "StaffAccess",
+    "StaffAccessRole",
+    "AdminUser",
+    # every service from one Settings, and each service on its own
+    "AuthServices",
     "UserService",
-    "UserSnapshot",
-    # tenancy and RBAC services
-    "AuthorizationService",
-    "MembershipService",
-    "PermissionService",
-    "RegistrationResult",
-    "RoleService",
-    "StaffAccessService",
-    "TenantService",
-    # sessions, API keys, OTPs, MFA, trusted devices
+    "AdminUserService",
+    "SessionService",
     "AccessKeyService",
+    "OtpService",
+    "PasswordResetService",
+    "MfaService",
+    "TrustedDeviceService",
+    "TenantService",
+    "MembershipService",
+    "StaffAccessService",
+    "RoleService",
+    "PermissionService",
+    "AuthorizationService",
+    "ExpiryCleanup",
+    # what the services return
+    "AdminSnapshot",
+    "CleanupCounts",
     "IssuedAccessKey",
     "IssuedDevice",
     "IssuedOtp",
     "IssuedSession",
-    "MfaService",
-    "OTP_TYPES",
-    "OtpService",
-    "PasswordResetService",
-    "SessionService",
+    "Page",
+    "RegistrationResult",
     "TotpEnrolment",
-    "TrustedDeviceService",
-    # every service from one Settings (the Flask extension and Bottle plugin use it)
-    "AuthServices",
-    "ExpiryCleanup",
-    "CleanupCounts",
+    "UserSnapshot",
 ]
+
+# Importable from the root for 0.1 code, but not part of the advertised face:
+# the database handle and constants live in their own modules.
+_INTERNAL = (database, dialect_of, get_database, OTP_TYPES)
+
+# 0.1 names, kept for one release.
+_DEPRECATED = {
+    "UserAccess": ("Membership", Membership),
+    "UserAccessRole": ("MembershipRole", MembershipRole),
+    "PlatformAccess": ("StaffAccess", StaffAccess),
+    "PlatformAccessRole": ("StaffAccessRole", StaffAccessRole),
+    "PasswordParams": ("Argon2Params", Argon2Params),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        new, value = _DEPRECATED[name]
+        warnings.warn(f"nestauth_peewee.{name} is deprecated; use {new} (removed in 0.3)",
+                      DeprecationWarning, stacklevel=2)
+        return value
+    raise AttributeError(f"module 'nestauth_peewee' has no attribute {name!r}")

@@ -14,18 +14,19 @@ first login.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import warnings
+from dataclasses import InitVar, dataclass, field, replace
 from datetime import timedelta
 
 from . import errors
 
-__all__ = ["Settings", "PasswordParams", "PasswordPolicy"]
+__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams"]
 
 MIN_SECRET_KEY_BYTES = 32
 
 
 @dataclass(frozen=True)
-class PasswordParams:
+class Argon2Params:
     """argon2id cost parameters (the upstream defaults)."""
 
     memory_cost: int = 65536  # KiB
@@ -54,7 +55,7 @@ class PasswordPolicy:
 @dataclass(frozen=True)
 class Settings:
     secret_key: str | None = None
-    password: PasswordParams = field(default_factory=PasswordParams)
+    argon2: Argon2Params = field(default_factory=Argon2Params)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     refresh_token_validity: timedelta = timedelta(days=30)
     max_sessions_per_user: int = 10
@@ -65,6 +66,14 @@ class Settings:
     recovery_code_count: int = 10
     guards: tuple[str, ...] = ("web",)
     phone_login: bool = False
+    #: Deprecated (0.1 name of ``argon2``); removed in 0.3.
+    password: InitVar[Argon2Params | None] = None
+
+    def __post_init__(self, password: Argon2Params | None) -> None:
+        if password is not None:
+            warnings.warn("Settings(password=...) is deprecated; use Settings(argon2=...)",
+                          DeprecationWarning, stacklevel=3)
+            object.__setattr__(self, "argon2", password)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -86,3 +95,7 @@ class Settings:
                 f"The secret key is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
             )
         return key
+
+
+#: Deprecated alias of :class:`Argon2Params` (its 0.1 name); removed in 0.3.
+PasswordParams = Argon2Params

@@ -1,9 +1,9 @@
 """argon2id password hashing, verification with rehash-on-login, and the password policy.
 
     from nestauth_peewee.passwords import PasswordHasher
-    from nestauth_peewee.config import PasswordParams
+    from nestauth_peewee.config import Argon2Params
 
-    hasher = PasswordHasher(PasswordParams(memory_cost=65536, time_cost=3, parallelism=4))
+    hasher = PasswordHasher(Argon2Params(memory_cost=65536, time_cost=3, parallelism=4))
     encoded = hasher.hash("correct horse battery staple")   # '$argon2id$v=19$m=65536,t=3,p=4$…'
     ok, upgraded = hasher.verify(encoded, "correct horse battery staple")
     # ok is True; upgraded is a new hash when `encoded` was made with other
@@ -25,7 +25,7 @@ import argon2
 from argon2.exceptions import Argon2Error, InvalidHashError
 
 from . import errors
-from .config import PasswordParams, PasswordPolicy
+from .config import Argon2Params, PasswordPolicy
 
 __all__ = ["PasswordHasher", "check_policy", "COMMON_PASSWORDS"]
 
@@ -51,8 +51,8 @@ COMMON_PASSWORDS: frozenset[str] = frozenset(
 class PasswordHasher:
     """argon2id with the configured cost; thread-safe (argon2-cffi releases the GIL)."""
 
-    def __init__(self, params: PasswordParams | None = None) -> None:
-        self.params = params or PasswordParams()
+    def __init__(self, params: Argon2Params | None = None) -> None:
+        self.params = params or Argon2Params()
         self._argon2 = argon2.PasswordHasher(
             time_cost=self.params.time_cost,
             memory_cost=self.params.memory_cost,

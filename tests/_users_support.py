@@ -8,11 +8,11 @@ from typing import Any
 import peewee
 import pytest
 
-from nestauth_peewee import AdminUserService, NestAuthModels, PasswordParams, Settings, UserService, events
+from nestauth_peewee import AdminUserService, Argon2Params, NestAuthModels, Settings, UserService, events
 
 #: Cheap argon2id parameters for most tests; a few tests use the real defaults.
-CHEAP = PasswordParams(memory_cost=1024, time_cost=1, parallelism=1)
-CHEAP_SETTINGS = Settings(password=CHEAP)
+CHEAP = Argon2Params(memory_cost=1024, time_cost=1, parallelism=1)
+CHEAP_SETTINGS = Settings(argon2=CHEAP)
 PASSWORD = "correct horse battery staple"
 
 

@@ -9,7 +9,7 @@ import _users_support as support
 import argon2
 import pytest
 
-from nestauth_peewee import AdminUser, AdminUserService, PasswordParams, Settings, errors
+from nestauth_peewee import AdminUser, AdminUserService, Argon2Params, Settings, errors
 
 admins, recorder = support.admins, support.recorder  # fixtures
 PASSWORD = support.PASSWORD
@@ -61,7 +61,7 @@ def test_authenticate_sets_last_login_and_refuses_wrong_or_unknown(admins, monke
 
 def test_admin_login_upgrades_a_hash_made_with_other_parameters(db):
     AdminUserService(support.CHEAP_SETTINGS).create(email="root@example.com", password=PASSWORD)
-    stronger = AdminUserService(Settings(password=PasswordParams(memory_cost=2048, time_cost=2, parallelism=1)))
+    stronger = AdminUserService(Settings(argon2=Argon2Params(memory_cost=2048, time_cost=2, parallelism=1)))
     stronger.authenticate(email="root@example.com", password=PASSWORD)
     stored = AdminUser.get(AdminUser.email == "root@example.com").password_hash
     assert stored.startswith("$argon2id$v=19$m=2048,t=2,p=1$")

@@ -13,19 +13,19 @@ from nestauth_peewee import (
     AccessKey,
     AdminUser,
     Identity,
+    Membership,
+    MembershipRole,
     MfaSecret,
     Otp,
     Permission,
-    PlatformAccess,
-    PlatformAccessRole,
     Role,
     RolePermission,
     Session,
+    StaffAccess,
+    StaffAccessRole,
     Tenant,
     TrustedDevice,
     User,
-    UserAccess,
-    UserAccessRole,
     errors,
 )
 
@@ -52,15 +52,15 @@ def make_user_graph(email="owner@example.com"):
     Otp.create(user=user, code_hash="c" * 64, type="mfa", expires_at=LATER)
     MfaSecret.create(user=user, secret="JBSWY3DPEHPK3PXP")
     TrustedDevice.create(user=user, token_hash="t" * 64, expires_at=LATER)
-    membership = UserAccess.create(user=user, tenant=tenant)
-    UserAccessRole.create(user_access=membership, role=role)
-    staff = PlatformAccess.create(user=user)
-    PlatformAccessRole.create(platform_access=staff, role=role)
+    membership = Membership.create(user=user, tenant=tenant)
+    MembershipRole.create(membership=membership, role=role)
+    staff = StaffAccess.create(user=user)
+    StaffAccessRole.create(staff_access=staff, role=role)
     return user, tenant, role
 
 
-USER_OWNED = [Session, Identity, AccessKey, Otp, MfaSecret, TrustedDevice, UserAccess, PlatformAccess,
-              UserAccessRole, PlatformAccessRole]
+USER_OWNED = [Session, Identity, AccessKey, Otp, MfaSecret, TrustedDevice, Membership, StaffAccess,
+              MembershipRole, StaffAccessRole]
 
 
 def test_deleting_a_user_removes_every_row_that_hangs_off_it(db):
@@ -72,8 +72,8 @@ def test_deleting_a_user_removes_every_row_that_hangs_off_it(db):
         owner_column = "user" if hasattr(model, "user") else None
         if owner_column:
             assert model.select().where(model.user == user.id).count() == 0, model.__name__
-    assert UserAccessRole.select().count() == 1  # the other user's link row stays
-    assert PlatformAccessRole.select().count() == 1
+    assert MembershipRole.select().count() == 1  # the other user's link row stays
+    assert StaffAccessRole.select().count() == 1
     assert Session.select().where(Session.user == other.id).count() == 1
 
 
@@ -83,10 +83,10 @@ def test_deleting_a_tenant_removes_its_roles_memberships_and_links(db):
     tenant.delete_instance()
     assert Role.select().where(Role.id == role.id).count() == 0
     assert Role.select().where(Role.id == global_role.id).count() == 1
-    assert UserAccess.select().where(UserAccess.tenant == tenant.id).count() == 0
-    assert UserAccessRole.select().count() == 0
-    assert PlatformAccessRole.select().count() == 0  # it pointed at the tenant's role
-    assert PlatformAccess.select().count() == 1  # staff access itself is the user's
+    assert Membership.select().where(Membership.tenant == tenant.id).count() == 0
+    assert MembershipRole.select().count() == 0
+    assert StaffAccessRole.select().count() == 0  # it pointed at the tenant's role
+    assert StaffAccess.select().count() == 1  # staff access itself is the user's
 
 
 def test_deleting_a_role_or_permission_removes_its_grants(db):
@@ -109,7 +109,7 @@ def test_one_membership_per_user_and_tenant_even_in_raw_sql(db):
     raw(db, insert, new_id(), user.id.hex, tenant.id.hex)
     with pytest.raises(errors.MembershipAlreadyExists):
         raw(db, insert, new_id(), user.id.hex, tenant.id.hex)
-    assert UserAccess.select().count() == 1
+    assert Membership.select().count() == 1
 
 
 def test_at_most_one_global_membership_per_user_even_in_raw_sql(db):
@@ -123,7 +123,7 @@ def test_at_most_one_global_membership_per_user_even_in_raw_sql(db):
     tenant = Tenant.create(name="T", slug="t2")
     raw(db, "INSERT INTO nest_auth_user_accesses (id, user_id, tenant_id) VALUES (?, ?, ?)",
         new_id(), user.id.hex, tenant.id.hex)  # and so is a tenant row next to the global one
-    assert UserAccess.select().where(UserAccess.user == user.id).count() == 2
+    assert Membership.select().where(Membership.user == user.id).count() == 2
 
 
 def test_one_role_per_name_guard_and_tenant_including_global_roles_in_raw_sql(db):
@@ -261,12 +261,12 @@ def test_garbage_ids_are_typed_errors(db):
 
 def test_generated_tenant_key_is_never_written_by_save(db):
     tenant = Tenant.create(name="T", slug="gk")
-    membership = UserAccess.create(user=User.create(email="k@example.com"), tenant=tenant)
-    loaded = UserAccess.get_by_id(membership.id)
+    membership = Membership.create(user=User.create(email="k@example.com"), tenant=tenant)
+    loaded = Membership.get_by_id(membership.id)
     assert loaded.tenant_key  # read back from the database
     loaded.status = "inactive"
     loaded.save()  # would fail on every dialect if tenant_key were written
-    assert UserAccess.get_by_id(membership.id).status == "inactive"
+    assert Membership.get_by_id(membership.id).status == "inactive"
 
 
 def test_updated_at_moves_on_save_and_created_at_does_not(db):

@@ -22,7 +22,7 @@ from nestauth_peewee import AuthServices, Session, User, events
 from nestauth_peewee.config import Settings
 from nestauth_peewee.models import Otp
 
-SETTINGS = Settings(secret_key="example-app-test-key-" + "k" * 32, password=CHEAP)
+SETTINGS = Settings(secret_key="example-app-test-key-" + "k" * 32, argon2=CHEAP)
 PASSWORD = "a long enough passphrase"
 SQLITE_AND_POSTGRES = pytest.mark.parametrize("dialect", ["sqlite", "postgres"], indirect=True)
 

@@ -210,7 +210,7 @@ def test_flask_services_are_built_once_from_the_apps_settings(db, db_url):
 
     app = flask.Flask("services")
     app.config["NESTAUTH_DATABASE_URL"] = db_url
-    app.config["NESTAUTH_SETTINGS"] = Settings(secret_key=_KEYED, password=CHEAP)
+    app.config["NESTAUTH_SETTINGS"] = Settings(secret_key=_KEYED, argon2=CHEAP)
     ext = NestAuth(app)
     assert isinstance(ext.services, AuthServices)
     assert ext.users is ext.services.users and ext.sessions is ext.services.sessions
@@ -248,7 +248,7 @@ def test_flask_cli_seeds_with_the_apps_settings(db, db_url, tmp_path):
 
     app = flask.Flask("seeding")
     app.config["NESTAUTH_DATABASE_URL"] = db_url
-    NestAuth(app, settings=Settings(password=CHEAP))
+    NestAuth(app, settings=Settings(argon2=CHEAP))
     seed = tmp_path / "seed.toml"
     seed.write_text('[[users]]\nemail = "flask@example.com"\npassword = "a long enough passphrase"\n')
     result = app.test_cli_runner().invoke(args=["nestauth", "seed", str(seed)])

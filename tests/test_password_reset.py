@@ -20,7 +20,7 @@ OLD, NEW = "the old passphrase 1", "a brand new passphrase 2"
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(secret_key=KEY, password=CHEAP, phone_login=True)
+    return Settings(secret_key=KEY, argon2=CHEAP, phone_login=True)
 
 
 @pytest.fixture

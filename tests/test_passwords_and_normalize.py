@@ -5,11 +5,11 @@ from __future__ import annotations
 import argon2
 import pytest
 
-from nestauth_peewee import PasswordHasher, PasswordParams, PasswordPolicy, errors
+from nestauth_peewee import Argon2Params, PasswordHasher, PasswordPolicy, errors
 from nestauth_peewee.normalize import normalize_email, normalize_phone
 from nestauth_peewee.passwords import check_policy
 
-CHEAP = PasswordParams(memory_cost=1024, time_cost=1, parallelism=1)
+CHEAP = Argon2Params(memory_cost=1024, time_cost=1, parallelism=1)
 
 
 # --- email -----------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_verifying_an_odd_password_value_returns_false_and_never_raises(password
 
 
 def test_a_match_on_old_parameters_returns_an_upgraded_hash():
-    old = PasswordHasher(PasswordParams(memory_cost=512, time_cost=1, parallelism=1))
+    old = PasswordHasher(Argon2Params(memory_cost=512, time_cost=1, parallelism=1))
     new = PasswordHasher(CHEAP)
     encoded = old.hash("correct horse battery staple")
     ok, upgraded = new.verify(encoded, "correct horse battery staple")

@@ -10,13 +10,13 @@ from _rbac_support import SETTINGS
 
 from nestauth_peewee import (
     AuthorizationService,
+    MembershipRole,
     MembershipService,
     PermissionService,
     RoleService,
     StaffAccessService,
     TenantService,
     User,
-    UserAccessRole,
     errors,
 )
 
@@ -111,7 +111,7 @@ def test_staff_permissions_apply_in_every_tenant_only_through_active_staff_acces
 def test_a_role_linked_outside_its_tenant_grants_nothing(db, world):
     # Bypass the service's scope check, as hand-written SQL could.
     access = MembershipService(SETTINGS).get(world.bob.id, world.other.id)
-    UserAccessRole.create(user_access=access.id, role=world.editor.id)
+    MembershipRole.create(membership=access.id, role=world.editor.id)
     assert world.auth.effective_permissions(world.bob.id, world.other.id) == ["posts.read"]
 
 

@@ -8,18 +8,19 @@ import pytest
 from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import (
+    Membership,
+    MembershipRole,
     MembershipService,
     PermissionService,
-    PlatformAccess,
-    PlatformAccessRole,
     RoleService,
+    StaffAccess,
+    StaffAccessRole,
     StaffAccessService,
     TenantService,
     User,
-    UserAccess,
-    UserAccessRole,
     errors,
 )
+from nestauth_peewee.models import MEMBERSHIP_INACTIVE
 from nestauth_peewee.repositories import memberships as memberships_repo
 
 
@@ -58,7 +59,7 @@ def test_ensure_creates_once_and_reactivates(members, world):
     assert members.get(world.bob.id, world.acme.id).status == "inactive"
     again = members.ensure(world.bob.id, world.acme.id)
     assert (again.id, again.status) == (first.id, "active")
-    assert UserAccess.select().count() == 1
+    assert Membership.select().count() == 1
 
 
 def test_a_user_has_at_most_one_global_membership_on_every_dialect(members, world):
@@ -66,18 +67,18 @@ def test_a_user_has_at_most_one_global_membership_on_every_dialect(members, worl
     assert first.tenant_id is None
     assert members.ensure(world.bob.id).id == first.id
     with pytest.raises(errors.MembershipAlreadyExists):
-        UserAccess.create(user=world.bob.id, tenant=None)  # the database refuses it too
-    UserAccess.create(user=world.bob.id, tenant=world.acme.id)
+        Membership.create(user=world.bob.id, tenant=None)  # the database refuses it too
+    Membership.create(user=world.bob.id, tenant=world.acme.id)
     with pytest.raises(errors.MembershipAlreadyExists):
-        UserAccess.create(user=world.bob.id, tenant=world.acme.id)
+        Membership.create(user=world.bob.id, tenant=world.acme.id)
 
 
 def test_the_repository_ensure_is_insert_or_reactivate(db, world):
     access = memberships_repo.ensure(world.bob.id, world.acme.id)
-    memberships_repo.set_status(access.id, memberships_repo.INACTIVE)
+    memberships_repo.set_status(access.id, MEMBERSHIP_INACTIVE)
     again = memberships_repo.ensure(world.bob.id, world.acme.id)
     assert (again.id, again.status) == (access.id, "active")
-    assert UserAccess.get_by_id(access.id).status == "active"
+    assert Membership.get_by_id(access.id).status == "active"
 
 
 def test_ensure_with_unknown_ids_names_them(members, world):
@@ -91,7 +92,7 @@ def test_ensure_with_unknown_ids_names_them(members, world):
     with pytest.raises(errors.InvalidValue) as info:
         members.ensure("bob", world.acme.id)
     assert "'bob'" in str(info.value)
-    assert UserAccess.select().count() == 0
+    assert Membership.select().count() == 0
 
 
 def test_deactivate_and_delete_need_an_existing_membership(members, world):
@@ -102,8 +103,8 @@ def test_deactivate_and_delete_need_an_existing_membership(members, world):
     members.ensure(world.bob.id, world.acme.id)
     members.set_roles(world.bob.id, world.acme.id, [world.editor.id])
     members.delete(world.bob.id, world.acme.id)
-    assert UserAccess.select().count() == 0
-    assert UserAccessRole.select().count() == 0
+    assert Membership.select().count() == 0
+    assert MembershipRole.select().count() == 0
 
 
 def test_set_roles_replaces_the_membership_roles(members, world):
@@ -114,7 +115,7 @@ def test_set_roles_replaces_the_membership_roles(members, world):
     assert [r.name for r in got] == ["viewer"]
     assert [r.name for r in members.roles(world.bob.id, world.acme.id)] == ["viewer"]
     assert members.set_roles(world.bob.id, world.acme.id, []) == []
-    assert UserAccessRole.select().count() == 0
+    assert MembershipRole.select().count() == 0
 
 
 def test_a_membership_takes_only_global_roles_or_roles_of_its_tenant(members, world):
@@ -129,7 +130,7 @@ def test_a_membership_takes_only_global_roles_or_roles_of_its_tenant(members, wo
     with pytest.raises(errors.RoleNotFound) as info:
         members.set_roles(world.bob.id, world.acme.id, [world.editor.id, missing])
     assert str(missing) in str(info.value)
-    assert UserAccessRole.select().count() == 0
+    assert MembershipRole.select().count() == 0
 
 
 def test_set_roles_by_name_resolves_tenant_then_global_names(members, world):
@@ -168,7 +169,7 @@ def test_staff_access_is_granted_once_and_takes_global_roles_only(staff, world):
     assert staff.grant(world.bob.id).id == access.id  # idempotent, keeps the roles
     assert [r.name for r in staff.roles(world.bob.id)] == ["owner"]
     with pytest.raises(errors.StaffAccessAlreadyExists):
-        PlatformAccess.create(user=world.bob.id)
+        StaffAccess.create(user=world.bob.id)
     with pytest.raises(errors.InvalidRoleScope):
         staff.set_roles(world.bob.id, [world.editor.id])
     assert [r.name for r in staff.set_roles_by_name(world.bob.id, [])] == []
@@ -184,7 +185,7 @@ def test_staff_access_can_be_suspended_resumed_and_revoked(staff, world):
     assert [r.name for r in staff.roles(world.bob.id)] == ["owner"]
     assert staff.activate(world.bob.id).is_active is True
     staff.revoke(world.bob.id)
-    assert PlatformAccess.select().count() == 0 and PlatformAccessRole.select().count() == 0
+    assert StaffAccess.select().count() == 0 and StaffAccessRole.select().count() == 0
     assert not staff.is_staff(world.bob.id)
     for call in (staff.get, staff.revoke, staff.activate, staff.deactivate, staff.roles):
         with pytest.raises(errors.StaffAccessNotFound):
@@ -206,5 +207,5 @@ def test_concurrent_ensure_of_one_membership_yields_one_row(db, dialect, world):
     results = run_concurrently(db, 10, work)
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert len(set(results[1::2])) == 1 and len(set(results[0::2])) == 1
-    assert UserAccess.select().count() == 2
-    assert {a.status for a in UserAccess.select()} == {"active"}
+    assert Membership.select().count() == 2
+    assert {a.status for a in Membership.select()} == {"active"}

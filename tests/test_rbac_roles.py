@@ -9,17 +9,17 @@ import pytest
 from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import (
+    MembershipRole,
     MembershipService,
     Permission,
     PermissionService,
-    PlatformAccessRole,
     Role,
     RolePermission,
     RoleService,
+    StaffAccessRole,
     StaffAccessService,
     TenantService,
     User,
-    UserAccessRole,
     errors,
 )
 
@@ -185,8 +185,8 @@ def test_deleting_a_role_removes_its_links_and_keeps_the_permissions(roles, acme
 
     roles.delete(support.id)
     assert RolePermission.select().where(RolePermission.role == support.id).count() == 0
-    assert UserAccessRole.select().where(UserAccessRole.role == support.id).count() == 0
-    assert PlatformAccessRole.select().count() == 0
+    assert MembershipRole.select().where(MembershipRole.role == support.id).count() == 0
+    assert StaffAccessRole.select().count() == 0
     assert [r.id for r in MembershipService(SETTINGS).roles(bob.id, acme.id)] == [editor.id]
     assert Permission.select().count() == 4
     assert RolePermission.select().count() == 2

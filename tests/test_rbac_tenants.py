@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nestauth_peewee import (
+    Membership,
+    MembershipRole,
     MembershipService,
     Permission,
     PermissionService,
@@ -20,8 +22,6 @@ from nestauth_peewee import (
     Tenant,
     TenantService,
     User,
-    UserAccess,
-    UserAccessRole,
     errors,
 )
 from nestauth_peewee.services.tenants import SLUG_PATTERN
@@ -166,16 +166,16 @@ def test_deleting_a_tenant_cascades_its_memberships_and_roles_and_nothing_else(t
 
     assert Tenant.select().where(Tenant.id == acme.id).count() == 0
     assert Role.select().where(Role.tenant == acme.id).count() == 0
-    assert UserAccess.select().where(UserAccess.tenant == acme.id).count() == 0
-    assert UserAccessRole.select().where(UserAccessRole.user_access == acme_access.id).count() == 0
+    assert Membership.select().where(Membership.tenant == acme.id).count() == 0
+    assert MembershipRole.select().where(MembershipRole.membership == acme_access.id).count() == 0
     assert RolePermission.select().where(RolePermission.role == acme_role.id).count() == 0
     # Untouched: the user, the registry, global roles, the other tenant's rows, the global membership.
     assert User.select().count() == 1
     assert Permission.select().count() == 2
     assert {r.id for r in Role.select()} == {global_role.id, other_role.id}
     assert RolePermission.select().count() == 2
-    assert UserAccess.select().count() == 2
-    assert UserAccessRole.select().count() == 1
+    assert Membership.select().count() == 2
+    assert MembershipRole.select().count() == 1
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

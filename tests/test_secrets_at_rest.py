@@ -10,8 +10,8 @@ import pytest
 from _auth_fixtures import *  # noqa: F403
 from _auth_fixtures import KEY
 
-from nestauth_peewee import dialect_of
 from nestauth_peewee.config import Settings
+from nestauth_peewee.db import dialect_of
 from nestauth_peewee.models import AccessKey, MfaSecret, Otp, Session, TrustedDevice, User
 from nestauth_peewee.schema.catalog import read_catalog
 from nestauth_peewee.services.access_keys import AccessKeyService

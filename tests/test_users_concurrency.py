@@ -14,7 +14,7 @@ from collections import Counter
 import _users_support as support
 import pytest
 
-from nestauth_peewee import Identity, User, UserAccess, UserService, errors
+from nestauth_peewee import Identity, Membership, User, UserService, errors
 
 THREADS = 50
 
@@ -62,7 +62,7 @@ def test_fifty_concurrent_registrations_of_one_email_let_exactly_one_win(db, rac
     assert outcomes == Counter({"ok": 1, "EMAIL_ALREADY_EXISTS": THREADS - 1})
     assert User.select().count() == 1
     assert Identity.select().count() == 1
-    assert UserAccess.select().count() == 1
+    assert Membership.select().count() == 1
 
 
 def test_fifty_concurrent_registrations_of_one_phone_let_exactly_one_win(db, racing_users):
@@ -73,7 +73,7 @@ def test_fifty_concurrent_registrations_of_one_phone_let_exactly_one_win(db, rac
     assert outcomes == Counter({"ok": 1, "PHONE_ALREADY_EXISTS": THREADS - 1})
     assert User.select().count() == 1
     assert Identity.select().count() == 1
-    assert UserAccess.select().count() == 1
+    assert Membership.select().count() == 1
 
 
 def test_concurrent_read_then_write_operations_on_one_user_all_succeed(db, racing_users):

@@ -21,7 +21,7 @@ from conftest import empty_all_tables
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nestauth_peewee import AdminUser, AdminUserService, Identity, User, UserAccess, UserService, errors
+from nestauth_peewee import AdminUser, AdminUserService, Identity, Membership, User, UserService, errors
 
 EXAMPLES = int(os.environ.get("NESTAUTH_HYPOTHESIS_EXAMPLES", "150"))
 
@@ -184,7 +184,7 @@ def _check_invariants() -> None:
         emails = [i.provider_id for i in Identity.select().where(
             (Identity.user == user.id) & (Identity.provider == "email"))]
         assert emails == ([user.email] if user.email else [])
-        assert UserAccess.select().where(UserAccess.user == user.id).count() >= 1
+        assert Membership.select().where(Membership.user == user.id).count() >= 1
 
 
 @pytest.fixture

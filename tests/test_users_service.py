@@ -11,22 +11,22 @@ import pytest
 
 from nestauth_peewee import (
     AccessKey,
+    Argon2Params,
     Identity,
+    Membership,
+    MembershipRole,
     MfaSecret,
     Otp,
-    PasswordParams,
     Permission,
-    PlatformAccess,
-    PlatformAccessRole,
     Role,
     RolePermission,
     Session,
     Settings,
+    StaffAccess,
+    StaffAccessRole,
     Tenant,
     TrustedDevice,
     User,
-    UserAccess,
-    UserAccessRole,
     UserService,
     errors,
 )
@@ -53,7 +53,7 @@ def test_register_links_the_email_identity_and_a_global_membership_in_one_go(use
     user = users.register(email="Bob@Example.COM ", password=PASSWORD)
     identity = Identity.get(Identity.user == user.id)
     assert (identity.provider, identity.provider_id) == ("email", "bob@example.com")
-    membership = UserAccess.get(UserAccess.user == user.id)
+    membership = Membership.get(Membership.user == user.id)
     assert membership.tenant_id is None and membership.status == "active"
     assert recorder.names() == ["user-created"]
     payload = recorder.of("user-created")[0]
@@ -63,11 +63,11 @@ def test_register_links_the_email_identity_and_a_global_membership_in_one_go(use
 def test_register_with_a_tenant_makes_the_membership_for_that_tenant(users):
     tenant = Tenant.create(name="Acme", slug="acme")
     user = users.register(email="bob@example.com", password=PASSWORD, tenant_id=str(tenant.id))
-    assert [m.tenant_id for m in UserAccess.select().where(UserAccess.user == user.id)] == [tenant.id]
+    assert [m.tenant_id for m in Membership.select().where(Membership.user == user.id)] == [tenant.id]
 
 
 def test_phone_login_links_a_phone_identity(db):
-    service = UserService(Settings(password=CHEAP_SETTINGS.password, phone_login=True))
+    service = UserService(Settings(argon2=CHEAP_SETTINGS.password, phone_login=True))
     user = service.register(phone="+1 (555) 010-9999", password=PASSWORD)
     assert user.phone == "+15550109999" and user.email is None
     assert [(i.provider, i.provider_id) for i in service.identities(user)] == [("phone", "+15550109999")]
@@ -204,7 +204,7 @@ def test_login_with_changed_parameters_upgrades_the_stored_hash(db, recorder):
     user = old.register(email="bob@example.com", password=PASSWORD)
     stored = User.get_by_id(user.id).password_hash
     recorder.clear()
-    stronger = UserService(Settings(password=PasswordParams(memory_cost=2048, time_cost=2, parallelism=1)))
+    stronger = UserService(Settings(argon2=Argon2Params(memory_cost=2048, time_cost=2, parallelism=1)))
     stronger.authenticate(email="bob@example.com", password=PASSWORD)
     upgraded = User.get_by_id(user.id).password_hash
     assert upgraded != stored
@@ -224,7 +224,7 @@ def test_login_with_the_real_default_parameters_upgrades_a_cheap_hash(db):
 def test_a_wrong_password_never_upgrades_the_hash(db):
     UserService(CHEAP_SETTINGS).register(email="bob@example.com", password=PASSWORD)
     stored = User.get(User.email == "bob@example.com").password_hash
-    stronger = UserService(Settings(password=PasswordParams(memory_cost=2048, time_cost=1, parallelism=1)))
+    stronger = UserService(Settings(argon2=Argon2Params(memory_cost=2048, time_cost=1, parallelism=1)))
     with pytest.raises(errors.InvalidCredentials):
         stronger.authenticate(email="bob@example.com", password="wrong")
     assert User.get(User.email == "bob@example.com").password_hash == stored
@@ -260,7 +260,7 @@ def _seed_people(users):
     acme = Tenant.create(name="Acme", slug="acme")
     admin_role = Role.create(name="admin", tenant=acme)
     membership = memberships_repo.ensure(ben.id, acme.id)
-    UserAccessRole.create(user_access=membership, role=admin_role)
+    MembershipRole.create(membership=membership, role=admin_role)
     memberships_repo.ensure(cat.id, acme.id)
     return ann, ben, cat, acme
 
@@ -484,21 +484,21 @@ def test_deleting_a_user_removes_every_row_that_hung_off_it_and_sends_a_snapshot
     MfaSecret.create(user=user.id, secret="JBSWY3DPEHPK3PXP")
     TrustedDevice.create(user=user.id, token_hash="t" * 64, expires_at=utcnow())
     membership = memberships_repo.ensure(user.id, tenant.id)
-    UserAccessRole.create(user_access=membership, role=role)
-    staff = PlatformAccess.create(user=user.id)
-    PlatformAccessRole.create(platform_access=staff, role=role)
+    MembershipRole.create(membership=membership, role=role)
+    staff = StaffAccess.create(user=user.id)
+    StaffAccessRole.create(staff_access=staff, role=role)
     recorder.clear()
 
     snapshot = users.delete(user.id)
 
     owned = {
         Session: Session.user, Identity: Identity.user, AccessKey: AccessKey.user, Otp: Otp.user,
-        MfaSecret: MfaSecret.user, TrustedDevice: TrustedDevice.user, UserAccess: UserAccess.user,
-        PlatformAccess: PlatformAccess.user,
+        MfaSecret: MfaSecret.user, TrustedDevice: TrustedDevice.user, Membership: Membership.user,
+        StaffAccess: StaffAccess.user,
     }
     for model, column in owned.items():
         assert model.select().where(column == user.id).count() == 0, model.__name__
-    assert UserAccessRole.select().count() == 0 and PlatformAccessRole.select().count() == 0
+    assert MembershipRole.select().count() == 0 and StaffAccessRole.select().count() == 0
     assert User.select().where(User.id == user.id).count() == 0
     assert users.get(keep.id)  # the other user is untouched
     assert (Tenant.select().count(), Role.select().count(), RolePermission.select().count()) == (1, 1, 1)

@@ -8,20 +8,25 @@ An app adds its own models to the bundle when creating or migrating::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import peewee
 
 from .accounts import AccessKey, AdminUser, Identity, MfaSecret, Otp, Session, TrustedDevice, User
 from .base import AuthModel, Entity, Record, named_index
 from .rbac import (
     DEFAULT_GUARD,
+    MEMBERSHIP_ACTIVE,
+    MEMBERSHIP_INACTIVE,
+    MEMBERSHIP_STATUSES,
+    Membership,
+    MembershipRole,
     Permission,
-    PlatformAccess,
-    PlatformAccessRole,
     Role,
     RolePermission,
+    StaffAccess,
+    StaffAccessRole,
     Tenant,
-    UserAccess,
-    UserAccessRole,
 )
 
 __all__ = [
@@ -29,14 +34,17 @@ __all__ = [
     "AdminUser",
     "AuthModel",
     "DEFAULT_GUARD",
+    "MEMBERSHIP_ACTIVE",
+    "MEMBERSHIP_INACTIVE",
+    "MEMBERSHIP_STATUSES",
     "Entity",
     "Identity",
     "MfaSecret",
     "NestAuthModels",
     "Otp",
     "Permission",
-    "PlatformAccess",
-    "PlatformAccessRole",
+    "StaffAccess",
+    "StaffAccessRole",
     "Record",
     "Role",
     "RolePermission",
@@ -44,9 +52,10 @@ __all__ = [
     "Tenant",
     "TrustedDevice",
     "User",
-    "UserAccess",
-    "UserAccessRole",
+    "Membership",
+    "MembershipRole",
     "named_index",
+    "dependency_order",
 ]
 
 #: Every nest-auth model in dependency order (parents before children).
@@ -62,9 +71,33 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     Role,
     Permission,
     RolePermission,
-    UserAccess,
-    PlatformAccess,
-    UserAccessRole,
-    PlatformAccessRole,
+    Membership,
+    StaffAccess,
+    MembershipRole,
+    StaffAccessRole,
     AdminUser,
 )
+
+
+def dependency_order(models: Iterable[type[peewee.Model]]) -> list[type[peewee.Model]]:
+    """``models`` with every table after the tables it references.
+
+    Ties go by table name, so the order depends on the schema alone, never on
+    what the Python classes are called (peewee's own ``sort_models`` sorts by
+    class name; a renamed class would reorder generated migrations).
+    """
+    wanted = set(models)
+    seen: set[type[peewee.Model]] = set()
+    ordered: list[type[peewee.Model]] = []
+
+    def visit(model: type[peewee.Model]) -> None:
+        if model in wanted and model not in seen:
+            seen.add(model)
+            for foreign_key, parent in model._meta.refs.items():
+                if not foreign_key.deferred:
+                    visit(parent)
+            ordered.append(model)
+
+    for model in sorted(wanted, key=lambda m: m._meta.table_name):
+        visit(model)
+    return ordered

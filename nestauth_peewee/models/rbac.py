@@ -24,14 +24,22 @@ __all__ = [
     "Role",
     "Permission",
     "RolePermission",
-    "UserAccess",
-    "PlatformAccess",
-    "UserAccessRole",
-    "PlatformAccessRole",
+    "Membership",
+    "StaffAccess",
+    "MembershipRole",
+    "StaffAccessRole",
     "DEFAULT_GUARD",
+    "MEMBERSHIP_ACTIVE",
+    "MEMBERSHIP_INACTIVE",
+    "MEMBERSHIP_STATUSES",
 ]
 
+#: The guard a role or permission gets when none is named.
 DEFAULT_GUARD = "web"
+#: A membership's ``status`` values: only an active membership grants its roles.
+MEMBERSHIP_ACTIVE = "active"
+MEMBERSHIP_INACTIVE = "inactive"
+MEMBERSHIP_STATUSES = (MEMBERSHIP_ACTIVE, MEMBERSHIP_INACTIVE)
 
 
 class Tenant(Entity):
@@ -106,15 +114,15 @@ named_index(RolePermission, RolePermission.role, RolePermission.permission,
             error=errors.RolePermissionAlreadyExists)
 
 
-class UserAccess(Entity):
+class Membership(Entity):
     """nest_auth_user_accesses: a user's membership of a tenant (or the global one)."""
 
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE",
-                                  backref="accesses", index=False)
+                                  backref="memberships", index=False)
     tenant = peewee.ForeignKeyField(Tenant, column_name="tenant_id", null=True,
                                     on_delete="CASCADE", backref="memberships")
     is_default = BooleanField(default=False, server_default=False)
-    status = CharField(max_length=32, default="active", server_default="active")
+    status = CharField(max_length=32, default=MEMBERSHIP_ACTIVE, server_default=MEMBERSHIP_ACTIVE)
     metadata = JSONField(null=True, default=dict, server_default="{}")
     tenant_key = TenantKeyField()
 
@@ -122,50 +130,49 @@ class UserAccess(Entity):
         table_name = "nest_auth_user_accesses"
 
 
-named_index(UserAccess, UserAccess.user, UserAccess.tenant, name="nest_auth_user_access_ut_idx",
+named_index(Membership, Membership.user, Membership.tenant, name="nest_auth_user_access_ut_idx",
             unique=True, error=errors.MembershipAlreadyExists)
-named_index(UserAccess, UserAccess.user, UserAccess.tenant_key,
+named_index(Membership, Membership.user, Membership.tenant_key,
             name="nest_auth_user_access_scope_idx", unique=True,
             error=errors.MembershipAlreadyExists)
 
 
-class PlatformAccess(Entity):
+class StaffAccess(Entity):
     """nest_auth_platform_accesses: staff access across every tenant (one per user)."""
 
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE",
-                                  backref="platform_access", index=False)
+                                  backref="staff_access", index=False)
     is_active = BooleanField(default=True, server_default=True)
 
     class Meta:
         table_name = "nest_auth_platform_accesses"
 
 
-named_index(PlatformAccess, PlatformAccess.user, name="nest_auth_platform_accesses_user_idx",
+named_index(StaffAccess, StaffAccess.user, name="nest_auth_platform_accesses_user_idx",
             unique=True, error=errors.StaffAccessAlreadyExists)
 
 
-class UserAccessRole(AuthModel):
+class MembershipRole(AuthModel):
     """nest_auth_user_access_roles: roles held through a membership."""
 
-    user_access = peewee.ForeignKeyField(UserAccess, column_name="user_access_id",
-                                         on_delete="CASCADE", backref="role_links", index=False)
+    membership = peewee.ForeignKeyField(Membership, column_name="user_access_id",
+                                        on_delete="CASCADE", backref="role_links", index=False)
     role = peewee.ForeignKeyField(Role, column_name="role_id", on_delete="CASCADE",
                                   backref="membership_links")
 
     class Meta:
         table_name = "nest_auth_user_access_roles"
-        primary_key = peewee.CompositeKey("user_access", "role")
+        primary_key = peewee.CompositeKey("membership", "role")
 
 
-class PlatformAccessRole(AuthModel):
+class StaffAccessRole(AuthModel):
     """nest_auth_platform_access_roles: roles held through staff access."""
 
-    platform_access = peewee.ForeignKeyField(PlatformAccess, column_name="platform_access_id",
-                                             on_delete="CASCADE", backref="role_links",
-                                             index=False)
+    staff_access = peewee.ForeignKeyField(StaffAccess, column_name="platform_access_id",
+                                          on_delete="CASCADE", backref="role_links", index=False)
     role = peewee.ForeignKeyField(Role, column_name="role_id", on_delete="CASCADE",
                                   backref="staff_links")
 
     class Meta:
         table_name = "nest_auth_platform_access_roles"
-        primary_key = peewee.CompositeKey("platform_access", "role")
+        primary_key = peewee.CompositeKey("staff_access", "role")

@@ -22,17 +22,17 @@ from typing import Literal
 
 from ..db import database, dialect_of
 from ..models import (
+    MEMBERSHIP_ACTIVE,
     AuthModel,
+    Membership,
+    MembershipRole,
     Permission,
-    PlatformAccess,
-    PlatformAccessRole,
     Role,
     RolePermission,
+    StaffAccess,
+    StaffAccessRole,
     Tenant,
-    UserAccess,
-    UserAccessRole,
 )
-from .memberships import ACTIVE
 
 __all__ = ["permission_names", "role_names", "render_sql"]
 
@@ -74,18 +74,18 @@ def _build(dialect: str, kind: Kind, scope: Scope, include_staff: bool) -> str:
             role_scope = f"{c('r', 'tenant_id')} IS NULL"
         branches.append(
             f"SELECT {c('r', 'id')} AS role_id, {c('r', 'name')} AS role_name"
-            f" FROM {t(UserAccess)} ua"
-            f" JOIN {t(UserAccessRole)} uar ON {c('uar', 'user_access_id')} = {c('ua', 'id')}"
+            f" FROM {t(Membership)} ua"
+            f" JOIN {t(MembershipRole)} uar ON {c('uar', 'user_access_id')} = {c('ua', 'id')}"
             f" JOIN {t(Role)} r ON {c('r', 'id')} = {c('uar', 'role_id')}"
             f"{tenant_join}"
-            f" WHERE {c('ua', 'user_id')} = {ph} AND {ua_scope} AND {c('ua', 'status')} = '{ACTIVE}'"
+            f" WHERE {c('ua', 'user_id')} = {ph} AND {ua_scope} AND {c('ua', 'status')} = '{MEMBERSHIP_ACTIVE}'"
             f" AND {c('r', 'is_active')} = TRUE AND {c('r', 'guard')} = {ph} AND {role_scope}"
         )
     if scope == "staff" or include_staff:
         branches.append(
             f"SELECT {c('r', 'id')} AS role_id, {c('r', 'name')} AS role_name"
-            f" FROM {t(PlatformAccess)} pa"
-            f" JOIN {t(PlatformAccessRole)} par ON {c('par', 'platform_access_id')} = {c('pa', 'id')}"
+            f" FROM {t(StaffAccess)} pa"
+            f" JOIN {t(StaffAccessRole)} par ON {c('par', 'platform_access_id')} = {c('pa', 'id')}"
             f" JOIN {t(Role)} r ON {c('r', 'id')} = {c('par', 'role_id')}"
             f" WHERE {c('pa', 'user_id')} = {ph} AND {c('pa', 'is_active')} = TRUE"
             f" AND {c('r', 'is_active')} = TRUE AND {c('r', 'guard')} = {ph}"

@@ -18,7 +18,7 @@ from typing import Any
 import peewee
 
 from ..fields import utcnow
-from ..models import Role, User, UserAccess, UserAccessRole
+from ..models import Membership, MembershipRole, Role, User
 from ._prepared import SAMPLE_UUID, PreparedSelect
 
 __all__ = [
@@ -129,17 +129,17 @@ def search(
         either = User.email_verified_at.is_null(False) | User.phone_verified_at.is_null(False)
         conditions.append(either if verified else ~either)
     if tenant_id is not None and role is None:
-        members = UserAccess.select(UserAccess.user).where(UserAccess.tenant == tenant_id)
+        members = Membership.select(Membership.user).where(Membership.tenant == tenant_id)
         conditions.append(User.id.in_(members))
     if role is not None:
         holders = (
-            UserAccess.select(UserAccess.user)
-            .join(UserAccessRole, on=(UserAccessRole.user_access == UserAccess.id))
-            .join(Role, on=(UserAccessRole.role == Role.id))
+            Membership.select(Membership.user)
+            .join(MembershipRole, on=(MembershipRole.membership == Membership.id))
+            .join(Role, on=(MembershipRole.role == Role.id))
             .where(Role.name == role)
         )
         if tenant_id is not None:
-            holders = holders.where(UserAccess.tenant == tenant_id)
+            holders = holders.where(Membership.tenant == tenant_id)
         conditions.append(User.id.in_(holders))
     if text:
         pattern = _like_contains(text.lower())

@@ -21,7 +21,7 @@ import peewee
 
 from .. import errors
 from ..db import dialect_of, get_database
-from ..models import NestAuthModels
+from ..models import NestAuthModels, dependency_order
 from .catalog import read_catalog
 
 __all__ = ["create_tables", "drop_tables", "sync_schema", "SyncPlan"]
@@ -32,7 +32,7 @@ def _models(models: Iterable[type[peewee.Model]] | None) -> list[type[peewee.Mod
     for model in chosen:
         if not (isinstance(model, type) and issubclass(model, peewee.Model)):
             raise errors.ConfigurationError(f"{model!r} is not a peewee model class.")
-    return peewee.sort_models(chosen)  # type: ignore[attr-defined]  # peewee's dependency sort, outside its stubs
+    return dependency_order(chosen)
 
 
 def create_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]:

@@ -24,7 +24,7 @@ import peewee
 from .. import errors
 from ..db import NestAuthMySQLDatabase, _configure
 from ..fields import _render_default
-from ..models import NestAuthModels
+from ..models import NestAuthModels, dependency_order
 from .migrations import MIGRATIONS_DIR, migration_names
 
 __all__ = ["DIALECTS", "State", "schema_state", "head_state"]
@@ -88,8 +88,7 @@ def _index_columns(index: peewee.ModelIndex) -> list[str]:
 
 def schema_state(models: Iterable[type[peewee.Model]] | None = None) -> State:
     """Render ``models`` (default: every nest-auth model) into a comparable, frozen state."""
-    # peewee's dependency sort, outside its __all__ and stubs.
-    ordered = peewee.sort_models(list(models) if models is not None else list(NestAuthModels))  # type: ignore[attr-defined]
+    ordered = dependency_order(models if models is not None else NestAuthModels)
     state: State = {}
     for model in ordered:
         state[model._meta.table_name] = {

@@ -33,10 +33,11 @@ from .. import errors
 from ..db import NestAuthMySQLDatabase, _configure
 from ..models import NestAuthModels
 from ..models.base import MYSQL_TABLE_OPTIONS
+from ..version import __version__
 
 __all__ = [
     "DIALECTS",
-    "normalise_dialect",
+    "normalize_dialect",
     "offline_database",
     "bound_offline",
     "ordered_models",
@@ -83,7 +84,7 @@ _NOTES = {
 _bind_lock = threading.RLock()
 
 
-def normalise_dialect(name: str) -> str:
+def normalize_dialect(name: str) -> str:
     """Return ``postgres``, ``mysql`` or ``sqlite`` for a dialect name or alias."""
     key = str(name).strip().lower()
     if key not in _ALIASES:
@@ -95,7 +96,7 @@ def normalise_dialect(name: str) -> str:
 
 def offline_database(dialect: str) -> peewee.Database:
     """A never-connected Database of ``dialect``, configured like ``init_database`` does."""
-    dialect = normalise_dialect(dialect)
+    dialect = normalize_dialect(dialect)
     db: peewee.Database
     if dialect == "postgres":
         db = peewee.PostgresqlDatabase(None)
@@ -216,7 +217,7 @@ def _no_params(query: tuple[str, Sequence[object]], model: type[peewee.Model]) -
 
 def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -> list[str]:
     """The DDL statements (no trailing ``;``) for the nest-auth tables plus ``models``."""
-    dialect = normalise_dialect(dialect)
+    dialect = normalize_dialect(dialect)
     chosen = ordered_models(models)
     statements: list[str] = []
     with bound_offline(dialect, chosen):
@@ -232,8 +233,6 @@ def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -
 
 
 def _header(dialect: str, extra: Sequence[type[peewee.Model]]) -> list[str]:
-    from .. import __version__
-
     command = f"nestauth sql {dialect}" + "".join(f" --models {m.__module__}:{m.__name__}" for m in extra)
     lines = [
         f"-- nestauth-peewee {__version__}: the auth schema for {_TITLES[dialect]}.",
@@ -247,7 +246,7 @@ def _header(dialect: str, extra: Sequence[type[peewee.Model]]) -> list[str]:
 
 def render_snapshot(dialect: str, models: Iterable[type[peewee.Model]] = ()) -> str:
     """The whole snapshot text for ``dialect`` (header, then one block per statement)."""
-    dialect = normalise_dialect(dialect)
+    dialect = normalize_dialect(dialect)
     extra = [m for m in _check_models(models) if m not in NestAuthModels]
     blocks = ["\n".join(_header(dialect, extra))]
     blocks.extend(statement + ";" for statement in render_statements(dialect, extra))
@@ -272,5 +271,5 @@ def split_statements(text: str) -> list[str]:
 
 def shipped_snapshot(dialect: str) -> str:
     """The snapshot file installed with the package for ``dialect``."""
-    name = SNAPSHOT_FILES[normalise_dialect(dialect)]
+    name = SNAPSHOT_FILES[normalize_dialect(dialect)]
     return resources.files("nestauth_peewee").joinpath("sql", name).read_text(encoding="utf-8")

@@ -13,9 +13,8 @@ from typing import Any, Literal
 
 from .. import errors
 from ..config import Settings
-from ..models import AdminUser, User
+from ..models import MEMBERSHIP_ACTIVE, AdminUser, User
 from ..passwords import PasswordHasher
-from ..repositories.memberships import ACTIVE
 from ..services import MembershipService, PermissionService, RoleService, StaffAccessService, TenantService
 from ..services.admin_users import AdminUserService
 from ..services.users import UserService
@@ -112,7 +111,7 @@ class Seeder:
     def __init__(self, settings: Settings | None = None, *, workers: int | None = None,
                  hasher: PasswordHasher | None = None) -> None:
         self.settings = settings or Settings()
-        self.hasher = hasher or PasswordHasher(self.settings.password)
+        self.hasher = hasher or PasswordHasher(self.settings.argon2)
         self.workers = workers or os.cpu_count() or 1
         staged = _StagedHasher(self.hasher)
         self._staged = staged
@@ -307,10 +306,10 @@ class Seeder:
         except errors.MembershipNotFound:
             access = None
         want_active = spec.active is not False
-        if want_active and (access is None or access.status != ACTIVE):
+        if want_active and (access is None or access.status != MEMBERSHIP_ACTIVE):
             self.memberships.ensure(user_id, tenant_id)
             changed = True
-        elif not want_active and (access is None or access.status == ACTIVE):
+        elif not want_active and (access is None or access.status == MEMBERSHIP_ACTIVE):
             if access is None:
                 self.memberships.ensure(user_id, tenant_id)
             self.memberships.deactivate(user_id, tenant_id)

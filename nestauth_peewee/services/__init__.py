@@ -1,18 +1,52 @@
-"""Services: the policy layer (normalise, hash, validate, one transaction, events)."""
+"""Services: the policy layer (normalise, hash, validate, one transaction, events).
 
+Every service is importable from here (and from the package root)::
+
+    from nestauth_peewee.services import UserService, SessionService
+"""
+
+from .access_keys import AccessKeyService, IssuedAccessKey
+from .admin_users import AdminSnapshot, AdminUserService
 from .authorization import AuthorizationService
+from .bundle import AuthServices
+from .cleanup import CleanupCounts, ExpiryCleanup
 from .memberships import MembershipService
+from .mfa import MfaService, TotpEnrolment
+from .otps import IssuedOtp, OtpService
+from .password_reset import PasswordResetService
 from .permissions import PermissionService, RegistrationResult
 from .roles import RoleService
-from .staff import StaffAccessService
+from .sessions import IssuedSession, SessionService
+from .staff_access import StaffAccessService
 from .tenants import TenantService
+from .trusted_devices import IssuedDevice, TrustedDeviceService
+from .users import Page, UserService, UserSnapshot
 
 __all__ = [
+    "AccessKeyService",
+    "AdminSnapshot",
+    "AdminUserService",
+    "AuthServices",
     "AuthorizationService",
+    "CleanupCounts",
+    "ExpiryCleanup",
+    "IssuedAccessKey",
+    "IssuedDevice",
+    "IssuedOtp",
+    "IssuedSession",
     "MembershipService",
+    "MfaService",
+    "OtpService",
+    "Page",
+    "PasswordResetService",
     "PermissionService",
     "RegistrationResult",
     "RoleService",
+    "SessionService",
     "StaffAccessService",
     "TenantService",
+    "TotpEnrolment",
+    "TrustedDeviceService",
+    "UserService",
+    "UserSnapshot",
 ]

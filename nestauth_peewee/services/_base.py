@@ -11,7 +11,7 @@ from .. import errors
 from ..config import Settings
 from ..fields import utcnow
 
-__all__ = ["KeyedService", "as_uuid", "clip", "normalise_ip"]
+__all__ = ["KeyedService", "as_uuid", "clip", "normalize_ip"]
 
 Clock = Callable[[], datetime]
 
@@ -36,7 +36,7 @@ def clip(value: str | None, limit: int) -> str | None:
     return value[:limit] or None
 
 
-def normalise_ip(value: str | None) -> str | None:
+def normalize_ip(value: str | None) -> str | None:
     """An IPv4/IPv6 address in canonical text, None for none; anything else is refused."""
     if value is None or value == "":
         return None

@@ -40,7 +40,7 @@ class AdminUserService:
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = settings or Settings()
-        self.hasher = hasher or PasswordHasher(self.settings.password)
+        self.hasher = hasher or PasswordHasher(self.settings.argon2)
 
     def create(
         self, *, email: str, password: str, name: str | None = None, metadata: dict[str, Any] | None = None

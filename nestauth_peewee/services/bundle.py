@@ -31,7 +31,7 @@ from .password_reset import PasswordResetService
 from .permissions import PermissionService
 from .roles import RoleService
 from .sessions import SessionService
-from .staff import StaffAccessService
+from .staff_access import StaffAccessService
 from .tenants import TenantService
 from .trusted_devices import TrustedDeviceService
 from .users import UserService

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import errors
 from ..config import Settings
-from ..models import Role, Tenant, UserAccess
+from ..models import MEMBERSHIP_INACTIVE, Membership, Role, Tenant
 from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
 from ..unit_of_work import transaction
@@ -66,13 +66,13 @@ class MembershipService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
 
-    def ensure(self, user_id: Any, tenant_id: Any = None) -> UserAccess:
+    def ensure(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The user's membership of the tenant (or the global one), created or reactivated."""
         uid = as_uuid(user_id, "user_id")
         tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
         return retry_on_conflict(lambda: self._ensure(uid, tid))
 
-    def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> UserAccess:
+    def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         with transaction():
             if tid is not None:
                 require_tenant(tid)
@@ -81,7 +81,7 @@ class MembershipService:
             except errors.ReferenceNotFound as exc:
                 raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
 
-    def get(self, user_id: Any, tenant_id: Any = None) -> UserAccess:
+    def get(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The membership (active or not), or ``MEMBERSHIP_NOT_FOUND``."""
         uid, tid = self._ids(user_id, tenant_id)
         access = repo.get(uid, tid)
@@ -89,16 +89,16 @@ class MembershipService:
             raise self._not_found(uid, tid)
         return access
 
-    def deactivate(self, user_id: Any, tenant_id: Any = None) -> UserAccess:
+    def deactivate(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """Mark the membership inactive: its roles then grant nothing (``ensure`` reactivates it)."""
         uid, tid = self._ids(user_id, tenant_id)
         with transaction():
             access = repo.get(uid, tid, lock=True)
             if access is None:
                 raise self._not_found(uid, tid)
-            if access.status != repo.INACTIVE:
-                repo.set_status(access.id, repo.INACTIVE)
-                access.status = repo.INACTIVE
+            if access.status != MEMBERSHIP_INACTIVE:
+                repo.set_status(access.id, MEMBERSHIP_INACTIVE)
+                access.status = MEMBERSHIP_INACTIVE
         return access
 
     def delete(self, user_id: Any, tenant_id: Any = None) -> None:
@@ -147,7 +147,7 @@ class MembershipService:
         uid = as_uuid(user_id, "user_id")
         return uid, (as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None)
 
-    def _locked(self, uid: uuid.UUID, tid: uuid.UUID | None) -> UserAccess:
+    def _locked(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         access = repo.get(uid, tid, lock=True)
         if access is None:
             raise self._not_found(uid, tid)

@@ -27,7 +27,7 @@ from .. import secrets as tokens
 from ..models import Session
 from ..repositories import sessions as repo
 from ..unit_of_work import emit, single_statement, transaction
-from ._base import KeyedService, as_uuid, clip, normalise_ip
+from ._base import KeyedService, as_uuid, clip, normalize_ip
 from .cleanup import ExpiryCleanup
 
 __all__ = ["SessionService", "IssuedSession"]
@@ -61,7 +61,7 @@ class SessionService(KeyedService):
         columns: dict[str, Any] = {
             "user_agent": clip(user_agent, 512),
             "device_name": clip(device_name, 255),
-            "ip_address": normalise_ip(ip_address),
+            "ip_address": normalize_ip(ip_address),
             "data": data if data is not None else {},
         }
         uid = as_uuid(user_id)
@@ -108,7 +108,7 @@ class SessionService(KeyedService):
         if user_agent is not None:
             columns["user_agent"] = clip(user_agent, 512)
         if ip_address is not None:
-            columns["ip_address"] = normalise_ip(ip_address)
+            columns["ip_address"] = normalize_ip(ip_address)
         new_digest = self._digest(session.id, new_secret)
         expires_at = now + self.settings.refresh_token_validity
         with transaction():

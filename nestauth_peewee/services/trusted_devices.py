@@ -26,7 +26,7 @@ from ..models import TrustedDevice
 from ..repositories import _owner
 from ..repositories import trusted_devices as repo
 from ..unit_of_work import transaction
-from ._base import KeyedService, as_uuid, clip, normalise_ip
+from ._base import KeyedService, as_uuid, clip, normalize_ip
 from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
@@ -60,7 +60,7 @@ class TrustedDeviceService(KeyedService):
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
             device = repo.insert(
                 id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
-                user_agent=clip(user_agent, 512), ip_address=normalise_ip(ip_address),
+                user_agent=clip(user_agent, 512), ip_address=normalize_ip(ip_address),
                 expires_at=now + self.settings.trusted_device_validity, created_at=now,
             )
         return IssuedDevice(device, token)

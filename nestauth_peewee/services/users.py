@@ -51,7 +51,7 @@ class UserService(IdentityOperations):
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = settings or Settings()
-        self.hasher = hasher or PasswordHasher(self.settings.password)
+        self.hasher = hasher or PasswordHasher(self.settings.argon2)
 
     # --- create ------------------------------------------------------------------------
 

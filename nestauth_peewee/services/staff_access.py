@@ -26,8 +26,8 @@ from typing import Any
 
 from .. import errors
 from ..config import Settings
-from ..models import PlatformAccess, Role
-from ..repositories import staff as repo
+from ..models import Role, StaffAccess
+from ..repositories import staff_access as repo
 from ..unit_of_work import transaction
 from ._rbac_common import as_uuid, resolve_guard, retry_on_conflict, roles_for_scope
 from .memberships import resolve_role_names
@@ -41,13 +41,13 @@ class StaffAccessService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
 
-    def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> PlatformAccess:
+    def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> StaffAccess:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
         uid = as_uuid(user_id, "user_id")
         wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
         return retry_on_conflict(lambda: self._grant(uid, wanted))
 
-    def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> PlatformAccess:
+    def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> StaffAccess:
         with transaction():
             try:
                 access = repo.ensure(uid)
@@ -57,7 +57,7 @@ class StaffAccessService:
                 repo.replace_roles(access.id, roles_for_scope(roles, None))
         return access
 
-    def get(self, user_id: Any) -> PlatformAccess:
+    def get(self, user_id: Any) -> StaffAccess:
         uid = as_uuid(user_id, "user_id")
         access = repo.get(uid)
         if access is None:
@@ -71,10 +71,10 @@ class StaffAccessService:
             if not repo.delete(uid):
                 raise self._not_found(uid)
 
-    def activate(self, user_id: Any) -> PlatformAccess:
+    def activate(self, user_id: Any) -> StaffAccess:
         return self._set_active(user_id, True)
 
-    def deactivate(self, user_id: Any) -> PlatformAccess:
+    def deactivate(self, user_id: Any) -> StaffAccess:
         """Suspend staff access, keeping its roles for a later :meth:`activate`."""
         return self._set_active(user_id, False)
 
@@ -106,7 +106,7 @@ class StaffAccessService:
 
     # --- helpers -----------------------------------------------------------------
 
-    def _set_active(self, user_id: Any, active: bool) -> PlatformAccess:
+    def _set_active(self, user_id: Any, active: bool) -> StaffAccess:
         uid = as_uuid(user_id, "user_id")
         with transaction():
             access = self._locked(uid)
@@ -115,7 +115,7 @@ class StaffAccessService:
                 access.is_active = active
         return access
 
-    def _locked(self, uid: uuid.UUID) -> PlatformAccess:
+    def _locked(self, uid: uuid.UUID) -> StaffAccess:
         access = repo.get(uid, lock=True)
         if access is None:
             raise self._not_found(uid)
