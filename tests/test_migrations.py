@@ -72,12 +72,12 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     drop_tables()
 
     # peewee-migrate's own CLI from the repository root, on its plain Database.
-    pw_migrate("migrate", "--database", empty_db_url, "--directory", "migrations")
+    pw_migrate("migrate", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
     assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
-    pw_migrate("rollback", "--database", empty_db_url, "--directory", "migrations")
+    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
     assert _library_tables(empty_db) == set()
 
     # The installed command, on the database init_database() configures.
