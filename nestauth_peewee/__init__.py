@@ -13,6 +13,7 @@ every model to the Database it builds from a URL (or adopts).
 from __future__ import annotations
 
 from . import errors
+from ._version import __version__
 from .config import PasswordParams, PasswordPolicy, Settings
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
@@ -56,8 +57,6 @@ from .services.password_reset import PasswordResetService
 from .services.sessions import IssuedSession, SessionService
 from .services.trusted_devices import IssuedDevice, TrustedDeviceService
 from .services.users import Page, UserService, UserSnapshot
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_DATABASE_URL",

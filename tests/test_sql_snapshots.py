@@ -319,3 +319,15 @@ def test_rows_written_on_a_snapshot_built_database_read_back_through_the_models(
     user = User.create(email=f"{uuid.uuid4().hex[:8]}@example.com", metadata={"k": [1, 2]})
     again = User.get_by_id(user.id)
     assert (again.email, again.metadata, again.is_active) == (user.email, {"k": [1, 2]}, True)
+
+
+def test_the_version_has_one_home_that_pyproject_reads():
+    import tomllib
+
+    from nestauth_peewee import _version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "nestauth_peewee._version.__version__"}
+    assert nestauth_peewee.__version__ is _version.__version__
+    assert f"-- nestauth-peewee {_version.__version__}:" in render_snapshot("sqlite")

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import peewee
 
 from .. import errors
+from .._version import __version__
 from ..db import NestAuthMySQLDatabase, _configure
 from ..models import NestAuthModels
 from ..models.base import MYSQL_TABLE_OPTIONS
@@ -231,8 +232,6 @@ def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -
 
 
 def _header(dialect: str, extra: Sequence[type[peewee.Model]]) -> list[str]:
-    from .. import __version__
-
     command = f"nestauth sql {dialect}" + "".join(f" --models {m.__module__}:{m.__name__}" for m in extra)
     lines = [
         f"-- nestauth-peewee {__version__}: the auth schema for {_TITLES[dialect]}.",
