@@ -24,6 +24,6 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python scripts/make_migration.py --check
 
-# Regenerate the SQL snapshots (sql/ and nestauth_peewee/sql/) from the models.
+# Regenerate the published SQL snapshots in sql/ from the models (the only checked-in copy).
 snapshots: $(STAMP)
 	$(BIN)/python scripts/build_sql_snapshots.py

@@ -1,16 +1,15 @@
 #!/usr/bin/env python3
 """Regenerate the per-dialect SQL snapshots from the models (no server needed).
 
-Writes the same bytes to both places a snapshot lives:
-
-* ``nestauth_peewee/sql/<dialect>.sql``: shipped inside the installed package;
-* ``sql/<dialect>.sql``: at the top of the repository, for people and docs.
+Writes ``sql/<dialect>.sql`` at the top of the repository: the published
+snapshots, the only checked-in copy (an installed package renders the same
+bytes with ``nestauth sql``).
 
 Usage::
 
     python scripts/build_sql_snapshots.py            # rewrite what changed
     python scripts/build_sql_snapshots.py --check    # exit 1 with a diff if any file is stale
-    python scripts/build_sql_snapshots.py --output-dir /tmp/snap   # write elsewhere (one copy)
+    python scripts/build_sql_snapshots.py --output-dir /tmp/snap   # write elsewhere
 
 The test suite runs the same comparison, so CI fails when a snapshot is stale.
 """
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT))  # this checkout's package, not an installed one
 
 from nestauth_peewee.schema.snapshot import DIALECTS, SNAPSHOT_FILES, render_snapshot  # noqa: E402
 
-TARGETS = (ROOT / "nestauth_peewee" / "sql", ROOT / "sql")
+TARGETS = (ROOT / "sql",)
 
 
 def _diff(path: Path, old: str, new: str) -> str:

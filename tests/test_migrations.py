@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -34,7 +37,7 @@ from nestauth_peewee import (
 from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField, IntegerField
 from nestauth_peewee.models import DEFAULT_GUARD
-from nestauth_peewee.schema import migration_writer
+from nestauth_peewee.schema import migration_runtime_v1, migration_state, migration_writer
 from nestauth_peewee.schema.catalog import ForeignKey
 from nestauth_peewee.schema.migrations import (
     HISTORY_TABLE,
@@ -57,8 +60,9 @@ def _library_tables(db: peewee.Database) -> set[str]:
 
 def _copy_migrations(target: Path) -> Path:
     target.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.py"):
-        shutil.copy(path, target / path.name)
+    for path in MIGRATIONS_DIR.iterdir():
+        if path.is_file():  # the migrations, conf.py and schema_state.json
+            shutil.copy(path, target / path.name)
     return target
 
 
@@ -68,12 +72,12 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     drop_tables()
 
     # peewee-migrate's own CLI from the repository root, on its plain Database.
-    pw_migrate("migrate", "--database", empty_db_url, "--directory", "migrations")
+    pw_migrate("migrate", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
     assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
-    pw_migrate("rollback", "--database", empty_db_url, "--directory", "migrations")
+    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
     assert _library_tables(empty_db) == set()
 
     # The installed command, on the database init_database() configures.
@@ -137,10 +141,13 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     result = run([sys.executable, "scripts/make_migration.py", "--check"])
     assert "No changes" in result.stdout
 
-    # 001_initial is exactly what the writer produces: never hand-edited.
+    # 001_initial and the state beside it are exactly what the writer produces: never hand-edited.
     state = migration_writer.schema_state()
     text = migration_writer.render_migration("001_initial", {}, state)
     assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
+    state_text = migration_state.render_state_file(state, "001_initial", text)
+    assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
+    assert migration_writer.head_state() == state
 
     # Deterministic across processes and hash seeds; no object addresses.
     outputs = []
@@ -151,9 +158,82 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
              "import sys; from nestauth_peewee.schema.migration_writer import write_migration; "
              "write_migration('initial', directory=sys.argv[1])", str(folder)],
             env={"PYTHONHASHSEED": seed})
-        outputs.append((folder / "001_initial.py").read_bytes())
-    assert outputs[0] == outputs[1] == text.encode("utf-8")
+        outputs.append((folder / "001_initial.py").read_bytes() + (folder / "schema_state.json").read_bytes())
+    assert outputs[0] == outputs[1] == (text + state_text).encode("utf-8")
     assert b" at 0x" not in outputs[0]
+
+
+def test_the_state_file_keeps_the_model_order_the_writer_relies_on():
+    state = migration_writer.schema_state()
+    stored = migration_writer.head_state()
+    assert list(stored) == list(state)  # tables in dependency order: creates and drops follow it
+    for name, table in state.items():
+        assert list(stored[name]["columns"]) == list(table["columns"])
+        assert list(stored[name]["indexes"]) == list(table["indexes"])
+    document = json.loads((MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8"))
+    assert document["migration"] == migration_names()[-1]
+
+
+def _check_fails(folder: Path, message: str) -> None:
+    with pytest.raises(errors.ConfigurationError, match=message):
+        migration_writer.head_state(folder)
+    result = run([sys.executable, "scripts/make_migration.py", "--check", "--directory", str(folder)], check=False)
+    assert result.returncode != 0 and message in result.stderr, result.stdout + result.stderr
+
+
+def test_make_migration_check_fails_when_the_state_file_does_not_belong_to_the_newest_migration(tmp_path):
+    state_file = migration_state.STATE_FILE
+    missing = _copy_migrations(tmp_path / "missing")
+    (missing / state_file).unlink()
+    _check_fails(missing, f"has migrations but no {state_file}")
+
+    edited_state = _copy_migrations(tmp_path / "edited_state")
+    text = (edited_state / state_file).read_text(encoding="utf-8")
+    (edited_state / state_file).write_text(json.dumps(json.loads(text)), encoding="utf-8")  # same data, other form
+    _check_fails(edited_state, "was edited by hand")
+
+    edited_migration = _copy_migrations(tmp_path / "edited_migration")
+    path = edited_migration / "001_initial.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("VARCHAR(255)", "VARCHAR(200)", 1), encoding="utf-8")
+    _check_fails(edited_migration, "changed after schema_state.json was written")
+
+    behind = _copy_migrations(tmp_path / "behind")
+    (behind / "002_by_hand.py").write_text(
+        "def migrate(migrator, database, *, fake=False):\n    pass\n", encoding="utf-8")
+    _check_fails(behind, "is the schema after 001_initial, but the newest migration is 002_by_hand")
+    # A migration written by hand: its author records the state it leaves.
+    run([sys.executable, "scripts/make_migration.py", "--record-state", "--directory", str(behind)])
+    assert migration_writer.head_state(behind) == migration_writer.schema_state()
+    assert migration_writer.pending_changes(directory=behind) == []
+
+
+#: The SHA-256 of migration_runtime_v1.py. Released migrations import that module: it never
+#: changes. A runtime that must behave differently goes into migration_runtime_v2.py (with the
+#: writer's template pointing at it), and the files already written keep importing v1.
+RUNTIME_V1_SHA256 = "b738c66184cc4a201e33d3fc8131fcdac399326388ed650ea4aabed239c2354e"
+
+
+def test_the_migration_runtime_is_frozen_and_imports_no_models():
+    source = Path(migration_runtime_v1.__file__).read_text(encoding="utf-8")
+    assert hashlib.sha256(source.encode("utf-8")).hexdigest() == RUNTIME_V1_SHA256, (
+        "migration_runtime_v1.py changed: released migrations run it. Revert, and put a different "
+        "runtime in a new migration_runtime_v2.py.")
+    imported = {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    assert imported == {"__future__", "typing", "peewee"}
+    for path in MIGRATIONS_DIR.glob("0*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert modules == {"nestauth_peewee.schema.migration_runtime_v1"}, path.name
+
+
+def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empty_db):
+    # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
+    assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
+    assert migration_names() == ["001_initial"]
+    assert migration_status(empty_db).pending == ["001_initial"]
 
 
 def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):

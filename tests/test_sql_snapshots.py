@@ -32,11 +32,14 @@ from nestauth_peewee.schema.snapshot import (
     DIALECTS,
     SNAPSHOT_FILES,
     render_snapshot,
-    shipped_snapshot,
     split_statements,
 )
 
-SNAPSHOT_DIRS = {"sql/": ROOT / "sql", "nestauth_peewee/sql/": ROOT / "nestauth_peewee" / "sql"}
+SNAPSHOT_DIR = ROOT / "sql"  # the published snapshots: the only checked-in copy
+
+
+def published_snapshot(dialect: str) -> str:
+    return (SNAPSHOT_DIR / SNAPSHOT_FILES[dialect]).read_bytes().decode("utf-8")
 
 
 @pytest.fixture(autouse=True)
@@ -56,10 +59,10 @@ def execute_script(db: peewee.Database, text: str) -> int:
 # --- the files ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("where", sorted(SNAPSHOT_DIRS))
 @pytest.mark.parametrize("name", DIALECTS)
-def test_the_checked_in_snapshot_is_what_the_models_generate(name, where):
-    path = SNAPSHOT_DIRS[where] / SNAPSHOT_FILES[name]
+def test_the_checked_in_snapshot_is_what_the_models_generate(name):
+    where = "sql/"
+    path = SNAPSHOT_DIR / SNAPSHOT_FILES[name]
     checked_in = path.read_bytes().decode("utf-8") if path.exists() else ""
     fresh = render_snapshot(name)
     if checked_in != fresh:
@@ -79,11 +82,15 @@ def test_rendering_never_opens_a_connection(monkeypatch):
         assert render_snapshot(name).count("CREATE TABLE") == len(NestAuthModels)
 
 
+def test_there_is_one_checked_in_copy_of_the_snapshots():
+    assert sorted(p.name for p in SNAPSHOT_DIR.iterdir()) == sorted(SNAPSHOT_FILES.values())
+    assert not (ROOT / "nestauth_peewee" / "sql").exists()
+
+
 @pytest.mark.parametrize("name", DIALECTS)
-def test_the_package_ships_the_snapshot(name):
-    assert shipped_snapshot(name) == render_snapshot(name)
-    assert shipped_snapshot({"postgres": "postgresql", "mysql": "mariadb", "sqlite": "sqlite3"}[name]) \
-        == shipped_snapshot(name)
+def test_a_dialect_alias_renders_the_same_snapshot(name):
+    alias = {"postgres": "postgresql", "mysql": "mariadb", "sqlite": "sqlite3"}[name]
+    assert render_snapshot(alias) == render_snapshot(name)
 
 
 def test_two_runs_under_different_hash_seeds_write_identical_bytes(tmp_path):
@@ -240,7 +247,7 @@ def test_the_snapshot_builds_exactly_the_catalog_of_create_tables(empty_db, dial
     assert len(from_models) == len(NestAuthModels)
     _drop_everything(empty_db)
     assert read_catalog(empty_db) == {}
-    count = execute_script(empty_db, shipped_snapshot(dialect))
+    count = execute_script(empty_db, published_snapshot(dialect))
     assert count == len(NestAuthModels) + sum(len(m._meta.fields_to_index()) for m in NestAuthModels)
     assert_same_catalog(from_models, read_catalog(empty_db), ("create_tables", f"sql/{dialect}.sql"),
                         column_order=True)
@@ -284,7 +291,7 @@ _snapshot_dbs: dict[str, peewee.Database] = {}
 
 @pytest.fixture
 def snapshot_db(dialect, tmp_path_factory):
-    """A database built only from the shipped snapshot (once per dialect per session)."""
+    """A database built only from the published snapshot (once per dialect per session)."""
     if dialect not in _snapshot_dbs:
         if dialect == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('snapshot') / 'snapshot.db'}"
@@ -295,7 +302,7 @@ def snapshot_db(dialect, tmp_path_factory):
         db = init_database(url)
         with db.connection_context():
             _drop_everything(db)
-            execute_script(db, shipped_snapshot(dialect))
+            execute_script(db, published_snapshot(dialect))
         _snapshot_dbs[dialect] = db
     with bound(_snapshot_dbs[dialect], empty_all_tables) as db:
         yield db
@@ -312,3 +319,15 @@ def test_rows_written_on_a_snapshot_built_database_read_back_through_the_models(
     user = User.create(email=f"{uuid.uuid4().hex[:8]}@example.com", metadata={"k": [1, 2]})
     again = User.get_by_id(user.id)
     assert (again.email, again.metadata, again.is_active) == (user.email, {"k": [1, 2]}, True)
+
+
+def test_the_version_has_one_home_that_pyproject_reads():
+    import tomllib
+
+    from nestauth_peewee import version as _version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "nestauth_peewee.version.__version__"}
+    assert nestauth_peewee.__version__ is _version.__version__
+    assert f"-- nestauth-peewee {_version.__version__}:" in render_snapshot("sqlite")

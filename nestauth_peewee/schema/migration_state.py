@@ -1,4 +1,4 @@
-"""The schema *state* of a set of models: what every migration file freezes as ``STATE``.
+"""The schema *state* of a set of models, and the file that records it after the newest migration.
 
 Per table: ``CREATE TABLE`` per dialect; per column its definition, type and
 server default per dialect, nullability, generated or not, primary key, and
@@ -11,10 +11,20 @@ PostgreSQL), so it is what ``create_tables()`` runs::
     from nestauth_peewee.schema.migration_state import head_state, schema_state
     schema_state()["nest_auth_users"]["indexes"]["nest_auth_users_email_idx"]["unique"]  # True
     head_state() == schema_state()   # True when no migration is pending
+
+The state after the newest migration is ``schema_state.json`` in the
+migrations directory (:data:`STATE_FILE`), written together with each
+migration by the writer. It is canonical JSON (sorted keys, two-space indent,
+tables, columns and indexes as lists in their model order, so the order the
+writer relies on survives), names the migration it belongs to and carries the
+SHA-256 of that file's text: :func:`head_state` refuses a file that belongs to
+another migration, to an edited one, or that is not in canonical form.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,10 +37,17 @@ from ..fields import _render_default
 from ..models import NestAuthModels, dependency_order
 from .migrations import MIGRATIONS_DIR, migration_names
 
-__all__ = ["DIALECTS", "State", "schema_state", "head_state"]
+__all__ = ["DIALECTS", "STATE_FILE", "State", "schema_state", "head_state", "render_state_file",
+           "parse_state_file", "write_state_file"]
 
 DIALECTS = ("postgres", "mysql", "sqlite")
 State = dict[str, dict[str, Any]]
+
+#: The file beside the migrations that holds the schema after the newest one.
+STATE_FILE = "schema_state.json"
+_FORMAT = 1
+_NOTE = ("The schema after the migration named here, which scripts/make_migration.py diffs the "
+         "models against. Written by it with each migration; do not edit.")
 
 
 def _ddl_database(dialect: str) -> peewee.Database:
@@ -113,22 +130,78 @@ def schema_state(models: Iterable[type[peewee.Model]] | None = None) -> State:
     return state
 
 
-def _read_migration(path: Path) -> dict[str, Any]:
-    scope: dict[str, Any] = {}
-    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True), scope)
-    return scope
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def render_state_file(state: State, migration: str, migration_text: str) -> str:
+    """The canonical text of ``schema_state.json`` for ``state`` after ``migration``."""
+    tables = [
+        {"name": name, "create": table["create"],
+         "columns": [{"name": c, **entry} for c, entry in table["columns"].items()],
+         "indexes": [{"name": i, **entry} for i, entry in table["indexes"].items()]}
+        for name, table in state.items()
+    ]
+    document = {"format": _FORMAT, "note": _NOTE, "migration": migration,
+                "migration_sha256": _digest(migration_text), "tables": tables}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def parse_state_file(text: str) -> tuple[str, str, State]:
+    """(migration name, its SHA-256, state) from the text of ``schema_state.json``."""
+    document = json.loads(text)
+    if not isinstance(document, dict) or document.get("format") != _FORMAT:
+        raise errors.ConfigurationError(f"{STATE_FILE}: not a format-{_FORMAT} nestauth-peewee schema state.")
+    state: State = {}
+    for table in document["tables"]:
+        state[table["name"]] = {
+            "create": table["create"],
+            "columns": {c["name"]: {k: v for k, v in c.items() if k != "name"} for c in table["columns"]},
+            "indexes": {i["name"]: {k: v for k, v in i.items() if k != "name"} for i in table["indexes"]},
+        }
+    return document["migration"], document["migration_sha256"], state
+
+
+def write_state_file(folder: Path, state: State, migration: str) -> Path:
+    """Record ``state`` as the schema after ``migration`` (a file in ``folder``)."""
+    text = (folder / f"{migration}.py").read_text(encoding="utf-8")
+    path = folder / STATE_FILE
+    path.write_bytes(render_state_file(state, migration, text).encode("utf-8"))  # LF on every OS
+    return path
 
 
 def head_state(directory: Path | str | None = None) -> State:
-    """The state stored by the newest migration in ``directory`` ({} when there is none)."""
+    """The schema after the newest migration in ``directory``, from its ``schema_state.json``.
+
+    ``{}`` when there is no migration. Raises
+    :class:`~nestauth_peewee.errors.ConfigurationError` when the file is missing,
+    belongs to another migration or to another version of the newest one, or
+    is not in canonical form: the next migration must not be derived from it.
+    """
     folder = Path(directory) if directory is not None else MIGRATIONS_DIR
     names = migration_names(folder)
     if not names:
         return {}
-    scope = _read_migration(folder / f"{names[-1]}.py")
-    if "STATE" not in scope:
+    newest, path = names[-1], folder / STATE_FILE
+    redo = ("If the migration was written or changed by hand, record the state it leaves with "
+            "`python scripts/make_migration.py --record-state`.")
+    if not path.is_file():
         raise errors.ConfigurationError(
-            f"{names[-1]}.py has no STATE: it was not written by scripts/make_migration.py, so the "
-            "next migration cannot be derived from it. Add its STATE or write the migration by hand."
+            f"{folder} has migrations but no {STATE_FILE}, so the next migration cannot be derived. {redo}"
         )
-    return scope["STATE"]
+    text = path.read_text(encoding="utf-8")
+    migration, digest, state = parse_state_file(text)
+    if migration != newest:
+        raise errors.ConfigurationError(
+            f"{STATE_FILE} is the schema after {migration}, but the newest migration is {newest}. {redo}"
+        )
+    if digest != _digest((folder / f"{newest}.py").read_text(encoding="utf-8")):
+        raise errors.ConfigurationError(
+            f"{newest}.py changed after {STATE_FILE} was written for it (its SHA-256 differs). "
+            f"Regenerate the migration, or: {redo}"
+        )
+    if text != render_state_file(state, migration, (folder / f"{newest}.py").read_text(encoding="utf-8")):
+        raise errors.ConfigurationError(
+            f"{STATE_FILE} was edited by hand (it is not in the form the writer produces). {redo}"
+        )
+    return state

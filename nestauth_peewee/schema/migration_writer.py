@@ -1,11 +1,13 @@
 """Write the next versioned migration from the models (maintainer tooling, path 2).
 
-Every migration file stores the schema state after it (``STATE``, see
-:mod:`.migration_state`); the next migration is the diff between the newest
-stored state and the models' state, written in both directions::
+The schema state after the newest migration is ``schema_state.json`` beside
+the migration files (see :mod:`.migration_state`); the next migration is the
+diff between that state and the models' state, written in both directions,
+and writing it rewrites the JSON for the new newest migration::
 
     python scripts/make_migration.py add_session_label   # writes NNN_add_session_label.py
     python scripts/make_migration.py --check             # exit 1 when a migration is pending
+    python scripts/make_migration.py --record-state      # after writing a migration by hand
 
 From Python::
 
@@ -32,7 +34,7 @@ import peewee
 
 from .. import errors
 from . import _migration_template as template
-from .migration_state import DIALECTS, State, head_state, schema_state
+from .migration_state import DIALECTS, State, head_state, schema_state, write_state_file
 from .migrations import MIGRATIONS_DIR, migration_names
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "pending_changes",
     "render_migration",
     "write_migration",
+    "record_state",
 ]
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -298,18 +301,20 @@ def render_migration(name: str, old: State, new: State) -> str:
     forward, backward = _Plan(old, new), _Plan(new, old, forward=False)
     summary = "\n".join(f"    {line}" for line in forward.describe())
     return (
-        template.HEADER.format(name=name, summary=summary)
-        + template.RUNTIME.format(name=name)
+        template.HEADER.format(name=name, summary=summary, runtime=template.RUNTIME_MODULE)
         + template.DATA.format(
             before=_literal(forward.expectations()), after=_literal(backward.expectations()),
-            forward=_literal(forward.steps()), backward=_literal(backward.steps()), state=_literal(new),
+            forward=_literal(forward.steps()), backward=_literal(backward.steps()),
         )
     )
 
 
 def write_migration(name: str, models: Iterable[type[peewee.Model]] | None = None,
                     directory: Path | str | None = None) -> Path | None:
-    """Write ``NNN_<name>.py`` for what changed since the newest migration; None if nothing did."""
+    """Write ``NNN_<name>.py`` for what changed since the newest migration; None if nothing did.
+
+    ``schema_state.json`` is rewritten with it: the models' state, after the new migration.
+    """
     if not _NAME_RE.match(name) or keyword.iskeyword(name):
         raise errors.ConfigurationError(
             f"Migration name {name!r} must be lower-case letters, digits and underscores, e.g. add_session_label."
@@ -322,5 +327,20 @@ def write_migration(name: str, models: Iterable[type[peewee.Model]] | None = Non
     number = int(names[-1][:3]) + 1 if names else 1
     full_name = f"{number:03d}_{name}"
     path = folder / f"{full_name}.py"
-    path.write_text(render_migration(full_name, old, new), encoding="utf-8")
+    path.write_bytes(render_migration(full_name, old, new).encode("utf-8"))  # LF on every OS
+    write_state_file(folder, new, full_name)
     return path
+
+
+def record_state(models: Iterable[type[peewee.Model]] | None = None,
+                 directory: Path | str | None = None) -> Path:
+    """Record the models' state as the schema after the newest migration.
+
+    For a migration written (or changed) by hand: its author vouches that it
+    takes the previous schema to the models' (the parity tests check it).
+    """
+    folder = Path(directory) if directory is not None else MIGRATIONS_DIR
+    names = migration_names(folder)
+    if not names:
+        raise errors.ConfigurationError(f"No migration in {folder}: write one with a name first.")
+    return write_state_file(folder, schema_state(models), names[-1])

@@ -1,7 +1,7 @@
 """Path 2 of the setup guide: the library's versioned migrations, run with peewee-migrate.
 
-The migrations ship inside the package (``nestauth_peewee/migrations/``; a
-checkout also has them at ``migrations/``) and record what ran in their own
+The migrations ship inside the package (``nestauth_peewee/migrations/``, their
+only home) and record what ran in their own
 history table, ``nestauth_migrate_history``, so they never mix with an
 application's own peewee-migrate history::
 
@@ -14,7 +14,7 @@ application's own peewee-migrate history::
     rollback(db)                      # undo the newest migration
 
 From a shell: ``nestauth migrate``, ``nestauth rollback``, ``nestauth migrations``;
-or, in a checkout, ``pw_migrate migrate --database URL --directory migrations``.
+or, in a checkout, ``pw_migrate migrate --database URL --directory nestauth_peewee/migrations``.
 
 Each migration runs in one transaction: on PostgreSQL and SQLite a failed
 migration leaves nothing behind; MySQL/MariaDB commit each DDL statement, so
@@ -51,7 +51,7 @@ __all__ = [
     "rollback",
 ]
 
-#: Where the library's migration files live (package data; ``migrations/`` in a checkout links here).
+#: Where the library's migration files live (package data, with conf.py and schema_state.json).
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: The history table of the library's migrations (peewee-migrate's default is ``migratehistory``).
 HISTORY_TABLE = "nestauth_migrate_history"

@@ -13,8 +13,9 @@ so migration tools (Flyway, Liquibase, Sqitch, psql, mysql) can split them::
     for statement in split_statements(text):
         db.execute_sql(statement)
 
-The released snapshots ship inside the package (:func:`shipped_snapshot`) and
-at ``sql/`` in the repository; ``scripts/build_sql_snapshots.py`` writes both.
+The published snapshots are the files in ``sql/`` at the top of the
+repository, written by ``scripts/build_sql_snapshots.py``; the installed
+package carries no copy: ``nestauth sql`` renders the same bytes from the models.
 
 Rendering rebinds the models to an offline Database for a moment
 (``Database.bind_ctx``): do not render while other threads run queries.
@@ -25,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from importlib import resources
 
 import peewee
 
@@ -44,14 +44,13 @@ __all__ = [
     "render_statements",
     "render_snapshot",
     "split_statements",
-    "shipped_snapshot",
     "SNAPSHOT_FILES",
 ]
 
 #: The dialects a snapshot exists for, in the order the docs list them.
 DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite")
 
-#: File name of each dialect's snapshot (in ``nestauth_peewee/sql/`` and ``sql/``).
+#: File name of each dialect's snapshot in the repository's ``sql/``.
 SNAPSHOT_FILES: dict[str, str] = {d: f"{d}.sql" for d in DIALECTS}
 
 _ALIASES = {
@@ -268,8 +267,3 @@ def split_statements(text: str) -> list[str]:
         raise ValueError("The SQL text ends in the middle of a statement (no final ';').")
     return statements
 
-
-def shipped_snapshot(dialect: str) -> str:
-    """The snapshot file installed with the package for ``dialect``."""
-    name = SNAPSHOT_FILES[normalize_dialect(dialect)]
-    return resources.files("nestauth_peewee").joinpath("sql", name).read_text(encoding="utf-8")
