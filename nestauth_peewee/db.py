@@ -42,9 +42,25 @@ __all__ = [
     "init_database",
     "get_database",
     "dialect_of",
+    "normalize_dialect",
+    "offline_database",
+    "DIALECTS",
     "DEFAULT_DATABASE_URL",
     "MYSQL_SQL_MODE",
 ]
+
+#: The three dialects, in the order the docs list them.
+DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite")
+
+_DIALECT_ALIASES = {
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "sqlite3": "sqlite",
+}
 
 DEFAULT_DATABASE_URL = "sqlite:///nestauth.db"
 
@@ -190,6 +206,26 @@ def _redact(url: str) -> str:
         netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
         return parsed._replace(netloc=netloc).geturl()
     return url
+
+
+def normalize_dialect(name: str) -> str:
+    """Return ``postgres``, ``mysql`` or ``sqlite`` for a dialect name or alias."""
+    key = str(name).strip().lower()
+    if key not in _DIALECT_ALIASES:
+        raise errors.ConfigurationError(
+            f"Unknown dialect {name!r}: use postgres, mysql (MariaDB too) or sqlite."
+        )
+    return _DIALECT_ALIASES[key]
+
+
+def offline_database(dialect: str) -> peewee.Database:
+    """A never-connected Database of ``dialect``, configured as :func:`init_database` would
+    (DATETIME(6) on MySQL, ...): what the schema tooling renders DDL with."""
+    classes: dict[str, type[peewee.Database]] = {
+        "postgres": peewee.PostgresqlDatabase, "mysql": NestAuthMySQLDatabase,
+        "sqlite": peewee.SqliteDatabase,
+    }
+    return _configure(classes[normalize_dialect(dialect)](None))
 
 
 def _configure(db: peewee.Database) -> peewee.Database:

@@ -41,6 +41,7 @@ __all__ = [
     "utcnow",
     "uuid_from_db",
     "datetime_from_db",
+    "render_default",
 ]
 
 
@@ -73,7 +74,7 @@ def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC)
 
 
-def _render_default(value: Any, dialect: str) -> str:
+def render_default(value: Any, dialect: str) -> str:
     if value is NOW:
         return _NOW_SQL[dialect]
     if isinstance(value, bool):
@@ -104,7 +105,7 @@ class _ServerDefaultMixin:
         if self.server_default is None:
             return node
         dialect = dialect_of(self.model._meta.database)  # type: ignore[attr-defined]
-        default = peewee.SQL("DEFAULT " + _render_default(self.server_default, dialect))
+        default = peewee.SQL("DEFAULT " + render_default(self.server_default, dialect))
         return peewee.NodeList([*node.nodes, default])
 
 

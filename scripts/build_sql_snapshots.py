@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's package, not an installed one
 
-from nestauth_peewee.schema.snapshot import DIALECTS, SNAPSHOT_FILES, render_snapshot  # noqa: E402
+from nestauth_peewee.db import DIALECTS  # noqa: E402
+from nestauth_peewee.schema.snapshot import SNAPSHOT_FILES, render_snapshot  # noqa: E402
 
 TARGETS = (ROOT / "sql",)
 

@@ -39,7 +39,7 @@ from nestauth_peewee import NestAuthModels, create_tables, init_database
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
 
-DIALECTS = ("sqlite", "postgres", "mysql")
+DIALECTS = ("sqlite", "postgres", "mysql")  # the order tests run in (nestauth_peewee.db.DIALECTS is the docs' order)
 _PREFIX = os.environ.get("NESTAUTH_TEST_DB_PREFIX", "")
 _SERVER_URLS = {
     "postgres": os.environ.get(

@@ -21,9 +21,9 @@ import click
 import peewee
 
 from .. import errors
-from ..db import dialect_of
+from ..db import DIALECTS, dialect_of
 from ..schema.check import check_schema
-from ..schema.snapshot import DIALECTS, render_snapshot
+from ..schema.snapshot import render_snapshot
 from .base import database_option, main
 
 __all__ = ["load_models", "models_option"]

@@ -32,15 +32,14 @@ from typing import Any
 import peewee
 
 from .. import errors
-from ..db import NestAuthMySQLDatabase, _configure
-from ..fields import _render_default
+from ..db import DIALECTS, offline_database
+from ..fields import render_default
 from ..models import NestAuthModels, dependency_order
 from .migrations import MIGRATIONS_DIR, migration_names
 
 __all__ = ["DIALECTS", "STATE_FILE", "State", "schema_state", "head_state", "render_state_file",
            "parse_state_file", "write_state_file"]
 
-DIALECTS = ("postgres", "mysql", "sqlite")
 State = dict[str, dict[str, Any]]
 
 #: The file beside the migrations that holds the schema after the newest one.
@@ -48,13 +47,6 @@ STATE_FILE = "schema_state.json"
 _FORMAT = 1
 _NOTE = ("The schema after the migration named here, which scripts/make_migration.py diffs the "
          "models against. Written by it with each migration; do not edit.")
-
-
-def _ddl_database(dialect: str) -> peewee.Database:
-    classes: dict[str, type[peewee.Database]] = {
-        "postgres": peewee.PostgresqlDatabase, "mysql": NestAuthMySQLDatabase, "sqlite": peewee.SqliteDatabase,
-    }
-    return _configure(classes[dialect](None))
 
 
 def _render(db: peewee.Database, node_factory: Any) -> str:
@@ -76,7 +68,7 @@ def _column_state(db: peewee.Database, dialect: str, model: type[peewee.Model], 
     entry.setdefault("type", {})[dialect] = None if generated else _render(db, fld.ddl_datatype)
     server_default = getattr(fld, "server_default", None)
     entry.setdefault("default", {})[dialect] = (
-        None if server_default is None else _render_default(server_default, dialect)
+        None if server_default is None else render_default(server_default, dialect)
     )
     entry["null"] = bool(fld.null)
     entry["generated"] = generated
@@ -113,7 +105,7 @@ def schema_state(models: Iterable[type[peewee.Model]] | None = None) -> State:
             "indexes": {i._name: {} for i in model._meta.fields_to_index()},
         }
     for dialect in DIALECTS:
-        db = _ddl_database(dialect)
+        db = offline_database(dialect)
         with db.bind_ctx(ordered):
             for model in ordered:
                 table = state[model._meta.table_name]

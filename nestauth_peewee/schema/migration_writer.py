@@ -33,12 +33,12 @@ from typing import Any
 import peewee
 
 from .. import errors
+from ..db import DIALECTS
 from . import _migration_template as template
-from .migration_state import DIALECTS, State, head_state, schema_state, write_state_file
+from .migration_state import State, head_state, schema_state, write_state_file
 from .migrations import MIGRATIONS_DIR, migration_names
 
 __all__ = [
-    "DIALECTS",
     "schema_state",
     "head_state",
     "diff_states",

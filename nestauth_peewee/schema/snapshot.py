@@ -30,15 +30,12 @@ from collections.abc import Iterable, Iterator, Sequence
 import peewee
 
 from .. import errors
-from ..db import NestAuthMySQLDatabase, _configure
+from ..db import DIALECTS, normalize_dialect, offline_database
 from ..models import NestAuthModels
 from ..models.base import MYSQL_TABLE_OPTIONS
 from ..version import __version__
 
 __all__ = [
-    "DIALECTS",
-    "normalize_dialect",
-    "offline_database",
     "bound_offline",
     "ordered_models",
     "render_statements",
@@ -47,21 +44,8 @@ __all__ = [
     "SNAPSHOT_FILES",
 ]
 
-#: The dialects a snapshot exists for, in the order the docs list them.
-DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite")
-
 #: File name of each dialect's snapshot in the repository's ``sql/``.
 SNAPSHOT_FILES: dict[str, str] = {d: f"{d}.sql" for d in DIALECTS}
-
-_ALIASES = {
-    "postgres": "postgres",
-    "postgresql": "postgres",
-    "pg": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "sqlite": "sqlite",
-    "sqlite3": "sqlite",
-}
 
 _TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL / MariaDB", "sqlite": "SQLite"}
 
@@ -81,29 +65,6 @@ _NOTES = {
 }
 
 _bind_lock = threading.RLock()
-
-
-def normalize_dialect(name: str) -> str:
-    """Return ``postgres``, ``mysql`` or ``sqlite`` for a dialect name or alias."""
-    key = str(name).strip().lower()
-    if key not in _ALIASES:
-        raise errors.ConfigurationError(
-            f"Unknown dialect {name!r}: use postgres, mysql (MariaDB too) or sqlite."
-        )
-    return _ALIASES[key]
-
-
-def offline_database(dialect: str) -> peewee.Database:
-    """A never-connected Database of ``dialect``, configured like ``init_database`` does."""
-    dialect = normalize_dialect(dialect)
-    db: peewee.Database
-    if dialect == "postgres":
-        db = peewee.PostgresqlDatabase(None)
-    elif dialect == "mysql":
-        db = NestAuthMySQLDatabase(None)
-    else:
-        db = peewee.SqliteDatabase(None)
-    return _configure(db)  # DATETIME(6) on MySQL, like a real connection gets
 
 
 def _check_models(models: Iterable[object]) -> list[type[peewee.Model]]:
