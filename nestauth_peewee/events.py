@@ -12,13 +12,80 @@ Services never send directly: they call :func:`emit`, which queues the
 signal on the current :func:`~nestauth_peewee.unit_of_work.transaction` and
 sends it only once that transaction commits (a rolled-back operation sends
 nothing). No payload carries a password or a password hash.
+
+Payloads are snapshots, never live rows: a row handed to :func:`emit` is
+frozen into a :class:`RowSnapshot` when it is queued (its columns as they were
+then, the secret-holding columns left out), so a listener sees what the
+operation did, cannot write the row back, and never sees a digest or hash.
+Users and admins travel as the typed ``UserSnapshot`` / ``AdminSnapshot``.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import peewee
 from blinker import Namespace
 
-__all__ = ["signals"]
+__all__ = ["signals", "RowSnapshot", "SECRET_COLUMNS", "freeze"]
+
+#: Columns that hold a secret or its digest: never part of an event payload.
+SECRET_COLUMNS = frozenset({
+    "password_hash", "refresh_token_hash", "secret_hash", "code_hash", "token_hash", "secret",
+    "mfa_recovery_code",
+})
+
+
+class RowSnapshot(Mapping[str, Any]):
+    """A read-only copy of one row's columns (secrets left out), by attribute or key.
+
+    Foreign keys appear under the field name and the column name (``user`` and
+    ``user_id``), both holding the referenced id, never a lazy query.
+    """
+
+    __slots__ = ("_model", "_values")
+
+    def __init__(self, row: peewee.Model) -> None:
+        values: dict[str, Any] = {}
+        for field in row._meta.sorted_fields:
+            if field.column_name in SECRET_COLUMNS:
+                continue
+            value = copy.deepcopy(row.__data__.get(field.name))
+            values[field.name] = value
+            values.setdefault(field.column_name, value)
+        object.__setattr__(self, "_model", type(row).__name__)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._model} snapshot has no column {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("an event snapshot is read-only")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return copy.deepcopy(self._values)
+
+    def __repr__(self) -> str:
+        return f"<{self._model} snapshot id={self._values.get('id')!r}>"
+
+
+def freeze(value: Any) -> Any:
+    """``value`` as an event may carry it: a model row becomes a :class:`RowSnapshot`."""
+    return RowSnapshot(value) if isinstance(value, peewee.Model) else value
 
 signals = Namespace()
 

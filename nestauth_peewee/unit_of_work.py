@@ -40,6 +40,7 @@ from blinker import Signal
 
 from .db import database, dialect_of
 from .driver_errors import translate
+from .events import freeze
 
 __all__ = ["transaction", "single_statement", "emit", "in_transaction"]
 
@@ -120,7 +121,12 @@ def _atomic() -> Any:
 
 
 def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:
-    """Queue ``signal`` for after commit (or send now when no block is open)."""
+    """Queue ``signal`` for after commit (or send now when no block is open).
+
+    A model row in ``payload`` is frozen into a snapshot here, when it is
+    queued: listeners see the row as the operation left it, never a live row.
+    """
+    payload = {name: freeze(value) for name, value in payload.items()}
     stack = _stack()
     if stack:
         stack[-1].append((signal, sender, payload))

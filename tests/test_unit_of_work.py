@@ -34,3 +34,61 @@ def test_a_raising_listener_is_logged_and_the_next_events_still_go_out(db, caplo
         events.user_updated.disconnect(fine)
     assert received == [{"n": 2}]
     assert "listener" in caplog.text and "RuntimeError" in caplog.text
+
+
+def _every_signal_recorded():
+    seen: list[tuple[str, dict]] = []
+    receivers = []
+    for name, signal in events.signals.items():
+        def receive(sender, _name=name, **payload):
+            seen.append((_name, payload))
+        signal.connect(receive, weak=False)
+        receivers.append((signal, receive))
+    return seen, receivers
+
+
+def test_event_payloads_are_snapshots_without_secrets_on_every_dialect(db):
+    import peewee
+
+    from nestauth_peewee import (
+        AccessKeyService,
+        Argon2Params,
+        PermissionService,
+        RoleService,
+        SessionService,
+        Settings,
+        TenantService,
+        UserService,
+    )
+
+    settings = Settings(secret_key="event-snapshot-test-key-" + "x" * 32,
+                        argon2=Argon2Params(memory_cost=1024, time_cost=1, parallelism=1))
+    seen, receivers = _every_signal_recorded()
+    try:
+        user = UserService(settings).create(email="snap@example.com", password="a long passphrase 1")
+        SessionService(settings).create(user.id, user_agent="pytest")
+        AccessKeyService(settings).create(user.id, "ci")
+        tenant = TenantService(settings).create("Acme", "acme")
+        PermissionService(settings).create("reports.read")
+        RoleService(settings).create("editor", tenant_id=tenant.id, permissions=["reports.read"])
+    finally:
+        for signal, receive in receivers:
+            signal.disconnect(receive)
+
+    names = {name for name, _ in seen}
+    assert {"session-created", "access-key-created", "tenant-created", "role-created",
+            "permission-created", "user-created"} <= names
+    for name, payload in seen:
+        for key, value in payload.items():
+            assert not isinstance(value, peewee.Model), (name, key)
+            if isinstance(value, events.RowSnapshot):
+                assert not events.SECRET_COLUMNS & set(value), (name, key)
+    session = next(p["session"] for n, p in seen if n == "session-created")
+    assert session.user_id == session["user"] == user.id
+    assert session.user_agent == "pytest"
+    with pytest.raises(AttributeError):
+        session.user_agent = "changed"
+    with pytest.raises(AttributeError):
+        _ = session.refresh_token_hash
+    key = next(p["key"] for n, p in seen if n == "access-key-created")
+    assert "secret_hash" not in key.as_dict() and key.name == "ci"
