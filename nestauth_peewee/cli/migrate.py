@@ -68,8 +68,7 @@ def migrate_command(db: Any, target: str | None, fake: bool, directory: str | No
 def rollback_command(db: Any, count: int, yes: bool, directory: str | None,
                      history_table: str | None) -> None:
     """Undo the newest nest-auth migration(s); their tables and columns are dropped."""
-    location = {"directory": directory, "history_table": history_table}
-    done = migration_status(db, **location).history
+    done = migration_status(db, directory=directory, history_table=history_table).history
     if not done:
         fail(f"nothing to roll back: no migration is recorded in {_where(db)}.")
     targets = list(reversed(done))[:count]
@@ -78,7 +77,7 @@ def rollback_command(db: Any, count: int, yes: bool, directory: str | None,
     ):
         click.echo("Nothing rolled back.")
         return
-    undone = rollback(db, count=count, **location)
+    undone = rollback(db, count=count, directory=directory, history_table=history_table)
     click.echo(f"Rolled back {len(undone)} migration(s) in {_where(db)}:")
     for name in undone:
         click.echo(f"  - {name}")
