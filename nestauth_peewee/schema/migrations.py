@@ -42,6 +42,7 @@ from peewee_migrate.models import MIGRATE_TABLE, MigrateHistory
 
 from .. import errors
 from ..db import dialect_of, get_database
+from ..driver_errors import translate
 from .lock import DEFAULT_TIMEOUT, HISTORY_TABLE, LOCK_ROW_ID, ensure_history_table, schema_lock
 
 __all__ = [
@@ -184,6 +185,9 @@ def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
                 migration=name)
     if text.startswith("nestauth migration"):
         return errors.MigrationError(text, migration=name)
+    hint = translate(exc)
+    if isinstance(hint, errors.ForeignKeyRefused):
+        text += f" ({hint})"
     if dialect_of(db) == "mysql":
         after = ("MySQL/MariaDB cannot roll DDL back: the migration is half-applied, the statements "
                  "before the failure stay; compare the schema with the migration file and repair it by hand.")
