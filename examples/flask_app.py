@@ -11,8 +11,8 @@
 
 Routes: POST /register, POST /login, POST /refresh, POST /logout, GET /me,
 POST /api-keys, GET /reports (needs the ``reports.read`` permission, e.g.
-through the ``reporter`` role of examples/seed.toml: ``nestauth seed
-examples/seed.toml`` or ``nestauth roles grant ann@example.com reporter``),
+through the ``reporter`` role of the example seed: ``nestauth seed
+--example`` or ``nestauth roles grant ann@example.com reporter``),
 POST /password-reset/request ``{"email"}`` and POST /password-reset
 ``{"email", "code", "new_password"}``. The reset code goes to
 :func:`deliver_code`, a listener of ``events.otp_requested``: replace its body

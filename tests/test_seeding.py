@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from _users_support import CHEAP, CHEAP_SETTINGS, recorder  # noqa: F401  (recorder: a fixture)
@@ -24,9 +23,9 @@ from nestauth_peewee import (
     errors,
 )
 from nestauth_peewee.cli import main
-from nestauth_peewee.seeding import Seeder, load_seed, parse_seed
+from nestauth_peewee.seeding import EXAMPLE_SEED, Seeder, load_seed, parse_seed
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "seed.toml"
+EXAMPLE = EXAMPLE_SEED
 
 
 def apply(data, settings=CHEAP_SETTINGS, environ=None):
