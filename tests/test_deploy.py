@@ -52,9 +52,9 @@ def _call(port: int, method: str, path: str, payload: dict | None = None, token:
         return exc.code, json.loads(body) if body else {}
 
 
-def _serve(command: list[str], database_url: str, port: int, log: Path) -> subprocess.Popen:
+def _serve(command: list[str], database_url: str, port: int, log: Path, **extra_env: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "NESTAUTH_SECRET_KEY": SECRET,
-           "PYTHONPATH": str(ROOT / "examples")}
+           "PYTHONPATH": str(ROOT / "examples"), **extra_env}
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=ROOT / "examples", env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -113,6 +113,24 @@ def test_gunicorn_four_workers_start_on_an_empty_database_and_serve(app, empty_d
     assert text.count("Booting worker") == 4, text
     assert "Worker failed to boot" not in text and "Traceback" not in text, text
     assert set(empty_db.get_tables()) >= {m._meta.table_name for m in NestAuthModels}
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_gunicorn_with_the_example_config_preloads_and_pools_per_worker(empty_db, empty_db_url, tmp_path):
+    # examples/gunicorn.conf.py: --preload (start-up once, in the master), a pool per worker,
+    # and the master's pooled connection closed before the workers fork.
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    pooled = empty_db_url.replace("://", "+pool://", 1)
+    server = _serve([str(BIN / "gunicorn"), "-c", str(ROOT / "examples" / "gunicorn.conf.py"), APPS["flask"]],
+                    pooled, port, log, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="4", GUNICORN_THREADS="4")
+    try:
+        _sign_up_and_in(port)
+        assert server.poll() is None, log.read_text()
+    finally:
+        _stop(server)
+    text = log.read_text()
+    assert text.count("Booting worker") == 4 and "Traceback" not in text, text
 
 
 @pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
