@@ -3,7 +3,7 @@
 The wheel is built from a copy of the tree (``pip wheel --no-deps``, offline) and
 installed into a fresh virtualenv in a temporary directory. Nothing is fetched:
 the new virtualenv sees this one's dependencies through a ``.pth`` line, so the
-guide's one network command, ``pip install 'nestauth-peewee[flask]'``, becomes
+guide's one network command, ``pip install 'nestauth-peewee[flask,bottle]'``, becomes
 "install the wheel" and ``flask`` a wrapper of ``python -m flask``. Every other
 command of the guide's ``sh`` and ``python`` blocks runs as written, in page
 order, in one shell with ``set -e``; only the two example ports are swapped for
