@@ -1,17 +1,17 @@
-"""An app's own profile table next to the nest-auth tables (the seed's AppUser).
+"""An app's own profile table next to the nest-auth tables: the AppUser recipe.
 
-The profile's primary key is the auth user's id, and deleting the auth user
-deletes the profile through the database's ON DELETE CASCADE. Deriving from
-:class:`nestauth_peewee.AuthModel` shares the nest-auth database binding and,
-on MySQL/MariaDB, the table options (InnoDB, utf8mb4) that a foreign key to
-``nest_auth_users`` needs: a table in another character set cannot reference
-it (MariaDB error 150)::
+docs/database-setup.md ("Your own tables next to ours") is the recipe this
+file follows. Deriving from :class:`nestauth_peewee.AuthModel` binds the model
+to the library's database (``init_database()`` binds it too; a plain
+``peewee.Model`` would be unbound) and gives it, on MySQL/MariaDB, the table
+options (InnoDB, utf8mb4) that a foreign key to ``nest_auth_users`` needs. The
+primary key is the auth user's id, and deleting the user deletes the profile
+through ON DELETE CASCADE. Its table, by each path::
 
-    from nestauth_peewee import NestAuthModels, init_database, create_tables
-    from app_models import AppUser
-
-    init_database("sqlite:///app.db")
-    create_tables([*NestAuthModels, AppUser])
+    nestauth create-tables --models app_models:AppUser            # 1: create_tables([*NestAuthModels, AppUser])
+    nestauth makemigrations create_app_users --models app_models:AppUser --directory app_migrations
+    nestauth migrate && nestauth migrate --directory app_migrations   # 2
+    nestauth sql postgres --models app_models:AppUser             # 3
 """
 
 from __future__ import annotations

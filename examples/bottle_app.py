@@ -1,6 +1,6 @@
 """A small JSON API on nest-auth and Bottle: sign-up, sessions, API keys, a permission check.
 
-    python examples/bottle_app.py                # http://127.0.0.1:8080 on sqlite:///example.db
+    python examples/bottle_app.py                # http://127.0.0.1:8080 on sqlite:///nestauth.db (the CLI's too)
     DATABASE_URL=mysql://app@localhost/app python examples/bottle_app.py
 
 The same routes as examples/flask_app.py (see there for curl lines):
@@ -32,6 +32,7 @@ import bottle
 
 from nestauth_peewee import User, create_tables, errors
 from nestauth_peewee.config import Settings
+from nestauth_peewee.db import DEFAULT_DATABASE_URL
 from nestauth_peewee.integrations.bottle import NestAuthPlugin
 from nestauth_peewee.integrations.http import error_body, status_for
 
@@ -60,14 +61,14 @@ def _json(payload: Any, status: int = 200) -> bottle.HTTPResponse:
 def create_app(database_url: str | None = None, settings: Settings | None = None) -> bottle.Bottle:
     app = bottle.Bottle()
     app.install(json_errors)  # first installed = outermost
-    plugin = NestAuthPlugin(database_url or os.environ.get("DATABASE_URL", "sqlite:///example.db"),
+    plugin = NestAuthPlugin(database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
                             settings=settings or _settings())
     app.install(plugin)
     auth = plugin.services
 
     assert plugin.db is not None
     with plugin.db.connection_context():
-        create_tables()  # development convenience; production: `nestauth migrate`
+        create_tables()  # development convenience (safe with many workers); production: `nestauth migrate`
         auth.permissions.register(PERMISSIONS)
 
     def body(*names: str) -> list[Any]:

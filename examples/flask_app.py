@@ -1,6 +1,6 @@
 """A small JSON API on nest-auth and Flask: sign-up, sessions, API keys, a permission check.
 
-    python examples/flask_app.py                 # http://127.0.0.1:5000 on sqlite:///example.db
+    python examples/flask_app.py                 # http://127.0.0.1:5000 on sqlite:///nestauth.db (the CLI's too)
     DATABASE_URL=postgresql://app@localhost/app python examples/flask_app.py
 
     curl -s localhost:5000/register -H 'Content-Type: application/json' \\
@@ -11,8 +11,8 @@
 
 Routes: POST /register, POST /login, POST /refresh, POST /logout, GET /me,
 POST /api-keys, GET /reports (needs the ``reports.read`` permission, e.g.
-through the ``reporter`` role of examples/seed.toml: ``nestauth seed
-examples/seed.toml`` or ``nestauth roles grant ann@example.com reporter``),
+through the ``reporter`` role of the example seed: ``nestauth seed
+--example`` or ``nestauth roles grant ann@example.com reporter``),
 POST /password-reset/request ``{"email"}`` and POST /password-reset
 ``{"email", "code", "new_password"}``. The reset code goes to
 :func:`deliver_code`, a listener of ``events.otp_requested``: replace its body
@@ -37,6 +37,7 @@ from flask import Flask, g, jsonify, request
 
 from nestauth_peewee import User, create_tables, errors, events
 from nestauth_peewee.config import Settings
+from nestauth_peewee.db import DEFAULT_DATABASE_URL
 from nestauth_peewee.integrations.flask import NestAuth
 from nestauth_peewee.integrations.http import error_body, status_for
 
@@ -46,11 +47,11 @@ PERMISSIONS = ["reports.read", "reports.write"]
 
 def create_app(database_url: str | None = None, settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
-    app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL", "sqlite:///example.db")
+    app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     auth = NestAuth(app, settings=settings or _settings())
 
     with auth.db.connection_context():
-        create_tables()  # development convenience; production: `nestauth migrate`
+        create_tables()  # development convenience (safe with many workers); production: `nestauth migrate`
         auth.permissions.register(PERMISSIONS)
 
     @app.errorhandler(errors.NestAuthError)

@@ -233,11 +233,12 @@ def _configure(db: peewee.Database) -> peewee.Database:
     dialect = dialect_of(db)
     if dialect == "sqlite":
         # The pragmas peewee runs on every new connection are only kept privately.
-        pragmas = dict(db._pragmas or ())  # type: ignore[attr-defined]
+        # busy_timeout first: the journal-mode switch of a new file must wait for a
+        # concurrent starter's lock too, not fail with "database is locked".
+        pragmas = {"busy_timeout": 5000, **dict(db._pragmas or ())}  # type: ignore[attr-defined]
         pragmas["foreign_keys"] = 1
         if db.database not in (":memory:", "") and not str(db.database).startswith("file:"):
             pragmas.setdefault("journal_mode", "wal")
-        pragmas.setdefault("busy_timeout", 5000)
         db._pragmas = list(pragmas.items())  # type: ignore[attr-defined]
     elif dialect == "mysql":
         mysql_db = cast(peewee.MySQLDatabase, db)

@@ -22,10 +22,12 @@ from .errors import (
     ConflictError,
     DatabaseBusy,
     DatabaseUnavailable,
+    ForeignKeyRefused,
     InvalidValue,
     NestAuthError,
     ReferenceNotFound,
     RequiredValueMissing,
+    SchemaMissing,
     TransactionConflict,
     UniqueViolation,
     ValueTooLong,
@@ -61,6 +63,16 @@ def register_unique_error(
 _MYSQL_DUP_KEY = re.compile(r"for key '(?:[^'.]+\.)?([^']+)'")
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
 _MYSQL_TOO_LONG = re.compile(r"Data too long for column '([^']+)'")
+_MISSING_TABLE = re.compile(
+    r"no such table: (?P<sqlite>\S+)"                       # SQLite
+    r"|relation \"(?P<pg>[^\"]+)\" does not exist"          # PostgreSQL 42P01
+    r"|Table '(?:[^'.]+\.)?(?P<mysql>[^']+)' doesn't exist"  # MySQL/MariaDB 1146
+)
+_MISSING_COLUMN = re.compile(
+    r"no such column: (?P<sqlite>\S+)"
+    r"|column (?P<pg>\S+) does not exist"                    # PostgreSQL 42703
+    r"|Unknown column '(?P<mysql>[^']+)'"                     # MySQL/MariaDB 1054
+)
 
 
 def _driver_error(exc: BaseException) -> BaseException:
@@ -152,6 +164,13 @@ def translate(exc: BaseException) -> BaseException:
                 column=column,
             )
         return InvalidValue("The database refused a value: " + text.splitlines()[0])
+    missing = _schema_missing(orig, text)
+    if missing is not None:
+        return missing
+    if _is_errno_150(orig, text):
+        table = re.search(r"table `(?:[^`]+`\.`)?([^`]+)`", text)
+        where = f"Creating {table.group(1)}: " if table else ""
+        return ForeignKeyRefused(where + ForeignKeyRefused.default_message, detail=_one_line(text))
     if isinstance(exc, (peewee.OperationalError, peewee.InternalError)) and _is_retryable(orig):
         return TransactionConflict(detail=_one_line(text))
     if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
@@ -159,6 +178,34 @@ def translate(exc: BaseException) -> BaseException:
     if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
         return DatabaseBusy(detail=_one_line(text))
     return exc
+
+
+def _schema_missing(orig: BaseException, text: str) -> SchemaMissing | None:
+    """A missing table or column, with what to run (the schema was not created or not migrated)."""
+    pgcode = getattr(orig, "pgcode", None)
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    if pgcode is not None and pgcode not in ("42P01", "42703"):
+        return None
+    if mysql_code is not None and mysql_code not in (1146, 1054):
+        return None
+    table, column = _MISSING_TABLE.search(text), _MISSING_COLUMN.search(text)
+    if table:
+        name = next(v for v in table.groupdict().values() if v)
+        return SchemaMissing(
+            f"The table {name} does not exist in this database: run `nestauth migrate` (or, in "
+            "development, `nestauth create-tables`).", table=name, detail=_one_line(text))
+    if column and (pgcode or mysql_code or "no such column" in text):
+        name = next(v for v in column.groupdict().values() if v).strip('"')
+        return SchemaMissing(
+            f"The column {name} does not exist in this database: its schema is older than this "
+            "version of nestauth-peewee; run `nestauth migrate` (or, in development, `nestauth sync`).",
+            column=name, detail=_one_line(text))
+    return None
+
+
+def _is_errno_150(orig: BaseException, text: str) -> bool:
+    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    return mysql_code in (1005, 1215) and ("errno: 150" in text or "errno 150" in text or mysql_code == 1215)
 
 
 def _is_busy(orig: BaseException, text: str) -> bool:

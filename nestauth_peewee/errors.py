@@ -26,6 +26,8 @@ __all__ = [
     "NestAuthError",
     "ConfigurationError",
     "DatabaseUnavailable",
+    "SchemaMissing",
+    "ForeignKeyRefused",
     "ValidationError",
     "InvalidValue",
     "ValueTooLong",
@@ -128,6 +130,32 @@ class DatabaseUnavailable(NestAuthError):
     """The database server could not be reached or refused the connection."""
 
     code = "DATABASE_UNAVAILABLE"
+
+
+class SchemaMissing(NestAuthError, peewee.OperationalError, peewee.ProgrammingError):
+    """A table (or column) the models use is not in the database: the schema was never
+    created, or is older than the library. Still the peewee error the driver's was
+    (SQLite: ``OperationalError``; PostgreSQL, MySQL: ``ProgrammingError``)."""
+
+    code = "SCHEMA_MISSING"
+    default_message = (
+        "The database lacks a table the library needs: run `nestauth migrate` (or, in "
+        "development, `nestauth create-tables`) on it."
+    )
+
+
+class ForeignKeyRefused(NestAuthError, peewee.OperationalError):
+    """MySQL/MariaDB refused to create a foreign key (errno 150), usually a character-set mismatch."""
+
+    code = "FOREIGN_KEY_REFUSED"
+    default_message = (
+        "MySQL/MariaDB refused a foreign key (errno 150): the referencing column must have the "
+        "same type, character set and collation as the column it references. The nest-auth "
+        "tables are utf8mb4: a database whose default character set is another one (latin1, "
+        "say; see SELECT @@character_set_database) gives an app table without its own "
+        "CHARSET that character set. Create the database with CHARACTER SET utf8mb4 (or ALTER "
+        "DATABASE ... CHARACTER SET utf8mb4), or derive the app model from AuthModel."
+    )
 
 
 # --- bad values ---------------------------------------------------------------

@@ -117,3 +117,25 @@ def test_every_command_has_help():
         result = run_cli(command, "--help")
         assert result.exit_code == 0, command
         assert result.output.startswith("Usage: "), command
+
+
+def test_create_tables_and_sync_take_the_apps_models_too(empty_db, empty_db_url):
+    # examples/app_models.py is importable in the tests (conftest puts examples/ on sys.path).
+    created = run_cli("create-tables", "--models", "app_models:AppUser", "--database", empty_db_url)
+    assert created.exit_code == 0, created.output
+    assert f"Created {len(NestAuthModels) + 1} tables" in created.output and "+ app_users" in created.output
+    again = run_cli("create-tables", "--models", "app_models:AppUser", "--database", empty_db_url)
+    assert "Nothing to do: every nest-auth and --models table already exists" in again.output
+
+    nestauth_peewee.database.initialize(empty_db)
+    empty_db.execute_sql("ALTER TABLE app_users DROP COLUMN locale")
+    plain = run_cli("sync", "--dry-run", "--database", empty_db_url)
+    assert "In sync" in plain.output  # without --models the app's table is not looked at
+    synced = run_cli("sync", "--models", "app_models:AppUser", "--database", empty_db_url)
+    assert synced.exit_code == 0, synced.output
+    assert "+ add column app_users.locale" in synced.output and "Applied 1 change(s)." in synced.output
+    nestauth_peewee.database.initialize(empty_db)
+    assert "locale" in read_catalog(empty_db, {"app_users"})["app_users"].columns
+
+    bad = CliRunner().invoke(main, ["create-tables", "--models", "app_models", "--database", empty_db_url])
+    assert bad.exit_code == 1 and "--models takes module:ModelName" in bad.output

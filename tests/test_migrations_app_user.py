@@ -2,84 +2,79 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from _users_support import CHEAP_SETTINGS
 from click.testing import CliRunner
-from migration_helpers import clone_model, pw_migrate, replace_models
+from migration_helpers import clone_model, replace_models, run
 
 import nestauth_peewee
-from nestauth_peewee import User, errors, events
+from nestauth_peewee import User, UserService, errors, events
 from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField
 from nestauth_peewee.schema.catalog import ForeignKey, read_catalog
 from nestauth_peewee.schema.migration_writer import write_migration
 from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migrate, migration_status, rollback
 
-APP_MODELS = '''\
-import peewee as pw
-
-import nestauth_peewee
-
-
-class AppUser(pw.Model):
-    """The app's profile row: one per nest-auth user, gone when the user is deleted."""
-
-    user = pw.ForeignKeyField(nestauth_peewee.User, column_name="user_id", on_delete="CASCADE",
-                              unique=True)
-    display_name = pw.CharField(max_length=100)
-
-    class Meta:
-        table_name = "app_users"
-'''
-
-# The review step of docs/migrations.md: peewee-migrate writes migrator.orm['nest_auth_users'],
-# which its own history cannot resolve; the app freezes a reference to the table instead.
-FROZEN_REFERENCE = '''\
-class NestAuthUser(pw.Model):
-    """Frozen reference to nest-auth's users table (created by `nestauth migrate`)."""
-
-    id = pw.UUIDField(primary_key=True)
-
-    class Meta:
-        table_name = "nest_auth_users"
+EXAMPLE_MODELS = Path(__file__).resolve().parent.parent / "examples" / "app_models.py"
+# The next version of the app's model: one more column (nullable, so existing rows need no value).
+ADD_TIMEZONE = ('    locale = peewee.CharField(max_length=16, default="en")\n',
+                '    locale = peewee.CharField(max_length=16, default="en")\n'
+                '    timezone = peewee.CharField(max_length=64, null=True)\n')
 
 
-'''
-
-
-def _freeze_reference(text: str) -> str:
-    text = text.replace("model=migrator.orm['nest_auth_users']", "model=NestAuthUser")
-    return text.replace("\ndef migrate(", "\n" + FROZEN_REFERENCE + "def migrate(", 1)
+def _nestauth(*args: str, cwd: Path) -> str:
+    """The ``nestauth`` command as a user runs it (a new process, so the app module is read afresh)."""
+    result = run([sys.executable, "-m", "nestauth_peewee.cli", *args], cwd=cwd)
+    return result.stdout
 
 
 def _app_history(db) -> list[str]:
     return [row[0] for row in db.execute_sql("SELECT name FROM migratehistory ORDER BY id").fetchall()]
 
 
-def test_an_app_profile_table_keeps_its_own_migrations_across_a_library_upgrade(
-        empty_db, empty_db_url, tmp_path: Path):
+def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
+    """docs/database-setup.md's AppUser recipe, path 2, as its commands say, on every dialect."""
     library = tmp_path / "library_migrations"
     shutil.copytree(MIGRATIONS_DIR, library, ignore=shutil.ignore_patterns("__pycache__"))
     app = tmp_path / "app"
     app.mkdir()
-    (app / "app_models.py").write_text(APP_MODELS)
-    app_dir = ["--database", empty_db_url, "--directory", "migrations"]
+    shutil.copy(EXAMPLE_MODELS, app / "app_models.py")
+    on_db = ("--database", empty_db_url)
+    models = ("--models", "app_models:AppUser", "--directory", "app_migrations")
 
-    # 1. The library's migrations.
+    # 1. The library's migrations, then the app's first one: its own table only, valid Python.
     assert migrate(empty_db, directory=library) == ["001_initial"]
-
-    # 2. The app writes its own migration with pw_migrate, reviews it, applies it.
-    pw_migrate("create", "--auto", "--auto-source", "app_models", *app_dir, "app_users", cwd=app)
-    (generated,) = (app / "migrations").glob("001_*.py")
-    text = generated.read_text()
-    assert "migrator.orm['nest_auth_users']" in text and "on_delete='CASCADE'" in text
-    generated.write_text(_freeze_reference(text))
-    pw_migrate("migrate", *app_dir, cwd=app)
+    assert "Wrote app_migrations/001_create_app_users.py" in _nestauth("makemigrations", "create_app_users",
+                                                                        *models, cwd=app)
+    first = app / "app_migrations" / "001_create_app_users.py"
+    text = first.read_text()
+    compile(text, str(first), "exec")
+    assert "    + table app_users\n\n" in text
+    assert re.findall(r"CREATE TABLE [`\"](\w+)", text) == ["app_users"] * 3  # one per dialect, the app's only
+    assert "+ 001_create_app_users" in _nestauth("migrate", "--directory", "app_migrations", *on_db, cwd=app)
     cascade = ForeignKey("user_id", "nest_auth_users", "id", "CASCADE")
     assert cascade in read_catalog(empty_db, {"app_users"})["app_users"].foreign_keys
-    app_files = {p.name: p.read_bytes() for p in (app / "migrations").iterdir() if p.is_file()}
+
+    # 2. The app adds a column: the diff is that column, and it migrates.
+    source = (app / "app_models.py").read_text()
+    assert ADD_TIMEZONE[0] in source
+    (app / "app_models.py").write_text(source.replace(*ADD_TIMEZONE))
+    check = run([sys.executable, "-m", "nestauth_peewee.cli", "makemigrations", "--check", *models], cwd=app,
+                check=False)
+    assert check.returncode == 1 and "+ column app_users.timezone" in check.stdout
+    _nestauth("makemigrations", "add_app_user_timezone", *models, cwd=app)
+    second = app / "app_migrations" / "002_add_app_user_timezone.py"
+    assert "    + column app_users.timezone\n\n" in second.read_text()
+    assert "+ 002_add_app_user_timezone" in _nestauth("migrate", "--directory", "app_migrations", *on_db, cwd=app)
+    assert "timezone" in read_catalog(empty_db, {"app_users"})["app_users"].columns
+    assert "No changes" in _nestauth("makemigrations", "--check", *models, cwd=app)
+    assert _app_history(empty_db) == ["001_create_app_users", "002_add_app_user_timezone"]
+    app_files = {p.name: p.read_bytes() for p in (app / "app_migrations").iterdir() if p.is_file()}
 
     # 3. A later library release adds a column and an index: only the library migrates.
     upgraded = replace_models({User: clone_model(
@@ -87,22 +82,16 @@ def test_an_app_profile_table_keeps_its_own_migrations_across_a_library_upgrade(
         extra_indexes=[("nest_auth_users_nickname_idx", ["nickname"], False)])})
     write_migration("add_user_nickname", upgraded, library)
     assert migrate(empty_db, directory=library) == ["002_add_user_nickname"]
+    assert {p.name: p.read_bytes() for p in (app / "app_migrations").iterdir() if p.is_file()} == app_files
+    assert "No changes" in _nestauth("makemigrations", "--check", *models, cwd=app)
 
-    assert _app_history(empty_db) == [generated.stem]
-    assert {p.name: p.read_bytes() for p in (app / "migrations").iterdir() if p.is_file()} == app_files
-    result = pw_migrate("create", "--auto", "--auto-source", "app_models", *app_dir, "after_upgrade", cwd=app)
-    assert "No changes found" in result.stderr
-    assert sorted(p.name for p in (app / "migrations").glob("0*.py")) == [generated.name]
-    catalog = read_catalog(empty_db, {"app_users", "nest_auth_users"})
-    assert cascade in catalog["app_users"].foreign_keys
-    assert "nest_auth_users_nickname_idx" in catalog["nest_auth_users"].indexes
-
-    # Deleting a user still removes the app's row, on every dialect.
-    user = User.create(email="ann@example.com")
+    # 4. Deleting a user through the service removes the app's row, on every dialect.
+    nestauth_peewee.database.initialize(empty_db)
+    user = UserService(CHEAP_SETTINGS).create(email="ann@example.com", password="correct horse battery 42")
     param = empty_db.param
-    empty_db.execute_sql(f"INSERT INTO app_users (user_id, display_name) VALUES ({param}, {param})",
+    empty_db.execute_sql(f"INSERT INTO app_users (user_id, display_name, locale) VALUES ({param}, {param}, 'en')",
                          (User.id.db_value(user.id), "Ann"))
-    User.delete().where(User.id == user.id).execute()
+    UserService(CHEAP_SETTINGS).delete(user.id)
     assert empty_db.execute_sql("SELECT COUNT(*) FROM app_users").fetchone()[0] == 0
 
     # Rolling the library back below the app's table is refused before anything is dropped.
@@ -110,6 +99,22 @@ def test_an_app_profile_table_keeps_its_own_migrations_across_a_library_upgrade(
     with pytest.raises(errors.MigrationError, match="app_users.user_id references nest_auth_users"):
         rollback(empty_db, directory=library)
     assert {"nest_auth_users", "nest_auth_sessions", "app_users"} <= set(empty_db.get_tables())
+    # The app's own migrations roll back in their own history.
+    assert "- 002_add_app_user_timezone" in _nestauth("rollback", "--yes", "--directory", "app_migrations",
+                                                      *on_db, cwd=app)
+
+
+def test_makemigrations_refuses_the_librarys_models_and_a_missing_name(tmp_path: Path):
+    runner = CliRunner()
+    ours = runner.invoke(main, ["makemigrations", "x", "--models", "nestauth_peewee:User", "--directory",
+                                str(tmp_path / "m")])
+    assert ours.exit_code == 1 and "belong to nest-auth" in ours.output
+    none = runner.invoke(main, ["makemigrations", "x", "--directory", str(tmp_path / "m")])
+    assert none.exit_code == 1 and "--models app_models:AppUser" in none.output
+    unnamed = runner.invoke(main, ["makemigrations", "--models", "app_models:AppUser", "--directory",
+                                   str(tmp_path / "m")])
+    assert unnamed.exit_code == 1 and "give the migration a NAME" in unnamed.output
+    assert not (tmp_path / "m").exists()
 
 
 SEED_MIGRATION = '''\

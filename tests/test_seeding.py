@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 from _users_support import CHEAP, CHEAP_SETTINGS, recorder  # noqa: F401  (recorder: a fixture)
@@ -24,9 +24,10 @@ from nestauth_peewee import (
     errors,
 )
 from nestauth_peewee.cli import main
-from nestauth_peewee.seeding import Seeder, load_seed, parse_seed
+from nestauth_peewee.config import Settings
+from nestauth_peewee.seeding import EXAMPLE_SEED, Seeder, load_seed, parse_seed
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "seed.toml"
+EXAMPLE = EXAMPLE_SEED
 
 
 def apply(data, settings=CHEAP_SETTINGS, environ=None):
@@ -232,3 +233,17 @@ def test_progress_is_reported_once_per_entry(db):
     plan = parse_seed(small_seed(), CHEAP_SETTINGS)
     Seeder(CHEAP_SETTINGS).apply(plan, progress=steps.append)
     assert sum(steps) == plan.size == 8
+
+
+def test_the_example_seed_ships_with_the_package_and_is_shown_or_applied(db, db_url, monkeypatch):
+    monkeypatch.setattr(Settings, "from_env", classmethod(lambda cls, **over: replace(CHEAP_SETTINGS, **over)))
+    runner = CliRunner()
+    shown = runner.invoke(main, ["seed", "--show-example"])
+    assert shown.exit_code == 0 and shown.output == EXAMPLE_SEED.read_text(encoding="utf-8")
+    neither = runner.invoke(main, ["seed", "--database", db_url])
+    both = runner.invoke(main, ["seed", str(EXAMPLE_SEED), "--example", "--database", db_url])
+    assert neither.exit_code == both.exit_code == 1
+    assert "give a seed FILE or --example" in neither.output and "give a seed FILE or --example" in both.output
+    applied = runner.invoke(main, ["seed", "--example", "--database", db_url])
+    assert applied.exit_code == 0, applied.output
+    assert "users: 3 created" in applied.output

@@ -70,8 +70,13 @@ def _exists(users: UserService, ref: str) -> bool:
     return True
 
 
+def _id(value: uuid.UUID) -> str:
+    """Ids are printed one way everywhere (the dashed form), and every USER argument takes it."""
+    return str(value)
+
+
 def _label(user: User) -> str:
-    return user.email or user.phone or str(user.id)
+    return user.email or user.phone or _id(user.id)
 
 
 def _when(value: Any) -> str:
@@ -121,7 +126,7 @@ def users_create(db: Any, email: str | None, phone: str | None, password_env: st
             MembershipService(settings).set_roles_by_name(user.id, tenant_id, roles)
     where = f" in tenant {tenant}" if tenant else ""
     held = f" with role(s) {', '.join(roles)}{where}" if roles else where
-    click.echo(f"Created user {_label(user)} ({user.id}){held}.")
+    click.echo(f"Created user {_label(user)} ({_id(user.id)}){held}.")
 
 
 @users_group.command("list")
@@ -141,10 +146,10 @@ def users_list(db: Any, search: str | None, tenant: str | None, role: str | None
     result = UserService(settings).list(search=search, tenant_id=tenant_id, role=role, is_active=active,
                                         page=page, limit=limit)
     if result.items:
-        click.echo(f"{'id':32}  {'email / phone':40}  {'active':6}  {'verified':8}  created")
+        click.echo(f"{'id':36}  {'email / phone':40}  {'active':6}  {'verified':8}  created")
     for user in result.items:
         is_verified = user.email_verified_at is not None or user.phone_verified_at is not None
-        click.echo(f"{user.id.hex:32}  {_label(user)[:40]:40}  {'yes' if user.is_active else 'no':6}  "
+        click.echo(f"{_id(user.id):36}  {_label(user)[:40]:40}  {'yes' if user.is_active else 'no':6}  "
                    f"{'yes' if is_verified else 'no':8}  {_when(user.created_at)}")
     click.echo(f"{result.total} user(s); page {page} of {max(result.pages, 1)}.")
 
@@ -234,7 +239,7 @@ def admins_create(db: Any, email: str, name: str | None, password_env: str | Non
             return
     password = read_password(password_env)
     admin = admins.create(email=email, password=password, name=name)
-    click.echo(f"Created admin {admin.email} ({admin.id}).")
+    click.echo(f"Created admin {admin.email} ({_id(admin.id)}).")
 
 
 @admins_group.command("list")
@@ -246,7 +251,7 @@ def admins_list(db: Any, page: int, limit: int) -> None:
     """List admin accounts, oldest first."""
     result = AdminUserService(command_settings()).list(page=page, limit=limit)
     for admin in result.items:
-        click.echo(f"{admin.id.hex:32}  {admin.email:40}  {admin.name or '-':20}  "
+        click.echo(f"{_id(admin.id):36}  {admin.email:40}  {admin.name or '-':20}  "
                    f"last login {_when(admin.last_login_at)}")
     click.echo(f"{result.total} admin(s); page {page} of {max(result.pages, 1)}.")
 

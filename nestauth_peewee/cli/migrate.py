@@ -11,18 +11,31 @@ history table (``nestauth_migrate_history``)::
 same configured database (with the nest-auth models bound, so a data migration
 can call the services); its history table is ``--history-table``, else its
 ``conf.py``'s ``MIGRATE_TABLE``, else ``migratehistory``, as with ``pw_migrate``.
+
+``nestauth makemigrations`` writes an app's own migrations, for its own tables
+only, with the library's migration writer (``pw_migrate create --auto`` cannot
+be used on these models: see docs/migrations.md)::
+
+    nestauth makemigrations create_app_users --models app_models:AppUser --directory app_migrations
+    nestauth migrate --directory app_migrations
+    nestauth makemigrations --check --models app_models:AppUser --directory app_migrations
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import peewee
 
 from ..db import dialect_of
+from ..models import NestAuthModels
+from ..schema.migration_writer import pending_changes, write_migration
 from ..schema.migrations import history_table_for, migrate, migration_status, rollback
 from .base import database_option, fail, main
+from .sql import models_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,8 +81,7 @@ def migrate_command(db: Any, target: str | None, fake: bool, directory: str | No
 def rollback_command(db: Any, count: int, yes: bool, directory: str | None,
                      history_table: str | None) -> None:
     """Undo the newest nest-auth migration(s); their tables and columns are dropped."""
-    location = {"directory": directory, "history_table": history_table}
-    done = migration_status(db, **location).history
+    done = migration_status(db, directory=directory, history_table=history_table).history
     if not done:
         fail(f"nothing to roll back: no migration is recorded in {_where(db)}.")
     targets = list(reversed(done))[:count]
@@ -78,7 +90,7 @@ def rollback_command(db: Any, count: int, yes: bool, directory: str | None,
     ):
         click.echo("Nothing rolled back.")
         return
-    undone = rollback(db, count=count, **location)
+    undone = rollback(db, count=count, directory=directory, history_table=history_table)
     click.echo(f"Rolled back {len(undone)} migration(s) in {_where(db)}:")
     for name in undone:
         click.echo(f"  - {name}")
@@ -101,3 +113,44 @@ def migrations_command(db: Any, check: bool, directory: str | None, history_tabl
     click.echo(f"{len(status.done)} applied, {len(status.pending)} pending in {_where(db)}.")
     if check and status.pending:
         fail(f"{len(status.pending)} migration(s) pending: run `nestauth migrate`.")
+
+
+@main.command("makemigrations")
+@click.argument("name", required=False)
+@click.option("--directory", metavar="DIR", required=True, type=click.Path(file_okay=False),
+              help="The app's migrations directory (created when missing).")
+@click.option("--check", is_flag=True, help="Write nothing; exit with status 1 when the models are ahead.")
+@models_option
+def makemigrations_command(name: str | None, directory: str, check: bool,
+                           models: list[type[peewee.Model]]) -> None:
+    """Write the app's next migration NAME for its --models tables (no database needed).
+
+    The file holds per-dialect DDL, checks and rollback for the app's tables
+    only; the newest schema is kept beside it in schema_state.json. Apply it
+    with `nestauth migrate --directory DIR` (after `nestauth migrate`).
+    """
+    if not models:
+        fail("name the app's models: --models app_models:AppUser (repeatable).")
+    ours = [m.__name__ for m in models if m in NestAuthModels]
+    if ours:
+        fail(f"{', '.join(ours)} belong to nest-auth, whose own migrations `nestauth migrate` runs; "
+             "give --models only the app's tables.")
+    folder = Path(directory)
+    if check:
+        changes = pending_changes(models, folder) if folder.is_dir() else ["+ every table of --models"]
+        if changes:
+            click.echo(f"The models are ahead of the migrations in {folder}:")
+            for line in changes:
+                click.echo(f"  {line}")
+            fail(f"run `nestauth makemigrations NAME --directory {directory}` with the same --models.")
+        click.echo(f"No changes: the newest migration in {folder} matches the models.")
+        return
+    if not name:
+        fail("give the migration a NAME, e.g. create_app_users (or pass --check).")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = write_migration(name, models, folder)
+    if path is None:
+        click.echo(f"No changes: the newest migration in {folder} matches the models; nothing written.")
+        return
+    click.echo(f"Wrote {path} (and {folder / 'schema_state.json'}).")
+    click.echo("Review it (every '-' line drops data), then: nestauth migrate --directory " + directory)

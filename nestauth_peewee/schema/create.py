@@ -1,7 +1,10 @@
 """Path 1 of the setup guide: create the tables from the models (development).
 
 ``create_tables`` is idempotent: it creates the tables that are missing, with
-their indexes, and reports what it did. ``sync_schema`` (development only)
+their indexes, and reports what it did. Both hold the database-wide schema
+lock (:mod:`.lock`) for their whole run and read the catalog once they hold
+it, so when several processes start at once (``gunicorn -w 4``) one creates
+the tables and the others find nothing to do. ``sync_schema`` (development only)
 also adds missing columns and indexes to existing tables, and drops nothing
 unless ``drop=True``. Neither changes a column that already exists: a type
 change needs a migration (path 2) or hand-written SQL (path 3).
@@ -23,6 +26,7 @@ from .. import errors
 from ..db import dialect_of, get_database
 from ..models import NestAuthModels, dependency_order
 from .catalog import read_catalog
+from .lock import DEFAULT_TIMEOUT, schema_lock
 
 __all__ = ["create_tables", "drop_tables", "sync_schema", "SyncPlan"]
 
@@ -35,10 +39,20 @@ def _models(models: Iterable[type[peewee.Model]] | None) -> list[type[peewee.Mod
     return dependency_order(chosen)
 
 
-def create_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]:
-    """Create the missing tables (and their indexes); return the names created."""
+def create_tables(models: Iterable[type[peewee.Model]] | None = None, *,
+                  lock_timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Create the missing tables (and their indexes); return the names created.
+
+    Runs under the schema lock: a process that waited for another one's run
+    finds the tables there and returns ``[]``.
+    """
     db = get_database()
     ordered = _models(models)
+    with schema_lock(db, timeout=lock_timeout):
+        return _create_missing(db, ordered)
+
+
+def _create_missing(db: peewee.Database, ordered: list[type[peewee.Model]]) -> list[str]:
     existing = set(db.get_tables())
     missing = [m for m in ordered if m._meta.table_name not in existing]
     for model in missing:
@@ -167,20 +181,28 @@ def plan_sync(models: Iterable[type[peewee.Model]] | None = None) -> SyncPlan:
 
 
 def sync_schema(models: Iterable[type[peewee.Model]] | None = None, *, drop: bool = False,
-                apply: bool = True) -> SyncPlan:
+                apply: bool = True, lock_timeout: float = DEFAULT_TIMEOUT) -> SyncPlan:
     """Development only: bring the database up to the models without losing data.
 
     Creates missing tables, adds missing columns and indexes. Columns and
     indexes that the models no longer have are reported in the plan and
     dropped only with ``drop=True``. Returns the plan (applied unless
-    ``apply=False``).
+    ``apply=False``). Applying runs under the schema lock and plans once it
+    holds it, so the plan returned is what this call did (empty when a
+    concurrent run did it first).
     """
     db = get_database()
-    plan = plan_sync(models)
     if not apply:
-        return plan
+        return plan_sync(models)
     chosen = _models(models)
-    create_tables([m for m in chosen if m._meta.table_name in plan.create_tables])
+    with schema_lock(db, timeout=lock_timeout):
+        plan = plan_sync(chosen)
+        _apply(db, chosen, plan, drop)
+    return plan
+
+
+def _apply(db: peewee.Database, chosen: list[type[peewee.Model]], plan: SyncPlan, drop: bool) -> None:
+    _create_missing(db, [m for m in chosen if m._meta.table_name in plan.create_tables])
     for sql, params in plan.statements:
         db.execute_sql(sql, params)
     if drop:
@@ -190,4 +212,3 @@ def sync_schema(models: Iterable[type[peewee.Model]] | None = None, *, drop: boo
         for qualified in plan.drop_columns:
             table, column = qualified.split(".", 1)
             db.execute_sql(*_drop_column_sql(db, table, column))
-    return plan

@@ -16,10 +16,13 @@ application's own peewee-migrate history::
 From a shell: ``nestauth migrate``, ``nestauth rollback``, ``nestauth migrations``;
 or, in a checkout, ``pw_migrate migrate --database URL --directory nestauth_peewee/migrations``.
 
-Each migration runs in one transaction: on PostgreSQL and SQLite a failed
-migration leaves nothing behind; MySQL/MariaDB commit each DDL statement, so
-every migration first checks the objects it touches and stops before its first
-statement when the schema is not the expected one.
+``migrate`` and ``rollback`` hold the database-wide schema lock (:mod:`.lock`)
+for their whole run and read the history once they hold it: of several
+replicas migrating at deploy, one applies the migrations and the others find
+nothing pending. On PostgreSQL and SQLite the run is one transaction, so a
+failed migration leaves nothing of the run behind; MySQL/MariaDB commit each
+DDL statement, so every migration first checks the objects it touches and
+stops before its first statement when the schema is not the expected one.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from peewee_migrate.models import MIGRATE_TABLE, MigrateHistory
 
 from .. import errors
 from ..db import dialect_of, get_database
+from ..driver_errors import translate
+from .lock import DEFAULT_TIMEOUT, HISTORY_TABLE, LOCK_ROW_ID, ensure_history_table, schema_lock
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -53,8 +58,8 @@ __all__ = [
 
 #: Where the library's migration files live (package data, with conf.py and schema_state.json).
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-#: The history table of the library's migrations (peewee-migrate's default is ``migratehistory``).
-HISTORY_TABLE = "nestauth_migrate_history"
+# HISTORY_TABLE (from .lock): the history table of the library's migrations (peewee-migrate's
+# default is ``migratehistory``); on MySQL/MariaDB it also holds the schema lock's row.
 
 _FILE_RE = re.compile(r"^\d{3}_[^.]+\.py$")  # the mask peewee-migrate's Router uses
 _logger = logging.getLogger("nestauth_peewee.migrations")
@@ -81,15 +86,13 @@ class _Router(Router):
 
     @cached_property
     def model(self) -> type[MigrateHistory]:
-        database, table = self.database, self.migrate_table
+        return ensure_history_table(self.database, self.migrate_table)
 
-        class NestAuthMigrateHistory(MigrateHistory):
-            class Meta:
-                table_name = table
-
-        NestAuthMigrateHistory._meta.set_database(database)
-        NestAuthMigrateHistory.create_table(safe=True)
-        return NestAuthMigrateHistory
+    @property
+    def done(self) -> list[str]:
+        """The recorded migrations, oldest first (never the schema lock's row)."""
+        model = self.model
+        return [row.name for row in model.select().where(model.id != LOCK_ROW_ID).order_by(model.id)]
 
 
 @dataclass
@@ -168,15 +171,28 @@ def _session(db: peewee.Database) -> Iterator[None]:
             db.close()
 
 
-def _failure(name: str, db: peewee.Database, exc: BaseException, action: str) -> errors.MigrationError:
+def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
+             router: _Router) -> errors.MigrationError:
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if dialect_of(db) == "mysql":
+        recorded = name in router.done  # read again: did another process finish it meanwhile?
+        if recorded == (action == "Migration"):
+            done = "applied" if recorded else "rolled back"
+            return errors.MigrationError(
+                f"{action} of {name} failed ({text}), but {name} has meanwhile been {done} and recorded "
+                "by another process that did not take the schema lock (pw_migrate, or an older "
+                "nestauth-peewee): the schema is complete, nothing to repair. Run the command again.",
+                migration=name)
     if text.startswith("nestauth migration"):
         return errors.MigrationError(text, migration=name)
+    hint = translate(exc)
+    if isinstance(hint, errors.ForeignKeyRefused):
+        text += f" ({hint})"
     if dialect_of(db) == "mysql":
-        after = ("MySQL/MariaDB cannot roll DDL back: statements before the failure stay applied; "
-                 "compare the schema with the migration file and repair it by hand.")
+        after = ("MySQL/MariaDB cannot roll DDL back: the migration is half-applied, the statements "
+                 "before the failure stay; compare the schema with the migration file and repair it by hand.")
     else:
-        after = "Nothing of it was applied (the transaction was rolled back)."
+        after = "Nothing of this run was applied (its transaction was rolled back)."
     return errors.MigrationError(f"{action} of {name} failed: {text}. {after}", migration=name)
 
 
@@ -193,17 +209,19 @@ def migration_status(db: peewee.Database | None = None, *, directory: Path | str
 
 
 def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: bool = False,
-            directory: Path | str | None = None, history_table: str | None = None) -> list[str]:
+            directory: Path | str | None = None, history_table: str | None = None,
+            lock_timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """Run the pending migrations (up to and including ``to``); return the names run.
 
     ``fake=True`` records them as applied without running them: for a database
     whose schema was built by :func:`create_tables` at this library version.
     ``directory`` runs another migrations directory (an app's own) on the same
     configured database; see :func:`history_table_for`. Raises
-    :class:`~nestauth_peewee.errors.MigrationError` when one fails.
+    :class:`~nestauth_peewee.errors.MigrationError` when one fails. Holds the
+    schema lock for the run; a process that waited for another's run returns ``[]``.
     """
     database = _real(db)
-    with _session(database):
+    with _session(database), schema_lock(database, timeout=lock_timeout):
         router = _router(database, directory, history_table)
         pending = router.diff
         if to is not None:
@@ -220,18 +238,18 @@ def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: b
             try:
                 router.run_one(name, migrator, fake=fake, force=fake)
             except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Migration") from exc
+                raise _failure(name, database, exc, "Migration", router) from exc
             applied.append(name)
         return applied
 
 
 def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Path | str | None = None,
-             history_table: str | None = None) -> list[str]:
-    """Undo the newest ``count`` migrations, newest first; return their names."""
+             history_table: str | None = None, lock_timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Undo the newest ``count`` migrations, newest first; return their names (under the schema lock)."""
     if count < 1:
         raise errors.ConfigurationError("count must be at least 1.")
     database = _real(db)
-    with _session(database):
+    with _session(database), schema_lock(database, timeout=lock_timeout):
         router = _router(database, directory, history_table)
         done, shipped = router.done, set(router.todo)
         if count > len(done):
@@ -252,6 +270,6 @@ def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Pa
             try:
                 router.run_one(name, migrator, fake=False, downgrade=True)
             except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Rollback") from exc
+                raise _failure(name, database, exc, "Rollback", router) from exc
             undone.append(name)
         return undone

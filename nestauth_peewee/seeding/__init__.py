@@ -5,9 +5,13 @@
 
     init_database("sqlite:///dev.db")
     create_tables()
-    report = seed("examples/seed.toml")      # or a .json file with the same structure
+    report = seed(EXAMPLE_SEED)               # or your own .toml / .json file with the same structure
     print(report.summary())                   # ['permissions: 3 created, 0 updated, 0 unchanged', ...]
-    assert seed("examples/seed.toml").changes == 0   # a second run changes nothing
+    assert seed(EXAMPLE_SEED).changes == 0    # a second run changes nothing
+
+:data:`EXAMPLE_SEED` is the development seed of the example apps, shipped
+with the package (``nestauth seed --example``; ``nestauth seed --show-example``
+prints it as a starting point for your own file).
 
 Everything goes through the services, so passwords are hashed with
 argon2id, emails normalised and events sent. The file is checked completely
@@ -24,13 +28,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..config import Settings
 from ._apply import Outcome, Seeder, SeedReport
 from ._plan import SECTIONS, Entry, SeedPlan, load_seed, parse_seed
 
-__all__ = ["seed", "load_seed", "parse_seed", "Seeder", "SeedPlan", "SeedReport", "Entry", "Outcome",
+__all__ = ["EXAMPLE_SEED", "seed", "load_seed", "parse_seed", "Seeder", "SeedPlan", "SeedReport", "Entry", "Outcome",
            "SECTIONS"]
+
+#: The example apps' development seed (permissions, two tenants, three roles, three users, an admin).
+EXAMPLE_SEED = Path(__file__).resolve().parent / "example_seed.toml"
 
 
 def seed(path: str | os.PathLike[str], settings: Settings | None = None, *,

@@ -1,0 +1,244 @@
+"""Several processes changing the schema at once: one does the work, the others find nothing to do.
+
+Real processes (``nestauth`` started N times at the same moment) on an empty
+database of each dialect, and threads (one connection each) for the MariaDB
+lease row that a Galera cluster needs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import peewee
+import pytest
+
+from nestauth_peewee import NestAuthModels, create_tables, errors, sync_schema
+from nestauth_peewee.schema import lock
+from nestauth_peewee.schema.lock import HISTORY_TABLE, LOCK_ROW_ID, schema_lock
+from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migrate, migration_status
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _nestauth_at_once(count: int, *args: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Start ``count`` ``nestauth ARGS`` processes together; wait for all of them."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    gate = cwd / "go"
+    # Each process waits for the gate file, so the imports do not spread the start.
+    code = ("import pathlib, sys, time\n"
+            f"while not pathlib.Path({str(gate)!r}).exists(): time.sleep(0.01)\n"
+            "from nestauth_peewee.cli import main\n"
+            "sys.argv = ['nestauth', *sys.argv[1:]]\n"
+            "main()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(count)]
+    time.sleep(0.5)
+    gate.touch()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    gate.unlink()
+    return results
+
+
+def _library_tables(db: peewee.Database) -> set[str]:
+    return set(db.get_tables()) & {m._meta.table_name for m in NestAuthModels}
+
+
+def test_four_concurrent_create_tables_all_succeed_and_one_creates(empty_db, empty_db_url, tmp_path):
+    results = _nestauth_at_once(4, "create-tables", "--database", empty_db_url, cwd=tmp_path)
+
+    assert [r.returncode for r in results] == [0] * 4, [r.stderr for r in results]
+    created = [r for r in results if r.stdout.startswith(f"Created {len(NestAuthModels)} tables")]
+    idle = [r for r in results if r.stdout.startswith("Nothing to do")]
+    assert (len(created), len(idle)) == (1, 3), [r.stdout for r in results]
+    assert _library_tables(empty_db) == {m._meta.table_name for m in NestAuthModels}
+
+
+def test_three_concurrent_migrate_all_succeed_and_one_applies(empty_db, empty_db_url, tmp_path):
+    results = _nestauth_at_once(3, "migrate", "--database", empty_db_url, cwd=tmp_path)
+
+    assert [r.returncode for r in results] == [0] * 3, [r.stderr for r in results]
+    applied = [r for r in results if "+ 001_initial" in r.stdout]
+    idle = [r for r in results if r.stdout.startswith("Nothing to migrate")]
+    assert (len(applied), len(idle)) == (1, 2), [r.stdout for r in results]
+    assert migration_status(empty_db).done == ["001_initial"]
+    # The MariaDB lock left nothing in the history but the migration.
+    assert [r[0] for r in empty_db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")] == ["001_initial"]
+
+
+def test_concurrent_sync_adds_a_missing_table_once(empty_db, empty_db_url, tmp_path):
+    create_tables(NestAuthModels[:1])
+    results = _nestauth_at_once(3, "sync", "--database", empty_db_url, cwd=tmp_path)
+
+    assert [r.returncode for r in results] == [0] * 3, [r.stderr for r in results]
+    applied = [r for r in results if "Applied" in r.stdout]
+    assert len(applied) == 1, [r.stdout for r in results]
+    assert all("Nothing to do" in r.stdout or "In sync" in r.stdout for r in results if r not in applied)
+    assert not sync_schema(apply=False)
+
+
+def _exclusive_runs(db: peewee.Database, threads: int, body) -> list[BaseException]:
+    """Run ``body`` under the schema lock in several threads; fail if two are ever inside at once."""
+    inside, overlaps, failures = [0], [], []
+    guard = threading.Lock()
+
+    def worker() -> None:
+        try:
+            db.connect(reuse_if_open=True)
+            with schema_lock(db, timeout=60):
+                with guard:
+                    inside[0] += 1
+                    overlaps.append(inside[0])
+                body()
+                with guard:
+                    inside[0] -= 1
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            failures.append(exc)
+        finally:
+            db.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(120)
+    assert max(overlaps) == 1 and len(overlaps) == threads
+    return failures
+
+
+def test_the_lock_serialises_holders_on_every_dialect(empty_db):
+    failures = _exclusive_runs(empty_db, 4, lambda: time.sleep(0.2))
+    assert failures == []
+
+
+MYSQL_ONLY = pytest.mark.parametrize("dialect", ["mysql"], indirect=True)
+
+
+@pytest.fixture
+def galera_lease(monkeypatch, empty_db):
+    """On MariaDB, take the Galera path (the lease row) although the server is a single node."""
+    monkeypatch.setattr(lock, "_is_galera", lambda db: True)
+    monkeypatch.setattr(lock, "_POLL", 0.05)
+    return empty_db
+
+
+def _lock_rows(db: peewee.Database) -> list[tuple]:
+    return list(db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} WHERE id = {LOCK_ROW_ID}"))
+
+
+@MYSQL_ONLY
+def test_the_galera_lease_row_serialises_and_leaves_no_row(galera_lease):
+    db = galera_lease
+    seen: list[list[tuple]] = []
+
+    def body() -> None:
+        other = peewee.MySQLDatabase(db.database, **db.connect_params)
+        with other.connection_context():  # what another node's client would read
+            seen.append(list(other.execute_sql(f"SELECT name FROM {HISTORY_TABLE} WHERE id = {LOCK_ROW_ID}")))
+        time.sleep(0.1)
+
+    assert _exclusive_runs(db, 3, body) == []
+    assert all(len(rows) == 1 and rows[0][0].startswith("(nestauth schema lock: held by ") for rows in seen)
+    db.connect(reuse_if_open=True)
+    assert _lock_rows(db) == []
+
+
+def _claim(db: peewee.Database, holder: str, seconds: int) -> None:
+    db.execute_sql(f"INSERT INTO {HISTORY_TABLE} (id, name, migrated_at) VALUES "
+                   f"({LOCK_ROW_ID}, %s, UTC_TIMESTAMP(6) + INTERVAL {seconds} SECOND)", (holder,))
+
+
+@MYSQL_ONLY
+def test_a_dead_holders_lease_is_taken_over(galera_lease):
+    db = galera_lease
+    lock.ensure_history_table(db)
+    node = db.execute_sql("SELECT CONCAT(@@hostname, ':', @@port)").fetchone()[0]
+    # A holder on this node that died (its GET_LOCK is gone): taken over at once.
+    _claim(db, f"(nestauth schema lock: held by {node}#999999 deadbeef)", 900)
+    started = time.monotonic()
+    assert create_tables(NestAuthModels[:1], lock_timeout=5) == [NestAuthModels[0]._meta.table_name]
+    assert time.monotonic() - started < 4
+    assert _lock_rows(db) == []
+    # A holder on another node whose lease ran out: taken over too.
+    _claim(db, "(nestauth schema lock: held by elsewhere:3306#7 cafe)", -1)
+    assert create_tables(NestAuthModels[:1], lock_timeout=5) == []
+    assert _lock_rows(db) == []
+
+
+@MYSQL_ONLY
+def test_a_live_holder_on_another_node_makes_the_wait_time_out_with_its_name(galera_lease):
+    db = galera_lease
+    lock.ensure_history_table(db)
+    _claim(db, "(nestauth schema lock: held by node-b:3306#42 abcdef)", 900)
+    with pytest.raises(errors.MigrationError, match=r"held by another process node-b:3306#42 .*DELETE FROM"):
+        migrate(db, lock_timeout=0.5)
+    assert _library_tables(db) == set()
+
+
+def test_a_waiter_times_out_with_a_typed_error(empty_db):
+    holding, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        empty_db.connect(reuse_if_open=True)
+        try:
+            with schema_lock(empty_db):
+                holding.set()
+                release.wait(30)
+        finally:
+            empty_db.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        with pytest.raises(errors.MigrationError, match="held the (schema|SQLite database's write) lock for over"):
+            create_tables(lock_timeout=0.3)
+    finally:
+        release.set()
+        thread.join(30)
+    assert _library_tables(empty_db) == set()
+
+
+BROKEN_AFTER_ANOTHER_RECORDED_IT = '''\
+def migrate(migrator, database, *, fake=False):
+    # Another process (one that took no lock) records this migration and commits ...
+    migrator.sql("INSERT INTO nestauth_migrate_history (name, migrated_at) VALUES ('002_raced', NOW())")
+    migrator.sql("CREATE TABLE raced_probe (id INTEGER PRIMARY KEY)")  # MySQL: an implicit commit
+    # ... then this run's next statement fails.
+    migrator.sql("THIS IS NOT SQL")
+
+
+def rollback(migrator, database, *, fake=False):
+    pass
+'''
+
+
+@MYSQL_ONLY
+def test_the_mariadb_failure_message_tells_finished_by_another_from_half_applied(empty_db, tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    assert migrate(empty_db, directory=folder, history_table=HISTORY_TABLE) == ["001_initial"]
+    (folder / "002_raced.py").write_text(BROKEN_AFTER_ANOTHER_RECORDED_IT)
+    with pytest.raises(errors.MigrationError) as failure:
+        migrate(empty_db, directory=folder, history_table=HISTORY_TABLE)
+    message = str(failure.value)
+    assert "meanwhile been applied and recorded by another process" in message
+    assert "nothing to repair" in message and "half-applied" not in message
+
+    (folder / "003_half.py").write_text(
+        "def migrate(migrator, database, *, fake=False):\n"
+        "    migrator.sql('CREATE TABLE half_probe (id INTEGER PRIMARY KEY)')\n"
+        "    migrator.sql('THIS IS NOT SQL')\n")
+    with pytest.raises(errors.MigrationError, match="half-applied"):
+        migrate(empty_db, directory=folder, history_table=HISTORY_TABLE)
+    assert "half_probe" in empty_db.get_tables()
+    assert migration_status(empty_db, directory=folder, history_table=HISTORY_TABLE).pending == ["003_half"]
