@@ -1,4 +1,4 @@
-"""Deadlocks become TransactionConflict; services retry them only when they own the transaction."""
+"""Deadlocks become TransactionConflict (the retry itself: test_unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import Tenant, TenantService, errors
-from nestauth_peewee.services._rbac_common import retry_on_conflict
 from nestauth_peewee.unit_of_work import transaction
 
 
@@ -33,35 +32,6 @@ def test_a_real_deadlock_is_a_transaction_conflict(db):
     assert len(conflicts) == 1 and "committed" in results, results
     assert conflicts[0].code == "TRANSACTION_CONFLICT"
     assert isinstance(conflicts[0], peewee.OperationalError)
-
-
-def test_retry_on_conflict_runs_the_operation_again(db):
-    calls = []
-
-    def flaky() -> str:
-        calls.append(1)
-        if len(calls) < 3:
-            raise errors.TransactionConflict()
-        return "done"
-
-    assert retry_on_conflict(flaky) == "done"
-    assert len(calls) == 3
-
-
-def test_retry_on_conflict_gives_up_after_its_attempts_and_inside_a_callers_transaction(db):
-    calls = []
-
-    def always() -> None:
-        calls.append(1)
-        raise errors.TransactionConflict()
-
-    with pytest.raises(errors.TransactionConflict):
-        retry_on_conflict(always, attempts=3)
-    assert len(calls) == 3
-    calls.clear()
-    with pytest.raises(errors.TransactionConflict), transaction():
-        retry_on_conflict(always)
-    assert len(calls) == 1  # the caller's transaction is already lost: no retry inside it
 
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"], indirect=True)
