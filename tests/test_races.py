@@ -11,6 +11,8 @@ one (``tests/_cluster.py``).
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +39,7 @@ from nestauth_peewee import (
     errors,
     events,
 )
+from nestauth_peewee.repositories import tenants as tenants_repo
 
 ROUNDS = 15
 SETTINGS = Settings(secret_key=KEY, argon2=support.CHEAP, guards=("web",))
@@ -76,21 +79,35 @@ def sent() -> Iterator[Counter]:
         getattr(events, name).disconnect(receive)
 
 
-def test_a_global_and_tenant_roles_of_one_name_made_at_once_never_coexist(nodes):
+def test_a_global_and_tenant_roles_of_one_name_made_at_once_never_coexist(nodes, monkeypatch):
     """Two global creators and two tenants' creators race for each name.
 
     Either one global role wins, or the tenant roles (both may: tenant roles
     of one name in different tenants are fine); every loser is
-    ``ROLE_ALREADY_EXISTS``. The tenant creators read their tenant first,
-    which on MariaDB fixes a REPEATABLE READ snapshot older than the global
-    role they must see.
+    ``ROLE_ALREADY_EXISTS``. A tenant creator reads its tenant first, which on
+    MariaDB fixes a REPEATABLE READ snapshot older than a global role
+    committed meanwhile. In even rounds that first read is followed by a pause
+    (a slow client), so a global role always commits inside that window -
+    the interleaving that let both exist - instead of by timing luck; odd
+    rounds race freely.
     """
     tenants, roles = TenantService(SETTINGS), RoleService(SETTINGS)
     acme, globex = tenants.create("Acme", "acme"), tenants.create("Globex", "globex")
     scopes = [None, acme.id, None, globex.id]
+    slow = threading.Event()
+    read_tenant = tenants_repo.exists
+
+    def slow_read(tenant_id: Any) -> bool:
+        found = read_tenant(tenant_id)
+        if slow.is_set():
+            time.sleep(0.03)
+        return found
+
+    monkeypatch.setattr(tenants_repo, "exists", slow_read)
     with nodes.racers(4) as race:
-        for round_ in range(ROUNDS):
+        for round_ in range(2 * ROUNDS):
             name = f"editor-{round_}"
+            slow.set() if round_ % 2 == 0 else slow.clear()
             results = race(lambda i, name=name: roles.create(name, tenant_id=scopes[i]))
             made = [(r.tenant_id, r.name) for r in Role.select().where(Role.name == name)]
             outcomes = Counter(outcome(r) for r in results)
