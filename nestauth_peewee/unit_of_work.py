@@ -95,14 +95,14 @@ def _stack() -> list[_Pending]:
 
 def in_transaction() -> bool:
     """True inside a :func:`transaction` block, or the app's own ``db.atomic()``, on this thread."""
-    return bool(_stack()) or database.in_transaction()
+    return bool(_stack()) or (database.obj is not None and database.in_transaction())
 
 
 def retry_on_conflict(operation: Callable[P, R]) -> Callable[P, R]:
     """Decorate a service operation that owns its transaction: re-run it on a conflict.
 
     Up to :data:`CONFLICT_ATTEMPTS` runs, with a random pause that doubles
-    its bound each time (at most ~0.1 s in all). The whole operation runs
+    its bound each time (at most 0.15 s in all). The whole operation runs
     again, reads included, so the retry decides on the winner's committed
     state. Called inside a caller's transaction, or from another decorated
     operation, it runs once: the outermost owner retries.
