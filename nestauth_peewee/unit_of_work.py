@@ -35,16 +35,15 @@ re-reads the state the winner left and ends the way a later caller would
 (``EMAIL_ALREADY_EXISTS``, reuse detected, ``LAST_ADMIN_USER``...). Inside a
 caller's transaction (a :func:`transaction` block or the app's own
 ``db.atomic()``) nothing is retried: the database has rolled back the
-caller's whole transaction, so only the caller can run it again::
+caller's whole transaction, so only the caller can run it again - with the
+same decorator on its own operation::
 
-    for attempt in range(3):                 # the app owns this transaction
-        try:
-            with transaction():
-                users.create(email=...)
-                roles_for_new_user(...)
-            break
-        except errors.TransactionConflict:
-            continue
+    @retry_on_conflict                       # the app owns this transaction
+    def sign_up(email, password):
+        with transaction():
+            user = users.create(email=email, password=password)
+            memberships.set_roles_by_name(user.id, None, ["member"])
+        return user
 
 A failed attempt's events are dropped with its rollback; those of the
 attempt that commits are sent once, after its commit.
