@@ -33,6 +33,7 @@ from nestauth_peewee import (
     Session,
     SessionService,
     Settings,
+    Tenant,
     TenantService,
     User,
     UserService,
@@ -108,7 +109,8 @@ def test_a_global_and_tenant_roles_of_one_name_made_at_once_never_coexist(nodes,
         for round_ in range(2 * ROUNDS):
             name = f"editor-{round_}"
             slow.set() if round_ % 2 == 0 else slow.clear()
-            results = race(lambda i, name=name: roles.create(name, tenant_id=scopes[i]))
+            results = race(lambda i, name=name: roles.create(name, tenant_id=scopes[i]),
+                           settle=lambda: Tenant.select().count() == 2)
             made = [(r.tenant_id, r.name) for r in Role.select().where(Role.name == name)]
             outcomes = Counter(outcome(r) for r in results)
             assert set(outcomes) <= {"ok", "ROLE_ALREADY_EXISTS"}, (round_, outcomes)
@@ -126,7 +128,8 @@ def test_a_rename_into_another_scopes_name_at_once_never_makes_both(nodes):
             name = f"auditor-{round_}"
             placeholder = roles.create(f"placeholder-{round_}", tenant_id=acme.id)
             results = race(lambda i, name=name, renamed=placeholder.id:
-                           roles.create(name) if i == 0 else roles.update(renamed, name=name))
+                           roles.create(name) if i == 0 else roles.update(renamed, name=name),
+                           settle=lambda renamed=placeholder.id: Role.select().where(Role.id == renamed).exists())
             outcomes = Counter(outcome(r) for r in results)
             assert outcomes == Counter({"ok": 1, "ROLE_ALREADY_EXISTS": 1}), (round_, outcomes)
             assert Role.select().where(Role.name == name).count() == 1
@@ -152,7 +155,8 @@ def test_the_last_two_admins_deleted_at_once_leave_one(nodes, sent):
         for round_ in range(ROUNDS):
             pair = [admins.create(email=f"admin-{round_}-{i}@example.com", password=support.PASSWORD)
                     for i in range(2)]
-            results = race(lambda i, pair=pair: admins.delete(pair[i].id))
+            results = race(lambda i, pair=pair: admins.delete(pair[i].id),
+                           settle=lambda: AdminUser.select().count() == 2)
             outcomes = Counter(outcome(r) for r in results)
             assert outcomes == Counter({"ok": 1, "LAST_ADMIN_USER": 1}), (round_, outcomes)
             assert AdminUser.select().count() == 1
@@ -166,7 +170,8 @@ def test_a_replayed_refresh_token_racing_the_legitimate_one_ends_in_reuse_detect
     with nodes.racers(2) as race:
         for round_ in range(ROUNDS):
             issued = sessions.create(user.id)
-            results = race(lambda i, token=issued.refresh_token: sessions.refresh(token))
+            results = race(lambda i, token=issued.refresh_token: sessions.refresh(token),
+                           settle=lambda sid=issued.session.id: Session.select().where(Session.id == sid).exists())
             outcomes = Counter(outcome(r) for r in results)
             assert outcomes == Counter({"ok": 1, "INVALID_REFRESH_TOKEN": 1}), (round_, outcomes)
             assert not Session.select().where(Session.id == issued.session.id).exists(), \
