@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import peewee
 import pymysql
 import pytest
-from conftest import _drop_everything, empty_all_tables
+from conftest import bound, drop_everything, empty_all_tables
 
 from nestauth_peewee import create_tables, init_database
 
@@ -149,20 +149,8 @@ def galera_nodes() -> Iterator[Nodes]:
         db = init_database(urls[0])
         _routed(db, urls)  # type: ignore[arg-type]
         with db.connection_context():
-            _drop_everything(db)
+            drop_everything(db)
             create_tables()
         _galera.append(db)
-    db = _galera[0]
-    import nestauth_peewee
-
-    nestauth_peewee.database.initialize(db)
-    db.connect(reuse_if_open=True)
-    try:
+    with bound(_galera[0], empty_all_tables) as db:
         yield Nodes(db, len(urls), "galera")
-    finally:
-        if db.in_transaction():
-            db.rollback()
-        nestauth_peewee.database.initialize(db)
-        db.connect(reuse_if_open=True)
-        empty_all_tables(db)
-        db.close()

@@ -22,8 +22,7 @@ import _users_support as support
 import pytest
 from _auth_fixtures import KEY
 from _cluster import Nodes, galera_nodes
-from conftest import DIALECTS, bound, empty_all_tables, require_dialect
-from conftest import _session_db as session_db
+from conftest import DIALECTS, bound, empty_all_tables, require_dialect, session_database
 
 from nestauth_peewee import (
     AdminUser,
@@ -54,7 +53,7 @@ def nodes(request: pytest.FixtureRequest, _sqlite_dir: Path) -> Iterator[Nodes]:
             yield cluster
         return
     require_dialect(request.param)
-    with bound(session_db(request.param, _sqlite_dir), empty_all_tables) as db:
+    with bound(session_database(request.param, _sqlite_dir), empty_all_tables) as db:
         yield Nodes(db, 1, request.param)
 
 
