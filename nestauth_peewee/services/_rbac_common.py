@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import enum
-import random
-import time
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 import peewee
 
 from .. import errors
 from ..config import Settings
-from ..db import database
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
 from ..repositories._support import as_uuid
 
 __all__ = ["UNSET", "Unset", "as_uuid", "resolve_guard", "required_text", "clean_names",
-           "require_tenant", "roles_for_scope", "retry_on_conflict"]
-
-T = TypeVar("T")
+           "require_tenant", "roles_for_scope"]
 
 
 class Unset(enum.Enum):
@@ -106,19 +101,3 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
             roles=[str(r.id) for r in foreign],
         )
     return ids
-
-
-def retry_on_conflict(operation: Callable[[], T], attempts: int = 5) -> T:
-    """Run ``operation`` (one whole transaction), again if the database aborted it for a deadlock.
-
-    Inside a caller's transaction nothing is retried: the database has already
-    rolled that transaction back, so the caller must retry its own unit.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return operation()
-        except errors.TransactionConflict:
-            if attempt == attempts or database.in_transaction():
-                raise
-            time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 - jitter, not a secret
-    raise AssertionError("unreachable")

@@ -26,7 +26,7 @@ from .. import errors, events
 from .. import secrets as tokens
 from ..models import AccessKey
 from ..repositories import access_keys as repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._base import KeyedService, as_uuid
 
 __all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
@@ -50,6 +50,7 @@ class IssuedAccessKey:
 class AccessKeyService(KeyedService):
     """Create, verify, deactivate, re-date, delete and list API keys."""
 
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, name: str, *, description: str | None = None,
                expires_at: datetime | None = None) -> IssuedAccessKey:
         """A new active key for the user; the returned ``api_key`` is the only copy of the secret."""
@@ -116,6 +117,7 @@ class AccessKeyService(KeyedService):
             raise errors.AccessKeyNotFound()
         return key
 
+    @retry_on_conflict
     def deactivate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch the key off (of ``user_id``, when given); False if it already was off."""
         with transaction():
@@ -126,6 +128,7 @@ class AccessKeyService(KeyedService):
             emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
         return True
 
+    @retry_on_conflict
     def activate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch a deactivated key back on; False if it already was on."""
         with transaction():
@@ -135,6 +138,7 @@ class AccessKeyService(KeyedService):
             repo.update(key.id, now=self.now(), is_active=True)
         return True
 
+    @retry_on_conflict
     def set_expiry(self, key_id: uuid.UUID | str, expires_at: datetime | None, *,
                    user_id: uuid.UUID | str | None = None) -> AccessKey:
         """Re-date the key (``None``: never expires)."""
@@ -143,6 +147,7 @@ class AccessKeyService(KeyedService):
             repo.update(key.id, now=self.now(), expires_at=expires_at)
             return self._owned(key.id, None)
 
+    @retry_on_conflict
     def delete(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
         with transaction():
             key = self._owned(key_id, user_id)

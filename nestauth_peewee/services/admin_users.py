@@ -26,7 +26,7 @@ from ..models import AdminUser
 from ..normalize import clean_text, normalize_email
 from ..passwords import PasswordHasher, check_policy
 from ..repositories import admin_users as admins_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._common import AdminSnapshot, Page, model_id, page_args, updatable
 from ._common import metadata as clean_metadata
 
@@ -42,6 +42,7 @@ class AdminUserService:
         self.settings = settings or Settings()
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
 
+    @retry_on_conflict
     def create(
         self, *, email: str, password: str, name: str | None = None, metadata: dict[str, Any] | None = None
     ) -> AdminUser:
@@ -56,6 +57,7 @@ class AdminUserService:
             emit(events.admin_created, self, admin=AdminSnapshot.of(admin), admin_id=admin.id)
         return admin
 
+    @retry_on_conflict
     def authenticate(self, *, email: str, password: str) -> AdminUser:
         """The admin with this email and password (``last_login_at`` set), else ``INVALID_CREDENTIALS``.
 
@@ -97,6 +99,7 @@ class AdminUserService:
         rows, total = admins_repo.list_page(offset, limit)
         return Page(items=list(rows), total=total, page=page, limit=limit)
 
+    @retry_on_conflict
     def update(self, admin_id: uuid.UUID | str | AdminUser, **changes: Any) -> AdminUser:
         """Change ``email``, ``name`` or ``metadata``; emits ``admin_updated`` with the changed names."""
         aid = model_id("admin_id", admin_id)
@@ -117,6 +120,7 @@ class AdminUserService:
                      changed=sorted(diff))
         return admin
 
+    @retry_on_conflict
     def change_password(
         self, admin_id: uuid.UUID | str | AdminUser, current_password: str, new_password: str
     ) -> AdminUser:
@@ -142,6 +146,7 @@ class AdminUserService:
                  changed=["password", "token_version"])
         return admin
 
+    @retry_on_conflict
     def set_password(self, admin_id: uuid.UUID | str | AdminUser, new_password: str) -> AdminUser:
         """Set the password without the current one; bumps ``token_version``."""
         aid = model_id("admin_id", admin_id)
@@ -157,6 +162,7 @@ class AdminUserService:
                  changed=["password", "token_version"])
         return admin
 
+    @retry_on_conflict
     def revoke_all_sessions(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """Invalidate every console token of the admin by bumping ``token_version``."""
         aid = model_id("admin_id", admin_id)
@@ -168,19 +174,25 @@ class AdminUserService:
                  changed=["token_version"])
         return admin
 
+    @retry_on_conflict
     def delete(self, admin_id: uuid.UUID | str | AdminUser) -> AdminSnapshot:
         """Delete the admin, unless it is the last one (``LAST_ADMIN_USER``); emits ``admin_deleted``.
 
-        The admin rows are locked first, so two concurrent deletions of the
-        last two admins cannot both succeed.
+        Two concurrent deletions of the last two admins cannot both succeed:
+        the admin rows are locked first (one server), and each deleter also
+        writes the admin it leaves behind, which is the row the other deletes
+        - a conflict every engine detects, Galera's certification included.
+        The loser is retried and refused.
         """
         aid = model_id("admin_id", admin_id)
         with transaction():
             admins_repo.lock_all()
             snapshot = AdminSnapshot.of(self._require(aid))
-            admins_repo.delete(aid)
-            if admins_repo.count() == 0:
+            survivor = admins_repo.another(aid)
+            if survivor is None:
                 raise errors.LastAdminUser()
+            admins_repo.delete(aid)
+            admins_repo.touch(survivor)
             emit(events.admin_deleted, self, admin=snapshot, admin_id=aid, snapshot=snapshot.as_dict())
         return snapshot
 

@@ -25,7 +25,7 @@ from ..fields import utcnow
 from ..repositories import otps as otps_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
-from ..unit_of_work import single_statement
+from ..unit_of_work import retry_on_conflict, single_statement
 from ._base import Clock
 
 __all__ = ["ExpiryCleanup", "CleanupCounts", "DEFAULT_BATCH_SIZE"]
@@ -84,8 +84,13 @@ def _in_batches(delete_batch: Callable[[int], int], size: int) -> int:
         raise errors.InvalidValue(f"batch_size must be a positive integer, not {size!r}.", field="batch_size")
     total = 0
     while True:
-        with single_statement():  # each batch commits on its own (a savepoint inside a transaction)
-            deleted = delete_batch(size)
+        deleted = _one_batch(delete_batch, size)
         total += deleted
         if deleted < size:
             return total
+
+
+@retry_on_conflict
+def _one_batch(delete_batch: Callable[[int], int], size: int) -> int:
+    with single_statement():  # each batch commits on its own (a savepoint inside a transaction)
+        return delete_batch(size)

@@ -21,7 +21,7 @@ from .. import errors, events
 from ..models import Identity, User
 from ..normalize import clean_text
 from ..repositories import identities as identities_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._common import metadata as clean_metadata
 from ._common import model_id
 
@@ -44,6 +44,7 @@ class IdentityOperations:
 
     # --- identities --------------------------------------------------------------------
 
+    @retry_on_conflict
     def link_identity(
         self,
         user_id: uuid.UUID | str | User,
@@ -71,6 +72,7 @@ class IdentityOperations:
             emit(events.identity_linked, self, user_id=uid, provider=provider_n, provider_id=pid)
         return identity
 
+    @retry_on_conflict
     def unlink_identity(
         self, user_id: uuid.UUID | str | User, provider: str, provider_id: str | None = None
     ) -> int:

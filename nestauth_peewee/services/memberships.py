@@ -30,13 +30,12 @@ from ..config import Settings
 from ..models import MEMBERSHIP_INACTIVE, Membership, Role, Tenant
 from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
-from ..unit_of_work import transaction
+from ..unit_of_work import retry_on_conflict, transaction
 from ._rbac_common import (
     as_uuid,
     clean_names,
     require_tenant,
     resolve_guard,
-    retry_on_conflict,
     roles_for_scope,
 )
 
@@ -70,8 +69,9 @@ class MembershipService:
         """The user's membership of the tenant (or the global one), created or reactivated."""
         uid = as_uuid(user_id, "user_id")
         tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
-        return retry_on_conflict(lambda: self._ensure(uid, tid))
+        return self._ensure(uid, tid)
 
+    @retry_on_conflict
     def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         with transaction():
             if tid is not None:
@@ -89,6 +89,7 @@ class MembershipService:
             raise self._not_found(uid, tid)
         return access
 
+    @retry_on_conflict
     def deactivate(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """Mark the membership inactive: its roles then grant nothing (``ensure`` reactivates it)."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -101,6 +102,7 @@ class MembershipService:
                 access.status = MEMBERSHIP_INACTIVE
         return access
 
+    @retry_on_conflict
     def delete(self, user_id: Any, tenant_id: Any = None) -> None:
         """Delete the membership and (by cascade) its role links."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -108,6 +110,7 @@ class MembershipService:
             if not repo.delete(uid, tid):
                 raise self._not_found(uid, tid)
 
+    @retry_on_conflict
     def set_roles(self, user_id: Any, tenant_id: Any, roles: Iterable[Any]) -> list[Role]:
         """Replace the membership's roles with ``roles`` (ids or Role rows); returns them by name."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -116,6 +119,7 @@ class MembershipService:
             repo.replace_roles(access.id, roles_for_scope(roles, tid))
             return repo.roles(access.id)
 
+    @retry_on_conflict
     def set_roles_by_name(self, user_id: Any, tenant_id: Any, names: str | Iterable[str], *,
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with role names of ``guard`` (the tenant's own, then global)."""

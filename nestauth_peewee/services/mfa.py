@@ -33,10 +33,10 @@ import pyotp
 from .. import errors, events
 from .. import secrets as tokens
 from ..models import MfaSecret, User
-from ..repositories import _owner
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
-from ..unit_of_work import emit, transaction
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from . import _recovery
 from ._base import KeyedService, as_uuid, clip
 
@@ -77,13 +77,14 @@ class MfaService(KeyedService):
 
     # --- TOTP devices ------------------------------------------------------------
 
+    @retry_on_conflict
     def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
         """A new unverified device with a fresh 160-bit secret."""
         secret = pyotp.random_base32()
         now = self.now()
         device_id = uuid.uuid4()
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
             stored = self._seal(secret, user.id, device_id)
@@ -119,6 +120,7 @@ class MfaService(KeyedService):
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
         return repo.devices_for_user(as_uuid(user_id))
 
+    @retry_on_conflict
     def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
         with transaction():
@@ -173,6 +175,7 @@ class MfaService(KeyedService):
 
     # --- the MFA switch ------------------------------------------------------------
 
+    @retry_on_conflict
     def enable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA on (needs a verified method); False if it already was on."""
         with transaction():
@@ -185,6 +188,7 @@ class MfaService(KeyedService):
             emit(events.mfa_enabled, user_id=user.id)
         return True
 
+    @retry_on_conflict
     def disable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
         now = self.now()
@@ -198,7 +202,7 @@ class MfaService(KeyedService):
         return True
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
-        user = _owner.lock_user(as_uuid(user_id))
+        user = users_repo.get_locked(as_uuid(user_id))
         if user is None:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return user
@@ -211,6 +215,7 @@ class MfaService(KeyedService):
 
     # --- recovery codes ------------------------------------------------------------
 
+    @retry_on_conflict
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
         """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
         user = as_uuid(user_id)
@@ -227,6 +232,7 @@ class MfaService(KeyedService):
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return len(_recovery.unpack(stored))
 
+    @retry_on_conflict
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
         """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
         user = as_uuid(user_id)

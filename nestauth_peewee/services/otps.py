@@ -30,9 +30,9 @@ from datetime import datetime, timedelta
 from .. import errors, events
 from .. import secrets as tokens
 from ..models import Otp
-from ..repositories import _owner
 from ..repositories import otps as repo
-from ..unit_of_work import emit, transaction
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._base import KeyedService, as_uuid
 from .cleanup import ExpiryCleanup
 
@@ -87,6 +87,7 @@ def _normalise_code(code: object) -> str | None:
 class OtpService(KeyedService):
     """Issue and verify one-time codes per (user, type)."""
 
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, otp_type: str, *, length: int | None = None,
                alphabet: str = "numeric", validity: timedelta | None = None) -> IssuedOtp:
         """A new code for (user, type); earlier codes of that type die.
@@ -106,7 +107,7 @@ class OtpService(KeyedService):
         now = self.now()
         expires_at = now + (validity or self.settings.otp_validity)
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot issue a code.")
             repo.delete_for_user_type(user.id, otp_type)
@@ -118,6 +119,7 @@ class OtpService(KeyedService):
                  type=otp_type, code=code, expires_at=expires_at)
         return IssuedOtp(otp, code)
 
+    @retry_on_conflict
     def verify(self, user_id: uuid.UUID | str, otp_type: str, code: str, *, consume: bool = True) -> None:
         """Check a code; with ``consume`` (the default) a match also deletes it.
 

@@ -30,7 +30,7 @@ from ..models import User
 from ..passwords import check_policy
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._base import Clock
 from ._common import UserSnapshot
 from .otps import IssuedOtp, OtpService
@@ -57,6 +57,7 @@ class PasswordResetService:
         self.users = users or UserService(self.settings)
         self.otps = otps or OtpService(self.settings, clock=clock)
 
+    @retry_on_conflict
     def request(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
         """Issue a reset code for the active account with this email or phone.
 
@@ -82,6 +83,7 @@ class PasswordResetService:
         user = self._account(email, phone)
         self.otps.check(user.id, RESET_OTP_TYPE, code)
 
+    @retry_on_conflict
     def reset(self, *, email: str | None = None, phone: str | None = None, code: str,
               new_password: str) -> User:
         """Set ``new_password`` if ``code`` is the account's live reset code.

@@ -28,8 +28,8 @@ from .. import errors, events
 from ..config import Settings
 from ..models import Permission
 from ..repositories import permissions as repo
-from ..unit_of_work import emit, transaction
-from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard, retry_on_conflict
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -61,6 +61,7 @@ class PermissionService:
 
     # --- single permissions ----------------------------------------------------
 
+    @retry_on_conflict
     def create(self, name: str, *, guard: str | None = None, description: str | None = None,
                category: str | None = None) -> Permission:
         name = required_text(name, "permission name")
@@ -85,6 +86,7 @@ class PermissionService:
                                             name=name, guard=guard)
         return permission
 
+    @retry_on_conflict
     def update(self, permission_id: Any, *, name: str | Unset = UNSET,
                description: str | None | Unset = UNSET, category: str | None | Unset = UNSET) -> Permission:
         """Rename or re-describe a permission (its guard is fixed; roles keep their link)."""
@@ -104,6 +106,7 @@ class PermissionService:
                 emit(events.permission_updated, permission=permission, changed=changed)
         return permission
 
+    @retry_on_conflict
     def delete(self, permission_id: Any) -> None:
         """Delete a permission; the database removes it from every role."""
         with transaction():
@@ -144,8 +147,9 @@ class PermissionService:
         default_guard = resolve_guard(self.settings, guard)
         specs = self._specs(permissions, default_guard)
         # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
-        return retry_on_conflict(lambda: self._register(specs))
+        return self._register(specs)
 
+    @retry_on_conflict
     def _register(self, specs: dict[tuple[str, str], dict[str, Any]]) -> RegistrationResult:
         by_guard: dict[str, list[dict[str, Any]]] = {}
         for spec in specs.values():

@@ -26,7 +26,7 @@ from .. import errors, events
 from .. import secrets as tokens
 from ..models import Session
 from ..repositories import sessions as repo
-from ..unit_of_work import emit, single_statement, transaction
+from ..unit_of_work import emit, retry_on_conflict, single_statement, transaction
 from ._base import KeyedService, as_uuid, clip, normalize_ip
 from .cleanup import ExpiryCleanup
 
@@ -51,6 +51,7 @@ class SessionService(KeyedService):
 
     # --- issuing -------------------------------------------------------------
 
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
                device_name: str | None = None, ip_address: str | None = None,
                data: dict[str, Any] | None = None) -> IssuedSession:
@@ -94,6 +95,7 @@ class SessionService(KeyedService):
         session, _digest = self._check(refresh_token)
         return session
 
+    @retry_on_conflict
     def refresh(self, refresh_token: str, *, user_agent: str | None = None,
                 ip_address: str | None = None) -> IssuedSession:
         """Rotate: a new refresh token replaces the presented one, atomically.
@@ -147,6 +149,7 @@ class SessionService(KeyedService):
             raise errors.InvalidRefreshToken()
         return session, digest
 
+    @retry_on_conflict
     def _revoke_reused(self, session: Session) -> None:
         with transaction():
             removed = repo.delete(session.id)
@@ -165,6 +168,7 @@ class SessionService(KeyedService):
         if not repo.touch(session_id, self.now()):
             raise errors.SessionNotFound()
 
+    @retry_on_conflict
     def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
         """The user's live sessions, most recently active first (expired ones are removed)."""
         now = self.now()
@@ -173,6 +177,7 @@ class SessionService(KeyedService):
             repo.delete_expired_for_user(user_id, now=now)
             return repo.list_for_user(user_id, now=now)
 
+    @retry_on_conflict
     def revoke(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
         """End one session (of ``user_id``, when given); :class:`SessionNotFound` if absent."""
         with transaction():
@@ -183,6 +188,7 @@ class SessionService(KeyedService):
             emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
                  reason="revoked")
 
+    @retry_on_conflict
     def revoke_all(self, user_id: uuid.UUID | str, *, except_session: uuid.UUID | str | None = None
                    ) -> int:
         """End every session of the user (but ``except_session``); returns how many ended.

@@ -28,8 +28,8 @@ from .. import errors
 from ..config import Settings
 from ..models import Role, StaffAccess
 from ..repositories import staff_access as repo
-from ..unit_of_work import transaction
-from ._rbac_common import as_uuid, resolve_guard, retry_on_conflict, roles_for_scope
+from ..unit_of_work import retry_on_conflict, transaction
+from ._rbac_common import as_uuid, resolve_guard, roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -45,8 +45,9 @@ class StaffAccessService:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
         uid = as_uuid(user_id, "user_id")
         wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
-        return retry_on_conflict(lambda: self._grant(uid, wanted))
+        return self._grant(uid, wanted)
 
+    @retry_on_conflict
     def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> StaffAccess:
         with transaction():
             try:
@@ -64,6 +65,7 @@ class StaffAccessService:
             raise self._not_found(uid)
         return access
 
+    @retry_on_conflict
     def revoke(self, user_id: Any) -> None:
         """Remove the user's staff access and (by cascade) its roles."""
         uid = as_uuid(user_id, "user_id")
@@ -78,6 +80,7 @@ class StaffAccessService:
         """Suspend staff access, keeping its roles for a later :meth:`activate`."""
         return self._set_active(user_id, False)
 
+    @retry_on_conflict
     def set_roles(self, user_id: Any, roles: Iterable[Any]) -> list[Role]:
         """Replace the staff roles (ids or Role rows, global only); returns them by name."""
         uid = as_uuid(user_id, "user_id")
@@ -86,6 +89,7 @@ class StaffAccessService:
             repo.replace_roles(access.id, roles_for_scope(roles, None))
             return repo.roles(access.id)
 
+    @retry_on_conflict
     def set_roles_by_name(self, user_id: Any, names: str | Iterable[str], *,
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with names of global roles of ``guard``."""
@@ -106,6 +110,7 @@ class StaffAccessService:
 
     # --- helpers -----------------------------------------------------------------
 
+    @retry_on_conflict
     def _set_active(self, user_id: Any, active: bool) -> StaffAccess:
         uid = as_uuid(user_id, "user_id")
         with transaction():

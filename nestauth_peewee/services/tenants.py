@@ -26,7 +26,7 @@ from .. import errors, events
 from ..config import Settings
 from ..models import Tenant
 from ..repositories import tenants as repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._rbac_common import UNSET, Unset, as_uuid, required_text
 
 __all__ = ["TenantService", "SLUG_PATTERN"]
@@ -56,6 +56,7 @@ class TenantService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
 
+    @retry_on_conflict
     def create(self, name: str, slug: str, *, description: str | None = None,
                metadata: dict[str, Any] | None = None, is_active: bool = True) -> Tenant:
         """Create a tenant; ``slug`` is required and unique."""
@@ -113,6 +114,7 @@ class TenantService:
         """Deactivate: its memberships then grant nothing (staff access still applies)."""
         return self._change(tenant_id, {"is_active": False})
 
+    @retry_on_conflict
     def delete(self, tenant_id: Any) -> None:
         """Delete the tenant; the database cascades its memberships, roles and their links."""
         with transaction():
@@ -121,6 +123,7 @@ class TenantService:
             repo.delete(tenant.id)
             emit(events.tenant_deleted, snapshot=snapshot)
 
+    @retry_on_conflict
     def _change(self, tenant_id: Any, values: dict[str, Any]) -> Tenant:
         with transaction():
             tenant = self.get(tenant_id)

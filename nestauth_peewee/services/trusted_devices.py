@@ -23,9 +23,9 @@ from datetime import datetime
 from .. import errors
 from .. import secrets as tokens
 from ..models import TrustedDevice
-from ..repositories import _owner
 from ..repositories import trusted_devices as repo
-from ..unit_of_work import transaction
+from ..repositories import users as users_repo
+from ..unit_of_work import retry_on_conflict, transaction
 from ._base import KeyedService, as_uuid, clip, normalize_ip
 from .cleanup import ExpiryCleanup
 
@@ -48,6 +48,7 @@ class IssuedDevice:
 class TrustedDeviceService(KeyedService):
     """Issue, validate, list, revoke and clean up trusted devices."""
 
+    @retry_on_conflict
     def issue(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
               ip_address: str | None = None) -> IssuedDevice:
         """Trust this device for ``settings.trusted_device_validity``."""
@@ -55,7 +56,7 @@ class TrustedDeviceService(KeyedService):
         device_id = uuid.uuid4()
         token, secret = tokens.new_id_token(device_id)
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
             device = repo.insert(

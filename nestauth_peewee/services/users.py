@@ -31,7 +31,7 @@ from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
 from ._common import metadata as clean_metadata
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
@@ -55,6 +55,7 @@ class UserService(IdentityOperations):
 
     # --- create ------------------------------------------------------------------------
 
+    @retry_on_conflict
     def create(
         self,
         *,
@@ -117,6 +118,7 @@ class UserService(IdentityOperations):
 
     # --- authenticate ------------------------------------------------------------------
 
+    @retry_on_conflict
     def authenticate(self, *, email: str | None = None, phone: str | None = None, password: str) -> User:
         """The user whose email (or phone) and password match, else ``INVALID_CREDENTIALS``.
 
@@ -223,6 +225,7 @@ class UserService(IdentityOperations):
 
     # --- update ------------------------------------------------------------------------
 
+    @retry_on_conflict
     def update(self, user_id: uuid.UUID | str | User, **changes: Any) -> User:
         """Change ``email``, ``phone``, ``metadata`` or ``must_change_password``.
 
@@ -278,6 +281,7 @@ class UserService(IdentityOperations):
         """Clear ``phone_verified_at``; idempotent."""
         return self._set_verified(user_id, "phone", False)
 
+    @retry_on_conflict
     def _set_verified(self, user_id: Any, contact: str, verified: bool) -> User:
         uid = model_id("user_id", user_id)
         column = f"{contact}_verified_at"
@@ -298,6 +302,7 @@ class UserService(IdentityOperations):
         """Stop the user from signing in and revoke all their sessions; idempotent."""
         return self._set_active(user_id, False)
 
+    @retry_on_conflict
     def _set_active(self, user_id: Any, active: bool) -> User:
         uid = model_id("user_id", user_id)
         with transaction():
@@ -313,6 +318,7 @@ class UserService(IdentityOperations):
 
     # --- passwords ---------------------------------------------------------------------
 
+    @retry_on_conflict
     def change_password(
         self, user_id: uuid.UUID | str | User, current_password: str, new_password: str
     ) -> User:
@@ -352,6 +358,7 @@ class UserService(IdentityOperations):
             emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
         return user
 
+    @retry_on_conflict
     def set_password(
         self,
         user_id: uuid.UUID | str | User,
@@ -380,6 +387,7 @@ class UserService(IdentityOperations):
 
     # --- delete ------------------------------------------------------------------------
 
+    @retry_on_conflict
     def delete(self, user_id: uuid.UUID | str | User) -> UserSnapshot:
         """Delete the user in one statement; the database cascades to everything attached.
 
