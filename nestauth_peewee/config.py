@@ -76,6 +76,11 @@ class Settings:
             object.__setattr__(self, "argon2", password)
 
     @classmethod
+    def or_default(cls, settings: Settings | None) -> Settings:
+        """``settings``, or :meth:`from_env` when ``None``: how every service builds its default."""
+        return settings if settings is not None else cls.from_env()
+
+    @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings with ``NESTAUTH_SECRET_KEY`` from the environment, plus overrides."""
         settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import random
 import time
 import uuid
@@ -16,24 +15,12 @@ from ..config import Settings
 from ..db import database
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
-from ..repositories._support import as_uuid
+from ..validation import UNSET, Unset, as_uuid
 
 __all__ = ["UNSET", "Unset", "as_uuid", "resolve_guard", "required_text", "clean_names",
            "require_tenant", "roles_for_scope", "retry_on_conflict"]
 
 T = TypeVar("T")
-
-
-class Unset(enum.Enum):
-    """Marker for "argument not given" where ``None`` is a meaningful value."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET = Unset.UNSET
 
 
 def resolve_guard(settings: Settings, guard: str | None) -> str:
@@ -77,7 +64,7 @@ def clean_names(names: str | Iterable[str] | None, what: str) -> list[str]:
 
 def require_tenant(tenant_id: Any) -> uuid.UUID:
     """The tenant's id, or TenantNotFound naming it."""
-    tid = as_uuid(tenant_id, "tenant_id")
+    tid = as_uuid("tenant_id", tenant_id)
     if not tenants_repo.exists(tid):
         raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
     return tid
@@ -91,7 +78,7 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
     """
     if isinstance(roles, (str, uuid.UUID, peewee.Model)):
         roles = [roles]
-    ids = list(dict.fromkeys(as_uuid(r, "role id") for r in roles))
+    ids = list(dict.fromkeys(as_uuid("role id", r) for r in roles))
     found = roles_repo.get_many(ids)
     missing = [str(rid) for rid in ids if rid not in found]
     if missing:

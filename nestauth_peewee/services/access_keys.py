@@ -27,7 +27,8 @@ from .. import secrets as tokens
 from ..models import AccessKey
 from ..repositories import access_keys as repo
 from ..unit_of_work import emit, transaction
-from ._base import KeyedService, as_uuid
+from ..validation import as_uuid
+from ._base import KeyedService
 
 __all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
 
@@ -111,7 +112,7 @@ class AccessKeyService(KeyedService):
     # --- managing ------------------------------------------------------------
 
     def _owned(self, key_id: uuid.UUID | str, user_id: uuid.UUID | str | None) -> AccessKey:
-        key = repo.get_for_user(as_uuid(key_id), as_uuid(user_id) if user_id is not None else None)
+        key = repo.get_for_user(as_uuid("key_id", key_id), as_uuid("user_id", user_id) if user_id is not None else None)
         if key is None:
             raise errors.AccessKeyNotFound()
         return key
@@ -152,4 +153,4 @@ class AccessKeyService(KeyedService):
 
     def list_for_user(self, user_id: uuid.UUID | str) -> list[AccessKey]:
         """The user's keys, newest first (their secrets are not recoverable)."""
-        return repo.list_for_user(as_uuid(user_id))
+        return repo.list_for_user(as_uuid("user_id", user_id))

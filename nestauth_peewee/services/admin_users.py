@@ -23,11 +23,12 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
-from ..normalize import clean_text, normalize_email
+from ..normalize import normalize_email
 from ..passwords import PasswordHasher, check_policy
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, transaction
-from ._common import AdminSnapshot, Page, model_id, page_args, updatable
+from ..validation import as_uuid, text
+from ._common import AdminSnapshot, Page, page_args, updatable
 from ._common import metadata as clean_metadata
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -39,7 +40,7 @@ class AdminUserService:
     """Policy for admin users; thread-safe, one instance per app."""
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
 
     def create(
@@ -47,7 +48,7 @@ class AdminUserService:
     ) -> AdminUser:
         """Create an admin; emits ``admin_created``."""
         email_n = _email(email)
-        name_n = clean_text("name", name, max_length=255, required=False)
+        name_n = text("name", name, max_length=255, required=False)
         meta = clean_metadata(metadata)
         check_policy(password, self.settings.password_policy, email=email_n)
         password_hash = self.hasher.hash(password)
@@ -82,7 +83,7 @@ class AdminUserService:
 
     def get(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """The admin with this id, else ``ADMIN_USER_NOT_FOUND``."""
-        return self._require(model_id("admin_id", admin_id))
+        return self._require(as_uuid("admin_id", admin_id))
 
     def get_by_email(self, email: str) -> AdminUser:
         """The admin with this email (normalised), else ``ADMIN_USER_NOT_FOUND``."""
@@ -99,13 +100,13 @@ class AdminUserService:
 
     def update(self, admin_id: uuid.UUID | str | AdminUser, **changes: Any) -> AdminUser:
         """Change ``email``, ``name`` or ``metadata``; emits ``admin_updated`` with the changed names."""
-        aid = model_id("admin_id", admin_id)
+        aid = as_uuid("admin_id", admin_id)
         updatable(changes, UPDATABLE_FIELDS)
         wanted: dict[str, Any] = {}
         if "email" in changes:
             wanted["email"] = _email(changes["email"])
         if "name" in changes:
-            wanted["name"] = clean_text("name", changes["name"], max_length=255, required=False)
+            wanted["name"] = text("name", changes["name"], max_length=255, required=False)
         if "metadata" in changes:
             wanted["metadata"] = clean_metadata(changes["metadata"])
         with transaction():
@@ -121,7 +122,7 @@ class AdminUserService:
         self, admin_id: uuid.UUID | str | AdminUser, current_password: str, new_password: str
     ) -> AdminUser:
         """Change the admin's own password; bumps ``token_version`` (all console tokens die)."""
-        aid = model_id("admin_id", admin_id)
+        aid = as_uuid("admin_id", admin_id)
         if not isinstance(current_password, str):
             raise errors.InvalidValue("current_password must be a string.", field="current_password")
         admin = self._require(aid)
@@ -144,7 +145,7 @@ class AdminUserService:
 
     def set_password(self, admin_id: uuid.UUID | str | AdminUser, new_password: str) -> AdminUser:
         """Set the password without the current one; bumps ``token_version``."""
-        aid = model_id("admin_id", admin_id)
+        aid = as_uuid("admin_id", admin_id)
         admin = self._require(aid)
         check_policy(new_password, self.settings.password_policy, email=admin.email)
         new_hash = self.hasher.hash(new_password)
@@ -159,7 +160,7 @@ class AdminUserService:
 
     def revoke_all_sessions(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """Invalidate every console token of the admin by bumping ``token_version``."""
-        aid = model_id("admin_id", admin_id)
+        aid = as_uuid("admin_id", admin_id)
         with transaction():
             if admins_repo.bump_token_version(aid) == 0:
                 raise errors.AdminUserNotFound(f"No admin user has the id {aid}.")
@@ -174,7 +175,7 @@ class AdminUserService:
         The admin rows are locked first, so two concurrent deletions of the
         last two admins cannot both succeed.
         """
-        aid = model_id("admin_id", admin_id)
+        aid = as_uuid("admin_id", admin_id)
         with transaction():
             admins_repo.lock_all()
             snapshot = AdminSnapshot.of(self._require(aid))

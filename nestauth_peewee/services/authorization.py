@@ -73,19 +73,19 @@ class AuthorizationService:
     """Read-only permission and role checks (no transaction, one query per call)."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     def effective_permissions(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                               include_staff: bool = True) -> list[str]:
         """Distinct, sorted permission names the user holds in the tenant (or globally)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        uid = as_uuid("user_id", user_id)
+        tid = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         return repo.permission_names(uid, tid, resolve_guard(self.settings, guard),
                                      include_staff=include_staff)
 
     def staff_permissions(self, user_id: Any, *, guard: str | None = None) -> list[str]:
         """Distinct, sorted permission names granted through staff access only."""
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         return repo.permission_names(uid, None, resolve_guard(self.settings, guard), staff_only=True)
 
     def has_permission(self, user_id: Any, permissions: str | Iterable[str], tenant_id: Any = None, *,
@@ -104,8 +104,8 @@ class AuthorizationService:
     def role_names(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                    include_staff: bool = True) -> list[str]:
         """Distinct, sorted names of the active roles the user holds in the tenant (or globally)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        uid = as_uuid("user_id", user_id)
+        tid = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         return repo.role_names(uid, tid, resolve_guard(self.settings, guard), include_staff=include_staff)
 
     def has_role(self, user_id: Any, roles: str | Iterable[str], tenant_id: Any = None, *,

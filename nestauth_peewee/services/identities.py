@@ -19,11 +19,10 @@ from typing import Any
 
 from .. import errors, events
 from ..models import Identity, User
-from ..normalize import clean_text
 from ..repositories import identities as identities_repo
 from ..unit_of_work import emit, transaction
+from ..validation import as_uuid, text
 from ._common import metadata as clean_metadata
-from ._common import model_id
 
 __all__ = ["IdentityOperations", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -58,7 +57,7 @@ class IdentityOperations:
         ``email`` and ``phone`` providers are kept by the service itself.
         Emits ``identity_linked``.
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         provider_n = _provider(provider)
         pid = _provider_id(provider_id)
         meta = clean_metadata(metadata)
@@ -79,7 +78,7 @@ class IdentityOperations:
         Returns how many were removed; none: ``IDENTITY_NOT_FOUND``. Emits
         ``identity_unlinked``.
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         provider_n = _provider(provider)
         pid = _provider_id(provider_id) if provider_id is not None else None
         with transaction():
@@ -94,7 +93,7 @@ class IdentityOperations:
 
     def get_by_identity(self, provider: str, provider_id: str) -> User:
         """The user linked to (provider, provider id), else ``USER_NOT_FOUND``."""
-        provider_n = str(clean_text("provider", provider, max_length=64)).lower()
+        provider_n = str(text("provider", provider, max_length=64)).lower()
         user = identities_repo.find_user(provider_n, _provider_id(provider_id))
         if user is None:
             raise errors.UserNotFound(f"No user is linked to this {provider_n!r} account.")
@@ -106,7 +105,7 @@ class IdentityOperations:
 
 
 def _provider(value: Any) -> str:
-    provider = str(clean_text("provider", value, max_length=64)).lower()
+    provider = str(text("provider", value, max_length=64)).lower()
     if provider in _RESERVED_PROVIDERS:
         raise errors.InvalidValue(
             f"The {provider!r} identity follows the user's {provider}; change it with update().",
@@ -116,4 +115,4 @@ def _provider(value: Any) -> str:
 
 
 def _provider_id(value: Any) -> str:
-    return str(clean_text("provider_id", value, max_length=255))
+    return str(text("provider_id", value, max_length=255))

@@ -64,12 +64,12 @@ class MembershipService:
     """Policy for nest_auth_user_accesses and their roles; one transaction per call."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     def ensure(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The user's membership of the tenant (or the global one), created or reactivated."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        uid = as_uuid("user_id", user_id)
+        tid = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         return retry_on_conflict(lambda: self._ensure(uid, tid))
 
     def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
@@ -132,20 +132,20 @@ class MembershipService:
 
     def tenants_of(self, user_id: Any, *, include_inactive: bool = False) -> list[Tenant]:
         """The user's tenants, by name: active memberships of active tenants unless ``include_inactive``."""
-        return repo.tenants_of(as_uuid(user_id, "user_id"), include_inactive=include_inactive)
+        return repo.tenants_of(as_uuid("user_id", user_id), include_inactive=include_inactive)
 
     def is_member(self, user_id: Any, tenant_id: Any = None) -> bool:
         """True for an active membership (of an active tenant, when a tenant is named)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        uid = as_uuid("user_id", user_id)
+        tid = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         return repo.is_member(uid, tid)
 
     # --- helpers -----------------------------------------------------------------
 
     @staticmethod
     def _ids(user_id: Any, tenant_id: Any) -> tuple[uuid.UUID, uuid.UUID | None]:
-        uid = as_uuid(user_id, "user_id")
-        return uid, (as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None)
+        uid = as_uuid("user_id", user_id)
+        return uid, (as_uuid("tenant_id", tenant_id) if tenant_id is not None else None)
 
     def _locked(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         access = repo.get(uid, tid, lock=True)

@@ -37,8 +37,9 @@ from ..repositories import _owner
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..unit_of_work import emit, transaction
+from ..validation import TEXT, as_uuid
 from . import _recovery
-from ._base import KeyedService, as_uuid, clip
+from ._base import KeyedService
 
 __all__ = ["MfaService", "TotpEnrolment"]
 
@@ -89,7 +90,7 @@ class MfaService(KeyedService):
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
-                device_name=clip(device_name, 255), created_at=now, updated_at=now,
+                device_name=TEXT("device_name", device_name), created_at=now, updated_at=now,
             )
         account = user.email or user.phone or user.id.hex
         uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=self.issuer)
@@ -98,9 +99,9 @@ class MfaService(KeyedService):
     def confirm_totp_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str,
                             code: str) -> MfaSecret:
         """Mark a device verified with a first valid code (:class:`MfaCodeInvalid` otherwise)."""
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         code = self._totp_code(code)
-        device = repo.get_device(as_uuid(device_id), user)
+        device = repo.get_device(as_uuid("device_id", device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
         if not self._accept(device, code, verify=True):
@@ -109,7 +110,7 @@ class MfaService(KeyedService):
 
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
         """The verified device that accepts ``code`` (current step ±1, each code once)."""
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         code = self._totp_code(code)
         for device in repo.devices_for_user(user, verified_only=True):
             if self._accept(device, code, verify=False):
@@ -117,13 +118,13 @@ class MfaService(KeyedService):
         raise errors.MfaCodeInvalid()
 
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
-        return repo.devices_for_user(as_uuid(user_id))
+        return repo.devices_for_user(as_uuid("user_id", user_id))
 
     def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
         with transaction():
             user = self._locked_user(user_id)
-            device = repo.get_device(as_uuid(device_id), user.id)
+            device = repo.get_device(as_uuid("device_id", device_id), user.id)
             if device is None:
                 raise errors.MfaDeviceNotFound()
             if user.is_mfa_enabled and device.verified and self._method_count(user) <= 1:
@@ -198,7 +199,7 @@ class MfaService(KeyedService):
         return True
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
-        user = _owner.lock_user(as_uuid(user_id))
+        user = _owner.lock_user(as_uuid("user_id", user_id))
         if user is None:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return user
@@ -213,7 +214,7 @@ class MfaService(KeyedService):
 
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
         """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
@@ -222,14 +223,14 @@ class MfaService(KeyedService):
         return codes
 
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(as_uuid(user_id))
+        exists, stored = repo.recovery_codes(as_uuid("user_id", user_id))
         if not exists:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return len(_recovery.unpack(stored))
 
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
         """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()

@@ -33,7 +33,8 @@ from ..models import Otp
 from ..repositories import _owner
 from ..repositories import otps as repo
 from ..unit_of_work import emit, transaction
-from ._base import KeyedService, as_uuid
+from ..validation import as_uuid
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
@@ -128,7 +129,7 @@ class OtpService(KeyedService):
         comparison, right or wrong, first claims an attempt; a successful
         non-consuming check gives it back.
         """
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         otp_type = _check_type(otp_type)
         normalised = _normalise_code(code)
         if normalised is None:

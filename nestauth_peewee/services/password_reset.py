@@ -53,7 +53,7 @@ class PasswordResetService:
         otps: OtpService | None = None,
         clock: Clock = utcnow,
     ) -> None:
-        self.settings = settings if settings is not None else Settings.from_env()
+        self.settings = Settings.or_default(settings)
         self.users = users or UserService(self.settings)
         self.otps = otps or OtpService(self.settings, clock=clock)
 

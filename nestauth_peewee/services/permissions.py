@@ -57,7 +57,7 @@ class PermissionService:
     """Policy for nest_auth_permissions; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     # --- single permissions ----------------------------------------------------
 
@@ -71,7 +71,7 @@ class PermissionService:
         return permission
 
     def get(self, permission_id: Any) -> Permission:
-        pid = as_uuid(permission_id, "permission_id")
+        pid = as_uuid("permission_id", permission_id)
         permission = repo.get(pid)
         if permission is None:
             raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))

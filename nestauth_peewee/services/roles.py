@@ -58,7 +58,7 @@ class RoleService:
     """Policy for nest_auth_roles; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     def create(self, name: str, *, guard: str | None = None, tenant_id: Any = None,
                is_system: bool = False, is_active: bool = True,
@@ -92,7 +92,7 @@ class RoleService:
         return role
 
     def get(self, role_id: Any) -> Role:
-        rid = as_uuid(role_id, "role_id")
+        rid = as_uuid("role_id", role_id)
         role = repo.get(rid)
         if role is None:
             raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
@@ -102,7 +102,7 @@ class RoleService:
         """The role called ``name`` as a tenant sees it (its own first, then global), or global."""
         name = required_text(name, "role name")
         guard = resolve_guard(self.settings, guard)
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        tid = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         role = repo.find_visible([name], guard, tid).get(name)
         if role is None:
             raise errors.RoleNotFound(f"No role {name!r} for guard {guard!r} in {_scope_text(tid)}.",
@@ -138,7 +138,7 @@ class RoleService:
             if not isinstance(is_active, bool):
                 raise errors.InvalidValue(f"is_active must be true or false, not {is_active!r}.")
             values["is_active"] = is_active
-        rid = as_uuid(role_id, "role_id")
+        rid = as_uuid("role_id", role_id)
         wanted = None if permissions is UNSET else clean_names(permissions, "permission names")
         return retry_on_conflict(lambda: self._update(rid, values, wanted))
 

@@ -27,7 +27,8 @@ from .. import secrets as tokens
 from ..models import Session
 from ..repositories import sessions as repo
 from ..unit_of_work import emit, single_statement, transaction
-from ._base import KeyedService, as_uuid, clip, normalize_ip
+from ..validation import TEXT, USER_AGENT, as_uuid, normalize_ip
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["SessionService", "IssuedSession"]
@@ -59,12 +60,12 @@ class SessionService(KeyedService):
         session_id = uuid.uuid4()
         token, secret = tokens.new_id_token(session_id)
         columns: dict[str, Any] = {
-            "user_agent": clip(user_agent, 512),
-            "device_name": clip(device_name, 255),
-            "ip_address": normalize_ip(ip_address),
+            "user_agent": USER_AGENT("user_agent", user_agent),
+            "device_name": TEXT("device_name", device_name),
+            "ip_address": normalize_ip("ip_address", ip_address),
             "data": data if data is not None else {},
         }
-        uid = as_uuid(user_id)
+        uid = as_uuid("user_id", user_id)
         limit = self.settings.max_sessions_per_user
         with transaction():
             # One statement checks the user exists, locks its row and inserts; a second removes
@@ -106,9 +107,9 @@ class SessionService(KeyedService):
         new_token, new_secret = tokens.new_id_token(session.id)
         columns: dict[str, Any] = {}
         if user_agent is not None:
-            columns["user_agent"] = clip(user_agent, 512)
+            columns["user_agent"] = USER_AGENT("user_agent", user_agent)
         if ip_address is not None:
-            columns["ip_address"] = normalize_ip(ip_address)
+            columns["ip_address"] = normalize_ip("ip_address", ip_address)
         new_digest = self._digest(session.id, new_secret)
         expires_at = now + self.settings.refresh_token_validity
         with transaction():
@@ -168,7 +169,7 @@ class SessionService(KeyedService):
     def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
         """The user's live sessions, most recently active first (expired ones are removed)."""
         now = self.now()
-        user_id = as_uuid(user_id)
+        user_id = as_uuid("user_id", user_id)
         with transaction():
             repo.delete_expired_for_user(user_id, now=now)
             return repo.list_for_user(user_id, now=now)
@@ -177,7 +178,7 @@ class SessionService(KeyedService):
         """End one session (of ``user_id``, when given); :class:`SessionNotFound` if absent."""
         with transaction():
             session = repo.get(session_id)
-            if session is None or (user_id is not None and session.user_id != as_uuid(user_id)):
+            if session is None or (user_id is not None and session.user_id != as_uuid("user_id", user_id)):
                 raise errors.SessionNotFound()
             repo.delete(session.id)
             emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
@@ -191,8 +192,8 @@ class SessionService(KeyedService):
         none is open); two in a transaction where the dialect cannot return
         deleted rows.
         """
-        user_id = as_uuid(user_id)
-        except_id = as_uuid(except_session) if except_session is not None else None
+        user_id = as_uuid("user_id", user_id)
+        except_id = as_uuid("except_session", except_session) if except_session is not None else None
         with single_statement() if repo.one_statement_deletes() else transaction():
             ids = repo.delete_for_user_returning(user_id, except_id=except_id)
             if ids:

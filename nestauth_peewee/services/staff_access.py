@@ -39,11 +39,11 @@ class StaffAccessService:
     """Policy for nest_auth_platform_accesses and their roles; one transaction per call."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> StaffAccess:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
         return retry_on_conflict(lambda: self._grant(uid, wanted))
 
@@ -58,7 +58,7 @@ class StaffAccessService:
         return access
 
     def get(self, user_id: Any) -> StaffAccess:
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         access = repo.get(uid)
         if access is None:
             raise self._not_found(uid)
@@ -66,7 +66,7 @@ class StaffAccessService:
 
     def revoke(self, user_id: Any) -> None:
         """Remove the user's staff access and (by cascade) its roles."""
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         with transaction():
             if not repo.delete(uid):
                 raise self._not_found(uid)
@@ -80,7 +80,7 @@ class StaffAccessService:
 
     def set_roles(self, user_id: Any, roles: Iterable[Any]) -> list[Role]:
         """Replace the staff roles (ids or Role rows, global only); returns them by name."""
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         with transaction():
             access = self._locked(uid)
             repo.replace_roles(access.id, roles_for_scope(roles, None))
@@ -89,7 +89,7 @@ class StaffAccessService:
     def set_roles_by_name(self, user_id: Any, names: str | Iterable[str], *,
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with names of global roles of ``guard``."""
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         guard = resolve_guard(self.settings, guard)
         with transaction():
             access = self._locked(uid)
@@ -101,13 +101,13 @@ class StaffAccessService:
 
     def is_staff(self, user_id: Any) -> bool:
         """True when the user has active staff access."""
-        access = repo.get(as_uuid(user_id, "user_id"))
+        access = repo.get(as_uuid("user_id", user_id))
         return access is not None and bool(access.is_active)
 
     # --- helpers -----------------------------------------------------------------
 
     def _set_active(self, user_id: Any, active: bool) -> StaffAccess:
-        uid = as_uuid(user_id, "user_id")
+        uid = as_uuid("user_id", user_id)
         with transaction():
             access = self._locked(uid)
             if access.is_active != active:

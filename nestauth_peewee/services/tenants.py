@@ -54,7 +54,7 @@ class TenantService:
     """Policy for nest_auth_tenants; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     def create(self, name: str, slug: str, *, description: str | None = None,
                metadata: dict[str, Any] | None = None, is_active: bool = True) -> Tenant:
@@ -69,7 +69,7 @@ class TenantService:
 
     def get(self, tenant_id: Any) -> Tenant:
         """The tenant, or ``TENANT_NOT_FOUND``."""
-        tid = as_uuid(tenant_id, "tenant_id")
+        tid = as_uuid("tenant_id", tenant_id)
         tenant = repo.get(tid)
         if tenant is None:
             raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))

@@ -26,7 +26,8 @@ from ..models import TrustedDevice
 from ..repositories import _owner
 from ..repositories import trusted_devices as repo
 from ..unit_of_work import transaction
-from ._base import KeyedService, as_uuid, clip, normalize_ip
+from ..validation import USER_AGENT, as_uuid, normalize_ip
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
@@ -60,7 +61,8 @@ class TrustedDeviceService(KeyedService):
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
             device = repo.insert(
                 id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
-                user_agent=clip(user_agent, 512), ip_address=normalize_ip(ip_address),
+                user_agent=USER_AGENT("user_agent", user_agent),
+                ip_address=normalize_ip("ip_address", ip_address),
                 expires_at=now + self.settings.trusted_device_validity, created_at=now,
             )
         return IssuedDevice(device, token)
@@ -76,7 +78,7 @@ class TrustedDeviceService(KeyedService):
             raise errors.TrustedDeviceInvalid()
         device_id, secret = parsed
         digest = self._digest(device_id, secret)
-        user = as_uuid(user_id)
+        user = as_uuid("user_id", user_id)
         device = repo.get(device_id)
         now = self.now()
         if (
@@ -101,16 +103,16 @@ class TrustedDeviceService(KeyedService):
         return True
 
     def list_active(self, user_id: uuid.UUID | str) -> list[TrustedDevice]:
-        return repo.list_active(as_uuid(user_id), now=self.now())
+        return repo.list_active(as_uuid("user_id", user_id), now=self.now())
 
     def revoke(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Revoke one of the user's devices (:class:`TrustedDeviceNotFound` if it is not live)."""
-        if not repo.revoke(as_uuid(device_id), as_uuid(user_id), now=self.now()):
+        if not repo.revoke(as_uuid("device_id", device_id), as_uuid("user_id", user_id), now=self.now()):
             raise errors.TrustedDeviceNotFound()
 
     def revoke_all(self, user_id: uuid.UUID | str) -> int:
         """Revoke every device of the user; returns how many were live."""
-        return repo.revoke_all(as_uuid(user_id), now=self.now())
+        return repo.revoke_all(as_uuid("user_id", user_id), now=self.now())
 
     def cleanup(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired and revoked devices, ``batch_size`` (1000) rows per statement.

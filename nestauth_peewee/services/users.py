@@ -25,14 +25,15 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
-from ..normalize import clean_text, normalize_email, normalize_phone
+from ..normalize import normalize_email, normalize_phone
 from ..passwords import PasswordHasher, check_policy
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, transaction
-from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
+from ..validation import as_uuid, text
+from ._common import Page, UserSnapshot, flag, optional_flag, page_args, updatable
 from ._common import metadata as clean_metadata
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 
@@ -50,7 +51,7 @@ class UserService(IdentityOperations):
     """
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
 
     # --- create ------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class UserService(IdentityOperations):
         phone_n = normalize_phone(phone)
         if email_n is None and phone_n is None:
             raise errors.EmailOrPhoneRequired()
-        tenant = model_id("tenant_id", tenant_id) if tenant_id is not None else None
+        tenant = as_uuid("tenant_id", tenant_id) if tenant_id is not None else None
         fields: dict[str, Any] = {
             "email": email_n,
             "phone": phone_n,
@@ -165,7 +166,7 @@ class UserService(IdentityOperations):
 
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         user = users_repo.get(uid)
         if user is None:
             raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
@@ -213,9 +214,9 @@ class UserService(IdentityOperations):
             verified=optional_flag("verified", verified),
             email_verified=optional_flag("email_verified", email_verified),
             phone_verified=optional_flag("phone_verified", phone_verified),
-            tenant_id=model_id("tenant_id", tenant_id) if tenant_id is not None else None,
-            role=clean_text("role", role, max_length=255, required=False),
-            text=clean_text("search", search, max_length=255, required=False),
+            tenant_id=as_uuid("tenant_id", tenant_id) if tenant_id is not None else None,
+            role=text("role", role, max_length=255, required=False),
+            text=text("search", search, max_length=255, required=False),
             offset=offset,
             limit=limit,
         )
@@ -232,7 +233,7 @@ class UserService(IdentityOperations):
         :meth:`set_password`, never here. Emits ``user_updated`` with the
         names of the fields that really changed (none: no event).
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         updatable(changes, UPDATABLE_FIELDS)
         wanted: dict[str, Any] = {}
         if "email" in changes:
@@ -279,7 +280,7 @@ class UserService(IdentityOperations):
         return self._set_verified(user_id, "phone", False)
 
     def _set_verified(self, user_id: Any, contact: str, verified: bool) -> User:
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         column = f"{contact}_verified_at"
         with transaction():
             user = self._require(uid)
@@ -299,7 +300,7 @@ class UserService(IdentityOperations):
         return self._set_active(user_id, False)
 
     def _set_active(self, user_id: Any, active: bool) -> User:
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         with transaction():
             user = self._require(uid)
             revoked = 0 if active else sessions_repo.delete_for_user(uid)
@@ -323,7 +324,7 @@ class UserService(IdentityOperations):
         ``PASSWORD_POLICY_VIOLATION``. On success ``must_change_password`` is
         cleared, every session of the user is revoked, ``password_changed`` sent.
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         if not isinstance(current_password, str):
             raise errors.InvalidValue("current_password must be a string.", field="current_password")
         user = self._require(uid)
@@ -365,7 +366,7 @@ class UserService(IdentityOperations):
         Checks the policy, stores the hash, revokes the sessions unless told
         not to, and sends ``password_changed``.
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         must_change = flag("must_change_password", must_change_password)
         revoke = flag("revoke_sessions", revoke_sessions)
         user = self._require(uid)
@@ -386,7 +387,7 @@ class UserService(IdentityOperations):
         Returns (and sends with ``user_deleted``) a snapshot of the user as it
         was. Unknown id: ``USER_NOT_FOUND``.
         """
-        uid = model_id("user_id", user_id)
+        uid = as_uuid("user_id", user_id)
         with transaction():
             snapshot = UserSnapshot.of(self._require(uid))
             if users_repo.delete(uid) == 0:
