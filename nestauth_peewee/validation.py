@@ -48,7 +48,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import peewee
@@ -59,7 +59,7 @@ from .normalize import normalize_email, normalize_phone
 __all__ = [
     "Kind", "checked", "UNSET", "Unset",
     "as_uuid", "text", "clip_text", "normalize_ip",
-    "ID", "IDS", "NAME", "NAMES", "SHORT_NAME", "TEXT", "LONG_TEXT", "SEARCH", "EMAIL", "PHONE",
+    "ID", "IDS", "NAME", "NAMES", "SHORT_NAME", "LINE", "TEXT", "LONG_TEXT", "SEARCH", "EMAIL", "PHONE",
     "PASSWORD", "IP_ADDRESS", "USER_AGENT", "FLAG", "METADATA", "PAGE", "LIMIT", "OFFSET",
     "DURATION", "DATETIME", "BATCH_SIZE", "int_in", "choice", "pattern", "credential",
     "USER_AGENT_MAX_LENGTH", "MAX_OFFSET",
@@ -331,7 +331,7 @@ def _datetime(field: str, value: Any) -> datetime:
     if not 1970 <= value.year <= 9000:
         raise errors.InvalidValue(f"{field} must be between the years 1970 and 9000, not {value}.",
                                   field=field)
-    return value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def choice(*options: str) -> Kind:
@@ -358,15 +358,18 @@ def pattern(regex: re.Pattern[str], error: type[errors.ValidationError], hint: s
     return Kind("pattern", check)
 
 
-def credential(error: type[errors.CredentialRejected]) -> Kind:
+def credential(error: type[errors.CredentialRejected] | None) -> Kind:
     """A presented token or code: any ``str`` up to 1024 characters, else ``error``.
 
     The method judges its shape, so a malformed credential and a wrong one
-    get the same refusal.
+    get the same refusal. ``error=None`` (for yes/no questions such as
+    ``is_trusted``) turns anything else into ``None``, "no credential".
     """
 
-    def check(field: str, value: Any) -> str:
+    def check(field: str, value: Any) -> str | None:
         if not isinstance(value, str) or len(value) > 1024:
+            if error is None:
+                return None
             raise error()
         return value
 
@@ -434,6 +437,8 @@ NAMES = Kind("names", _names)
 TEXT = _text_kind("text", 255, required=False, lines=True)
 #: Optional free text up to :data:`LONG_TEXT_MAX_LENGTH` characters (TEXT columns).
 LONG_TEXT = _text_kind("long text", LONG_TEXT_MAX_LENGTH, required=False, lines=True)
+#: Optional one-line text up to 255 characters (device names, categories).
+LINE = _text_kind("line", 255, required=False)
 #: Optional one-line search text up to 255 characters (wildcards are literal in the query).
 SEARCH = _text_kind("search", 255, required=False)
 #: An email, normalised (:func:`~nestauth_peewee.normalize.normalize_email`); ``INVALID_EMAIL``.
@@ -458,5 +463,5 @@ OFFSET = int_in(0, MAX_OFFSET, "offset")
 BATCH_SIZE = int_in(1, 1_000_000, "batch size")
 #: A positive :class:`~datetime.timedelta` of at most ten years.
 DURATION = Kind("duration", _duration)
-#: A :class:`~datetime.datetime` between 1970 and 9000 (naive is taken as UTC).
+#: A :class:`~datetime.datetime` between 1970 and 9000, returned aware in UTC (naive is taken as UTC).
 DATETIME = Kind("datetime", _datetime)

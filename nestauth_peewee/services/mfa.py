@@ -26,7 +26,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pyotp
 
@@ -37,7 +37,7 @@ from ..repositories import _owner
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..unit_of_work import emit, transaction
-from ..validation import TEXT, as_uuid
+from ..validation import ID, LINE, checked, credential
 from . import _recovery
 from ._base import KeyedService
 
@@ -46,6 +46,9 @@ __all__ = ["MfaService", "TotpEnrolment"]
 log = logging.getLogger(__name__)
 _TOTP_CODE = re.compile(r"[0-9]{6}")
 _STEP_SECONDS = 30
+#: A presented TOTP code or recovery code: anything malformed is refused like a wrong one.
+TOTP_CODE = credential(errors.MfaCodeInvalid)
+RECOVERY_CODE = credential(errors.RecoveryCodeInvalid)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class MfaService(KeyedService):
 
     # --- TOTP devices ------------------------------------------------------------
 
+    @checked(user_id=ID, device_name=LINE)
     def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
         """A new unverified device with a fresh 160-bit secret."""
         secret = pyotp.random_base32()
@@ -90,41 +94,45 @@ class MfaService(KeyedService):
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
-                device_name=TEXT("device_name", device_name), created_at=now, updated_at=now,
+                device_name=device_name, created_at=now, updated_at=now,
             )
         account = user.email or user.phone or user.id.hex
         uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=self.issuer)
         return TotpEnrolment(device, secret, uri)
 
+    @checked(user_id=ID, device_id=ID, code=TOTP_CODE)
     def confirm_totp_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str,
                             code: str) -> MfaSecret:
         """Mark a device verified with a first valid code (:class:`MfaCodeInvalid` otherwise)."""
-        user = as_uuid("user_id", user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
-        device = repo.get_device(as_uuid("device_id", device_id), user)
+        device = repo.get_device(cast(uuid.UUID, device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
         if not self._accept(device, code, verify=True):
             raise errors.MfaCodeInvalid()
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
+    @checked(user_id=ID, code=TOTP_CODE)
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
         """The verified device that accepts ``code`` (current step ±1, each code once)."""
-        user = as_uuid("user_id", user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
         for device in repo.devices_for_user(user, verified_only=True):
             if self._accept(device, code, verify=False):
                 return device
         raise errors.MfaCodeInvalid()
 
+    @checked(user_id=ID)
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
-        return repo.devices_for_user(as_uuid("user_id", user_id))
+        return repo.devices_for_user(cast(uuid.UUID, user_id))
 
+    @checked(user_id=ID, device_id=ID)
     def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
         with transaction():
             user = self._locked_user(user_id)
-            device = repo.get_device(as_uuid("device_id", device_id), user.id)
+            device = repo.get_device(cast(uuid.UUID, device_id), user.id)
             if device is None:
                 raise errors.MfaDeviceNotFound()
             if user.is_mfa_enabled and device.verified and self._method_count(user) <= 1:
@@ -174,6 +182,7 @@ class MfaService(KeyedService):
 
     # --- the MFA switch ------------------------------------------------------------
 
+    @checked(user_id=ID)
     def enable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA on (needs a verified method); False if it already was on."""
         with transaction():
@@ -186,6 +195,7 @@ class MfaService(KeyedService):
             emit(events.mfa_enabled, user_id=user.id)
         return True
 
+    @checked(user_id=ID)
     def disable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
         now = self.now()
@@ -199,7 +209,7 @@ class MfaService(KeyedService):
         return True
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
-        user = _owner.lock_user(as_uuid("user_id", user_id))
+        user = _owner.lock_user(user_id)
         if user is None:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return user
@@ -212,9 +222,10 @@ class MfaService(KeyedService):
 
     # --- recovery codes ------------------------------------------------------------
 
+    @checked(user_id=ID)
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
         """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
-        user = as_uuid("user_id", user_id)
+        user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
@@ -222,15 +233,17 @@ class MfaService(KeyedService):
             repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
         return codes
 
+    @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(as_uuid("user_id", user_id))
+        exists, stored = repo.recovery_codes(cast(uuid.UUID, user_id))
         if not exists:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return len(_recovery.unpack(stored))
 
+    @checked(user_id=ID, code=RECOVERY_CODE)
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
         """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
-        user = as_uuid("user_id", user_id)
+        user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
