@@ -15,9 +15,9 @@ from ..config import Settings
 from ..db import database
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
-from ..validation import UNSET, Unset, as_uuid
+from ..validation import as_uuid
 
-__all__ = ["UNSET", "Unset", "as_uuid", "resolve_guard", "required_text", "clean_names",
+__all__ = ["resolve_guard",
            "require_tenant", "roles_for_scope", "retry_on_conflict"]
 
 T = TypeVar("T")
@@ -26,40 +26,12 @@ T = TypeVar("T")
 def resolve_guard(settings: Settings, guard: str | None) -> str:
     """``guard``, or the first configured guard when ``None``; unknown guards are refused."""
     if guard is None:
-        return settings.guards[0] if settings.guards else "web"
+        return settings.guards[0]  # Settings refuses an empty tuple
     if guard not in settings.guards:
         allowed = ", ".join(repr(g) for g in settings.guards)
         raise errors.InvalidGuard(f"Guard {guard!r} is not configured; use one of: {allowed}.",
                                   guard=guard, allowed=list(settings.guards))
     return guard
-
-
-def required_text(value: Any, what: str) -> str:
-    """A non-empty string, surrounding whitespace removed."""
-    if value is None:
-        raise errors.RequiredValueMissing(f"{what} is required.", field=what)
-    if not isinstance(value, str):
-        raise errors.InvalidValue(f"{what} must be a string, not {value!r}.", field=what)
-    value = value.strip()
-    if not value:
-        raise errors.RequiredValueMissing(f"{what} is required and must not be blank.", field=what)
-    return value
-
-
-def clean_names(names: str | Iterable[str] | None, what: str) -> list[str]:
-    """Names trimmed, blanks dropped, duplicates removed (first occurrence kept)."""
-    if names is None:
-        return []
-    if isinstance(names, str):
-        names = [names]
-    result: dict[str, None] = {}
-    for name in names:
-        if not isinstance(name, str):
-            raise errors.InvalidValue(f"{what} must be strings, not {name!r}.", field=what)
-        name = name.strip()
-        if name:
-            result[name] = None
-    return list(result)
 
 
 def require_tenant(tenant_id: Any) -> uuid.UUID:

@@ -69,12 +69,7 @@ class MfaService(KeyedService):
     def __init__(self, settings: Any = None, *, issuer: str = "nestauth", encrypt_secrets: bool = True,
                  otp_methods: bool = False, **kwargs: Any) -> None:
         """``otp_methods``: count a verified email or phone as an MFA method (codes by OTP)."""
-        super().__init__(settings, **kwargs)
-        if not 1 <= self.settings.recovery_code_count <= _recovery.MAX_CODES:
-            raise errors.ConfigurationError(
-                f"recovery_code_count must be 1..{_recovery.MAX_CODES} (the digests share one "
-                f"varchar(255) column); it is {self.settings.recovery_code_count}."
-            )
+        super().__init__(settings, **kwargs)  # Settings checked recovery_code_count (1..MAX_CODES)
         self.issuer = issuer
         self.encrypt_secrets = encrypt_secrets
         self.otp_methods = otp_methods
