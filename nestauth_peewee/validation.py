@@ -100,15 +100,18 @@ _CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class Kind:
     """One kind of parameter: ``check(field, value)`` returns the clean value or raises.
 
-    ``kind.optional`` is the same kind accepting ``None`` (returned as is).
+    ``kind.optional`` is the same kind accepting ``None`` (returned as is);
+    ``examples`` are a few valid values (for docs and the fuzz test).
     """
 
-    __slots__ = ("name", "check", "nullable")
+    __slots__ = ("name", "check", "nullable", "examples")
 
-    def __init__(self, name: str, check: Callable[[str, Any], Any], *, nullable: bool = False) -> None:
+    def __init__(self, name: str, check: Callable[[str, Any], Any], *, nullable: bool = False,
+                 examples: tuple[Any, ...] = ()) -> None:
         self.name = name
         self.check = check
         self.nullable = nullable
+        self.examples = examples
 
     def __call__(self, field: str, value: Any) -> Any:
         if value is UNSET or (value is None and self.nullable):
@@ -117,7 +120,7 @@ class Kind:
 
     @property
     def optional(self) -> Kind:
-        return Kind(self.name, self.check, nullable=True)
+        return Kind(self.name, self.check, nullable=True, examples=self.examples)
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}{' (optional)' if self.nullable else ''}>"
@@ -344,10 +347,11 @@ def choice(*options: str) -> Kind:
             )
         return value
 
-    return Kind("choice", check)
+    return Kind("choice", check, examples=options)
 
 
-def pattern(regex: re.Pattern[str], error: type[errors.ValidationError], hint: str) -> Kind:
+def pattern(regex: re.Pattern[str], error: type[errors.ValidationError], hint: str,
+            examples: tuple[str, ...] = ()) -> Kind:
     """A string matching ``regex`` whole (a bounded pattern), else ``error`` with ``hint``."""
 
     def check(field: str, value: Any) -> str:
@@ -355,7 +359,7 @@ def pattern(regex: re.Pattern[str], error: type[errors.ValidationError], hint: s
             raise error(f"Invalid {field} {_show(value)}: {hint}", field=field)
         return value
 
-    return Kind("pattern", check)
+    return Kind("pattern", check, examples=examples)
 
 
 def credential(error: type[errors.CredentialRejected] | None) -> Kind:

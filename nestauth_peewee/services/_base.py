@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..config import Settings
 from ..fields import utcnow
+from ..validation import checked
 
 __all__ = ["KeyedService", "Clock"]
 
@@ -21,5 +22,7 @@ class KeyedService:
         self._key = self.settings.require_secret_key()
         self._clock = clock
 
+    @checked()
     def now(self) -> datetime:
+        """The service's clock reading (aware UTC)."""
         return self._clock()

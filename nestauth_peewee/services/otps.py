@@ -80,7 +80,7 @@ class IssuedOtp:
 
 #: An OTP type: one of :data:`OTP_TYPES` or another ``[a-z][a-z0-9_]`` name up to 32 characters.
 OTP_TYPE = pattern(_TYPE_RE, errors.InvalidValue,
-                   f"use one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).")
+                   f"use one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).", examples=OTP_TYPES)
 #: A code's length (4..64 characters).
 OTP_LENGTH = int_in(_MIN_LENGTH, _MAX_LENGTH, "otp length")
 #: A presented code: anything malformed is ``VERIFICATION_CODE_INVALID``, like a wrong one.

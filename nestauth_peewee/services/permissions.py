@@ -32,6 +32,7 @@ from ..unit_of_work import emit, transaction
 from ..validation import (
     ID,
     LIMIT,
+    LINE,
     LONG_TEXT,
     NAME,
     OFFSET,
@@ -41,7 +42,6 @@ from ..validation import (
     Kind,
     Unset,
     checked,
-    text,
 )
 from ._rbac_common import resolve_guard, retry_on_conflict
 
@@ -95,7 +95,7 @@ def _specs(field: str, items: Any) -> list[dict[str, Any]]:
 
 
 #: A permission category: optional one-line text up to 255 characters.
-CATEGORY = Kind("category", lambda field, value: text(field, value, max_length=255, required=False))
+CATEGORY = LINE
 #: What :meth:`PermissionService.register` takes.
 PERMISSION_SPECS = Kind("permission specs", _specs)
 

@@ -36,7 +36,8 @@ SLUG_PATTERN = re.compile(r"[a-z0-9_-]{1,255}")
 MAX_PAGE = 100
 #: A tenant slug: ``INVALID_SLUG_FORMAT`` for anything else.
 SLUG = pattern(SLUG_PATTERN, errors.InvalidSlugFormat,
-               "use lowercase letters, digits, '-' and '_' only, at most 255 (e.g. 'acme-inc').")
+               "use lowercase letters, digits, '-' and '_' only, at most 255 (e.g. 'acme-inc').",
+               examples=("acme", "acme-inc", "globex_2"))
 
 
 def _snapshot(tenant: Tenant) -> dict[str, Any]:
