@@ -146,18 +146,25 @@ def checked(**kinds: Kind) -> Callable[[F], F]:
             raise TypeError(f"{func.__qualname__}: kinds for unknown parameters "
                             f"{', '.join(sorted(set(kinds) - named))}")
 
+        # Positional slots by index (``self`` included, with no kind); no Signature.bind per call:
+        # a wrong call still fails as Python's own TypeError when ``func`` is called.
+        slots = [p.name for p in signature.parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        positional = [(index, name, kinds[name]) for index, name in enumerate(slots) if name in kinds]
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            bound = signature.bind(*args, **kwargs)
-            arguments = bound.arguments
-            for name, value in arguments.items():
-                if name == var_kw:
-                    for key in value:
-                        if key in kinds:
-                            value[key] = kinds[key](key, value[key])
-                elif name in kinds:
-                    arguments[name] = kinds[name](name, value)
-            return func(*bound.args, **bound.kwargs)
+            if len(args) > 1:
+                given = list(args)
+                for index, name, kind in positional:
+                    if index < len(given):
+                        given[index] = kind(name, given[index])
+                args = tuple(given)
+            for key, value in kwargs.items():
+                named_kind = kinds.get(key)
+                if named_kind is not None:
+                    kwargs[key] = named_kind(key, value)
+            return func(*args, **kwargs)
 
         wrapper.__kinds__ = dict(kinds)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
