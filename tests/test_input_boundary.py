@@ -14,11 +14,10 @@ from typing import Any
 
 import peewee
 import pytest
+from _users_support import CHEAP
 
 from nestauth_peewee import NestAuthModels, Settings, errors
 from nestauth_peewee.services.bundle import AuthServices
-
-from _users_support import CHEAP
 
 KEY = "boundary-secret-key-" + "k" * 32
 SETTINGS = Settings(secret_key=KEY, argon2=CHEAP)

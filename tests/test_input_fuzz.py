@@ -5,7 +5,7 @@ service classes → their public methods), so a method added later is fuzzed
 without anyone listing it. Each method's arguments are drawn from its declared
 kinds (``method.__kinds__``, see :mod:`nestauth_peewee.validation`): valid
 values built around a small seeded world (real ids, tokens, names), with
-hostile values mixed in (lone surrogates, NUL, control characters, 2**63,
+one hostile value per call mixed in (lone surrogates, NUL, control characters, 2**63,
 negative numbers, bytes, lists, dicts, floats, None, overlong text, zero and
 negative durations). For each call:
 
@@ -16,13 +16,15 @@ negative durations). For each call:
   to what it returned, and each text argument stored in a column of that name
   equals the argument as its kind cleans it (MariaDB must refuse, never truncate).
 
-Examples per method and dialect: ``NESTAUTH_FUZZ_EXAMPLES`` (default 5),
+Examples per method and dialect: ``NESTAUTH_FUZZ_EXAMPLES`` (default 10),
 derandomized, so CI runs the same inputs every time.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+import operator
 import os
 import traceback
 import uuid
@@ -40,9 +42,10 @@ from hypothesis import strategies as st
 
 import nestauth_peewee
 from nestauth_peewee import NestAuthModels, Settings, errors
+from nestauth_peewee.db import dialect_of
 from nestauth_peewee.services.bundle import AuthServices
 
-EXAMPLES = int(os.environ.get("NESTAUTH_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("NESTAUTH_FUZZ_EXAMPLES", "10"))
 KEY = "fuzz-secret-key-" + "k" * 32
 SETTINGS = Settings(secret_key=KEY, argon2=CHEAP, guards=("web", "api"), max_sessions_per_user=3)
 PASSWORD = "correct horse battery staple"
@@ -197,18 +200,27 @@ def _valid(world: dict[str, Any], param: str, kind: Any) -> st.SearchStrategy[An
     raise AssertionError(f"no strategy for kind {name!r} ({param}); add one")
 
 
-def _argument(world: dict[str, Any], param: str, kind: Any) -> st.SearchStrategy[Any]:
+def _valid_or_none(world: dict[str, Any], param: str, kind: Any) -> st.SearchStrategy[Any]:
     valid = _valid(world, param, kind)
-    if kind.nullable:
-        valid = st.one_of(valid, st.none())
-    return st.one_of(valid, valid, valid, HOSTILE)  # mostly valid, so calls reach deep
+    return st.one_of(valid, st.none()) if kind.nullable else valid
 
 
 # --- what is checked ------------------------------------------------------------------------
 
 
-def _tables() -> dict[str, list[tuple[Any, ...]]]:
-    return {model._meta.table_name: sorted(map(repr, model.select().tuples())) for model in NestAuthModels}
+def _tables() -> dict[str, list[Any]]:
+    """Every row of every table, as text: one statement on the servers, a query per table on SQLite."""
+    db = nestauth_peewee.database.obj
+    if dialect_of(db) == "sqlite":
+        return {model._meta.table_name: sorted(map(repr, model.select().tuples())) for model in NestAuthModels}
+    parts = [model.select(peewee.Value(model._meta.table_name).alias("t"),
+                          peewee.fn.CONCAT_WS("|", *model._meta.sorted_fields).alias("r"))
+             for model in NestAuthModels]
+    union = functools.reduce(operator.add, parts)  # UNION ALL
+    found: dict[str, list[Any]] = {model._meta.table_name: [] for model in NestAuthModels}
+    for table, row in db.execute(union).fetchall():
+        found[table].append(row)
+    return {table: sorted(rows) for table, rows in found.items()}
 
 
 def _rows_in(result: Any) -> list[peewee.Model]:
@@ -288,17 +300,26 @@ def _fuzz_method(db: peewee.Database, cls: type, method: str) -> str | None:
     extra = [name for name in kinds if name not in {p.name for p in named}]
     state = {"before": tables}
 
+    targets = [p.name for p in named] + [f"**{name}" for name in extra]
+
     @st.composite
     def calls(draw: st.DrawFn) -> dict[str, Any]:
+        # At most one hostile argument per call, the others valid, so a call gets past the
+        # first check and the hostile value meets the code that uses it.
+        hostile = draw(st.sampled_from([*targets, None])) if targets else None
         kwargs: dict[str, Any] = {}
         for p in named:
-            if p.default is not p.empty and draw(st.booleans()):
-                continue  # leave it at its default
-            kwargs[p.name] = draw(_argument(world, p.name, kinds[p.name]))
+            if p.name == hostile:
+                kwargs[p.name] = draw(HOSTILE)
+            elif p.default is p.empty or not draw(st.booleans()):  # else leave it at its default
+                kwargs[p.name] = draw(_valid_or_none(world, p.name, kinds[p.name]))
         if var_kw is not None:
-            for name in draw(st.lists(st.sampled_from([*extra, "password", "is_active"]), unique=True,
-                                      max_size=2)):
-                kwargs[name] = draw(_argument(world, name, kinds[name]) if name in kinds else HOSTILE)
+            for name in draw(st.lists(st.sampled_from(extra), unique=True, max_size=2)):
+                kwargs[name] = draw(_valid_or_none(world, name, kinds[name]))
+            if hostile is not None and hostile.startswith("**"):
+                kwargs[hostile[2:]] = draw(HOSTILE)
+            if draw(st.booleans()):
+                kwargs[draw(st.sampled_from(["password", "is_active", "id"]))] = draw(HOSTILE)
         return kwargs
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,

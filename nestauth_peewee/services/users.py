@@ -31,7 +31,7 @@ from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, transaction
-from ..validation import EMAIL, FLAG, ID, LIMIT, METADATA, NAME, PAGE, PASSWORD, PHONE, SEARCH, checked
+from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
 from ._common import Page, UserSnapshot, updatable
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 
@@ -185,7 +185,7 @@ class UserService(IdentityOperations):
         return user
 
     @checked(is_active=FLAG.optional, verified=FLAG.optional, email_verified=FLAG.optional,
-             phone_verified=FLAG.optional, tenant_id=ID.optional, role=NAME.optional, search=SEARCH,
+             phone_verified=FLAG.optional, tenant_id=ID.optional, role=LINE, search=SEARCH,
              page=PAGE, limit=LIMIT)
     def list(
         self,
