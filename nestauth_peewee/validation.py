@@ -185,14 +185,19 @@ def _type_error(field: str, expected: str, value: Any) -> errors.InvalidValue:
                                field=field)
 
 
-def _check_characters(field: str, value: str, *, lines: bool) -> None:
-    if "\x00" in value:
-        raise errors.InvalidValue(f"{field} must not contain a NUL (\\x00) character.", field=field)
+def _check_unicode(field: str, value: str) -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate cannot be stored by any driver)."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise errors.InvalidValue(f"{field} is not valid Unicode text (it contains a lone surrogate).",
                                   field=field) from exc
+
+
+def _check_characters(field: str, value: str, *, lines: bool) -> None:
+    if "\x00" in value:
+        raise errors.InvalidValue(f"{field} must not contain a NUL (\\x00) character.", field=field)
+    _check_unicode(field, value)
     match = (_CONTROLS_BUT_LINES if lines else _CONTROLS).search(value)
     if match:
         raise errors.InvalidValue(
@@ -301,11 +306,7 @@ def _metadata(field: str, value: Any) -> dict[str, Any]:
         raise errors.InvalidValue(f"{field} is not JSON-serialisable: {exc}", field=field) from exc
     if "\\u0000" in encoded:
         raise errors.InvalidValue(f"{field} must not contain a NUL (\\u0000) character.", field=field)
-    try:
-        encoded.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise errors.InvalidValue(f"{field} is not valid Unicode text (it contains a lone surrogate).",
-                                  field=field) from exc
+    _check_unicode(field, encoded)
     if len(encoded) > 65_535 // 4:
         raise errors.ValueTooLong(f"{field} is {len(encoded)} characters of JSON; the limit is 16383.",
                                   field=field, limit=65_535 // 4)
@@ -418,11 +419,7 @@ def _names(field: str, value: Any) -> list[str]:
 def _password(field: str, value: Any) -> str:
     if not isinstance(value, str):
         raise _type_error(field, "a string", value)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise errors.InvalidValue(f"{field} is not valid Unicode text (it contains a lone surrogate).",
-                                  field=field) from exc
+    _check_unicode(field, value)
     if len(value) > 4096:
         raise errors.ValueTooLong(f"{field} is {len(value)} characters long; the limit is 4096.",
                                   field=field, limit=4096)
