@@ -26,7 +26,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pyotp
 
@@ -37,14 +37,18 @@ from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import ID, LINE, checked, credential
 from . import _recovery
-from ._base import KeyedService, as_uuid, clip
+from ._base import KeyedService
 
 __all__ = ["MfaService", "TotpEnrolment"]
 
 log = logging.getLogger(__name__)
 _TOTP_CODE = re.compile(r"[0-9]{6}")
 _STEP_SECONDS = 30
+#: A presented TOTP code or recovery code: anything malformed is refused like a wrong one.
+TOTP_CODE = credential(errors.MfaCodeInvalid)
+RECOVERY_CODE = credential(errors.RecoveryCodeInvalid)
 
 
 @dataclass(frozen=True)
@@ -65,18 +69,14 @@ class MfaService(KeyedService):
     def __init__(self, settings: Any = None, *, issuer: str = "nestauth", encrypt_secrets: bool = True,
                  otp_methods: bool = False, **kwargs: Any) -> None:
         """``otp_methods``: count a verified email or phone as an MFA method (codes by OTP)."""
-        super().__init__(settings, **kwargs)
-        if not 1 <= self.settings.recovery_code_count <= _recovery.MAX_CODES:
-            raise errors.ConfigurationError(
-                f"recovery_code_count must be 1..{_recovery.MAX_CODES} (the digests share one "
-                f"varchar(255) column); it is {self.settings.recovery_code_count}."
-            )
+        super().__init__(settings, **kwargs)  # Settings checked recovery_code_count (1..MAX_CODES)
         self.issuer = issuer
         self.encrypt_secrets = encrypt_secrets
         self.otp_methods = otp_methods
 
     # --- TOTP devices ------------------------------------------------------------
 
+    @checked(user_id=ID, device_name=LINE)
     @retry_on_conflict
     def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
         """A new unverified device with a fresh 160-bit secret."""
@@ -90,42 +90,46 @@ class MfaService(KeyedService):
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
-                device_name=clip(device_name, 255), created_at=now, updated_at=now,
+                device_name=device_name, created_at=now, updated_at=now,
             )
         account = user.email or user.phone or user.id.hex
         uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=self.issuer)
         return TotpEnrolment(device, secret, uri)
 
+    @checked(user_id=ID, device_id=ID, code=TOTP_CODE)
     def confirm_totp_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str,
                             code: str) -> MfaSecret:
         """Mark a device verified with a first valid code (:class:`MfaCodeInvalid` otherwise)."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
-        device = repo.get_device(as_uuid(device_id), user)
+        device = repo.get_device(cast(uuid.UUID, device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
         if not self._accept(device, code, verify=True):
             raise errors.MfaCodeInvalid()
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
+    @checked(user_id=ID, code=TOTP_CODE)
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
         """The verified device that accepts ``code`` (current step ±1, each code once)."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
         for device in repo.devices_for_user(user, verified_only=True):
             if self._accept(device, code, verify=False):
                 return device
         raise errors.MfaCodeInvalid()
 
+    @checked(user_id=ID)
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
-        return repo.devices_for_user(as_uuid(user_id))
+        return repo.devices_for_user(cast(uuid.UUID, user_id))
 
+    @checked(user_id=ID, device_id=ID)
     @retry_on_conflict
     def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
         with transaction():
             user = self._locked_user(user_id)
-            device = repo.get_device(as_uuid(device_id), user.id)
+            device = repo.get_device(cast(uuid.UUID, device_id), user.id)
             if device is None:
                 raise errors.MfaDeviceNotFound()
             if user.is_mfa_enabled and device.verified and self._method_count(user) <= 1:
@@ -175,6 +179,7 @@ class MfaService(KeyedService):
 
     # --- the MFA switch ------------------------------------------------------------
 
+    @checked(user_id=ID)
     @retry_on_conflict
     def enable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA on (needs a verified method); False if it already was on."""
@@ -188,6 +193,7 @@ class MfaService(KeyedService):
             emit(events.mfa_enabled, user_id=user.id)
         return True
 
+    @checked(user_id=ID)
     @retry_on_conflict
     def disable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
@@ -202,7 +208,7 @@ class MfaService(KeyedService):
         return True
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
-        user = users_repo.get_locked(as_uuid(user_id))
+        user = users_repo.get_locked(user_id)
         if user is None:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return user
@@ -215,10 +221,11 @@ class MfaService(KeyedService):
 
     # --- recovery codes ------------------------------------------------------------
 
+    @checked(user_id=ID)
     @retry_on_conflict
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
         """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
@@ -226,16 +233,18 @@ class MfaService(KeyedService):
             repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
         return codes
 
+    @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(as_uuid(user_id))
+        exists, stored = repo.recovery_codes(cast(uuid.UUID, user_id))
         if not exists:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return len(_recovery.unpack(stored))
 
+    @checked(user_id=ID, code=RECOVERY_CODE)
     @retry_on_conflict
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
         """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()

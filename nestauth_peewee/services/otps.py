@@ -26,6 +26,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from .. import errors, events
 from .. import secrets as tokens
@@ -33,7 +34,19 @@ from ..models import Otp
 from ..repositories import otps as repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
-from ._base import KeyedService, as_uuid
+from ..validation import (
+    BATCH_SIZE,
+    DATETIME,
+    DURATION,
+    FLAG,
+    ID,
+    checked,
+    choice,
+    credential,
+    int_in,
+    pattern,
+)
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
@@ -65,13 +78,13 @@ class IssuedOtp:
         return f"IssuedOtp(otp={self.otp.id!s}, type={self.otp.type!r}, code='***')"
 
 
-def _check_type(otp_type: str) -> str:
-    if not isinstance(otp_type, str) or not _TYPE_RE.fullmatch(otp_type):
-        raise errors.InvalidValue(
-            f"OTP type must be one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).",
-            field="type",
-        )
-    return otp_type
+#: An OTP type: one of :data:`OTP_TYPES` or another ``[a-z][a-z0-9_]`` name up to 32 characters.
+OTP_TYPE = pattern(_TYPE_RE, errors.InvalidValue,
+                   f"use one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).", examples=OTP_TYPES)
+#: A code's length (4..64 characters).
+OTP_LENGTH = int_in(_MIN_LENGTH, _MAX_LENGTH, "otp length")
+#: A presented code: anything malformed is ``VERIFICATION_CODE_INVALID``, like a wrong one.
+OTP_CODE = credential(errors.VerificationCodeInvalid)
 
 
 def _normalise_code(code: object) -> str | None:
@@ -87,25 +100,23 @@ def _normalise_code(code: object) -> str | None:
 class OtpService(KeyedService):
     """Issue and verify one-time codes per (user, type)."""
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, length=OTP_LENGTH.optional, alphabet=choice(*_ALPHABETS),
+             validity=DURATION.optional)
     @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, otp_type: str, *, length: int | None = None,
                alphabet: str = "numeric", validity: timedelta | None = None) -> IssuedOtp:
         """A new code for (user, type); earlier codes of that type die.
 
         ``alphabet`` is ``"numeric"`` or ``"alphanumeric"`` (no I, L, O, 0, 1);
-        ``length`` defaults to ``settings.otp_length``. ``otp_requested`` is
+        ``length`` defaults to ``settings.otp_length``, ``validity`` (a positive
+        timedelta) to ``settings.otp_validity``. ``otp_requested`` is
         sent after commit with the plaintext ``code`` and the user's email and
         phone, so a listener can deliver it.
         """
-        otp_type = _check_type(otp_type)
         length = self.settings.otp_length if length is None else length
-        if not _MIN_LENGTH <= length <= _MAX_LENGTH:
-            raise errors.InvalidValue(f"OTP length must be {_MIN_LENGTH}..{_MAX_LENGTH}.", field="length")
-        if alphabet not in _ALPHABETS:
-            raise errors.InvalidValue("alphabet must be 'numeric' or 'alphanumeric'.", field="alphabet")
         code = tokens.random_code(length, _ALPHABETS[alphabet])
         now = self.now()
-        expires_at = now + (validity or self.settings.otp_validity)
+        expires_at = now + (self.settings.otp_validity if validity is None else validity)
         with transaction():
             user = users_repo.get_locked(user_id)
             if user is None:
@@ -119,6 +130,7 @@ class OtpService(KeyedService):
                  type=otp_type, code=code, expires_at=expires_at)
         return IssuedOtp(otp, code)
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE, consume=FLAG)
     @retry_on_conflict
     def verify(self, user_id: uuid.UUID | str, otp_type: str, code: str, *, consume: bool = True) -> None:
         """Check a code; with ``consume`` (the default) a match also deletes it.
@@ -130,8 +142,7 @@ class OtpService(KeyedService):
         comparison, right or wrong, first claims an attempt; a successful
         non-consuming check gives it back.
         """
-        user = as_uuid(user_id)
-        otp_type = _check_type(otp_type)
+        user = cast(uuid.UUID, user_id)
         normalised = _normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
@@ -158,6 +169,7 @@ class OtpService(KeyedService):
         if outcome != "ok":
             raise errors.VerificationCodeInvalid()
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE)
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
         """:meth:`verify` without consuming (e.g. to show a reset form before the new password)."""
         self.verify(user_id, otp_type, code, consume=False)
@@ -165,6 +177,7 @@ class OtpService(KeyedService):
     def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
         return tokens.keyed_digest(self._key, _PURPOSE, user_id.hex, otp_type, code)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired codes, ``batch_size`` (1000) rows per statement; returns the total.
 

@@ -31,9 +31,10 @@ from ..passwords import check_policy
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import EMAIL, PASSWORD, PHONE, checked
 from ._base import Clock
 from ._common import UserSnapshot
-from .otps import IssuedOtp, OtpService
+from .otps import OTP_CODE, IssuedOtp, OtpService
 from .users import UserService
 
 __all__ = ["PasswordResetService", "RESET_OTP_TYPE"]
@@ -53,10 +54,11 @@ class PasswordResetService:
         otps: OtpService | None = None,
         clock: Clock = utcnow,
     ) -> None:
-        self.settings = settings if settings is not None else Settings.from_env()
+        self.settings = Settings.or_default(settings)
         self.users = users or UserService(self.settings)
         self.otps = otps or OtpService(self.settings, clock=clock)
 
+    @checked(email=EMAIL, phone=PHONE)
     @retry_on_conflict
     def request(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
         """Issue a reset code for the active account with this email or phone.
@@ -75,6 +77,7 @@ class PasswordResetService:
                  expires_at=issued.otp.expires_at)
         return issued
 
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE)
     def check(self, *, email: str | None = None, phone: str | None = None, code: str) -> None:
         """Check a reset code without using it up (to show the new-password form).
 
@@ -83,6 +86,7 @@ class PasswordResetService:
         user = self._account(email, phone)
         self.otps.check(user.id, RESET_OTP_TYPE, code)
 
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, new_password=PASSWORD)
     @retry_on_conflict
     def reset(self, *, email: str | None = None, phone: str | None = None, code: str,
               new_password: str) -> User:
@@ -96,8 +100,6 @@ class PasswordResetService:
         ``VERIFICATION_CODE_EXPIRED``, ``PASSWORD_POLICY_VIOLATION``.
         """
         user = self._account(email, phone)
-        if not isinstance(new_password, str):
-            raise errors.InvalidValue("new_password must be a string.", field="new_password")
         check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.users.hasher.hash(new_password)
         refused: errors.NestAuthError | None = None

@@ -37,15 +37,8 @@ from ..models import Permission, Role
 from ..repositories import permissions as permissions_repo
 from ..repositories import roles as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
-from ._rbac_common import (
-    UNSET,
-    Unset,
-    as_uuid,
-    clean_names,
-    require_tenant,
-    required_text,
-    resolve_guard,
-)
+from ..validation import FLAG, ID, NAME, NAMES, SHORT_NAME, UNSET, Unset, checked
+from ._rbac_common import require_tenant, resolve_guard
 
 __all__ = ["RoleService"]
 
@@ -58,15 +51,16 @@ class RoleService:
     """Policy for nest_auth_roles; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
+    @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional, is_system=FLAG, is_active=FLAG,
+             permissions=NAMES.optional)
     def create(self, name: str, *, guard: str | None = None, tenant_id: Any = None,
                is_system: bool = False, is_active: bool = True,
                permissions: Iterable[str] | None = None) -> Role:
         """Create a role (global when ``tenant_id`` is None) granting ``permissions`` (names)."""
-        name = required_text(name, "role name")
         guard = resolve_guard(self.settings, guard)
-        names = clean_names(permissions, "permission names")
+        names = list(permissions or ())
         if is_system and tenant_id is not None:
             raise errors.InvalidRoleScope(
                 f"System role {name!r} cannot belong to a tenant; create it with tenant_id=None."
@@ -93,24 +87,26 @@ class RoleService:
             emit(events.role_created, role=role, permissions=sorted(p.name for p in granted))
         return role
 
+    @checked(role_id=ID)
     def get(self, role_id: Any) -> Role:
-        rid = as_uuid(role_id, "role_id")
+        rid = role_id
         role = repo.get(rid)
         if role is None:
             raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
         return role
 
+    @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional)
     def get_by_name(self, name: str, *, guard: str | None = None, tenant_id: Any = None) -> Role:
         """The role called ``name`` as a tenant sees it (its own first, then global), or global."""
-        name = required_text(name, "role name")
         guard = resolve_guard(self.settings, guard)
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
+        tid = tenant_id
         role = repo.find_visible([name], guard, tid).get(name)
         if role is None:
             raise errors.RoleNotFound(f"No role {name!r} for guard {guard!r} in {_scope_text(tid)}.",
                                       name=name, guard=guard)
         return role
 
+    @checked(tenant_id=ID.optional, guard=SHORT_NAME.optional, system=FLAG.optional)
     def list_roles(self, *, tenant_id: Any = None, guard: str | None = None,
                    system: bool | None = None) -> list[Role]:
         """Global roles (``tenant_id=None``) or one tenant's own roles, ordered by name."""
@@ -120,29 +116,26 @@ class RoleService:
             return repo.list_roles(global_only=True, guard=guard, system=system)
         return repo.list_roles(tenant_id=require_tenant(tenant_id), guard=guard, system=system)
 
+    @checked(tenant_id=ID, guard=SHORT_NAME.optional)
     def list_for_tenant(self, tenant_id: Any, *, guard: str | None = None) -> list[Role]:
         """The roles a tenant can use: its own plus the system roles, ordered by name."""
         if guard is not None:
             guard = resolve_guard(self.settings, guard)
         return repo.list_for_tenant(require_tenant(tenant_id), guard=guard)
 
+    @checked(role_id=ID)
     def permissions_of(self, role_id: Any) -> list[str]:
         """The sorted names of the permissions the role grants."""
         return repo.permission_names(self.get(role_id).id)
 
+    @checked(role_id=ID, name=NAME, is_active=FLAG, permissions=NAMES)
     def update(self, role_id: Any, *, name: str | Unset = UNSET, is_active: bool | Unset = UNSET,
                permissions: Iterable[str] | Unset = UNSET) -> Role:
         """Rename, (de)activate, or replace the permissions (names) of a role."""
-        values: dict[str, Any] = {}
-        if name is not UNSET:
-            values["name"] = required_text(name, "role name")
-        if is_active is not UNSET:
-            if not isinstance(is_active, bool):
-                raise errors.InvalidValue(f"is_active must be true or false, not {is_active!r}.")
-            values["is_active"] = is_active
-        rid = as_uuid(role_id, "role_id")
-        wanted = None if permissions is UNSET else clean_names(permissions, "permission names")
-        return self._update(rid, values, wanted)
+        given = {"name": name, "is_active": is_active}
+        values = {k: v for k, v in given.items() if v is not UNSET}
+        wanted = None if isinstance(permissions, Unset) else list(permissions)
+        return self._update(role_id, values, wanted)
 
     @retry_on_conflict
     def _update(self, rid: uuid.UUID, values: dict[str, Any], permissions: list[str] | None) -> Role:
@@ -174,6 +167,7 @@ class RoleService:
                 emit(events.role_updated, role=role, changed=changed)
         return role  # type: ignore[return-value]
 
+    @checked(role_id=ID)
     @retry_on_conflict
     def delete(self, role_id: Any) -> None:
         """Delete a role; the database removes its permission, membership and staff links."""
