@@ -23,6 +23,8 @@ __all__ = ["status_for", "error_body"]
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.AccountInactive, 403),
+    (errors.PermissionDenied, 403),
+    (errors.CsrfRejected, 403),
     (errors.AuthenticationError, 401),
     (errors.CredentialRejected, 401),
     (errors.NotFound, 404),
