@@ -1,4 +1,4 @@
-"""The HTTP status and JSON body for a library error, for any web framework.
+"""The HTTP status, JSON body and headers for a library error, for any web framework.
 
     from nestauth_peewee import errors
     from nestauth_peewee.integrations.http import error_body, status_for
@@ -9,7 +9,17 @@
         return error_body(exc), status_for(exc)      # {"error": "EMAIL_ALREADY_EXISTS", ...}, 409
 
 Bodies carry the stable ``code`` and the message, which says what to do and
-never contains a secret.
+never contains a secret. Every refusal has this one shape, the 401s and 403s of
+the ``auth_required`` / ``permission_required`` / ``role_required`` decorators
+included::
+
+    401  {"error": "AUTHENTICATION_REQUIRED" | "INVALID_ACCESS_TOKEN" | "ACCESS_TOKEN_EXPIRED"
+                   | "INVALID_ACCESS_KEY" | ..., "message": "..."}
+         + WWW-Authenticate: Bearer (RFC 6750; error="invalid_token" for a bad or expired token)
+    403  {"error": "PERMISSION_DENIED", "message": "You need the reports.read permission."}
+    403  {"error": "CSRF_REJECTED", "message": "..."}
+
+:func:`refusal` gives all three parts at once.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from typing import Any
 
 from .. import errors
 
-__all__ = ["status_for", "error_body"]
+__all__ = ["status_for", "error_body", "headers_for", "refusal"]
 
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
@@ -53,3 +63,17 @@ def error_body(error: errors.NestAuthError) -> dict[str, Any]:
     if isinstance(error, errors.PasswordPolicyViolation) and "reasons" in error.details:
         body["reasons"] = list(error.details["reasons"])
     return body
+
+
+def headers_for(error: errors.NestAuthError) -> dict[str, str]:
+    """Extra response headers: ``WWW-Authenticate`` on a 401 (RFC 6750's bearer scheme)."""
+    if status_for(error) != 401:
+        return {}
+    if isinstance(error, errors.InvalidAccessToken):
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    return {"WWW-Authenticate": "Bearer"}
+
+
+def refusal(error: errors.NestAuthError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """``(status, body, headers)`` of the answer to a refused request."""
+    return status_for(error), error_body(error), headers_for(error)
