@@ -89,8 +89,14 @@ class NestAuthPlugin:
     def __init__(self, database: str | peewee.Database | None = None, *,
                  settings: Settings | None = None, tenant: TenantSource | None = None,
                  api_keys: bool = False, cookies: CookieMode | None = None,
-                 strict: bool | None = None) -> None:
-        """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`."""
+                 strict: bool | None = None, json_errors: bool = False) -> None:
+        """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`.
+
+        ``json_errors``: answer a library error that escapes a route with
+        :func:`~.http.refusal`'s JSON (after the transaction was committed or rolled
+        back as the table above says) instead of letting it go on to Bottle.
+        """
+        self.json_errors = json_errors
         self._target = database
         self.db: peewee.Database | None = None
         #: The services (:class:`~nestauth_peewee.AuthServices`), built from ``settings``
@@ -145,7 +151,17 @@ class NestAuthPlugin:
                 if opened and not db.is_closed():
                     db.close()
 
-        return per_request
+        if not self.json_errors:
+            return per_request
+
+        def answering(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return per_request(*args, **kwargs)
+            except NestAuthError as exc:
+                status, body, headers = refusal(exc)
+                return json_response(body, status, headers)
+
+        return answering
 
     def close(self) -> None:
         db = self.db
@@ -235,7 +251,11 @@ class _BottleView:
         return str(bottle.request.method)
 
     def header(self, name: str) -> str | None:
-        return cast("str | None", bottle.request.get_header(name))
+        # Read the WSGI value ourselves: Bottle's own decoding raises on bytes that are not UTF-8.
+        raw = bottle.request.environ.get("HTTP_" + name.upper().replace("-", "_"))
+        if raw is None:
+            return None
+        return str(raw).encode("latin-1", "replace").decode("utf-8", "replace")
 
     def cookie(self, name: str) -> str | None:
         return cast("str | None", bottle.request.get_cookie(name))

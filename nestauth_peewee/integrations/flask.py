@@ -90,8 +90,14 @@ class NestAuth:
     def __init__(self, app: Flask | None = None, *, database: str | peewee.Database | None = None,
                  settings: Settings | None = None, tenant: TenantSource | None = None,
                  api_keys: bool = False, cookies: CookieMode | None = None,
-                 strict: bool | None = None) -> None:
-        """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`."""
+                 strict: bool | None = None, json_errors: bool = True) -> None:
+        """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`.
+
+        ``json_errors``: answer every library error a view lets escape (``current_session``
+        of a revoked session, a refused login, ...) with :func:`~.http.refusal`'s JSON;
+        an app's own ``errorhandler(NestAuthError)`` registered afterwards replaces it.
+        """
+        self._json_errors = json_errors
         self._database = database
         self.settings = settings
         self.db: peewee.Database | None = None
@@ -119,6 +125,8 @@ class NestAuth:
         app.before_request(self._open_connection)
         app.teardown_request(self._close_connection)
         app.cli.add_command(_flask_cli_group())
+        if self._json_errors:
+            app.register_error_handler(NestAuthError, _refuse)
 
     def _open_connection(self) -> None:
         assert self.db is not None
