@@ -83,6 +83,8 @@ __all__ = [
     "InvalidRefreshToken",
     "SessionNotFound",
     "InvalidAccessToken",
+    "MalformedRequest",
+    "RequestTooLarge",
     "AccessTokenExpired",
     "AuthenticationRequired",
     "PermissionDenied",
@@ -484,6 +486,18 @@ class CredentialRejected(NestAuthError):
 class InvalidRefreshToken(CredentialRejected):
     code = "INVALID_REFRESH_TOKEN"
     default_message = "The refresh token is invalid, expired or already used; sign in again."
+
+
+class MalformedRequest(ValidationError):
+    """An HTTP request body that is not what the route reads (not a JSON object, a field of the wrong type)."""
+
+    code = "MALFORMED_REQUEST"
+    default_message = "Send a JSON object with Content-Type: application/json."
+
+
+class RequestTooLarge(ValidationError):
+    code = "REQUEST_TOO_LARGE"
+    default_message = "The request body is too large."
 
 
 class InvalidAccessToken(CredentialRejected):

@@ -24,11 +24,17 @@ included::
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .. import errors
+from ..normalize import check_unicode
 
-__all__ = ["status_for", "error_body", "headers_for", "refusal"]
+__all__ = ["status_for", "error_body", "headers_for", "refusal", "MAX_BODY_BYTES", "json_object",
+           "text_fields"]
+
+#: The request-body limit of the example apps (and a sane default for JSON auth routes): 64 KiB.
+MAX_BODY_BYTES = 64 * 1024
 
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
@@ -40,6 +46,8 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.NotFound, 404),
     (errors.LastAdminUser, 409),
     (errors.ReferenceNotFound, 422),
+    (errors.MalformedRequest, 400),
+    (errors.RequestTooLarge, 413),
     (errors.ConflictError, 409),
     (errors.ValidationError, 422),
     (errors.DatabaseBusy, 503),
@@ -77,3 +85,45 @@ def headers_for(error: errors.NestAuthError) -> dict[str, str]:
 def refusal(error: errors.NestAuthError) -> tuple[int, dict[str, Any], dict[str, str]]:
     """``(status, body, headers)`` of the answer to a refused request."""
     return status_for(error), error_body(error), headers_for(error)
+
+
+def json_object(raw: bytes, content_type: str | None, *, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The body as a JSON object; an empty body is ``{}``.
+
+    :class:`~nestauth_peewee.errors.RequestTooLarge` past ``limit`` bytes,
+    :class:`~nestauth_peewee.errors.MalformedRequest` for another content type,
+    bytes that are not UTF-8, JSON that does not parse, or JSON that is not an object.
+    """
+    if len(raw) > limit:
+        raise errors.RequestTooLarge(f"The request body is over {limit} bytes.")
+    if not raw.strip():
+        return {}
+    if (content_type or "").split(";")[0].strip().lower() != "application/json":
+        raise errors.MalformedRequest()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.MalformedRequest("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise errors.MalformedRequest("The body must be a JSON object ({...}).")
+    return data
+
+
+def text_fields(data: dict[str, Any], *names: str) -> list[str | None]:
+    """The named fields of a JSON object, each a string or ``None`` (absent or null).
+
+    Any other type, a NUL or a lone surrogate is a
+    :class:`~nestauth_peewee.errors.MalformedRequest` naming the field.
+    """
+    values: list[str | None] = []
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise errors.MalformedRequest(f"{name} must be a string.", field=name)
+        if value is not None:
+            try:
+                check_unicode(name, value)
+            except errors.InvalidValue as exc:
+                raise errors.MalformedRequest(exc.message, field=name) from None
+        values.append(value)
+    return values
