@@ -16,8 +16,8 @@ key that signed the token (the current key or one of the previous ones).
 
 Claims: ``sub`` (user id, 32 hex), ``sid`` (session id, 32 hex), ``iat`` and
 ``exp`` (seconds since the epoch), ``ver`` (the token format version, 1) and
-``typ`` = ``"access"``. Only HS256 is accepted (``alg: none`` and every other
-algorithm are refused before the signature is looked at). Times are checked
+``typ`` = ``"access"``. Only HS256 is accepted (PyJWT refuses ``alg: none``
+and every other algorithm before it looks at the signature). Times are checked
 against the caller's clock, not PyJWT's, so a service's injected clock rules.
 
 Nothing here touches the database: the session row is only read by the strict
@@ -27,6 +27,7 @@ check (:meth:`SessionService.authenticate_access_token
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,11 +62,13 @@ class AccessClaims:
     version: int
 
 
+@functools.lru_cache(maxsize=16)
 def signing_key(app_key: bytes) -> bytes:
     """The HS256 key for access tokens: a purpose-labelled HMAC sub-key of one app key."""
     return derive_key(app_key, _PURPOSE)
 
 
+@functools.lru_cache(maxsize=16)
 def key_id(app_key: bytes) -> str:
     """The ``kid`` header of tokens signed under ``app_key`` (96 bits, reveals nothing of the key)."""
     return short_digest(signing_key(app_key), "access-token-kid")
@@ -95,14 +98,13 @@ def verify(token: Any, app_keys: Sequence[bytes], *, now: datetime, leeway: time
     if (not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH
             or not token.isascii()):
         raise errors.InvalidAccessToken()
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.InvalidTokenError:
-        raise errors.InvalidAccessToken() from None
-    if header.get("alg") != ALGORITHM:
-        raise errors.InvalidAccessToken()
-    kid = header.get("kid")
-    candidates = [k for k in app_keys if key_id(k) == kid] or list(app_keys)
+    candidates = list(app_keys)
+    if len(candidates) > 1:  # a rotation: the kid header names the signing key (a hint, not trusted)
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError:
+            raise errors.InvalidAccessToken() from None
+        candidates = [k for k in candidates if key_id(k) == kid] or candidates
     payload: dict[str, Any] | None = None
     for key in candidates:
         try:
