@@ -81,6 +81,12 @@ def test_the_lifetime_comes_from_the_settings(make_user, clock):
     assert issued.access_token_expires_at == clock.now + timedelta(minutes=2)
 
 
+@pytest.mark.parametrize("validity", [timedelta(0), timedelta(seconds=-5), 900])
+def test_a_zero_negative_or_untyped_access_token_lifetime_is_refused_at_start_up(validity):
+    with pytest.raises(errors.ConfigurationError, match="access_token_validity"):
+        SessionService(Settings(secret_key=KEY, access_token_validity=validity))
+
+
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the HS512 forgery
 @pytest.mark.parametrize("forge", ["other-key", "alg-none", "hs512", "no-sid", "wrong-version", "future",
                                    "bytes", "huge", "garbage", "refresh-token", "typ"])
