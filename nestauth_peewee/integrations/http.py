@@ -58,7 +58,8 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
 
 
 def status_for(error: errors.NestAuthError) -> int:
-    """401 for refused credentials, 403 inactive account, 404, 409 conflicts, 422 bad input, 503 busy."""
+    """401 refused or missing credentials, 403 inactive account / missing permission / CSRF,
+    400 malformed body, 404, 409 conflicts, 413 body too large, 422 bad input, 503 busy."""
     for cls, status in _STATUSES:
         if isinstance(error, cls):
             return status
