@@ -1,6 +1,6 @@
 """A server-rendered web app on nest-auth and Flask: pages, forms and cookies, no JavaScript, no build step.
 
-    python examples/web_app.py                   # http://127.0.0.1:5001 on sqlite:///web-example.db
+    python examples/web_app.py                   # http://127.0.0.1:5001 on sqlite:///nestauth.db (the CLI's too)
     NESTAUTH_COOKIE_INSECURE=1 python examples/web_app.py   # plain HTTP on another host than localhost
 
 Pages: sign-up, sign-in (password, then a TOTP or recovery code when MFA is
@@ -40,6 +40,7 @@ from markupsafe import Markup
 
 from nestauth_peewee import create_tables, errors, events
 from nestauth_peewee.config import Settings
+from nestauth_peewee.db import DEFAULT_DATABASE_URL
 from nestauth_peewee.integrations.flask import NestAuth, current_identity, current_user
 from nestauth_peewee.integrations.request_auth import CookieMode
 from nestauth_peewee.secrets import derive_key
@@ -52,8 +53,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
                secure_cookies: bool | None = None) -> Flask:
     settings = settings or _settings()
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
-    app.config["NESTAUTH_DATABASE_URL"] = (database_url
-                                           or os.environ.get("DATABASE_URL", "sqlite:///web-example.db"))
+    app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     # Flask's own signed cookie holds only the pre-session form token and a pending MFA step.
     app.secret_key = derive_key(settings.require_secret_key(), "web-example-flask-session")
