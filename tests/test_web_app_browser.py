@@ -130,7 +130,22 @@ class Journey:
             box.send_keys(value)
 
     def submit(self, button: str = "submit") -> None:
-        self.by_id(button).click()
+        self.click(self.by_id(button))
+
+    def click(self, element: Any) -> None:
+        """Click, then wait for the next page (a click returns before the navigation on a busy machine)."""
+        self.navigating(lambda: element.click())
+
+    def navigating(self, action: Any) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
 
     def path(self) -> str:
         return str(self.driver.current_url)[len(self.base):].split("?")[0]
@@ -168,7 +183,7 @@ def test_the_whole_journey_in_a_real_browser(server, browser, reset_codes, db):
     assert j.path() == "/account"
 
     # Enrol TOTP: read the secret off the page, type the current code.
-    j.by_id("enrol").click()
+    j.click(j.by_id("enrol"))
     assert j.by_id("qr").find_element("css selector", "svg")
     secret = j.by_id("totp-secret").text
     j.shot("enrol")
@@ -178,7 +193,7 @@ def test_the_whole_journey_in_a_real_browser(server, browser, reset_codes, db):
     codes = [li.text for li in j.all("#recovery-codes li")]
     assert len(codes) == 10
     j.shot("recovery-codes")
-    j.by_id("continue").click()
+    j.click(j.by_id("continue"))
     assert "is on" in j.by_id("mfa-status").text
 
     # Sign out and in with a code (the next step's: each code works once, and ±1 step is accepted).
@@ -198,15 +213,15 @@ def test_the_whole_journey_in_a_real_browser(server, browser, reset_codes, db):
     rows = j.all("tr.session")
     assert len(rows) == 2
     j.shot("sessions")
-    next(r for r in rows if r.get_attribute("data-session") == other.session.id.hex
-         ).find_element("css selector", "button.revoke").click()
+    j.click(next(r for r in rows if r.get_attribute("data-session") == other.session.id.hex
+                 ).find_element("css selector", "button.revoke"))
     assert j.path() == "/sessions" and len(j.all("tr.session")) == 1
     assert Session.get_or_none(Session.id == other.session.id) is None
 
     # A forged form (no CSRF token) is refused.
-    browser.execute_script(
+    j.navigating(lambda: browser.execute_script(
         "const f = document.createElement('form'); f.method = 'post'; f.action = '/sessions/revoke-all';"
-        "document.body.appendChild(f); f.submit();")
+        "document.body.appendChild(f); f.submit();"))
     assert "Refused" in browser.title
     assert Session.select().where(Session.user == user.id).count() == 1
 
@@ -217,7 +232,7 @@ def test_the_whole_journey_in_a_real_browser(server, browser, reset_codes, db):
     assert Session.select().where(Session.user == user.id).count() == 0
 
     # Reset the password with the printed code.
-    j.by_id("forgot").click()
+    j.click(j.by_id("forgot"))
     j.shot("reset")
     j.fill(email=EMAIL)
     j.submit()
