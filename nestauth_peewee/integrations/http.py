@@ -28,7 +28,6 @@ import json
 from typing import Any
 
 from .. import errors
-from ..normalize import check_unicode
 
 __all__ = ["status_for", "error_body", "headers_for", "refusal", "MAX_BODY_BYTES", "json_object",
            "text_fields"]
@@ -121,10 +120,15 @@ def text_fields(data: dict[str, Any], *names: str) -> list[str | None]:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise errors.MalformedRequest(f"{name} must be a string.", field=name)
-        if value is not None:
-            try:
-                check_unicode(name, value)
-            except errors.InvalidValue as exc:
-                raise errors.MalformedRequest(exc.message, field=name) from None
+        if value is not None and ("\x00" in value or not _encodable(value)):
+            raise errors.MalformedRequest(f"{name} contains a NUL or a lone surrogate.", field=name)
         values.append(value)
     return values
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -46,6 +46,7 @@ __all__ = ["SessionService", "IssuedSession"]
 _PURPOSE = "refresh-token"
 #: A presented refresh token: anything malformed is ``INVALID_REFRESH_TOKEN``, like a wrong one.
 REFRESH_TOKEN = credential(errors.InvalidRefreshToken)
+ACCESS_TOKEN = credential(errors.InvalidAccessToken)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ class SessionService(KeyedService):
         # The current key signs; verification tries it first, then the previous keys.
         return (self._key,)
 
+    @checked(access_token=ACCESS_TOKEN)
     def check_access_token(self, access_token: str) -> access_tokens.AccessClaims:
         """The claims of a valid, unexpired access token; **no query**.
 
@@ -184,6 +186,7 @@ class SessionService(KeyedService):
         """
         return access_tokens.verify(access_token, self._verification_keys(), now=self.now())
 
+    @checked(access_token=ACCESS_TOKEN)
     def authenticate_access_token(self, access_token: str) -> Session:
         """Strict check: the token's claims, then its session row and user in one query.
 
@@ -194,13 +197,14 @@ class SessionService(KeyedService):
         claims = self.check_access_token(access_token)
         return self._live(claims.session_id, claims.user_id, errors.InvalidAccessToken)
 
+    @checked(session_id=ID, user_id=ID.optional)
     def get(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> Session:
         """The live session (``session.user`` loaded) in one query; :class:`SessionNotFound` otherwise.
 
         Expired sessions, sessions of an inactive user and, when ``user_id`` is
         given, another user's sessions are "not found" alike.
         """
-        return self._live(as_uuid(session_id), as_uuid(user_id) if user_id is not None else None,
+        return self._live(cast("uuid.UUID", session_id), cast("uuid.UUID | None", user_id),
                           errors.SessionNotFound)
 
     def _live(self, session_id: uuid.UUID, user_id: uuid.UUID | None,
