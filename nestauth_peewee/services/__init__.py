@@ -8,6 +8,7 @@ Every service is importable from here (and from the package root)::
 from .access_keys import AccessKeyService, IssuedAccessKey
 from .admin_users import AdminSnapshot, AdminUserService
 from .authorization import AuthorizationService
+from .blocked_domains import BlockedDomainService, ImportResult
 from .bundle import AuthServices
 from .cleanup import CleanupCounts, ExpiryCleanup
 from .memberships import MembershipService
@@ -28,11 +29,13 @@ __all__ = [
     "AdminUserService",
     "AuthServices",
     "AuthorizationService",
+    "BlockedDomainService",
     "CleanupCounts",
     "ExpiryCleanup",
     "IssuedAccessKey",
     "IssuedDevice",
     "IssuedOtp",
+    "ImportResult",
     "IssuedSession",
     "MembershipService",
     "MfaService",

@@ -24,6 +24,7 @@ from ..config import Settings
 from .access_keys import AccessKeyService
 from .admin_users import AdminUserService
 from .authorization import AuthorizationService
+from .blocked_domains import BlockedDomainService
 from .memberships import MembershipService
 from .mfa import MfaService
 from .otps import OtpService
@@ -40,7 +41,7 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 
 #: The attribute names of the services in a bundle.
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
-                 "sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
+                 "blocked_domains", "sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
 _KEYED = ("sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
 
 
@@ -58,6 +59,7 @@ class AuthServices:
         self.roles = RoleService(s)
         self.permissions = PermissionService(s)
         self.authorization = AuthorizationService(s)
+        self.blocked_domains = BlockedDomainService(s)
         if s.secret_key:
             for name in _KEYED:  # a short key fails here, at start-up
                 getattr(self, name)
