@@ -9,12 +9,15 @@ current code then migrates and uses the same rows.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import peewee
 import pytest
@@ -26,7 +29,7 @@ import nestauth_peewee
 from nestauth_peewee import Argon2Params, AuthServices, Settings, create_tables, drop_tables, errors
 from nestauth_peewee.cli import main
 from nestauth_peewee.models import MfaRecoveryCode, User
-from nestauth_peewee.schema.migrations import migration_status
+from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migration_status
 
 HERE = Path(__file__).resolve().parent
 WHEEL = HERE / "data" / "nestauth_peewee-0.1.0-py3-none-any.whl"
@@ -131,3 +134,60 @@ def test_a_0_1_0_database_upgrades_to_0_2_0_keeps_working_and_rolls_back(
     for spent in codes[:3]:
         with pytest.raises(errors.RecoveryCodeInvalid):
             auth.mfa.use_recovery_code(user.id, spent)
+
+
+_DOC_LABELS = {"postgres": "PostgreSQL", "mysql": "MySQL / MariaDB", "sqlite": "SQLite"}
+
+
+def _upgrade_sql(dialect: str) -> list[str]:
+    """The statements docs/upgrading.md gives users of the SQL snapshots, for this dialect."""
+    text = (HERE.parent / "docs" / "upgrading.md").read_text(encoding="utf-8")
+    block = re.search(rf"### {re.escape(_DOC_LABELS[dialect])}\n\n```sql\n(.*?)```", text, re.S)
+    assert block is not None, f"docs/upgrading.md has no SQL block for {dialect}"
+    return [line.removesuffix(";") for line in block.group(1).splitlines() if line and not line.startswith("--")]
+
+
+def test_the_sql_of_docs_upgrading_takes_a_0_1_0_snapshot_database_to_0_2_0(
+        release_010: Path, dialect: str, empty_db: peewee.Database, empty_db_url: str) -> None:
+    create_tables()
+    expected_020 = library_catalog(empty_db)
+    drop_tables()
+    # A snapshot user: 0.1.0's published snapshot, then 0.1.0's services.
+    snapshot = (release_010 / "nestauth_peewee" / "sql" / f"{dialect}.sql").read_text(encoding="utf-8")
+    for statement in snapshot.split(";\n"):
+        if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
+            empty_db.execute_sql(statement)
+    old = _run_010(release_010, "fill", empty_db_url, "--schema-exists")
+
+    for statement in _upgrade_sql(dialect):
+        empty_db.execute_sql(statement)
+
+    assert_same_catalog(expected_020, library_catalog(empty_db), ("create_tables 0.2.0", "snapshot + upgrading.md"))
+    result = CliRunner().invoke(main, ["check", "--database", empty_db_url])
+    assert result.exit_code == 0, result.output
+    nestauth_peewee.database.initialize(empty_db)
+    mfa = AuthServices(SETTINGS).mfa
+    assert mfa.recovery_codes_left(old["user_id"]) == 9
+    with pytest.raises(errors.RecoveryCodeInvalid):
+        mfa.use_recovery_code(old["user_id"], old["codes"][0])
+    assert mfa.use_recovery_code(old["user_id"], old["codes"][5]) == 8
+
+
+def _migration(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, MIGRATIONS_DIR / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_upgrading_quotes_exactly_the_statements_of_migrations_002_and_003() -> None:
+    text = (HERE.parent / "docs" / "upgrading.md").read_text(encoding="utf-8")
+    modules = [_migration(name) for name in NEW_MIGRATIONS]
+    for module in modules:
+        for steps in (module.FORWARD, module.BACKWARD):
+            for dialect, statements in steps.items():
+                for statement in statements:
+                    assert f"{statement};\n" in text, f"{module.NAME} ({dialect}) is not in docs/upgrading.md"
+    for dialect in _DOC_LABELS:
+        assert _upgrade_sql(dialect) == [s for module in modules for s in module.FORWARD[dialect]]

@@ -3,9 +3,10 @@
 It must work with the released 0.1.0 API only (Settings(password=PasswordParams(...)),
 AuthServices of 0.1.0), so it imports nothing from this repository. Two commands:
 
-    python upgrade_helper_010.py fill URL
-        build the schema with 0.1.0's own migrations, fill it through 0.1.0's services,
-        spend one recovery code; print what the test needs (JSON) on stdout.
+    python upgrade_helper_010.py fill URL [--schema-exists]
+        build the schema with 0.1.0's own migrations (unless it exists: a snapshot was
+        applied), fill it through 0.1.0's services, spend one recovery code; print what the
+        test needs (JSON) on stdout.
     python upgrade_helper_010.py recover URL USER_ID CODE
         after a rollback to 0.1.0: use CODE as a recovery code with 0.1.0's MfaService;
         print {"left": n} or {"error": code}.
@@ -27,10 +28,10 @@ PASSWORD = "correct horse battery staple"
 SETTINGS = Settings(secret_key=KEY, password=PasswordParams(memory_cost=1024, time_cost=1, parallelism=1))
 
 
-def fill(url: str) -> dict:
+def fill(url: str, *options: str) -> dict:
     db = init_database(url)
     with db.connection_context():
-        applied = migrate(db)
+        applied = [] if "--schema-exists" in options else migrate(db)
         auth = AuthServices(SETTINGS)
         user = auth.users.register(email="upgrade@example.com", password=PASSWORD)
         issued = auth.sessions.create(user.id, user_agent="upgrade-test")
@@ -76,7 +77,7 @@ def recover(url: str, user_id: str, code: str) -> dict:
 
 def main(argv: list[str]) -> int:
     command, url, *rest = argv
-    result = fill(url) if command == "fill" else recover(url, *rest)
+    result = fill(url, *rest) if command == "fill" else recover(url, *rest)
     print(json.dumps(result))
     return 0
 

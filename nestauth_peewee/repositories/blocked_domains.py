@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..models import BlockedEmailDomain
+from ._support import chunks, ignore_duplicates
 
 __all__ = ["insert", "insert_missing", "delete", "any_of", "existing", "page", "count"]
-
-_CHUNK = 500
-
 
 def insert(domain: str, source: str, *, now: datetime) -> BlockedEmailDomain:
     return BlockedEmailDomain.create(domain=domain, source=source, created_at=now)
@@ -23,8 +21,7 @@ def insert(domain: str, source: str, *, now: datetime) -> BlockedEmailDomain:
 def existing(domains: Sequence[str]) -> set[str]:
     """The ones among ``domains`` that are stored."""
     found: set[str] = set()
-    for start in range(0, len(domains), _CHUNK):
-        chunk = list(domains[start:start + _CHUNK])
+    for chunk in chunks(domains):
         found.update(BlockedEmailDomain.select(BlockedEmailDomain.domain)
                      .where(BlockedEmailDomain.domain.in_(chunk)).scalars())
     return found
@@ -32,9 +29,9 @@ def existing(domains: Sequence[str]) -> set[str]:
 
 def insert_missing(domains: Sequence[str], source: str, *, now: datetime) -> None:
     """Store ``domains``, skipping any that another writer stored meanwhile."""
-    for start in range(0, len(domains), _CHUNK):
-        rows = [{"domain": d, "source": source, "created_at": now} for d in domains[start:start + _CHUNK]]
-        BlockedEmailDomain.insert_many(rows).on_conflict_ignore().execute()
+    for chunk in chunks(domains):
+        rows = [{"domain": d, "source": source, "created_at": now} for d in chunk]
+        ignore_duplicates(BlockedEmailDomain.insert_many(rows), BlockedEmailDomain).execute()
 
 
 def delete(domain: str) -> int:
