@@ -9,7 +9,7 @@ import uuid
 import pyotp
 import pytest
 from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from _auth_fixtures import KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -272,38 +272,10 @@ def test_the_packed_column_of_0_1_is_not_read(mfa, make_user):
         mfa.use_recovery_code(user.id, code)
 
 
-def _together(db, count: int, work) -> list[object]:
-    """Run ``work(i)`` in ``count`` threads released at once, each on its own connection."""
-    barrier = threading.Barrier(count, timeout=30)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker(i: int) -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait()
-            outcome: object = work(i)
-        except Exception as exc:  # noqa: BLE001 - recorded so the assertion shows it
-            outcome = exc
-        finally:
-            db.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(t.is_alive() for t in threads)
-    db.connect(reuse_if_open=True)
-    return results
-
-
 def test_concurrent_uses_of_one_recovery_code_let_exactly_one_win(db, mfa, make_user):
     user = make_user()
     codes = mfa.generate_recovery_codes(user.id)
-    results = _together(db, 8, lambda i: mfa.use_recovery_code(user.id, codes[0]))
+    results = run_together(db, 8, lambda i: mfa.use_recovery_code(user.id, codes[0]))
     assert sorted(type(r).__name__ for r in results) == ["RecoveryCodeInvalid"] * 7 + ["int"]
     assert [r for r in results if isinstance(r, int)] == [9]
     assert mfa.recovery_codes_left(user.id) == 9
@@ -312,7 +284,7 @@ def test_concurrent_uses_of_one_recovery_code_let_exactly_one_win(db, mfa, make_
 def test_concurrent_uses_of_different_recovery_codes_all_succeed(db, mfa, make_user):
     user = make_user()
     codes = mfa.generate_recovery_codes(user.id)
-    results = _together(db, 6, lambda i: mfa.use_recovery_code(user.id, codes[i]))
+    results = run_together(db, 6, lambda i: mfa.use_recovery_code(user.id, codes[i]))
     assert all(isinstance(r, int) for r in results), results
     assert mfa.recovery_codes_left(user.id) == 4
 

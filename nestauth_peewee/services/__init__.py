@@ -15,6 +15,7 @@ from .memberships import MembershipService
 from .mfa import MfaService, TotpEnrolment
 from .otps import IssuedOtp, OtpService
 from .password_reset import PasswordResetService
+from .passwordless import PasswordlessService
 from .permissions import PermissionService, RegistrationResult
 from .roles import RoleService
 from .sessions import IssuedSession, SessionService
@@ -42,6 +43,7 @@ __all__ = [
     "OtpService",
     "Page",
     "PasswordResetService",
+    "PasswordlessService",
     "PermissionService",
     "RegistrationResult",
     "RoleService",
