@@ -23,8 +23,9 @@ it does not lock accounts out.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,11 @@ from ..fields import utcnow
 from ..models import SOURCE_IMPORT, SOURCE_MANUAL, BlockedEmailDomain
 from ..normalize import normalize_email
 from ..repositories import blocked_domains as repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import OFFSET, SEARCH, Kind, checked, int_in, pattern, text
 
-__all__ = ["BlockedDomainService", "ImportResult", "normalize_domain", "ensure_allowed", "email_is_blocked"]
+__all__ = ["BlockedDomainService", "ImportResult", "normalize_domain", "ensure_allowed", "email_is_blocked",
+           "DOMAIN", "ADDRESS_OR_DOMAIN", "SOURCE", "DOMAIN_LINES", "FILE_PATH"]
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SOURCE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
@@ -99,16 +102,59 @@ def ensure_allowed(email: str | None) -> None:
         raise errors.EmailDomainBlocked(domain=email.rpartition("@")[2])
 
 
+def _domain_kind(field: str, value: Any) -> str:
+    return normalize_domain(value)
+
+
+def _address_or_domain(field: str, value: Any) -> str:
+    if isinstance(value, str) and "@" in value.strip().removeprefix("@"):
+        email = normalize_email(value)
+        if email is None:
+            raise errors.InvalidEmail("The email must not be blank.", field=field)
+        return email
+    return normalize_domain(value)
+
+
+def _lines(field: str, value: Any) -> list[str]:
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise errors.InvalidValue(f"{field} must be a list of domains (one per item), not {type(value).__name__}.",
+                                  field=field)
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise errors.InvalidValue(f"{field} must hold strings only.", field=field)
+    return items
+
+
+def _path(field: str, value: Any) -> Path:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise errors.InvalidValue(f"{field} must be the path of a text file, not {type(value).__name__}.",
+                                  field=field)
+    return Path(str(text(field, value, max_length=4096)))
+
+
+#: A domain name (normalised by :func:`normalize_domain`).
+DOMAIN = Kind("domain", _domain_kind, examples=("example.com", "Mail.Example.ORG.", "@spam.example"))
+#: An email address or a domain (:meth:`BlockedDomainService.is_blocked`).
+ADDRESS_OR_DOMAIN = Kind("domain", _address_or_domain, examples=("bob@example.com", "eu.example.com"))
+SOURCE = pattern(_SOURCE, errors.InvalidValue, "a short lower-case word such as 'manual' or 'import'.",
+                 examples=(SOURCE_MANUAL, SOURCE_IMPORT, "seed"))
+DOMAIN_LINES = Kind("domain lines", _lines)
+FILE_PATH = Kind("path", _path)
+
+
 class BlockedDomainService:
     """Add, remove, list and bulk-import blocked email domains; check an address."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
 
+    @checked(domain=DOMAIN, source=SOURCE)
+    @retry_on_conflict
     def add(self, domain: str, *, source: str = SOURCE_MANUAL) -> BlockedEmailDomain:
         """Block ``domain`` (and its subdomains); already blocked: ``BLOCKED_DOMAIN_ALREADY_EXISTS``."""
-        name = normalize_domain(domain)
-        origin = _source(source)
+        name, origin = domain, source
         with transaction():
             try:
                 row = repo.insert(name, origin, now=utcnow())
@@ -117,58 +163,61 @@ class BlockedDomainService:
             emit(events.blocked_domain_added, self, domain=name, source=origin)
         return row
 
+    @checked(domain=DOMAIN)
+    @retry_on_conflict
     def remove(self, domain: str) -> bool:
         """Unblock ``domain``; False if it was not blocked (its parents stay blocked)."""
-        name = normalize_domain(domain)
+        name = domain
         with transaction():
             removed = repo.delete(name) > 0
             if removed:
                 emit(events.blocked_domain_removed, self, domain=name)
         return removed
 
+    @checked(search=SEARCH, offset=OFFSET, limit=int_in(1, 1000, "limit"))
     def list_domains(self, *, search: str | None = None, offset: int = 0,
                      limit: int = 100) -> list[BlockedEmailDomain]:
         """Blocked domains in name order; ``search``: part of the name. ``limit`` is 1..1000."""
-        if search is not None:
-            search = search.strip().lower()
+        if search:
+            search = search.lower()
             if not _SEARCH.fullmatch(search):
                 raise errors.InvalidValue("search must be part of a domain name (letters, digits, '.', '-').",
                                           field="search")
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise errors.InvalidValue("offset must be a whole number of at least 0.", field="offset")
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
-            raise errors.InvalidValue("limit must be a whole number from 1 to 1000.", field="limit")
         return repo.page(search=search or None, offset=offset, limit=limit)
 
+    @checked()
     def count(self) -> int:
         """How many domains are blocked."""
         return repo.count()
 
+    @checked(domain=DOMAIN)
     def contains(self, domain: str) -> bool:
         """Whether exactly ``domain`` is on the list (not whether a parent of it is)."""
-        return bool(repo.existing([normalize_domain(domain)]))
+        return bool(repo.existing([domain]))
 
+    @checked(email_or_domain=ADDRESS_OR_DOMAIN)
     def is_blocked(self, email_or_domain: str) -> bool:
         """Whether this address (or domain) is refused: it, or a parent domain, is blocked."""
-        if isinstance(email_or_domain, str) and "@" in email_or_domain.strip().removeprefix("@"):
-            email = normalize_email(email_or_domain)
-            return email is not None and email_is_blocked(email)
-        return bool(repo.any_of(_candidates(normalize_domain(email_or_domain))))
+        if "@" in email_or_domain:
+            return email_is_blocked(email_or_domain)
+        return bool(repo.any_of(_candidates(email_or_domain)))
 
+    @checked(domains=DOMAIN_LINES, source=SOURCE)
+    @retry_on_conflict
     def import_domains(self, domains: Iterable[str], *, source: str = SOURCE_IMPORT) -> ImportResult:
         """Block every domain given (in one transaction); all are checked before any is stored.
 
         Blank items and ``#`` comments are skipped; a malformed one refuses the
         whole import (``INVALID_EMAIL_DOMAIN``, with its ``line`` number).
         """
-        origin = _source(source)
+        origin = source
         wanted: dict[str, None] = {}
         for line_no, raw in enumerate(domains, start=1):
-            text = raw.split("#", 1)[0].strip() if isinstance(raw, str) else raw
-            if text == "":
+            entry = raw.split("#", 1)[0].strip()
+            if entry == "":
                 continue
             try:
-                wanted[normalize_domain(text)] = None
+                wanted[normalize_domain(entry)] = None
             except errors.InvalidEmailDomain as exc:
                 raise errors.InvalidEmailDomain(f"Line {line_no}: {exc.message}", line=line_no) from exc
         names = list(wanted)
@@ -180,25 +229,21 @@ class BlockedDomainService:
                 emit(events.blocked_domains_imported, self, added=len(missing), source=origin)
         return ImportResult(added=len(missing), already_blocked=len(present))
 
+    @checked(path=FILE_PATH, source=SOURCE)
     def import_file(self, path: str | Path, *, source: str = SOURCE_IMPORT) -> ImportResult:
         """:meth:`import_domains` from a UTF-8 text file, one domain a line."""
         file = Path(path)
         try:
             with file.open("rb") as handle:
                 data = handle.read(MAX_IMPORT_BYTES + 1)
-        except OSError as exc:
-            raise errors.InvalidValue(f"Cannot read {file}: {exc.strerror}.", field="path") from exc
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise errors.InvalidValue(f"Cannot read {file}: {reason}.", field="path") from exc
         if len(data) > MAX_IMPORT_BYTES:
             raise errors.InvalidValue(f"{file} is larger than {MAX_IMPORT_BYTES} bytes.", field="path")
         try:
-            text = data.decode("utf-8-sig")
+            content = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise errors.InvalidValue(f"{file} is not UTF-8 text.", field="path") from exc
-        return self.import_domains(text.splitlines(), source=source)
+        return self.import_domains(content.splitlines(), source=source)
 
-
-def _source(value: Any) -> str:
-    if not isinstance(value, str) or not _SOURCE.fullmatch(value):
-        raise errors.InvalidValue("source must be a short lower-case word such as 'manual' or 'import'.",
-                                  field="source")
-    return value

@@ -47,9 +47,10 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import User
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import EMAIL, IP_ADDRESS, LINE, PHONE, USER_AGENT, checked
 from ._base import Clock
-from .otps import IssuedOtp, OtpService
+from .otps import OTP_CODE, IssuedOtp, OtpService
 from .sessions import IssuedSession, SessionService
 from .users import UserService
 
@@ -80,6 +81,8 @@ class PasswordlessService:
 
     # --- by code -------------------------------------------------------------------
 
+    @checked(email=EMAIL, phone=PHONE)
+    @retry_on_conflict
     def request_code(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
         """Issue a sign-in code for the active account (``otp_requested``, type ``passwordless_login``).
 
@@ -88,6 +91,9 @@ class PasswordlessService:
         user = self._active(email, phone)
         return None if user is None else self.otps.create(user.id, CODE_OTP_TYPE)
 
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS,
+             device_name=LINE)
+    @retry_on_conflict
     def sign_in_with_code(self, *, email: str | None = None, phone: str | None = None, code: str,
                           user_agent: str | None = None, ip_address: str | None = None,
                           device_name: str | None = None) -> IssuedSession:
@@ -104,6 +110,8 @@ class PasswordlessService:
 
     # --- by magic link -------------------------------------------------------------
 
+    @checked(email=EMAIL, phone=PHONE)
+    @retry_on_conflict
     def request_link(self, *, email: str | None = None, phone: str | None = None) -> str | None:
         """Issue a magic link token for the active account; it goes to ``magic_link_requested``.
 
@@ -120,6 +128,8 @@ class PasswordlessService:
                  token=token, expires_at=issued.otp.expires_at)
         return token
 
+    @checked(token=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS, device_name=LINE)
+    @retry_on_conflict
     def sign_in_with_link(self, token: str, *, user_agent: str | None = None, ip_address: str | None = None,
                           device_name: str | None = None) -> IssuedSession:
         """A new session if ``token`` is the account's live magic link (consumed with it).
