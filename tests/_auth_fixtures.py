@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import peewee
@@ -14,7 +15,7 @@ from nestauth_peewee.config import Settings
 from nestauth_peewee.fields import utcnow
 from nestauth_peewee.models import User
 
-__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "KEY"]
+__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "run_together", "KEY"]
 
 KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 
@@ -85,3 +86,31 @@ def count_queries(db: peewee.Database) -> Iterator[list[str]]:
         yield seen
     finally:
         db.query_hooks.remove(hook)
+
+
+def run_together(db, count: int, work) -> list[object]:
+    """Run ``work(i)`` in ``count`` threads released at once, each on its own connection."""
+    barrier = threading.Barrier(count, timeout=30)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        db.connect(reuse_if_open=True)
+        try:
+            barrier.wait()
+            outcome: object = work(i)
+        except Exception as exc:  # noqa: BLE001 - recorded so the assertion shows it
+            outcome = exc
+        finally:
+            db.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(t.is_alive() for t in threads)
+    db.connect(reuse_if_open=True)
+    return results

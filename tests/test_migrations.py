@@ -48,6 +48,17 @@ from nestauth_peewee.schema.migrations import (
     rollback,
 )
 
+#: The tables of release 0.2.0 (migration 002).
+TABLES_ADDED_IN_020 = ("nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes")
+#: The migrations the package ships, and the newest of them.
+SHIPPED = migration_names()
+HEAD = SHIPPED[-1]
+
+
+def _next(offset: int, name: str) -> str:
+    """The name of the ``offset``-th migration written after the shipped ones."""
+    return f"{len(SHIPPED) + offset:03d}_{name}"
+
 
 def _cli(*args: str, url: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, [*args, "--database", url])
@@ -77,7 +88,8 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
-    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
+    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations",
+               "--count", str(len(SHIPPED)))
     assert _library_tables(empty_db) == set()
 
     # The installed command, on the database init_database() configures.
@@ -87,7 +99,7 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert _cli("migrations", "--check", url=empty_db_url)[0] == 0
 
-    code, output = _cli("rollback", "--yes", url=empty_db_url)
+    code, output = _cli("rollback", "--yes", "--count", str(len(SHIPPED)), url=empty_db_url)
     assert code == 0, output
     assert _library_tables(empty_db) == set()
     code, output = _cli("migrations", "--check", url=empty_db_url)
@@ -108,25 +120,25 @@ def test_migrate_stops_before_any_change_on_a_schema_changed_by_hand(empty_db, e
     # Adopting a schema that create_tables built: record the migrations without running them.
     drop_tables([Tenant])
     create_tables()
-    assert migrate(empty_db, fake=True) == ["001_initial"]
+    assert migrate(empty_db, fake=True) == SHIPPED
     assert migration_status(empty_db).pending == []
 
 
 def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(dialect, empty_db, tmp_path):
     folder = _copy_migrations(tmp_path / "migrations")
-    (folder / "002_broken.py").write_text(
+    (folder / f"{_next(1, 'broken')}.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n"
         "    migrator.sql('CREATE TABLE broken_probe (id INTEGER)')\n"
         "    migrator.sql('ALTER TABLE nest_auth_users ADD COLUMN nickname VARCHAR(10)')\n"
         "    migrator.sql('THIS IS NOT SQL')\n"
     )
 
-    assert migrate(empty_db, directory=folder, to="001_initial") == ["001_initial"]
+    assert migrate(empty_db, directory=folder, to=HEAD) == SHIPPED
     with pytest.raises(errors.MigrationError) as failure:
         migrate(empty_db, directory=folder)
 
-    assert failure.value.details["migration"] == "002_broken"
-    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+    assert failure.value.details["migration"] == _next(1, "broken")
+    assert migration_status(empty_db, directory=folder).done == SHIPPED
     columns = {c.name for c in empty_db.get_columns("nest_auth_users")}
     if dialect == "mysql":
         assert "half-applied" in str(failure.value) and "cannot roll DDL back" in str(failure.value)
@@ -142,11 +154,20 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     result = run([sys.executable, "scripts/make_migration.py", "--check"])
     assert "No changes" in result.stdout
 
-    # 001_initial and the state beside it are exactly what the writer produces: never hand-edited.
+    # The generated migrations are exactly what the writer produces from the state before them
+    # (0.1.0's schema is today's without the tables 0.2.0 added); 003 is the hand-written data
+    # move, so the state file was recorded after it (--record-state).
     state = migration_writer.schema_state()
-    text = migration_writer.render_migration("001_initial", {}, state)
+    state_010 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_020}
+    text = migration_writer.render_migration("001_initial", {}, state_010)
     assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
-    state_text = migration_state.render_state_file(state, "001_initial", text)
+    second = "002_add_blocked_domains_and_recovery_codes"
+    assert migration_writer.render_migration(second, state_010, state) == (
+        MIGRATIONS_DIR / f"{second}.py").read_text(encoding="utf-8")
+    head = "003_move_recovery_codes"
+    assert migration_names()[-1] == head
+    head_text = (MIGRATIONS_DIR / f"{head}.py").read_text(encoding="utf-8")
+    state_text = migration_state.render_state_file(state, head, head_text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
 
@@ -160,7 +181,8 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
              "write_migration('initial', directory=sys.argv[1])", str(folder)],
             env={"PYTHONHASHSEED": seed})
         outputs.append((folder / "001_initial.py").read_bytes() + (folder / "schema_state.json").read_bytes())
-    assert outputs[0] == outputs[1] == (text + state_text).encode("utf-8")
+    full = migration_writer.render_migration("001_initial", {}, state)
+    assert outputs[0] == outputs[1] == (full + migration_state.render_state_file(state, "001_initial", full)).encode()
     assert b" at 0x" not in outputs[0]
 
 
@@ -194,14 +216,14 @@ def test_make_migration_check_fails_when_the_state_file_does_not_belong_to_the_n
     _check_fails(edited_state, "was edited by hand")
 
     edited_migration = _copy_migrations(tmp_path / "edited_migration")
-    path = edited_migration / "001_initial.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("VARCHAR(255)", "VARCHAR(200)", 1), encoding="utf-8")
+    path = edited_migration / f"{HEAD}.py"
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     _check_fails(edited_migration, "changed after schema_state.json was written")
 
     behind = _copy_migrations(tmp_path / "behind")
-    (behind / "002_by_hand.py").write_text(
+    (behind / f"{_next(1, 'by_hand')}.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n    pass\n", encoding="utf-8")
-    _check_fails(behind, "is the schema after 001_initial, but the newest migration is 002_by_hand")
+    _check_fails(behind, f"is the schema after {HEAD}, but the newest migration is {_next(1, 'by_hand')}")
     # A migration written by hand: its author records the state it leaves.
     run([sys.executable, "scripts/make_migration.py", "--record-state", "--directory", str(behind)])
     assert migration_writer.head_state(behind) == migration_writer.schema_state()
@@ -233,8 +255,9 @@ def test_the_migration_runtime_is_frozen_and_imports_no_models():
 def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empty_db):
     # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
-    assert migration_names() == ["001_initial"]
-    assert migration_status(empty_db).pending == ["001_initial"]
+    assert migration_names() == ["001_initial", "002_add_blocked_domains_and_recovery_codes",
+                                 "003_move_recovery_codes"]
+    assert migration_status(empty_db).pending == SHIPPED
 
 
 def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
@@ -242,7 +265,7 @@ def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
     changed = clone_model(Session, extra_fields={"label": CharField(max_length=64)})
     with pytest.raises(errors.ConfigurationError, match="NOT NULL without a server default"):
         migration_writer.write_migration("add_label", replace_models({Session: changed}), folder)
-    assert migration_names(folder) == ["001_initial"]
+    assert migration_names(folder) == SHIPPED
 
 
 def _session_copy(*, tenant: bool) -> type[peewee.Model]:
@@ -271,8 +294,8 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
     second = migration_writer.write_migration("add_session_label", with_label, folder)
     third = migration_writer.write_migration("add_session_tenant", with_tenant, folder)
 
-    assert second is not None and second.name == "002_add_session_label.py"
-    assert third is not None and third.name == "003_add_session_tenant.py"
+    assert second is not None and second.name == f"{_next(1, 'add_session_label')}.py"
+    assert third is not None and third.name == f"{_next(2, 'add_session_tenant')}.py"
     assert migration_writer.pending_changes(with_tenant, folder) == []
     assert migration_writer.write_migration("again", with_tenant, folder) is None
     label_steps = _read_steps(second)
@@ -282,22 +305,22 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
         'ALTER TABLE "nest_auth_sessions" DROP COLUMN "label"')
     assert "ON DELETE SET NULL" in third.read_text(encoding="utf-8")
 
-    assert migrate(empty_db, to="001_initial", directory=folder) == ["001_initial"]
+    assert migrate(empty_db, to=HEAD, directory=folder) == SHIPPED
     expected_initial = library_catalog(empty_db)
     user = nestauth_peewee.User.create(email="kept@example.com")
     session = Session.create(user=user)
 
-    assert migrate(empty_db, directory=folder) == ["002_add_session_label", "003_add_session_tenant"]
+    assert migrate(empty_db, directory=folder) == [_next(1, "add_session_label"), _next(2, "add_session_tenant")]
     after = library_catalog(empty_db)
     assert_same_catalog(expected_tenant, after, ("expected", "migrated"))
     assert after["nest_auth_sessions"].indexes["nest_auth_sessions_label_idx"].columns == ("label",)
 
-    assert rollback(empty_db, directory=folder) == ["003_add_session_tenant"]  # SQLite: table rebuild
+    assert rollback(empty_db, directory=folder) == [_next(2, "add_session_tenant")]  # SQLite: table rebuild
     assert_same_catalog(expected_label, library_catalog(empty_db), ("expected", "migrated"))
-    assert rollback(empty_db, directory=folder) == ["002_add_session_label"]  # SQLite: DROP COLUMN
+    assert rollback(empty_db, directory=folder) == [_next(1, "add_session_label")]  # SQLite: DROP COLUMN
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert Session.get_by_id(session.id).user_id == user.id  # the rows survived
-    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+    assert migration_status(empty_db, directory=folder).done == SHIPPED
 
 
 def _read_steps(path: Path) -> tuple[dict, dict]:
@@ -329,16 +352,16 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
         "- column nest_auth_trusted_devices.token_hash",
         "- index nest_auth_trusted_devices_token_hash on nest_auth_trusted_devices",
     ]
-    migrate(empty_db, to="001_initial", directory=folder)
+    migrate(empty_db, to=HEAD, directory=folder)
     expected_initial = library_catalog(empty_db)
     user = nestauth_peewee.User.create(email="keys@example.com")
     key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
 
-    assert migrate(empty_db, directory=folder) == ["002_reshape"]
+    assert migrate(empty_db, directory=folder) == [_next(1, "reshape")]
     assert_same_catalog(expected_changed, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 
-    assert rollback(empty_db, directory=folder) == ["002_reshape"]
+    assert rollback(empty_db, directory=folder) == [_next(1, "reshape")]
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 

@@ -18,7 +18,16 @@ from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField
 from nestauth_peewee.schema.catalog import ForeignKey, read_catalog
 from nestauth_peewee.schema.migration_writer import write_migration
-from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migrate, migration_status, rollback
+from nestauth_peewee.schema.migrations import (
+    MIGRATIONS_DIR,
+    migrate,
+    migration_names,
+    migration_status,
+    rollback,
+)
+
+#: The migrations the package ships.
+SHIPPED = migration_names()
 
 EXAMPLE_MODELS = Path(__file__).resolve().parent.parent / "examples" / "app_models.py"
 # The next version of the app's model: one more column (nullable, so existing rows need no value).
@@ -48,7 +57,7 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
     models = ("--models", "app_models:AppUser", "--directory", "app_migrations")
 
     # 1. The library's migrations, then the app's first one: its own table only, valid Python.
-    assert migrate(empty_db, directory=library) == ["001_initial"]
+    assert migrate(empty_db, directory=library) == SHIPPED
     assert "Wrote app_migrations/001_create_app_users.py" in _nestauth("makemigrations", "create_app_users",
                                                                         *models, cwd=app)
     first = app / "app_migrations" / "001_create_app_users.py"
@@ -81,7 +90,8 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
         User, extra_fields={"nickname": CharField(max_length=64, null=True)},
         extra_indexes=[("nest_auth_users_nickname_idx", ["nickname"], False)])})
     write_migration("add_user_nickname", upgraded, library)
-    assert migrate(empty_db, directory=library) == ["002_add_user_nickname"]
+    nickname = f"{len(SHIPPED) + 1:03d}_add_user_nickname"
+    assert migrate(empty_db, directory=library) == [nickname]
     assert {p.name: p.read_bytes() for p in (app / "app_migrations").iterdir() if p.is_file()} == app_files
     assert "No changes" in _nestauth("makemigrations", "--check", *models, cwd=app)
 
@@ -95,9 +105,9 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
     assert empty_db.execute_sql("SELECT COUNT(*) FROM app_users").fetchone()[0] == 0
 
     # Rolling the library back below the app's table is refused before anything is dropped.
-    assert rollback(empty_db, directory=library) == ["002_add_user_nickname"]
+    assert rollback(empty_db, directory=library) == [nickname]
     with pytest.raises(errors.MigrationError, match="app_users.user_id references nest_auth_users"):
-        rollback(empty_db, directory=library)
+        rollback(empty_db, directory=library, count=len(SHIPPED))
     assert {"nest_auth_users", "nest_auth_sessions", "app_users"} <= set(empty_db.get_tables())
     # The app's own migrations roll back in their own history.
     assert "- 002_add_app_user_timezone" in _nestauth("rollback", "--yes", "--directory", "app_migrations",
@@ -168,11 +178,11 @@ def test_an_app_data_migration_runs_on_the_configured_database_with_the_library_
     assert user.metadata == {"seeded": True}  # JSON written the MariaDB way too
     assert received == [user.id]
     assert _app_history(empty_db) == ["001_seed_first_user"]
-    assert migration_status(empty_db).done == ["001_initial"]  # the library's history is apart
+    assert migration_status(empty_db).done == SHIPPED  # the library's history is apart
 
     result = CliRunner().invoke(
         main, ["rollback", "--yes", "--directory", str(app_migrations), "--database", empty_db_url])
     assert result.exit_code == 0, result.output
     assert not User.select().where(User.email == "seed@example.com").exists()
     assert _app_history(empty_db) == []
-    assert migration_status(empty_db).done == ["001_initial"]
+    assert migration_status(empty_db).done == SHIPPED

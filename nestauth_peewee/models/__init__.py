@@ -12,7 +12,17 @@ from collections.abc import Iterable
 
 import peewee
 
-from .accounts import AccessKey, AdminUser, Identity, MfaSecret, Otp, Session, TrustedDevice, User
+from .accounts import (
+    AccessKey,
+    AdminUser,
+    Identity,
+    MfaRecoveryCode,
+    MfaSecret,
+    Otp,
+    Session,
+    TrustedDevice,
+    User,
+)
 from .base import AuthModel, Entity, Record, named_index
 from .rbac import (
     DEFAULT_GUARD,
@@ -28,17 +38,20 @@ from .rbac import (
     StaffAccessRole,
     Tenant,
 )
+from .screening import SOURCE_IMPORT, SOURCE_MANUAL, BlockedEmailDomain
 
 __all__ = [
     "AccessKey",
     "AdminUser",
     "AuthModel",
+    "BlockedEmailDomain",
     "DEFAULT_GUARD",
     "MEMBERSHIP_ACTIVE",
     "MEMBERSHIP_INACTIVE",
     "MEMBERSHIP_STATUSES",
     "Entity",
     "Identity",
+    "MfaRecoveryCode",
     "MfaSecret",
     "NestAuthModels",
     "Otp",
@@ -48,6 +61,8 @@ __all__ = [
     "Record",
     "Role",
     "RolePermission",
+    "SOURCE_IMPORT",
+    "SOURCE_MANUAL",
     "Session",
     "Tenant",
     "TrustedDevice",
@@ -66,6 +81,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     AccessKey,
     Otp,
     MfaSecret,
+    MfaRecoveryCode,
     TrustedDevice,
     Tenant,
     Role,
@@ -76,6 +92,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     MembershipRole,
     StaffAccessRole,
     AdminUser,
+    BlockedEmailDomain,
 )
 
 

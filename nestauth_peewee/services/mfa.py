@@ -228,7 +228,8 @@ class MfaService(KeyedService):
             user = self._locked_user(user_id)
             if not user.is_mfa_enabled:
                 return False
-            repo.set_mfa_enabled(user.id, False, now=now, clear_recovery_codes=True)
+            repo.set_mfa_enabled(user.id, False, now=now)
+            repo.delete_recovery_codes(user.id)
             devices_repo.revoke_all(user.id, now=now)
             emit(events.mfa_disabled, user_id=user.id)
         return True
@@ -250,45 +251,43 @@ class MfaService(KeyedService):
     @checked(user_id=ID)
     @retry_on_conflict
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
-        """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
+        """Fresh codes replacing all the user's codes; the returned list is the only plaintext copy."""
         user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
             target = self._locked_user(user)
-            repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
+            repo.replace_recovery_codes(target.id, digests, now=self.now())
         return codes
 
     @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(cast(uuid.UUID, user_id))
-        if not exists:
+        """How many of the user's recovery codes are unused."""
+        user = cast(uuid.UUID, user_id)
+        if not repo.user_exists(user):
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
-        return len(_recovery.unpack(stored))
+        return repo.count_unused_recovery_codes(user)
 
     @checked(user_id=ID, code=RECOVERY_CODE)
     @retry_on_conflict
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
-        """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
+        """Spend one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches).
+
+        The row is found by its keyed digest and spent by one conditional
+        UPDATE (``used_at IS NULL``), so two concurrent uses of a code cannot
+        both succeed; the lookup by digest reveals nothing without the app key.
+        """
         user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
         presented = self._code_digest(user, bare)
-        for _ in range(5):  # another code of this user may be consumed concurrently: re-read
-            _exists, stored = repo.recovery_codes(user)
-            digests = _recovery.unpack(stored)
-            index = _recovery.find(presented, digests)
-            if index is None:
+        with transaction():
+            if not repo.spend_recovery_code(user, presented, now=self.now()):
                 raise errors.RecoveryCodeInvalid()
-            remaining = digests[:index] + digests[index + 1:]
-            with transaction():
-                swapped = repo.swap_recovery_codes(user, stored, _recovery.pack(remaining), now=self.now())
-                if swapped:
-                    emit(events.recovery_code_used, user_id=user, remaining=len(remaining))
-            if swapped:
-                return len(remaining)
-        raise errors.RecoveryCodeInvalid()
+            left = repo.count_unused_recovery_codes(user)
+            emit(events.recovery_code_used, user_id=user, remaining=left)
+        return left
 
     def _code_digest(self, user_id: uuid.UUID, bare_code: str) -> str:
         return tokens.short_digest(self._key, _recovery.PURPOSE, user_id.hex, bare_code)
