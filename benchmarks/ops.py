@@ -32,7 +32,7 @@ from nestauth_peewee import (
     UserService,
 )
 from nestauth_peewee import secrets as tokens
-from nestauth_peewee.repositories.authorization import render_sql
+from nestauth_peewee.repositories.authorization import statement
 
 from . import data
 from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
@@ -129,6 +129,27 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return uuid.UUID(bytes=value) if isinstance(value, bytes) else uuid.UUID(str(value))
 
 
+def permissions_sql() -> tuple[str, Callable[[str, str, str], tuple]]:
+    """The library's effective-permissions text for the bound Database, and its parameters.
+
+    The statement is taken from the library (peewee writes it); its parameters
+    are laid out once here, so the driver only fills in the three values.
+    """
+    user, tenant, guard = uuid.UUID(int=1), uuid.UUID(int=2), "~guard~"
+    sql, params = statement("permissions", "tenant", True).sql_and_params(user, tenant, guard)
+    where = {user.hex: 0, tenant.hex: 1, guard: 2}
+    slots = [(i, where[p]) for i, p in enumerate(params) if isinstance(p, str) and p in where]
+    template = list(params)
+
+    def make(*values: str) -> tuple:
+        out = list(template)
+        for i, k in slots:
+            out[i] = values[k]
+        return tuple(out)
+
+    return sql, make
+
+
 def _cols(alias: str, names: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{n}" for n in names)
 
@@ -159,7 +180,7 @@ class DriverOps:
                    f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
             "mark_used": f"UPDATE nest_auth_access_keys SET last_used_at = {ph} WHERE id = {ph}"
                          f" AND (last_used_at IS NULL OR last_used_at <= {ph})",
-            "perms": render_sql(self.dialect, "permissions", "tenant", True),
+            "perms": "",
             "email": f"SELECT {', '.join(USER_COLS)} FROM nest_auth_users WHERE email = {ph}",
             "insert_session": (
                 "INSERT INTO nest_auth_sessions (id, user_id, data, refresh_token_hash, expires_at,"
@@ -174,6 +195,7 @@ class DriverOps:
             ),
             "revoke_all": f"DELETE FROM nest_auth_sessions WHERE user_id = {ph} RETURNING id",
         }
+        self.sql["perms"], self.perm_params = permissions_sql()
         self.text_times = self.dialect == "sqlite"
         self.begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
 
@@ -234,7 +256,7 @@ class DriverOps:
 
     def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
         uid = user_id.hex
-        self.cur.execute(self.sql["perms"], (uid, tenant_id.hex, GUARD, uid, GUARD, GUARD))
+        self.cur.execute(self.sql["perms"], self.perm_params(uid, tenant_id.hex, GUARD))
         return sorted(row[0] for row in self.cur.fetchall())
 
     def get_user_by_email(self, email: str) -> tuple:

@@ -18,7 +18,9 @@ What each dialect gets, so users need not remember it:
   the session time zone pinned to UTC, ``DATETIME(6)`` so microseconds
   survive, and MariaDB detected from the server's version so JSON values are
   written the way MariaDB understands.
-* PostgreSQL: the session time zone pinned to UTC.
+* PostgreSQL: the session time zone pinned to UTC; the request-path statements
+  prepared server-side once per connection (``prepare=False``, or
+  ``?prepare=false`` in the URL, switches that off: see :func:`prepares`).
 
 Every query the models run goes through :data:`database` (a proxy), which
 turns driver exceptions into the library's typed errors (:mod:`.errors`).
@@ -45,6 +47,8 @@ __all__ = [
     "normalize_dialect",
     "offline_database",
     "DIALECTS",
+    "prepares",
+    "PREPARE_OPTION",
     "DEFAULT_DATABASE_URL",
     "MYSQL_SQL_MODE",
 ]
@@ -99,6 +103,35 @@ class _TranslatingProxy(peewee.DatabaseProxy):
                 "No database is bound: call nestauth_peewee.init_database(URL) first."
             )
         return obj
+
+
+#: The option (``init_database(..., prepare=False)``, ``?prepare=false``) that switches off
+#: server-side prepared statements on PostgreSQL; read back with :func:`prepares`.
+PREPARE_OPTION = "prepare"
+_PREPARE_ATTRIBUTE = "nestauth_prepare"
+_FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def prepares(db: Any) -> bool:
+    """Whether nest-auth prepares its hot-path statements server-side on ``db`` (PostgreSQL only).
+
+    On unless switched off with ``init_database(..., prepare=False)`` or a
+    ``prepare=false`` URL parameter. Switch it off behind pgbouncer in
+    transaction (or statement) pooling mode: there consecutive transactions
+    may run in different server sessions, and an SQL-level ``PREPARE`` stays
+    with the session it ran in.
+    """
+    while isinstance(db, peewee.DatabaseProxy):
+        db = db.obj
+    return bool(getattr(db, _PREPARE_ATTRIBUTE, True))
+
+
+def _set_prepare(db: peewee.Database, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        value = value.strip().lower() not in _FALSE_WORDS
+    setattr(db, _PREPARE_ATTRIBUTE, bool(value))
 
 
 #: The late-bound database every nest-auth model uses.
@@ -186,6 +219,7 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
             f"not {url!r}."
         )
     params.update(options)
+    prepare = params.pop(PREPARE_OPTION, None)
     use_pool = pooled if pool_connections is None else pool_connections
     if use_pool:
         params.setdefault("max_connections", 20)
@@ -195,9 +229,11 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
         params.pop("stale_timeout", None)
     cls = pooled_cls if use_pool else plain_cls
     try:
-        return cls(**params)
+        db = cls(**params)
     except TypeError as exc:
         raise errors.ConfigurationError(f"Bad option in database URL {_redact(url)!r}: {exc}") from exc
+    _set_prepare(db, prepare)
+    return db
 
 
 def _redact(url: str) -> str:
@@ -268,6 +304,7 @@ def init_database(
     target: str | peewee.Database | None = None,
     *,
     pool: bool | None = None,
+    prepare: bool | None = None,
     **options: Any,
 ) -> peewee.Database:
     """Build (or adopt) a Database, configure it for its dialect, and bind the models.
@@ -278,12 +315,19 @@ def init_database(
     ``DATABASE_URL`` (falling back to :data:`DEFAULT_DATABASE_URL`). Extra
     keyword arguments go to the Database constructor. No connection is opened.
 
+    ``prepare=False`` (or ``prepare=false`` in the URL's query) stops the
+    hot-path statements from being prepared server-side on PostgreSQL (see
+    :func:`prepares`); it applies to a Database instance too. ``None`` keeps
+    the URL's setting, else the default (on).
+
     An existing Database must not be connected yet: its connection settings
     are adjusted in place (a MySQLDatabase also learns to detect MariaDB).
     """
     if target is None:
         target = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if isinstance(target, str):
+        if prepare is not None:
+            options[PREPARE_OPTION] = prepare
         db = _database_from_url(target.strip(), pool_connections=pool, **options)
     elif isinstance(target, peewee.Database):
         if options or pool is not None:
@@ -291,6 +335,7 @@ def init_database(
                 "Options and pool= apply to URLs only; configure your Database instance yourself."
             )
         db = target
+        _set_prepare(db, prepare)
     else:
         raise errors.ConfigurationError(
             f"init_database() takes a URL or a peewee Database, not {type(target).__name__}."
