@@ -371,24 +371,32 @@ def run(db: peewee.Database, sql: str, params: list[Any]) -> Any:
 def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[peewee.Model, ...]]:
     """A function turning one row (all columns of ``models``, in order) into model instances.
 
-    A plain loop over (name, converter) pairs computed once: text columns are
-    taken as the driver returns them (str on every dialect), UUID and
-    timestamp columns go straight to their converter functions, every other
-    column through its field's ``python_value``, NULL staying None.
+    Per model, computed once: the column slice, the field names, and the
+    columns that need converting. A row's slice is zipped into the instance's
+    data as the driver returned it (text is str on every dialect), then a loop
+    over the converted columns only (UUIDs and timestamps straight to their
+    converter functions, the rest through the field's ``python_value``; NULL
+    stays None) fixes those up.
     """
     plan = []
+    start = 0
     for model in models:
-        plan.append((model, tuple((field.name, _converter(field)) for field in model._meta.sorted_fields)))
+        sorted_fields = model._meta.sorted_fields
+        names = tuple(field.name for field in sorted_fields)
+        conversions = tuple((field.name, k, convert) for k, field in enumerate(sorted_fields)
+                            if (convert := _converter(field)) is not None)
+        plan.append((model, start, start + len(names), names, conversions))
+        start += len(names)
 
     def read(row: tuple) -> tuple[peewee.Model, ...]:
         out = []
-        column = 0
-        for model, columns in plan:
-            data = {}
-            for name, convert in columns:
-                value = row[column]
-                data[name] = value if convert is None or value is None else convert(value)
-                column += 1
+        for model, begin, end, names, conversions in plan:
+            values = row[begin:end]
+            data = dict(zip(names, values, strict=True))
+            for name, k, convert in conversions:
+                value = values[k]
+                if value is not None:
+                    data[name] = convert(value)
             out.append(loaded(model, data))
         return tuple(out)
 
@@ -404,6 +412,8 @@ def _converter(field: peewee.Field) -> Callable[[Any], Any] | None:
         return fields.uuid_from_db
     if python_value is fields.DateTimeField.python_value:
         return fields.datetime_from_db
+    if isinstance(field, peewee.BooleanField) and python_value is peewee.BooleanField.python_value:
+        return bool  # what that python_value does to a non-NULL value
     if isinstance(field, peewee.ForeignKeyField):
         return _converter(field.rel_field)
     return field.python_value
