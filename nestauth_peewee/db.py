@@ -218,6 +218,9 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
             f"SQLite URLs need three slashes: sqlite:///relative.db or sqlite:////abs/path.db, "
             f"not {url!r}."
         )
+    url_pool = params.pop("pool", None)  # ?pool=true|false, as the scheme's +pool
+    if isinstance(url_pool, str):
+        pooled = url_pool.strip().lower() not in _FALSE_WORDS
     params.update(options)
     prepare = params.pop(PREPARE_OPTION, None)
     use_pool = pooled if pool_connections is None else pool_connections
@@ -310,8 +313,8 @@ def init_database(
     """Build (or adopt) a Database, configure it for its dialect, and bind the models.
 
     ``target`` is a URL (``postgresql://``, ``mysql://``, ``mariadb://``,
-    ``sqlite:///``; add ``+pool`` to the scheme, or pass ``pool=True``, for a
-    connection pool), an existing :class:`peewee.Database`, or ``None`` to read
+    ``sqlite:///``; add ``+pool`` to the scheme, ``?pool=true`` to the URL, or
+    pass ``pool=True``, for a connection pool; ``pool=False`` wins over both), an existing :class:`peewee.Database`, or ``None`` to read
     ``DATABASE_URL`` (falling back to :data:`DEFAULT_DATABASE_URL`). Extra
     keyword arguments go to the Database constructor. No connection is opened.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from socketserver import ThreadingMixIn
@@ -11,11 +12,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import bottle
 import flask
+import peewee
 import pytest
+from playhouse.pool import PooledDatabase
 from webtest import TestApp
 
 import nestauth_peewee
-from nestauth_peewee import User, events
+from nestauth_peewee import User, dialect_of, events
+from nestauth_peewee.integrations._database import web_database
 from nestauth_peewee.integrations.bottle import NestAuthPlugin
 from nestauth_peewee.integrations.flask import NestAuth
 from nestauth_peewee.unit_of_work import emit
@@ -170,10 +174,23 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
-def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_url):
-    tag = "nestauth-bottle-load"
-    app, plugin = make_bottle_app(f"{db_url}?application_name={tag}")
+@pytest.fixture
+def connects(monkeypatch):
+    """How many server connections the driver opened (psycopg2 / PyMySQL ``connect`` counted)."""
+    opened = []
+    for module in (peewee.psycopg2, peewee.mysql):
+        real = module.connect
+
+        def counting(*args, _real=real, **kwargs):
+            opened.append(1)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, "connect", counting)
+    return opened
+
+
+def _serve(app, requests, threads=20):
+    """``requests`` GETs of /count through a threaded WSGI server on loopback, ``threads`` at a time."""
     server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -184,17 +201,66 @@ def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_u
             return json.load(response)["users"]
 
     try:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            results = list(pool.map(hit, range(200)))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(hit, range(requests)))
     finally:
         server.shutdown()
         server.server_close()
-    assert results == [0] * 200
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_bottle_pools_a_server_url_by_default_and_close_returns_every_connection(db, db_url, connects):
+    tag = "nestauth-bottle-load"
+    url = f"{db_url}?application_name={tag}" if dialect_of(db) == "postgres" else db_url
+    app, plugin = make_bottle_app(url)
+    plugin_pool = NestAuthPlugin(url, pool_size=4)
+    assert isinstance(plugin.db, PooledDatabase)
+    app = bottle.Bottle()
+    app.install(plugin_pool)
+    app.get("/count")(lambda: {"users": User.select().count()})
+    assert _serve(app, 200) == [0] * 200
+    assert 1 <= len(connects) <= 4  # 200 requests, 20 at a time: never more than the pool's size
     nestauth_peewee.database.initialize(db)
-    still_open = db.execute_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
-    ).fetchone()[0]
-    assert still_open == 0
+    plugin.close()
+    if dialect_of(db) == "postgres":
+        def open_now():
+            sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+            return db.execute_sql(sql, (tag,)).fetchone()[0]
+
+        assert 1 <= open_now() <= 4  # kept for the next requests
+        plugin_pool.close()
+        for _ in range(100):  # a closed backend leaves pg_stat_activity a moment later
+            if open_now() == 0:
+                break
+            time.sleep(0.05)
+        assert open_now() == 0
+    plugin_pool.close()
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_flask_pools_a_server_url_by_default(db, db_url, connects):
+    app = flask.Flask("t")
+    app.config.update(NESTAUTH_DATABASE_URL=db_url, NESTAUTH_POOL_SIZE=3)
+    ext = NestAuth(app)
+    app.get("/count")(lambda: {"users": User.select().count()})
+    assert isinstance(ext.db, PooledDatabase)
+    assert _serve(app, 120, threads=12) == [0] * 120
+    assert 1 <= len(connects) <= 3
+    assert ext.db.is_closed()
+    ext.db.close_all()
+    nestauth_peewee.database.initialize(db)
+
+
+def test_the_pool_default_can_be_refused_and_sqlite_is_never_pooled(db, db_url):
+    app = flask.Flask("t")
+    app.config.update(NESTAUTH_DATABASE_URL=db_url, NESTAUTH_POOL=False)
+    assert not isinstance(NestAuth(app).db, PooledDatabase)
+    pooled = isinstance(web_database(db_url), PooledDatabase)
+    assert pooled is (dialect_of(db) != "sqlite")
+    assert not isinstance(web_database(db_url, pool=False), PooledDatabase)
+    assert not isinstance(web_database(f"{db_url}?pool=false"), PooledDatabase)
+    assert isinstance(web_database(f"{db_url}?pool=true&max_connections=5"), PooledDatabase)
+    nestauth_peewee.database.initialize(db)
 
 
 # --- services on the app, settings shared with the CLI ----------------------------------
