@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from .login_timing import main as login_timing
 
         return login_timing(argv[1:])
+    if argv and argv[0] == "http":
+        from .web import main as web
+
+        return web(argv[1:])
     if argv and argv[0] == "drivers":
         from .drivers import main as drivers
 

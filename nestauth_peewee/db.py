@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -179,13 +180,54 @@ def _mariadb_aware(base: type[peewee.MySQLDatabase]) -> type[peewee.MySQLDatabas
     })
 
 
+class _RecentlyPingedPool:
+    """A pool that skips the liveness round trip for a connection checked in moments ago.
+
+    peewee's PostgreSQL and MySQL pools ping every connection they hand out
+    (``SELECT 1`` / ``ping``): one more round trip per request, as long as an
+    auth lookup. A connection returned less than :data:`POOL_PING_AFTER`
+    seconds ago is only checked client-side (the driver's closed flag); one
+    that sat idle longer is pinged as before. A server that went away in that
+    moment fails the request's first statement (``DatabaseUnavailable``) and
+    the broken connection is not put back.
+    """
+
+    _checked_in: dict[int, float]
+
+    def _is_closed(self, conn: Any) -> bool:
+        checked_in = getattr(self, "_checked_in", {}).get(id(conn))
+        if checked_in is not None and time.monotonic() - checked_in < POOL_PING_AFTER:
+            closed = getattr(conn, "closed", None)  # psycopg2: 0 while open
+            if closed is None:
+                closed = not getattr(conn, "open", True)  # PyMySQL
+            return bool(closed)
+        return super()._is_closed(conn)  # type: ignore[misc]
+
+    def _close(self, conn: Any, close_conn: bool = False) -> None:
+        super()._close(conn, close_conn)  # type: ignore[misc]
+        if not hasattr(self, "_checked_in"):
+            self._checked_in = {}
+        if close_conn:
+            self._checked_in.pop(id(conn), None)
+        else:
+            self._checked_in[id(conn)] = time.monotonic()
+
+
+#: Seconds within which a pooled connection handed back is trusted without a ping.
+POOL_PING_AFTER = 1.0
+
+NestAuthPooledPostgresqlDatabase = type("NestAuthPooledPostgresqlDatabase",
+                                        (_RecentlyPingedPool, pool.PooledPostgresqlDatabase),
+                                        {"__module__": __name__})
 NestAuthMySQLDatabase = _mariadb_aware(peewee.MySQLDatabase)
-NestAuthPooledMySQLDatabase = _mariadb_aware(pool.PooledMySQLDatabase)
+NestAuthPooledMySQLDatabase = _mariadb_aware(type("PooledMySQLDatabase",
+                                                  (_RecentlyPingedPool, pool.PooledMySQLDatabase),
+                                                  {"__module__": __name__}))
 _mariadb_aware_classes: dict[type, type] = {}
 
 _SCHEMES: dict[str, tuple[str, type, type]] = {
-    "postgres": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
-    "postgresql": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
+    "postgres": ("postgres", peewee.PostgresqlDatabase, NestAuthPooledPostgresqlDatabase),
+    "postgresql": ("postgres", peewee.PostgresqlDatabase, NestAuthPooledPostgresqlDatabase),
     "mysql": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
     "mariadb": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
     "sqlite": ("sqlite", peewee.SqliteDatabase, pool.PooledSqliteDatabase),

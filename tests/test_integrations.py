@@ -347,3 +347,35 @@ def test_bottle_keeps_the_writes_of_a_credential_refusal(db, db_url):
     assert plugin.db.is_closed()
     nestauth_peewee.database.initialize(db)
     assert Otp.get().attempts == 1
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_the_pool_pings_only_connections_that_sat_idle(db, db_url, monkeypatch, connects):
+    """A connection handed back moments ago is reused without a round trip; an idle one is
+    pinged first, and one the server dropped meanwhile is replaced, not handed out."""
+    import nestauth_peewee.db as db_module
+
+    pings = []
+    pooled = web_database(db_url, pool_size=2)
+    checks = next(c for c in type(pooled).__mro__ if c.__module__ == "playhouse.pool" and "_is_closed" in vars(c))
+    real = checks._is_closed  # the pool's own liveness check (a round trip)
+    monkeypatch.setattr(checks, "_is_closed", lambda self, conn: (pings.append(1), real(self, conn))[1])
+    for _ in range(20):
+        pooled.connect(reuse_if_open=True)
+        pooled.execute_sql("SELECT 1")
+        pooled.close()
+    assert pings == [] and len(connects) == 1
+    monkeypatch.setattr(db_module, "POOL_PING_AFTER", 0.0)
+    pooled.connect()
+    backend = pooled.execute_sql(
+        "SELECT pg_backend_pid()" if dialect_of(db) == "postgres" else "SELECT CONNECTION_ID()").fetchone()[0]
+    pooled.close()
+    db.execute_sql(("SELECT pg_terminate_backend(%s)" if dialect_of(db) == "postgres" else "KILL %s"),
+                   (backend,))
+    time.sleep(0.2)
+    pooled.connect()  # pinged, found dead, discarded: a fresh connection
+    assert pooled.execute_sql("SELECT 1").fetchone()[0] == 1
+    pooled.close()
+    assert len(pings) >= 1 and len(connects) == 2
+    pooled.close_all()
+    nestauth_peewee.database.initialize(db)
