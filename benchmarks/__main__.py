@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from .login_timing import main as login_timing
 
         return login_timing(argv[1:])
+    if argv and argv[0] == "create-session":
+        from .create_session import main as create_session
+
+        return create_session(argv[1:])
     if argv and argv[0] == "http":
         from .web import main as web
 

@@ -32,7 +32,12 @@ from nestauth_peewee import (
     UserService,
 )
 from nestauth_peewee import secrets as tokens
-from nestauth_peewee.repositories.authorization import statement
+
+try:
+    from nestauth_peewee.repositories.authorization import statement
+except ImportError:  # the library before its Prepared statements: benchmarking an older checkout
+    from nestauth_peewee.repositories.authorization import render_sql
+    statement = None
 
 from . import data
 from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
@@ -136,7 +141,13 @@ def permissions_sql() -> tuple[str, Callable[[str, str, str], tuple]]:
     are laid out once here, so the driver only fills in the three values.
     """
     user, tenant, guard = uuid.UUID(int=1), uuid.UUID(int=2), "~guard~"
-    sql, params = statement("permissions", "tenant", True).sql_and_params(user, tenant, guard)
+    if statement is None:
+        from nestauth_peewee.db import database, dialect_of
+
+        sql = render_sql(dialect_of(database), "permissions", "tenant", True)
+        params = [user.hex, tenant.hex, guard, user.hex, guard, guard]
+    else:
+        sql, params = statement("permissions", "tenant", True).sql_and_params(user, tenant, guard)
     where = {user.hex: 0, tenant.hex: 1, guard: 2}
     slots = [(i, where[p]) for i, p in enumerate(params) if isinstance(p, str) and p in where]
     template = list(params)

@@ -23,7 +23,12 @@ from nestauth_peewee import (
     create_tables,
     init_database,
 )
-from nestauth_peewee.repositories import text_of
+
+try:
+    from nestauth_peewee.repositories import text_of
+except ImportError:  # an older checkout of the library: nothing is prepared
+    def text_of(sql: str) -> str:
+        return sql
 
 from . import data
 from .data import BENCH_KEY, BulkLoader, analyze
