@@ -29,7 +29,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m benchmarks",
         description="Hot paths of nestauth-peewee vs the bare driver and SQLAlchemy 2, per dialect.",
         epilog="`python -m benchmarks login-timing --help`: the failed-login timing comparison; "
-           "`python -m benchmarks report FILE.json`: the tables of a saved run.",
+           "`python -m benchmarks report FILE.json`: the tables of a saved run; "
+           "`python -m benchmarks drivers --help`: the hot-path SQL on each driver, text vs prepared; "
+           "`python -m benchmarks http --help`: an authenticated GET through gunicorn and waitress; "
+           "`python -m benchmarks create-session --help`: two statements vs one CTE.",
     )
     p.add_argument("--dialects", default=",".join(DIALECTS),
                    help="comma-separated subset of sqlite,postgres,mysql (default: all three)")
@@ -144,6 +147,8 @@ def show_report(argv: list[str]) -> int:
     print(report.extras(results))
     print()
     print(report.plans(results))
+    print()
+    print(report.compact(results))
     missed = report.misses(results)
     if missed:
         print("\nTargets missed:")

@@ -214,14 +214,15 @@ def compact(results: dict[str, Any]) -> str:
     for r in rows(results):
         by_op.setdefault(r["op"], {})[r["dialect"]] = r
     dialects = list(results["dialects"])
-    lines = ["| p50 µs (× driver, × SQLAlchemy, × p50 at 10k) | " + " | ".join(DIALECT_NAMES[d] for d in dialects) + " |",
+    lines = ["| p50 µs (× driver, × prepared driver, × SQLAlchemy, × p50 at 10k) | "
+             + " | ".join(DIALECT_NAMES[d] for d in dialects) + " |",
              "| --- |" + " --- |" * len(dialects)]
     for op, per in by_op.items():
         cells = []
         for d in dialects:
             r = per.get(d)
             cells.append("–" if r is None else
-                         f"{_fmt(r['library_p50'], ',.0f')} ({_fmt(r['vs_driver'])}, {_fmt(r['vs_sqlalchemy'])}, "
-                         f"{_fmt(r['scaling'])})")
+                         f"{_fmt(r['library_p50'], ',.0f')} ({_fmt(r['vs_driver'])}, {_fmt(r['vs_prepared'])}, "
+                         f"{_fmt(r['vs_sqlalchemy'])}, {_fmt(r['scaling'])})")
         lines.append(f"| {LABELS[op]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
