@@ -189,10 +189,34 @@ class _RecentlyPingedPool:
     seconds ago is only checked client-side (the driver's closed flag); one
     that sat idle longer is pinged as before. A server that went away in that
     moment fails the request's first statement (``DatabaseUnavailable``) and
-    the broken connection is not put back.
+    the broken connection is not put back. A forked child never reuses its
+    parent's pooled connections (see ``_connect``).
     """
 
     _checked_in: dict[int, float]
+    _inherited: list[Any]
+    _pool_pid: int
+    # peewee's pool state (playhouse.pool.PooledDatabase), declared for the type checker.
+    _pool_lock: Any
+    _connections: list[Any]
+    _in_use: dict[Any, Any]
+
+    def _connect(self) -> Any:
+        # After a fork (gunicorn --preload, multiprocessing) the child inherits the parent's
+        # pooled connections: their sockets are shared with the parent. They are set aside,
+        # never used and never closed here (closing would end the parent's server session), and
+        # the child starts an empty pool of its own. peewee's pool keeps this state privately.
+        pid = os.getpid()
+        if getattr(self, "_pool_pid", pid) != pid:
+            with self._pool_lock:
+                inherited = getattr(self, "_inherited", [])
+                inherited += [entry[-1] for entry in self._connections]
+                inherited += [held.connection for held in self._in_use.values()]
+                self._inherited = inherited
+                self._connections, self._in_use = [], {}
+                self._checked_in = {}
+        self._pool_pid = pid
+        return super()._connect()  # type: ignore[misc]
 
     def _is_closed(self, conn: Any) -> bool:
         checked_in = getattr(self, "_checked_in", {}).get(id(conn))
