@@ -135,20 +135,18 @@ def test_peewee_debug_logging_sees_prebuilt_lookups(db, make_user, caplog, prepa
                for record in caplog.records)
 
 
+@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)  # the only dialect that prepares
 def test_preparation_follows_the_switch_on_postgres(db, make_user, prepare):
-    if dialect_of(db) != "postgres":
-        pytest.skip("only PostgreSQL prepares server-side")
     make_user(email="switch@example.com")
     users_repo.get_by_email("switch@example.com")
     names = {row[0] for row in db.execute_sql("SELECT name FROM pg_prepared_statements").fetchall()}
     assert ("nestauth_users_by_email" in names) is prepare
 
 
+@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
 @pytest.mark.parametrize("where", ["autocommit", "transaction"])
 def test_a_statement_the_server_forgot_is_prepared_again(db, make_user, where):
     """DISCARD ALL drops every prepared statement of the session, as a pooler's reset does."""
-    if dialect_of(db) != "postgres":
-        pytest.skip("only PostgreSQL prepares server-side")
     init_database(db, prepare=True)
     user = make_user(email="forgot@example.com")
     assert users_repo.get_by_email("forgot@example.com").id == user.id  # prepared now
