@@ -25,11 +25,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from nestauth_peewee.repositories.authorization import render_sql
+from nestauth_peewee import init_database
 
 from . import data
 from .data import GUARD
-from .ops import KEY_COLS, SESSION_COLS, USER_COLS, _cols
+from .ops import KEY_COLS, SESSION_COLS, USER_COLS, _cols, permissions_sql
 from .run import machine
 
 Variant = tuple[str, Callable[[str, tuple], Any]]
@@ -37,11 +37,11 @@ Variant = tuple[str, Callable[[str, tuple], Any]]
 
 def queries(ph: str, dialect: str) -> dict[str, tuple[str, Callable[[int], tuple]]]:
     """name -> (SQL with ``ph`` placeholders, parameters of sample i)."""
-    def perms(i: int) -> tuple:
-        uid = data.user_id(i).hex
-        return (uid, data.tenant_of(i).hex, GUARD, uid, GUARD, GUARD)
+    perms_sql, make = permissions_sql()  # the library's statement for the bound Database
+    perms_sql = perms_sql.replace("%s", ph)
 
-    perms_sql = render_sql(dialect, "permissions", "tenant", True).replace("%s", ph)
+    def perms(i: int) -> tuple:
+        return make(data.user_id(i).hex, data.tenant_of(i).hex, GUARD)
     return {
         "select_1": ("SELECT 1", lambda i: ()),
         "authenticate": (f"SELECT {_cols('s', SESSION_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_sessions s"
@@ -198,6 +198,7 @@ def main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     results: dict[str, Any] = {"machine": machine(), "size": args.size, "dialects": {}}
     for dialect in [d.strip() for d in args.dialects.split(",") if d.strip()]:
+        init_database(args.postgres_url if dialect == "postgres" else args.mysql_url)  # renders, never connects
         variants = postgres_variants(args.postgres_url) if dialect == "postgres" else mysql_variants(args.mysql_url)
         res = measure(variants, dialect, args.size, args.samples, args.repetitions)
         results["dialects"][dialect] = res
