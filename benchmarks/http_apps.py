@@ -4,7 +4,7 @@
 as it ships, on ``NESTAUTH_BENCH_URL`` (pooled by the extension's default).
 ``NESTAUTH_BENCH_APP=bare``: the same ``GET /me`` written as a bare Flask app
 holding one persistent driver connection per thread: the same checks (token
-parsing, HMAC, constant-time compare, expiry, active user) and the same SQL,
+parsing, HMAC or the access token's signature, expiry, active user) and the same SQL,
 prepared server-side on PostgreSQL (:class:`~benchmarks.ops.PreparedDriverOps`).
 
 Both count the server connections they open (``GET /_connects``).
@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import flask
+import jwt
 import peewee
 
 from nestauth_peewee import Settings, init_database
 from nestauth_peewee.repositories.authorization import statement
 
+from . import data
 from .data import BENCH_KEY, GUARD
-from .ops import DriverOps, PreparedDriverOps, Refused
+from .ops import USER_COLS, DriverOps, PreparedDriverOps, Refused
 from .targets import Target
 
 _connects: list[int] = []
@@ -77,6 +79,7 @@ def _bare(url: str) -> flask.Flask:
         if found is None:
             found = local.ops = ops_class(target, target.driver_connect())
             found.sql["perms_global"] = perms_sql
+            found.sql["user_by_id"] = f"SELECT {', '.join(USER_COLS)} FROM nest_auth_users WHERE id = %s"
         return found
 
     app = flask.Flask("bare")
@@ -92,8 +95,12 @@ def _bare(url: str) -> flask.Flask:
                 header = flask.request.headers.get("Authorization", "")
                 if not header.startswith("Bearer "):
                     raise Refused
-                user = o.authenticate(header[len("Bearer "):])[11:]
-        except Refused:
+                user_id, _session_id = data.bare_access_claims(header[len("Bearer "):])  # PyJWT by hand
+                o._run("user_by_id", (user_id.hex,))
+                user = o.cur.fetchone()
+                if user is None or not user[8]:
+                    raise Refused
+        except (Refused, jwt.InvalidTokenError):
             return {"error": "INVALID_CREDENTIALS"}, 401
         uid = user[0].hex if isinstance(user[0], uuid.UUID) else str(user[0]).replace("-", "")
         params = list(template)

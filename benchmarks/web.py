@@ -153,9 +153,9 @@ def seed(url: str) -> dict[str, dict[str, str]]:
         settings = Settings(secret_key=BENCH_KEY, argon2=CHEAP)
         user = UserService(settings).register(email="http@example.com", password="a long passphrase here")
         key = AccessKeyService(settings).create(user.id, "http bench").api_key
-        token = SessionService(settings).create(user.id).refresh_token
+        token = SessionService(settings).create(user.id).access_token
     database.close()
-    return {"api key": {"X-API-Key": key}, "session": {"Authorization": f"Bearer {token}"}}
+    return {"api key": {"X-API-Key": key}, "access token": {"Authorization": f"Bearer {token}"}}
 
 
 def main(argv: list[str]) -> int:
