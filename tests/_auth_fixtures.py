@@ -10,12 +10,14 @@ from collections.abc import Iterator
 import peewee
 import pytest
 
-from nestauth_peewee import events
+from nestauth_peewee import events, init_database
 from nestauth_peewee.config import Settings
 from nestauth_peewee.fields import utcnow
 from nestauth_peewee.models import User
+from nestauth_peewee.repositories._prepared import text_of
 
-__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "run_together", "KEY"]
+__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "run_together", "KEY",
+           "prepare"]
 
 KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 
@@ -75,11 +77,15 @@ def recorded() -> Iterator[list[tuple[str, dict]]]:
 
 @contextlib.contextmanager
 def count_queries(db: peewee.Database) -> Iterator[list[str]]:
-    """Record every statement ``db`` executes inside the block (through peewee's query hooks)."""
+    """Record every statement ``db`` executes inside the block (through peewee's query hooks).
+
+    A server-side prepared statement (PostgreSQL) counts as its ``EXECUTE``, recorded as the
+    statement's text; its one-time ``PREPARE`` is not one of the operation's statements.
+    """
     seen: list[str] = []
 
     def hook(event: peewee.QueryEvent) -> None:
-        seen.append(event.sql)
+        seen.append(text_of(event.sql))  # a prepared statement's EXECUTE as the SQL it runs
 
     db.query_hooks.append(hook)
     try:
@@ -114,3 +120,12 @@ def run_together(db, count: int, work) -> list[object]:
     assert not any(t.is_alive() for t in threads)
     db.connect(reuse_if_open=True)
     return results
+
+
+@pytest.fixture(params=["prepared", "text"])
+def prepare(request: pytest.FixtureRequest, db: peewee.Database) -> Iterator[bool]:
+    """Run a test with server-side preparation on (the default) and off (PostgreSQL's switch)."""
+    on = request.param == "prepared"
+    init_database(db, prepare=on)
+    yield on
+    init_database(db, prepare=True)
