@@ -137,13 +137,24 @@ class Journey:
         self.navigating(lambda: element.click())
 
     def navigating(self, action: Any) -> None:
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
         page = self.driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+
+        def left(_driver: Any) -> bool:
+            # The old page is gone once its root node cannot be asked anything. ChromeDriver
+            # reports that either as a stale element or, mid-navigation, as the generic
+            # "Node with given id does not belong to the document": both mean the same here.
+            try:
+                page.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        WebDriverWait(self.driver, 30).until(left)
         WebDriverWait(self.driver, 30).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
