@@ -15,10 +15,13 @@ What each dialect gets, so users need not remember it:
 * SQLite: ``PRAGMA foreign_keys = ON`` on every connection (pooled ones
   too), so ``ON DELETE CASCADE`` really runs; WAL journal for files.
 * MySQL/MariaDB: ``utf8mb4``, a strict SQL mode (overlong values are errors),
-  the session time zone pinned to UTC, ``DATETIME(6)`` so microseconds
+  the session time zone pinned to UTC (appended to an app's own ``SET``
+  ``init_command``, never replacing it), ``DATETIME(6)`` so microseconds
   survive, and MariaDB detected from the server's version so JSON values are
   written the way MariaDB understands.
-* PostgreSQL: the session time zone pinned to UTC.
+* PostgreSQL: nothing at connect time but a connect timeout, so a default
+  pgbouncer in transaction mode accepts the connection; timestamps are UTC
+  whatever the session's time zone.
 
 Every query the models run goes through :data:`database` (a proxy), which
 turns driver exceptions into the library's typed errors (:mod:`.errors`).
@@ -253,15 +256,36 @@ def _configure(db: peewee.Database) -> peewee.Database:
         params = mysql_db.connect_params
         params["charset"] = "utf8mb4"
         params["sql_mode"] = MYSQL_SQL_MODE
-        params["init_command"] = "SET time_zone = '+00:00'"
+        params["init_command"] = _mysql_init_command(params.get("init_command"))
         params.setdefault("connect_timeout", 10)
     elif dialect == "postgres":
-        params = db.connect_params
-        options = params.get("options") or ""
-        if "timezone" not in options.lower():
-            params["options"] = (options + " -c timezone=UTC").strip()
-        params.setdefault("connect_timeout", 10)
+        # No startup ``options`` (a default pgbouncer refuses them): nothing the library
+        # stores or compares depends on the session time zone (see docs/scaling.md).
+        db.connect_params.setdefault("connect_timeout", 10)
     return db
+
+
+_MYSQL_UTC = "time_zone = '+00:00'"
+
+
+def _mysql_init_command(own: Any) -> str:
+    """The app's ``init_command`` with the library's UTC session time zone appended.
+
+    PyMySQL runs ``init_command`` as one statement (no multi-statements), so
+    the library's assignment joins the app's ``SET``; an app that sets
+    ``time_zone`` itself keeps its own value.
+    """
+    if not own:
+        return "SET " + _MYSQL_UTC
+    text = str(own).strip().rstrip(";").strip()
+    if ";" in text or not text[:4].upper() == "SET ":
+        raise errors.ConfigurationError(
+            f"init_command {text!r} cannot be combined with the library's {_MYSQL_UTC!r}: give one "
+            "SET statement (e.g. \"SET SESSION wsrep_sync_wait = 1\"); the library appends its own."
+        )
+    if "time_zone" in text.lower():
+        return text
+    return f"{text}, {_MYSQL_UTC}"
 
 
 def init_database(
