@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -39,6 +40,7 @@ from playhouse import db_url, pool
 
 from . import errors
 from .driver_errors import translate
+from .replicas import DEFAULT_STICKY_SECONDS, routing
 
 __all__ = [
     "database",
@@ -78,16 +80,34 @@ class _TranslatingProxy(peewee.DatabaseProxy):
     """A DatabaseProxy whose query execution raises the library's errors."""
 
     def execute(self, query: Any, **context_options: Any) -> Any:
+        db = self._bound()
+        if routing.replicas:  # read replicas: see replicas.py
+            db = routing.for_query(db, query)
         try:
-            return self._bound().execute(query, **context_options)
+            return db.execute(query, **context_options)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
+        db = self._bound()
+        if routing.replicas:
+            db = routing.for_sql(db, sql)
         try:
-            return self._bound().execute_sql(sql, params)
+            return db.execute_sql(sql, params)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
+
+    def for_read(self) -> peewee.Database:
+        """The Database a plain read runs on now: the primary, or a replica (see replicas.py)."""
+        db = self._bound()
+        return routing.read_target(db) if routing.replicas else db
+
+    def close(self) -> bool:
+        """Close this thread's connection, and its replica connections."""
+        closed = self._bound().close()
+        if routing.replicas:
+            routing.close_thread_connections()
+        return closed
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
@@ -292,6 +312,8 @@ def init_database(
     target: str | peewee.Database | None = None,
     *,
     pool: bool | None = None,
+    replicas: Sequence[str | peewee.Database] | None = None,
+    sticky_seconds: float = DEFAULT_STICKY_SECONDS,
     **options: Any,
 ) -> peewee.Database:
     """Build (or adopt) a Database, configure it for its dialect, and bind the models.
@@ -304,6 +326,12 @@ def init_database(
 
     An existing Database must not be connected yet: its connection settings
     are adjusted in place (a MySQLDatabase also learns to detect MariaDB).
+
+    ``replicas`` (URLs or Databases of the same dialect, built like the
+    primary: same ``pool`` and options) receive the read-only queries that may
+    leave the primary; after a write this context reads the primary for
+    ``sticky_seconds``. Which reads those are: :mod:`nestauth_peewee.replicas`
+    and docs/scaling.md. Without ``replicas`` every query goes to the primary.
     """
     if target is None:
         target = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -319,10 +347,29 @@ def init_database(
         raise errors.ConfigurationError(
             f"init_database() takes a URL or a peewee Database, not {type(target).__name__}."
         )
+    readers = [_replica(r, db, pool, options) for r in (replicas or ())]
     with _init_lock:
         _configure(db)
+        for reader in readers:
+            _configure(reader)
+        routing.configure(readers, sticky_seconds=sticky_seconds)
         database.initialize(db)
     return db
+
+
+def _replica(target: str | peewee.Database, primary: peewee.Database, pool: bool | None,
+             options: dict[str, Any]) -> peewee.Database:
+    if isinstance(target, str):
+        replica = _database_from_url(target.strip(), pool_connections=pool, **options)
+    elif isinstance(target, peewee.Database):
+        replica = target
+    else:
+        raise errors.ConfigurationError(f"A replica is a URL or a peewee Database, not {type(target).__name__}.")
+    if replica is primary or dialect_of(replica) != dialect_of(primary):
+        raise errors.ConfigurationError(
+            f"A replica must be another database of the primary's dialect ({dialect_of(primary)})."
+        )
+    return replica
 
 
 def get_database() -> peewee.Database:

@@ -14,6 +14,7 @@ import bottle
 import bottle_app
 import flask_app
 import pytest
+from _engines import open_postgres_connections
 from _users_support import CHEAP
 from _wsgi_client import Reply, WsgiClient
 from webtest import TestApp
@@ -266,10 +267,7 @@ def test_200_concurrent_requests_to_the_bottle_example_leave_no_connection_open(
         server.server_close()
     assert emails == ["load@example.com"] * 200
     nestauth_peewee.database.initialize(db)
-    still_open = db.execute_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
-    ).fetchone()[0]
-    assert still_open == 0
+    assert open_postgres_connections(db, db_url, tag) == 0
     assert isinstance(app, bottle.Bottle)
 
 

@@ -12,6 +12,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import bottle
 import flask
 import pytest
+from _engines import open_postgres_connections
 from webtest import TestApp
 
 import nestauth_peewee
@@ -191,10 +192,7 @@ def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_u
         server.server_close()
     assert results == [0] * 200
     nestauth_peewee.database.initialize(db)
-    still_open = db.execute_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
-    ).fetchone()[0]
-    assert still_open == 0
+    assert open_postgres_connections(db, db_url, tag) == 0
 
 
 # --- services on the app, settings shared with the CLI ----------------------------------

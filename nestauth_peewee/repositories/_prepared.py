@@ -84,7 +84,7 @@ class PreparedSelect:
         return self._read
 
     def _row(self, values: tuple) -> tuple | None:
-        db = database._bound()
+        db = database.for_read()  # the primary, or a replica when routing allows it
         last_db, sql = self._last
         if last_db() is not db:
             sql = self.sql_for(db)
