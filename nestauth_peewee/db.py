@@ -274,6 +274,8 @@ def _configure(db: peewee.Database) -> peewee.Database:
         # The merged field types are private; the public field_types only feeds __init__.
         mysql_db._field_types["DATETIME"] = "DATETIME(6)"  # type: ignore[attr-defined]
         params = mysql_db.connect_params
+        if "passwd" in params:  # what playhouse's URL parser gives; PyMySQL deprecates it
+            params["password"] = params.pop("passwd")
         params["charset"] = "utf8mb4"
         params["sql_mode"] = MYSQL_SQL_MODE
         params["init_command"] = _mysql_init_command(params.get("init_command"))
