@@ -89,13 +89,16 @@ class _TranslatingProxy(peewee.DatabaseProxy):
             raise translate(exc) from exc
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
-        db = self._bound()
-        if routing.replicas:
-            db = routing.for_sql(db, sql)
+        db = self.for_sql(sql)
         try:
             return db.execute_sql(sql, params)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
+
+    def for_sql(self, sql: str) -> peewee.Database:
+        """The Database the SQL text ``sql`` runs on now (a write marks this context; see replicas.py)."""
+        db = self._bound()
+        return routing.for_sql(db, sql) if routing.replicas else db
 
     def for_read(self) -> peewee.Database:
         """The Database a plain read runs on now: the primary, or a replica (see replicas.py)."""
