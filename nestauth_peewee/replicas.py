@@ -45,6 +45,8 @@ from typing import Any, TypeVar
 
 import peewee
 
+from . import errors
+
 __all__ = [
     "replica_reads",
     "primary_reads",
@@ -97,8 +99,9 @@ class Routing:
         self._lock = threading.Lock()
 
     def configure(self, replicas: Sequence[peewee.Database], *, sticky_seconds: float) -> None:
-        if not isinstance(sticky_seconds, int | float) or sticky_seconds < 0:
-            raise ValueError(f"sticky_seconds must be a number >= 0, not {sticky_seconds!r}")
+        if isinstance(sticky_seconds, bool) or not isinstance(sticky_seconds, int | float) \
+                or not 0 <= sticky_seconds < math.inf:
+            raise errors.ConfigurationError(f"sticky_seconds must be a number >= 0, not {sticky_seconds!r}.")
         with self._lock:
             self.replicas = tuple(replicas)
             self.sticky_seconds = float(sticky_seconds)
@@ -180,17 +183,18 @@ routing = Routing()
 class _Scope:
     """A routing scope: a context manager, and a decorator with a no-replica fast path."""
 
-    __slots__ = ("_rule", "_tokens")
+    __slots__ = ("_rule", "_local")
 
     def __init__(self, rule: Callable[[tuple[int, bool]], tuple[int, bool]]) -> None:
         self._rule = rule
-        self._tokens: list[contextvars.Token[tuple[int, bool]]] = []
+        self._local = threading.local()  # one scope object may be entered by several threads
 
     def __enter__(self) -> None:
-        self._tokens.append(_scope.set(self._rule(_scope.get())))
+        tokens = self._local.__dict__.setdefault("tokens", [])
+        tokens.append(_scope.set(self._rule(_scope.get())))
 
     def __exit__(self, *exc: object) -> None:
-        _scope.reset(self._tokens.pop())
+        _scope.reset(self._local.tokens.pop())
 
     def __call__(self, fn: F) -> F:
         rule = self._rule

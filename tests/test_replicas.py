@@ -277,3 +277,29 @@ def test_no_replicas_means_no_routing_work(db):
         assert nestauth_peewee.database.for_read() is db
     # The expiry of a check does not depend on routing; a sanity check of the clock used.
     assert dt.datetime.now(dt.UTC).tzinfo is dt.UTC
+
+
+def test_one_scope_object_can_be_entered_by_several_threads_and_sticky_seconds_is_checked(lagging):
+    scope = replica_reads()
+    _user("fresh@example.com")
+    routing.forget_writes()
+    barrier = threading.Barrier(3)
+    seen: list[bool] = []
+
+    def worker() -> None:
+        try:
+            with scope:
+                barrier.wait(timeout=30)
+                seen.append(User.get_or_none(User.email == "fresh@example.com") is None)
+        finally:
+            nestauth_peewee.database.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert seen == [True, True, True]
+    for bad in (-1, float("nan"), float("inf"), True, "5"):
+        with pytest.raises(errors.ConfigurationError, match="sticky_seconds"):
+            init_database(lagging.primary, replicas=[lagging.replica], sticky_seconds=bad)
