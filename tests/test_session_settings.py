@@ -25,7 +25,7 @@ from nestauth_peewee import (
     init_database,
 )
 from nestauth_peewee.fields import utcnow
-from nestauth_peewee.models import User
+from nestauth_peewee.models import AccessKey, User
 from nestauth_peewee.services.cleanup import ExpiryCleanup
 
 KEY = "session-settings-secret-key-0123456789abcdef"
@@ -64,8 +64,6 @@ def check_timestamps_are_utc(db) -> None:
     live = keys.create(user.id, "live", expires_at=now + dt.timedelta(minutes=10))
     assert abs(keys.verify(live.api_key).last_used_at - utcnow()) < dt.timedelta(minutes=2)
     dead = keys.create(user.id, "dead", expires_at=now + dt.timedelta(minutes=10))
-    from nestauth_peewee.models import AccessKey
-
     AccessKey.update(expires_at=now - dt.timedelta(minutes=1)).where(AccessKey.id == dead.key.id).execute()
     with pytest.raises(errors.ExpiredAccessKey):
         keys.verify(dead.api_key)
