@@ -17,7 +17,7 @@ import peewee
 import psycopg2
 import pytest
 from _engines import engine_url, engine_urls
-from conftest import _drop_everything
+from conftest import drop_everything
 
 import nestauth_peewee
 from nestauth_peewee import (
@@ -45,7 +45,7 @@ def _fresh_schema(url: str) -> peewee.Database:
     """Bind ``url`` with a freshly created nest-auth schema (its tables dropped first)."""
     db = init_database(url)
     with db.connection_context():
-        _drop_everything(db)
+        drop_everything(db)
         create_tables()
     return db
 
