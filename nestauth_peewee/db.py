@@ -15,12 +15,16 @@ What each dialect gets, so users need not remember it:
 * SQLite: ``PRAGMA foreign_keys = ON`` on every connection (pooled ones
   too), so ``ON DELETE CASCADE`` really runs; WAL journal for files.
 * MySQL/MariaDB: ``utf8mb4``, a strict SQL mode (overlong values are errors),
-  the session time zone pinned to UTC, ``DATETIME(6)`` so microseconds
+  the session time zone pinned to UTC (appended to an app's own ``SET``
+  ``init_command``, never replacing it), ``DATETIME(6)`` so microseconds
   survive, and MariaDB detected from the server's version so JSON values are
   written the way MariaDB understands.
-* PostgreSQL: the session time zone pinned to UTC; the request-path statements
-  prepared server-side once per connection (``prepare=False``, or
-  ``?prepare=false`` in the URL, switches that off: see :func:`prepares`).
+* PostgreSQL: nothing at connect time but a connect timeout, so a default
+  pgbouncer in transaction mode accepts the connection; timestamps are UTC
+  whatever the session's time zone. The request-path statements are prepared
+  server-side once per connection (``prepare=False``, or ``?prepare=false`` in
+  the URL, switches that off, as pgbouncer's transaction mode needs: see
+  :func:`prepares`).
 
 Every query the models run goes through :data:`database` (a proxy), which
 turns driver exceptions into the library's typed errors (:mod:`.errors`).
@@ -31,6 +35,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -39,6 +44,7 @@ from playhouse import db_url, pool
 
 from . import errors
 from .driver_errors import translate
+from .replicas import DEFAULT_STICKY_SECONDS, routing
 
 __all__ = [
     "database",
@@ -80,16 +86,37 @@ class _TranslatingProxy(peewee.DatabaseProxy):
     """A DatabaseProxy whose query execution raises the library's errors."""
 
     def execute(self, query: Any, **context_options: Any) -> Any:
+        db = self._bound()
+        if routing.replicas:  # read replicas: see replicas.py
+            db = routing.for_query(db, query)
         try:
-            return self._bound().execute(query, **context_options)
+            return db.execute(query, **context_options)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
+        db = self.for_sql(sql)
         try:
-            return self._bound().execute_sql(sql, params)
+            return db.execute_sql(sql, params)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
+
+    def for_sql(self, sql: str) -> peewee.Database:
+        """The Database the SQL text ``sql`` runs on now (a write marks this context; see replicas.py)."""
+        db = self._bound()
+        return routing.for_sql(db, sql) if routing.replicas else db
+
+    def for_read(self) -> peewee.Database:
+        """The Database a plain read runs on now: the primary, or a replica (see replicas.py)."""
+        db = self._bound()
+        return routing.read_target(db) if routing.replicas else db
+
+    def close(self) -> bool:
+        """Close this thread's connection, and its replica connections."""
+        closed = self._bound().close()
+        if routing.replicas:
+            routing.close_thread_connections()
+        return closed
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
@@ -356,17 +383,40 @@ def _configure(db: peewee.Database) -> peewee.Database:
         # The merged field types are private; the public field_types only feeds __init__.
         mysql_db._field_types["DATETIME"] = "DATETIME(6)"  # type: ignore[attr-defined]
         params = mysql_db.connect_params
+        if "passwd" in params:  # what playhouse's URL parser gives; PyMySQL deprecates it
+            params["password"] = params.pop("passwd")
         params["charset"] = "utf8mb4"
         params["sql_mode"] = MYSQL_SQL_MODE
-        params["init_command"] = "SET time_zone = '+00:00'"
+        params["init_command"] = _mysql_init_command(params.get("init_command"))
         params.setdefault("connect_timeout", 10)
     elif dialect == "postgres":
-        params = db.connect_params
-        options = params.get("options") or ""
-        if "timezone" not in options.lower():
-            params["options"] = (options + " -c timezone=UTC").strip()
-        params.setdefault("connect_timeout", 10)
+        # No startup ``options`` (a default pgbouncer refuses them): nothing the library
+        # stores or compares depends on the session time zone (see docs/scaling.md).
+        db.connect_params.setdefault("connect_timeout", 10)
     return db
+
+
+_MYSQL_UTC = "time_zone = '+00:00'"
+
+
+def _mysql_init_command(own: Any) -> str:
+    """The app's ``init_command`` with the library's UTC session time zone appended.
+
+    PyMySQL runs ``init_command`` as one statement (no multi-statements), so
+    the library's assignment joins the app's ``SET``; an app that sets
+    ``time_zone`` itself keeps its own value.
+    """
+    if not own:
+        return "SET " + _MYSQL_UTC
+    text = str(own).strip().rstrip(";").strip()
+    if ";" in text or not text[:4].upper() == "SET ":
+        raise errors.ConfigurationError(
+            f"init_command {text!r} cannot be combined with the library's {_MYSQL_UTC!r}: give one "
+            "SET statement (e.g. \"SET SESSION wsrep_sync_wait = 1\"); the library appends its own."
+        )
+    if "time_zone" in text.lower():
+        return text
+    return f"{text}, {_MYSQL_UTC}"
 
 
 def init_database(
@@ -374,6 +424,8 @@ def init_database(
     *,
     pool: bool | None = None,
     prepare: bool | None = None,
+    replicas: Sequence[str | peewee.Database] | None = None,
+    sticky_seconds: float = DEFAULT_STICKY_SECONDS,
     **options: Any,
 ) -> peewee.Database:
     """Build (or adopt) a Database, configure it for its dialect, and bind the models.
@@ -391,6 +443,12 @@ def init_database(
 
     An existing Database must not be connected yet: its connection settings
     are adjusted in place (a MySQLDatabase also learns to detect MariaDB).
+
+    ``replicas`` (URLs or Databases of the same dialect, built like the
+    primary: same ``pool`` and options) receive the read-only queries that may
+    leave the primary; after a write this context reads the primary for
+    ``sticky_seconds``. Which reads those are: :mod:`nestauth_peewee.replicas`
+    and docs/scaling.md. Without ``replicas`` every query goes to the primary.
     """
     if target is None:
         target = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -409,10 +467,29 @@ def init_database(
         raise errors.ConfigurationError(
             f"init_database() takes a URL or a peewee Database, not {type(target).__name__}."
         )
+    readers = [_replica(r, db, pool, options) for r in (replicas or ())]
     with _init_lock:
         _configure(db)
+        for reader in readers:
+            _configure(reader)
+        routing.configure(readers, sticky_seconds=sticky_seconds)
         database.initialize(db)
     return db
+
+
+def _replica(target: str | peewee.Database, primary: peewee.Database, pool: bool | None,
+             options: dict[str, Any]) -> peewee.Database:
+    if isinstance(target, str):
+        replica = _database_from_url(target.strip(), pool_connections=pool, **options)
+    elif isinstance(target, peewee.Database):
+        replica = target
+    else:
+        raise errors.ConfigurationError(f"A replica is a URL or a peewee Database, not {type(target).__name__}.")
+    if replica is primary or dialect_of(replica) != dialect_of(primary):
+        raise errors.ConfigurationError(
+            f"A replica must be another database of the primary's dialect ({dialect_of(primary)})."
+        )
+    return replica
 
 
 def get_database() -> peewee.Database:

@@ -29,6 +29,7 @@ __all__ = [
     "SchemaMissing",
     "ForeignKeyRefused",
     "DatabaseReadOnly",
+    "TransactionsRefused",
     "ValidationError",
     "InvalidValue",
     "ValueTooLong",
@@ -183,6 +184,16 @@ class ForeignKeyRefused(NestAuthError, peewee.OperationalError):
         "CHARSET that character set. Create the database with CHARACTER SET utf8mb4 (or ALTER "
         "DATABASE ... CHARACTER SET utf8mb4), or derive the app model from AuthModel."
     )
+
+
+class TransactionsRefused(DatabaseUnavailable):
+    """The connection was closed at ``BEGIN``: what pgbouncer in statement pooling mode does.
+
+    The library needs transactions; put pgbouncer in ``pool_mode = transaction``
+    (see docs/scaling.md).
+    """
+
+    code = "TRANSACTIONS_REFUSED"
 
 
 # --- bad values ---------------------------------------------------------------

@@ -182,9 +182,42 @@ def _atomic() -> Any:
     # that reads and then writes fails at once with "database is locked" when
     # another connection committed in between; an immediate one waits its turn
     # (busy_timeout). Savepoints and the other dialects are unchanged.
-    if not database.in_transaction() and dialect_of(database) == "sqlite":
-        return database.atomic(lock_type="IMMEDIATE")
+    if not database.in_transaction():
+        dialect = dialect_of(database)
+        if dialect == "sqlite":
+            return database.atomic(lock_type="IMMEDIATE")
+        if dialect == "postgres":
+            return _CheckedBegin(database.atomic())
     return database.atomic()
+
+
+class _CheckedBegin:
+    """An outermost PostgreSQL transaction whose refused ``BEGIN`` is a clear typed error.
+
+    pgbouncer in statement pooling mode closes the connection when a client
+    sends ``BEGIN``; psycopg2 then reports only "server closed the connection
+    unexpectedly". Said at ``BEGIN``, that is :class:`errors.TransactionsRefused`.
+    """
+
+    __slots__ = ("_atomic",)
+
+    def __init__(self, atomic: Any) -> None:
+        self._atomic = atomic
+
+    def __enter__(self) -> Any:
+        try:
+            return self._atomic.__enter__()
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if "server closed the connection" not in str(exc):
+                raise
+            raise errors.TransactionsRefused(
+                "The server closed the connection at BEGIN. pgbouncer in statement pooling mode does "
+                "this (it refuses transaction blocks), and the library needs transactions: use "
+                "pool_mode = transaction (see docs/scaling.md)."
+            ) from exc
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._atomic.__exit__(*exc)
 
 
 def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:

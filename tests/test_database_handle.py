@@ -80,11 +80,6 @@ def test_an_adopted_mysql_database_learns_to_detect_mariadb(db_url):
         User.delete().execute()
 
 
-@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
-def test_postgres_sessions_run_in_utc(db):
-    assert db.execute_sql("SHOW TimeZone").fetchone()[0] == "UTC"
-
-
 @pytest.mark.parametrize("url,fragment", [
     ("oracle://scott@tiger/db", "Unknown database URL scheme 'oracle'"),
     ("not a url", "Unknown database URL scheme ''"),

@@ -15,6 +15,7 @@ import bottle
 import bottle_app
 import flask_app
 import pytest
+from _engines import open_postgres_connections
 from _users_support import CHEAP
 from _wsgi_client import Reply, WsgiClient
 from webtest import TestApp
@@ -270,8 +271,7 @@ def test_200_concurrent_requests_to_the_bottle_example_stay_within_the_pool(db, 
     nestauth_peewee.database.initialize(db)
 
     def still_open() -> int:
-        sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
-        return db.execute_sql(sql, (tag,)).fetchone()[0]
+        return open_postgres_connections(db, db_url, tag)
 
     assert 1 <= still_open() <= DEFAULT_POOL_SIZE  # pooled: kept for the next requests, never more
     app.close()  # the plugin's close(): the pool's connections go

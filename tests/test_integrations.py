@@ -14,6 +14,7 @@ import bottle
 import flask
 import peewee
 import pytest
+from _engines import open_postgres_connections
 from playhouse.pool import PooledDatabase
 from webtest import TestApp
 
@@ -224,8 +225,7 @@ def test_bottle_pools_a_server_url_by_default_and_close_returns_every_connection
     plugin.close()
     if dialect_of(db) == "postgres":
         def open_now():
-            sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
-            return db.execute_sql(sql, (tag,)).fetchone()[0]
+            return open_postgres_connections(db, db_url, tag)
 
         assert 1 <= open_now() <= 4  # kept for the next requests
         plugin_pool.close()

@@ -134,8 +134,10 @@ class Prepared(Generic[M]):
 
     def execute(self, *values: Any) -> Any:
         """Run the statement once (one round trip); the driver's cursor."""
-        db = database._bound()
-        stmt = self.statement(db)
+        stmt = self.statement(database._bound())
+        # The primary, or a replica when the statement is a plain read and routing allows it;
+        # a write marks this context for read-your-writes (see replicas.py).
+        db = database.for_sql(stmt.sql)
         return stmt.run(db, stmt.bind(values))
 
     def rows(self, *values: Any) -> list[tuple]:

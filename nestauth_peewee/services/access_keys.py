@@ -25,7 +25,8 @@ from typing import cast
 
 from .. import errors, events
 from .. import secrets as tokens
-from ..models import AccessKey
+from ..models import AccessKey, User
+from ..replicas import auth_check, primary_reads, replica_ok, routing
 from ..repositories import access_keys as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import DATETIME, ID, NAME, TEXT, checked, credential
@@ -79,6 +80,7 @@ class AccessKeyService(KeyedService):
             return IssuedAccessKey(key, full)
         raise AssertionError("unreachable")
 
+    @auth_check
     @checked(api_key=API_KEY)
     def verify(self, api_key: str) -> AccessKey:
         """The key behind ``api_key`` with its owner loaded (``key.user``).
@@ -92,6 +94,10 @@ class AccessKeyService(KeyedService):
         public, secret = parsed
         digest = self._digest(public, secret)
         found = repo.get_with_user(public)
+        if routing.may_read_replica() and (found is None or not _accepted(found, self.now())):
+            # A replica may lag: a refusal is only decided on the primary.
+            with primary_reads():
+                found = repo.get_with_user(public)
         if found is None:
             raise errors.InvalidAccessKey()
         key, user = found
@@ -162,7 +168,14 @@ class AccessKeyService(KeyedService):
             emit(events.access_key_deleted, key_id=key.id, user_id=key.user_id,
                  public_key=key.public_key)
 
+    @replica_ok
     @checked(user_id=ID)
     def list_for_user(self, user_id: uuid.UUID | str) -> list[AccessKey]:
         """The user's keys, newest first (their secrets are not recoverable)."""
         return repo.list_for_user(cast(uuid.UUID, user_id))
+
+
+def _accepted(found: tuple[AccessKey, User], now: datetime) -> bool:
+    """Whether a found key and owner pass the state checks (the digest is compared separately)."""
+    key, user = found
+    return key.is_active and user.is_active and (key.expires_at is None or key.expires_at > now)

@@ -25,6 +25,7 @@ from ..fields import utcnow
 from ..models import AdminUser
 from ..normalize import normalize_email
 from ..passwords import PasswordHasher, check_policy
+from ..replicas import on_primary, replica_ok
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
@@ -67,6 +68,7 @@ class AdminUserService:
             emit(events.admin_created, self, admin=AdminSnapshot.of(admin), admin_id=admin.id)
         return admin
 
+    @on_primary
     @checked(email=ADMIN_EMAIL, password=PASSWORD)
     @retry_on_conflict
     def authenticate(self, *, email: str, password: str) -> AdminUser:
@@ -90,11 +92,13 @@ class AdminUserService:
             admins_repo.update_fields(admin, {"last_login_at": utcnow()})
         return admin
 
+    @replica_ok
     @checked(admin_id=ID)
     def get(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """The admin with this id, else ``ADMIN_USER_NOT_FOUND``."""
         return self._require(cast(uuid.UUID, admin_id))
 
+    @replica_ok
     @checked(email=ADMIN_EMAIL)
     def get_by_email(self, email: str) -> AdminUser:
         """The admin with this email (normalised), else ``ADMIN_USER_NOT_FOUND``."""
@@ -103,6 +107,7 @@ class AdminUserService:
             raise errors.AdminUserNotFound("No admin user has this email address.")
         return admin
 
+    @replica_ok
     @checked(page=PAGE, limit=LIMIT)
     def list(self, *, page: int = 1, limit: int = 20) -> Page[AdminUser]:
         """A page of admins, oldest first; ``limit`` at most 100."""

@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ..config import Settings
+from ..replicas import replica_ok
 from ..repositories import authorization as repo
 from ..validation import FLAG, ID, NAMES, SHORT_NAME, checked, choice
 from ._rbac_common import resolve_guard
@@ -64,6 +65,7 @@ class AuthorizationService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = Settings.or_default(settings)
 
+    @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional, guard=SHORT_NAME.optional, include_staff=FLAG)
     def effective_permissions(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                               include_staff: bool = True) -> list[str]:
@@ -71,11 +73,13 @@ class AuthorizationService:
         return repo.permission_names(user_id, tenant_id, resolve_guard(self.settings, guard),
                                      include_staff=include_staff)
 
+    @replica_ok
     @checked(user_id=ID, guard=SHORT_NAME.optional)
     def staff_permissions(self, user_id: Any, *, guard: str | None = None) -> list[str]:
         """Distinct, sorted permission names granted through staff access only."""
         return repo.permission_names(user_id, None, resolve_guard(self.settings, guard), staff_only=True)
 
+    @replica_ok
     @checked(user_id=ID, permissions=NAMES, tenant_id=ID.optional, require=REQUIRE,
              guard=SHORT_NAME.optional, include_staff=FLAG)
     def has_permission(self, user_id: Any, permissions: str | Iterable[str], tenant_id: Any = None, *,
@@ -89,12 +93,14 @@ class AuthorizationService:
         held = self.effective_permissions(user_id, tenant_id, guard=guard, include_staff=include_staff)
         return _decide(held, list(permissions), require)
 
+    @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional, guard=SHORT_NAME.optional, include_staff=FLAG)
     def role_names(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                    include_staff: bool = True) -> list[str]:
         """Distinct, sorted names of the active roles the user holds in the tenant (or globally)."""
         return repo.role_names(user_id, tenant_id, resolve_guard(self.settings, guard), include_staff=include_staff)
 
+    @replica_ok
     @checked(user_id=ID, roles=NAMES, tenant_id=ID.optional, require=REQUIRE, guard=SHORT_NAME.optional,
              include_staff=FLAG)
     def has_role(self, user_id: Any, roles: str | Iterable[str], tenant_id: Any = None, *,

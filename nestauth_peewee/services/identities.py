@@ -20,6 +20,7 @@ from typing import Any, cast
 from .. import errors, events
 from ..models import Identity, User
 from ..normalize import normalize_email
+from ..replicas import replica_ok
 from ..repositories import identities as identities_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, METADATA, Kind, checked, text
@@ -117,6 +118,7 @@ class IdentityOperations:
             emit(events.identity_unlinked, self, user_id=uid, provider=provider_n, provider_id=pid)
         return removed
 
+    @replica_ok
     @checked(provider=PROVIDER, provider_id=PROVIDER_ID)
     def get_by_identity(self, provider: str, provider_id: str) -> User:
         """The user linked to (provider, provider id), else ``USER_NOT_FOUND``."""
@@ -126,6 +128,7 @@ class IdentityOperations:
             raise errors.UserNotFound(f"No user is linked to this {provider_n!r} account.")
         return user
 
+    @replica_ok
     @checked(user_id=ID)
     def identities(self, user_id: uuid.UUID | str | User) -> list[Identity]:
         """The user's identities, oldest first."""

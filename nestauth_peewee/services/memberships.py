@@ -28,6 +28,7 @@ from typing import Any
 from .. import errors
 from ..config import Settings
 from ..models import MEMBERSHIP_INACTIVE, Membership, Role, Tenant
+from ..replicas import replica_ok
 from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
 from ..unit_of_work import retry_on_conflict, transaction
@@ -75,6 +76,7 @@ class MembershipService:
             except errors.ReferenceNotFound as exc:
                 raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
 
+    @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional)
     def get(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The membership (active or not), or ``MEMBERSHIP_NOT_FOUND``."""
@@ -129,16 +131,19 @@ class MembershipService:
             repo.replace_roles(access.id, resolve_role_names(names, guard, tid))
             return repo.roles(access.id)
 
+    @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional)
     def roles(self, user_id: Any, tenant_id: Any = None) -> list[Role]:
         """The roles linked to the membership (active or not), by name."""
         return repo.roles(self.get(user_id, tenant_id).id)
 
+    @replica_ok
     @checked(user_id=ID, include_inactive=FLAG)
     def tenants_of(self, user_id: Any, *, include_inactive: bool = False) -> list[Tenant]:
         """The user's tenants, by name: active memberships of active tenants unless ``include_inactive``."""
         return repo.tenants_of(user_id, include_inactive=include_inactive)
 
+    @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional)
     def is_member(self, user_id: Any, tenant_id: Any = None) -> bool:
         """True for an active membership (of an active tenant, when a tenant is named)."""

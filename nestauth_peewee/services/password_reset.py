@@ -28,6 +28,7 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import User
 from ..passwords import check_policy
+from ..replicas import on_primary
 from ..repositories import sessions as sessions_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -58,6 +59,7 @@ class PasswordResetService:
         self.users = users or UserService(self.settings)
         self.otps = otps or OtpService(self.settings, clock=clock)
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE)
     @retry_on_conflict
     def request(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
@@ -77,6 +79,7 @@ class PasswordResetService:
                  expires_at=issued.otp.expires_at)
         return issued
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE, code=OTP_CODE)
     def check(self, *, email: str | None = None, phone: str | None = None, code: str) -> None:
         """Check a reset code without using it up (to show the new-password form).
@@ -86,6 +89,7 @@ class PasswordResetService:
         user = self._account(email, phone)
         self.otps.check(user.id, RESET_OTP_TYPE, code)
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, new_password=PASSWORD)
     @retry_on_conflict
     def reset(self, *, email: str | None = None, phone: str | None = None, code: str,

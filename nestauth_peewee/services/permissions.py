@@ -27,6 +27,7 @@ from typing import Any, cast
 from .. import errors, events
 from ..config import Settings
 from ..models import Permission
+from ..replicas import replica_ok
 from ..repositories import permissions as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import (
@@ -122,6 +123,7 @@ class PermissionService:
             emit(events.permission_created, permission=permission)
         return permission
 
+    @replica_ok
     @checked(permission_id=ID)
     def get(self, permission_id: Any) -> Permission:
         pid = permission_id
@@ -130,6 +132,7 @@ class PermissionService:
             raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))
         return permission
 
+    @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional)
     def get_by_name(self, name: str, *, guard: str | None = None) -> Permission:
         guard = resolve_guard(self.settings, guard)
@@ -165,6 +168,7 @@ class PermissionService:
             repo.delete(permission.id)
             emit(events.permission_deleted, snapshot=snapshot)
 
+    @replica_ok
     @checked(text=SEARCH, guard=SHORT_NAME.optional, category=CATEGORY, limit=LIMIT, offset=OFFSET)
     def search(self, text: str | None = None, *, guard: str | None = None, category: str | None = None,
                limit: int = MAX_PAGE, offset: int = 0) -> list[Permission]:
@@ -173,6 +177,7 @@ class PermissionService:
             guard = resolve_guard(self.settings, guard)
         return repo.search(text, guard=guard, category=category, limit=limit, offset=offset)
 
+    @replica_ok
     @checked(guard=SHORT_NAME.optional)
     def categories(self, *, guard: str | None = None) -> list[str]:
         """The distinct categories in use, sorted."""

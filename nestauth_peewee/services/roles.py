@@ -34,6 +34,7 @@ from typing import Any
 from .. import errors, events
 from ..config import Settings
 from ..models import Permission, Role
+from ..replicas import replica_ok
 from ..repositories import permissions as permissions_repo
 from ..repositories import roles as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -87,6 +88,7 @@ class RoleService:
             emit(events.role_created, role=role, permissions=sorted(p.name for p in granted))
         return role
 
+    @replica_ok
     @checked(role_id=ID)
     def get(self, role_id: Any) -> Role:
         rid = role_id
@@ -95,6 +97,7 @@ class RoleService:
             raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
         return role
 
+    @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional)
     def get_by_name(self, name: str, *, guard: str | None = None, tenant_id: Any = None) -> Role:
         """The role called ``name`` as a tenant sees it (its own first, then global), or global."""
@@ -106,6 +109,7 @@ class RoleService:
                                       name=name, guard=guard)
         return role
 
+    @replica_ok
     @checked(tenant_id=ID.optional, guard=SHORT_NAME.optional, system=FLAG.optional)
     def list_roles(self, *, tenant_id: Any = None, guard: str | None = None,
                    system: bool | None = None) -> list[Role]:
@@ -116,6 +120,7 @@ class RoleService:
             return repo.list_roles(global_only=True, guard=guard, system=system)
         return repo.list_roles(tenant_id=require_tenant(tenant_id), guard=guard, system=system)
 
+    @replica_ok
     @checked(tenant_id=ID, guard=SHORT_NAME.optional)
     def list_for_tenant(self, tenant_id: Any, *, guard: str | None = None) -> list[Role]:
         """The roles a tenant can use: its own plus the system roles, ordered by name."""
@@ -123,6 +128,7 @@ class RoleService:
             guard = resolve_guard(self.settings, guard)
         return repo.list_for_tenant(require_tenant(tenant_id), guard=guard)
 
+    @replica_ok
     @checked(role_id=ID)
     def permissions_of(self, role_id: Any) -> list[str]:
         """The sorted names of the permissions the role grants."""

@@ -25,6 +25,7 @@ from typing import Any, cast
 from .. import access_tokens, errors, events
 from .. import secrets as tokens
 from ..models import Session
+from ..replicas import auth_check, on_primary, primary_reads, routing
 from ..repositories import sessions as repo
 from ..unit_of_work import emit, retry_on_conflict, single_statement, transaction
 from ..validation import (
@@ -114,6 +115,7 @@ class SessionService(KeyedService):
 
     # --- presenting a refresh token ---------------------------------------------
 
+    @auth_check
     @checked(refresh_token=REFRESH_TOKEN)
     def authenticate(self, refresh_token: str) -> Session:
         """The live session a refresh token belongs to (``session.user`` loaded); one query.
@@ -124,6 +126,7 @@ class SessionService(KeyedService):
         session, _digest = self._check(refresh_token)
         return session
 
+    @on_primary
     @checked(refresh_token=REFRESH_TOKEN, user_agent=USER_AGENT, ip_address=IP_ADDRESS)
     @retry_on_conflict
     def refresh(self, refresh_token: str, *, user_agent: str | None = None,
@@ -228,6 +231,11 @@ class SessionService(KeyedService):
         session_id, secret = parsed
         digest = self._digest(session_id, secret)
         found = repo.get_with_user(session_id)
+        if (found is None or not tokens.digests_equal(digest, found[0].refresh_token_hash)) \
+                and routing.may_read_replica():
+            # A replica may lag: a refusal (or reuse) is only decided on the primary.
+            with primary_reads():
+                found = repo.get_with_user(session_id)
         if found is None:
             raise errors.InvalidRefreshToken()
         session, user = found

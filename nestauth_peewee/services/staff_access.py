@@ -27,6 +27,7 @@ from typing import Any
 from .. import errors
 from ..config import Settings
 from ..models import Role, StaffAccess
+from ..replicas import replica_ok
 from ..repositories import staff_access as repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import ID, IDS, NAMES, SHORT_NAME, checked
@@ -58,6 +59,7 @@ class StaffAccessService:
                 repo.replace_roles(access.id, roles_for_scope(roles, None))
         return access
 
+    @replica_ok
     @checked(user_id=ID)
     def get(self, user_id: Any) -> StaffAccess:
         uid = user_id
@@ -106,10 +108,12 @@ class StaffAccessService:
             repo.replace_roles(access.id, resolve_role_names(names, guard, None))
             return repo.roles(access.id)
 
+    @replica_ok
     @checked(user_id=ID)
     def roles(self, user_id: Any) -> list[Role]:
         return repo.roles(self.get(user_id).id)
 
+    @replica_ok
     @checked(user_id=ID)
     def is_staff(self, user_id: Any) -> bool:
         """True when the user has active staff access."""

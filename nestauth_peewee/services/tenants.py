@@ -25,6 +25,7 @@ from typing import Any
 from .. import errors, events
 from ..config import Settings
 from ..models import Tenant
+from ..replicas import replica_ok
 from ..repositories import tenants as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import FLAG, ID, LIMIT, METADATA, NAME, OFFSET, SEARCH, TEXT, UNSET, Unset, checked, pattern
@@ -61,6 +62,7 @@ class TenantService:
             emit(events.tenant_created, tenant=tenant)
         return tenant
 
+    @replica_ok
     @checked(tenant_id=ID)
     def get(self, tenant_id: Any) -> Tenant:
         """The tenant, or ``TENANT_NOT_FOUND``."""
@@ -70,6 +72,7 @@ class TenantService:
             raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
         return tenant
 
+    @replica_ok
     @checked(slug=SLUG)
     def get_by_slug(self, slug: str) -> Tenant:
         """The tenant with this slug, or ``TENANT_NOT_FOUND``."""
@@ -78,6 +81,7 @@ class TenantService:
             raise errors.TenantNotFound(f"No tenant with slug {slug!r}.", slug=slug)
         return tenant
 
+    @replica_ok
     @checked(active=FLAG.optional, search=SEARCH, limit=LIMIT, offset=OFFSET)
     def list_tenants(self, *, active: bool | None = None, search: str | None = None,
              limit: int = MAX_PAGE, offset: int = 0) -> list[Tenant]:

@@ -24,6 +24,7 @@ from typing import cast
 from .. import errors
 from .. import secrets as tokens
 from ..models import TrustedDevice
+from ..replicas import replica_ok
 from ..repositories import trusted_devices as repo
 from ..repositories import users as users_repo
 from ..unit_of_work import retry_on_conflict, transaction
@@ -114,6 +115,7 @@ class TrustedDeviceService(KeyedService):
             return False
         return True
 
+    @replica_ok
     @checked(user_id=ID)
     def list_active(self, user_id: uuid.UUID | str) -> list[TrustedDevice]:
         return repo.list_active(cast(uuid.UUID, user_id), now=self.now())

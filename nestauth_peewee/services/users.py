@@ -26,6 +26,7 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import User
 from ..passwords import PasswordHasher, check_policy
+from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
@@ -121,6 +122,7 @@ class UserService(IdentityOperations):
 
     # --- authenticate ------------------------------------------------------------------
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE, password=PASSWORD)
     @retry_on_conflict
     def authenticate(self, *, email: str | None = None, phone: str | None = None, password: str) -> User:
@@ -149,6 +151,7 @@ class UserService(IdentityOperations):
             raise errors.AccountInactive()
         return user
 
+    @replica_ok
     @checked(email=EMAIL, phone=PHONE)
     def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
         """The user with this email, else this phone (each normalised first), or None.
@@ -164,6 +167,7 @@ class UserService(IdentityOperations):
 
     # --- read --------------------------------------------------------------------------
 
+    @replica_ok
     @checked(user_id=ID)
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
@@ -173,6 +177,7 @@ class UserService(IdentityOperations):
             raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
         return user
 
+    @replica_ok
     @checked(email=EMAIL)
     def get_by_email(self, email: str) -> User:
         """The user with this email (normalised first), else ``USER_NOT_FOUND``."""
@@ -181,6 +186,7 @@ class UserService(IdentityOperations):
             raise errors.UserNotFound("No user has this email address.")
         return user
 
+    @replica_ok
     @checked(phone=PHONE)
     def get_by_phone(self, phone: str) -> User:
         """The user with this phone number (normalised first), else ``USER_NOT_FOUND``."""
@@ -189,6 +195,7 @@ class UserService(IdentityOperations):
             raise errors.UserNotFound("No user has this phone number.")
         return user
 
+    @replica_ok
     @checked(is_active=FLAG.optional, verified=FLAG.optional, email_verified=FLAG.optional,
              phone_verified=FLAG.optional, tenant_id=ID.optional, role=LINE, search=SEARCH,
              page=PAGE, limit=LIMIT)
