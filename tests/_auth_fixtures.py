@@ -12,6 +12,7 @@ import pytest
 
 from nestauth_peewee import events, init_database
 from nestauth_peewee.config import Settings
+from nestauth_peewee.db import prepares
 from nestauth_peewee.fields import utcnow
 from nestauth_peewee.models import User
 from nestauth_peewee.repositories._prepared import text_of
@@ -126,6 +127,12 @@ def run_together(db, count: int, work) -> list[object]:
 def prepare(request: pytest.FixtureRequest, db: peewee.Database) -> Iterator[bool]:
     """Run a test with server-side preparation on (the default) and off (PostgreSQL's switch)."""
     on = request.param == "prepared"
+    before = prepares(db)
+    if on and not before:
+        pytest.skip("server-side preparation is switched off for this server (prepare=false, e.g. "
+                    "behind pgbouncer in transaction mode)")
     init_database(db, prepare=on)
-    yield on
-    init_database(db, prepare=True)
+    try:
+        yield on
+    finally:
+        init_database(db, prepare=before)

@@ -100,3 +100,21 @@ def open_postgres_connections(db: Any, url: str, application_name: str) -> int:
         return sum(1 for row in cursor.fetchall() if row[column] == application_name)
     finally:
         admin.close()
+
+
+def url_with(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to its query (a URL may already carry one, e.g. ``?prepare=false``).
+
+    Plain text joining: ``urlunparse`` would drop the empty host of ``sqlite:////abs/path``.
+    """
+    from urllib.parse import urlencode
+
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def skip_behind_pgbouncer(url: str, why: str) -> None:
+    """Skip a test that needs a PostgreSQL server session of its own (not a pooler's)."""
+    import pytest
+
+    if behind_pgbouncer(url):
+        pytest.skip(f"behind pgbouncer: {why}")

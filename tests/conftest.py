@@ -186,18 +186,38 @@ def db_url(dialect: str, _sqlite_dir: Path) -> str:
     return _main_url(dialect, _sqlite_dir)
 
 
+def _connect_alive(database: peewee.Database) -> None:
+    """Connect ``database``, replacing a connection the server (or a pooler) dropped meanwhile.
+
+    The session-wide databases outlive single tests, and a test may kill its backend
+    (behind pgbouncer even another client's): the next test must start on a live one.
+    """
+    database.connect(reuse_if_open=True)
+    conn = database.connection()
+    if hasattr(conn, "get_transaction_status"):  # psycopg2
+        dead = bool(conn.closed)
+    else:
+        dead = hasattr(conn, "open") and not conn.open  # PyMySQL
+    if dead:
+        try:
+            database.close()
+        except Exception:  # noqa: BLE001 - a dead connection may refuse even to close
+            database._state.reset()  # peewee's per-thread connection state
+        database.connect()
+
+
 @contextmanager
 def bound(database: peewee.Database, cleanup: Callable[[peewee.Database], None]) -> Iterator[peewee.Database]:
     """Bind nest-auth to ``database`` and connect; afterwards roll back, ``cleanup`` and close."""
     nestauth_peewee.database.initialize(database)
-    database.connect(reuse_if_open=True)
+    _connect_alive(database)
     try:
         yield database
     finally:
         if database.in_transaction():
             database.rollback()
         nestauth_peewee.database.initialize(database)  # a test may have bound another one
-        database.connect(reuse_if_open=True)
+        _connect_alive(database)
         cleanup(database)
         database.close()
 

@@ -15,7 +15,7 @@ import bottle
 import bottle_app
 import flask_app
 import pytest
-from _engines import open_postgres_connections
+from _engines import open_postgres_connections, url_with
 from _users_support import CHEAP
 from _wsgi_client import Reply, WsgiClient
 from webtest import TestApp
@@ -247,7 +247,7 @@ class _Quiet(WSGIRequestHandler):
 @pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
 def test_200_concurrent_requests_to_the_bottle_example_stay_within_the_pool(db, db_url):
     tag = "nestauth-example-load"
-    app = bottle_app.create_app(f"{db_url}?application_name={tag}", SETTINGS)
+    app = bottle_app.create_app(url_with(db_url, application_name=tag), SETTINGS)
     plugin = next(p for p in app.plugins if getattr(p, "name", None) == "nestauth")
     with plugin.db.connection_context():
         user = plugin.services.users.register(email="load@example.com", password=PASSWORD)
