@@ -17,12 +17,18 @@ import os
 import warnings
 from dataclasses import InitVar, dataclass, field, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from . import errors
 
-__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams"]
+if TYPE_CHECKING:
+    from .secrets import KeyRing
+
+__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "key_ring", "check_secret_key"]
 
 MIN_SECRET_KEY_BYTES = 32
+#: A key with fewer distinct bytes than this is refused (a random 32-byte key has ~20+).
+MIN_SECRET_KEY_DISTINCT = 8
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,9 @@ class PasswordPolicy:
 @dataclass(frozen=True)
 class Settings:
     secret_key: str | None = None
+    #: Previous secret keys, still accepted for what was stored under them (key rotation;
+    #: ``NESTAUTH_SECRET_KEY_FALLBACKS``, comma-separated). New values use ``secret_key`` only.
+    secret_key_fallbacks: tuple[str, ...] = ()
     argon2: Argon2Params = field(default_factory=Argon2Params)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     refresh_token_validity: timedelta = timedelta(days=30)
@@ -77,8 +86,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings with ``NESTAUTH_SECRET_KEY`` from the environment, plus overrides."""
-        settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None)
+        """Settings with ``NESTAUTH_SECRET_KEY`` (and ``NESTAUTH_SECRET_KEY_FALLBACKS``) from the
+        environment, plus overrides."""
+        fallbacks = tuple(k.strip() for k in os.environ.get("NESTAUTH_SECRET_KEY_FALLBACKS", "").split(",")
+                          if k.strip())
+        settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None,
+                       secret_key_fallbacks=fallbacks)
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
 
     def require_secret_key(self) -> bytes:
@@ -89,12 +102,53 @@ class Settings:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) or pass "
                 "Settings(secret_key=...)."
             )
-        key = self.secret_key.encode("utf-8")
-        if len(key) < MIN_SECRET_KEY_BYTES:
-            raise errors.ConfigurationError(
-                f"The secret key is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
-            )
-        return key
+        return check_secret_key(self.secret_key, "NESTAUTH_SECRET_KEY")
+
+    def require_secret_keys(self) -> tuple[bytes, ...]:
+        """The current key then each fallback, as bytes, all checked (ConfigurationError)."""
+        current = self.require_secret_key()
+        if isinstance(self.secret_key_fallbacks, str):
+            raise errors.ConfigurationError("secret_key_fallbacks must be a tuple of keys, not one string.")
+        fallbacks = tuple(check_secret_key(k, f"NESTAUTH_SECRET_KEY_FALLBACKS[{i}]")
+                          for i, k in enumerate(self.secret_key_fallbacks))
+        return (current, *(k for k in fallbacks if k != current))
+
+
+def check_secret_key(value: object, name: str = "the secret key") -> bytes:
+    """``value`` as bytes if it can be a secret key, else a ConfigurationError saying why.
+
+    At least :data:`MIN_SECRET_KEY_BYTES` bytes, at least
+    :data:`MIN_SECRET_KEY_DISTINCT` distinct bytes, and not a short pattern
+    repeated (``"a" * 32``, ``"abcd" * 8``).
+    """
+    if not isinstance(value, str | bytes) or not value:
+        raise errors.ConfigurationError(f"{name} must be a non-empty string.")
+    key = value.encode("utf-8") if isinstance(value, str) else value
+    if len(key) < MIN_SECRET_KEY_BYTES:
+        raise errors.ConfigurationError(
+            f"{name} is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
+        )
+    repeated = any(key == (key[:period] * (len(key) // period + 1))[:len(key)]
+                   for period in range(1, len(key) // 4 + 1))
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT or repeated:
+        raise errors.ConfigurationError(
+            f"{name} has too little entropy (a repeated character or pattern); use random bytes, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    return key
+
+
+def key_ring(settings: Settings | None = None) -> KeyRing:
+    """The app's :class:`~nestauth_peewee.secrets.KeyRing`: current key + fallbacks, all checked.
+
+    What every keyed service uses (and what other modules should use to sign or
+    verify with "the current key, or a previous one during a rotation").
+    ``settings`` defaults to :meth:`Settings.from_env`.
+    """
+    from .secrets import KeyRing
+
+    keys = (settings if settings is not None else Settings.from_env()).require_secret_keys()
+    return KeyRing(keys[0], keys[1:])
 
 
 #: Deprecated alias of :class:`Argon2Params` (its 0.1 name); removed in 0.3.

@@ -129,7 +129,7 @@ def test_a_deactivated_users_token_is_refused(service, make_user):
 
 
 def test_the_least_recently_active_session_is_evicted_beyond_the_maximum(make_user, clock, recorded):
-    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=3), clock=clock)
+    service = SessionService(Settings(secret_key="session-test-key-" + "k" * 40, max_sessions_per_user=3), clock=clock)
     user, other = make_user(), make_user()
     service.create(other.id)
     issued = []

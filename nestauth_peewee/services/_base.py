@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .. import errors
-from ..config import Settings
+from ..config import Settings, key_ring
 from ..fields import utcnow
 
 __all__ = ["KeyedService", "as_uuid", "clip", "normalize_ip"]
@@ -21,7 +21,8 @@ class KeyedService:
 
     def __init__(self, settings: Settings | None = None, *, clock: Clock = utcnow) -> None:
         self.settings = settings if settings is not None else Settings.from_env()
-        self._key = self.settings.require_secret_key()
+        self._keys = key_ring(self.settings)
+        self._key = self._keys.current
         self._clock = clock
 
     def now(self) -> datetime:
