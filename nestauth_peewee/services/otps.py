@@ -26,6 +26,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from .. import errors, events
 from .. import secrets as tokens
@@ -109,9 +110,11 @@ class OtpService(KeyedService):
             user = _owner.lock_user(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot issue a code.")
+            if not user.is_active:
+                raise errors.AccountInactive("A deactivated account gets no one-time codes.")
             repo.delete_for_user_type(user.id, otp_type)
             otp = repo.insert(
-                user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code),
+                user=user.id, type=otp_type, code_hash=self._keys.digest(_PURPOSE, user.id.hex, otp_type, code),
                 expires_at=expires_at, attempts=0, created_at=now, updated_at=now,
             )
             emit(events.otp_requested, user_id=user.id, email=user.email, phone=user.phone,
@@ -124,44 +127,82 @@ class OtpService(KeyedService):
         Raises :class:`~nestauth_peewee.errors.VerificationCodeExpired` for an
         expired code (which is deleted) and
         :class:`~nestauth_peewee.errors.VerificationCodeInvalid` for a wrong,
-        malformed, unknown or dead (``otp_max_attempts`` used) one. Every
-        comparison, right or wrong, first claims an attempt; a successful
-        non-consuming check gives it back.
+        malformed, unknown or dead (``otp_max_attempts`` used) one, and for
+        any code of a deactivated user. Every comparison, right or wrong,
+        first claims an attempt; a successful non-consuming check gives it
+        back. A code stored under a previous secret key (rotation) still
+        matches and is re-keyed when a check leaves it alive.
         """
         user = as_uuid(user_id)
         otp_type = _check_type(otp_type)
         normalised = _normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
-        digest = self._digest(user, otp_type, normalised)
-        now = self.now()
-        outcome = "invalid"
-        with transaction():
-            otp = repo.latest(user, otp_type)
-            if otp is None:
-                pass
-            elif otp.expires_at <= now:
-                repo.delete(otp.id)
-                outcome = "expired"
-            elif not repo.claim_attempt(otp.id, max_attempts=self.settings.otp_max_attempts, now=now):
-                repo.delete(otp.id)  # dead: no attempt left
-            elif tokens.digests_equal(digest, otp.code_hash):
-                if consume:
-                    repo.delete(otp.id)
-                else:
-                    repo.release_attempt(otp.id)
-                outcome = "ok"
+        outcome = self._verify(user, otp_type, normalised, consume=consume)
         if outcome == "expired":
             raise errors.VerificationCodeExpired()
         if outcome != "ok":
             raise errors.VerificationCodeInvalid()
 
+    def dummy_create(self, otp_type: str) -> None:
+        """The database work of :meth:`create` for a user that does not exist; issues nothing.
+
+        A code drawn and digested, the owner looked up (and locked) and the
+        earlier codes deleted, for a user id no row has: what a caller that
+        must not reveal whether an account exists does for a missing one.
+        """
+        otp_type = _check_type(otp_type)
+        nobody = uuid.uuid4()
+        code = tokens.random_code(self.settings.otp_length, tokens.NUMERIC)
+        self._keys.digest(_PURPOSE, nobody.hex, otp_type, code)
+        with transaction():
+            _owner.lock_user(nobody)
+            repo.delete_for_user_type(nobody, otp_type)
+
+    def dummy_verify(self, otp_type: str, code: object) -> NoReturn:
+        """The work of a :meth:`verify` for a user without a live code, then ``VERIFICATION_CODE_INVALID``.
+
+        For callers that must not show whether an account exists (password
+        reset): the same digest and the same lookup, for a user id no row has.
+        """
+        otp_type = _check_type(otp_type)
+        normalised = _normalise_code(code)
+        if normalised is not None:
+            self._verify(uuid.uuid4(), otp_type, normalised, consume=True)
+        raise errors.VerificationCodeInvalid()
+
+    def _verify(self, user: uuid.UUID, otp_type: str, normalised: str, *, consume: bool) -> str:
+        parts = (user.hex, otp_type, normalised)
+        digest = self._keys.digest(_PURPOSE, *parts)
+        now = self.now()
+        outcome = "invalid"
+        with transaction():
+            found = repo.latest(user, otp_type)
+            otp, owner_active = found if found is not None else (None, False)
+            if otp is None:
+                pass
+            elif otp.expires_at <= now:
+                repo.delete(otp.id)
+                outcome = "expired"
+            elif not owner_active:
+                pass  # a deactivated user's codes are refused (and spend nothing)
+            elif not repo.claim_attempt(otp.id, max_attempts=self.settings.otp_max_attempts, now=now):
+                repo.delete(otp.id)  # dead: no attempt left
+            else:
+                matched = self._keys.match_digest(otp.code_hash, _PURPOSE, *parts, current=digest)
+                if matched is not None:
+                    if consume:
+                        repo.delete(otp.id)
+                    else:
+                        repo.release_attempt(otp.id)
+                        if matched:
+                            repo.rekey(otp.id, otp.code_hash, digest)
+                    outcome = "ok"
+        return outcome
+
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
         """:meth:`verify` without consuming (e.g. to show a reset form before the new password)."""
         self.verify(user_id, otp_type, code, consume=False)
-
-    def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
-        return tokens.keyed_digest(self._key, _PURPOSE, user_id.hex, otp_type, code)
 
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired codes, ``batch_size`` (1000) rows per statement; returns the total.
