@@ -67,6 +67,11 @@ class Settings:
     argon2: Argon2Params = field(default_factory=Argon2Params)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     refresh_token_validity: timedelta = timedelta(days=30)
+    #: A session ends this long after it was created, however often it is refreshed
+    #: (ASVS 5.0 7.3.2; None: no limit). See docs/security.md for the defaults' reasons.
+    session_absolute_lifetime: timedelta | None = timedelta(days=30)
+    #: A session unused (no refresh, no authenticate) for this long ends (ASVS 7.3.1; None: never).
+    session_idle_timeout: timedelta | None = timedelta(days=7)
     max_sessions_per_user: int = 10
     otp_length: int = 6
     otp_validity: timedelta = timedelta(minutes=30)

@@ -464,6 +464,13 @@ class InvalidRefreshToken(CredentialRejected):
     default_message = "The refresh token is invalid, expired or already used; sign in again."
 
 
+class SessionExpired(InvalidRefreshToken):
+    """The session outlived its absolute lifetime or sat idle past the idle timeout (it is removed)."""
+
+    code = "SESSION_EXPIRED"
+    default_message = "The session has ended (too old, or unused for too long); sign in again."
+
+
 class SessionNotFound(NotFound):
     code = "SESSION_NOT_FOUND"
     default_message = "No such session (it may have expired or been revoked already)."

@@ -8,6 +8,7 @@ rest.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import peewee
 
@@ -62,6 +63,9 @@ class Session(Entity):
 
     user = _owner("sessions", index=False)
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
+    #: Set by SessionService.list_active(): when the session ends however used / when unused.
+    absolute_expires_at: datetime | None
+    idle_expires_at: datetime | None
     data = JSONField(null=True, default=dict, server_default="{}")
     refresh_token_hash = CharField(max_length=128, null=True, exact=True)
     expires_at = DateTimeField(null=True, index=True)
