@@ -78,6 +78,10 @@ class Settings:
     otp_max_attempts: int = 5
     trusted_device_validity: timedelta = timedelta(days=7)
     recovery_code_count: int = 10
+    #: A completed password reset also deactivates the user's API keys (an account recovery
+    #: may follow a takeover, and keys the intruder made would outlive it). Reactivate with
+    #: AccessKeyService.activate(); False leaves keys alone.
+    reset_deactivates_access_keys: bool = True
     guards: tuple[str, ...] = ("web",)
     phone_login: bool = False
     #: Deprecated (0.1 name of ``argon2``); removed in 0.3.

@@ -24,6 +24,8 @@ __all__ = [
     "delete_device",
     "set_mfa_enabled",
     "recovery_codes",
+    "recovery_codes_if_active",
+    "reseal_device",
     "set_recovery_codes",
     "swap_recovery_codes",
 ]
@@ -37,9 +39,12 @@ def get_device(device_id: uuid.UUID, user_id: uuid.UUID) -> MfaSecret | None:
     return MfaSecret.get_or_none((MfaSecret.id == device_id) & (MfaSecret.user == user_id))
 
 
-def devices_for_user(user_id: uuid.UUID, *, verified_only: bool = False) -> list[MfaSecret]:
-    """The user's devices, oldest first."""
+def devices_for_user(user_id: uuid.UUID, *, verified_only: bool = False,
+                     active_owner: bool = False) -> list[MfaSecret]:
+    """The user's devices, oldest first (``active_owner``: none if the user is deactivated)."""
     query = MfaSecret.select().where(MfaSecret.user == user_id)
+    if active_owner:
+        query = query.join(User, on=(MfaSecret.user == User.id)).where(User.is_active == True)  # noqa: E712
     if verified_only:
         query = query.where(MfaSecret.verified == True)  # noqa: E712 - peewee expression
     return list(query.order_by(MfaSecret.created_at, MfaSecret.id))
@@ -85,6 +90,20 @@ def set_mfa_enabled(user_id: uuid.UUID, enabled: bool, *, now: datetime,
     if clear_recovery_codes:
         values[User.mfa_recovery_code] = None
     return User.update(values).where(User.id == user_id).execute()
+
+
+def reseal_device(device_id: uuid.UUID, old_secret: str, new_secret: str) -> bool:
+    """Replace a device's stored secret (re-encrypted under the current key) if still ``old_secret``."""
+    return MfaSecret.update({MfaSecret.secret: new_secret}).where(
+        (MfaSecret.id == device_id) & (MfaSecret.secret == old_secret)).execute() == 1
+
+
+def recovery_codes_if_active(user_id: uuid.UUID) -> tuple[bool, str | None]:
+    """(the user exists and is active, the stored digests) in one query."""
+    row = User.select(User.id, User.is_active, User.mfa_recovery_code).where(User.id == user_id).first()
+    if row is None or not row.is_active:
+        return False, None
+    return True, row.mfa_recovery_code
 
 
 def recovery_codes(user_id: uuid.UUID) -> tuple[bool, str | None]:

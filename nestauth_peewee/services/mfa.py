@@ -31,7 +31,6 @@ from typing import Any
 import pyotp
 
 from .. import errors, events
-from .. import secrets as tokens
 from ..models import MfaSecret, User
 from ..repositories import _owner
 from ..repositories import mfa as repo
@@ -86,6 +85,8 @@ class MfaService(KeyedService):
             user = _owner.lock_user(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
+            if not user.is_active:
+                raise errors.AccountInactive("A deactivated account cannot enrol an MFA device.")
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
@@ -103,15 +104,20 @@ class MfaService(KeyedService):
         device = repo.get_device(as_uuid(device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
+        if not repo.recovery_codes_if_active(user)[0]:
+            raise errors.MfaCodeInvalid()  # a deactivated user's devices accept nothing
         if not self._accept(device, code, verify=True):
             raise errors.MfaCodeInvalid()
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
-        """The verified device that accepts ``code`` (current step ±1, each code once)."""
+        """The verified device that accepts ``code`` (current step ±1, each code once).
+
+        A deactivated user's devices accept nothing (``MFA_CODE_INVALID``).
+        """
         user = as_uuid(user_id)
         code = self._totp_code(code)
-        for device in repo.devices_for_user(user, verified_only=True):
+        for device in repo.devices_for_user(user, verified_only=True, active_owner=True):
             if self._accept(device, code, verify=False):
                 return device
         raise errors.MfaCodeInvalid()
@@ -162,13 +168,19 @@ class MfaService(KeyedService):
     def _seal(self, secret: str, user_id: uuid.UUID, device_id: uuid.UUID) -> str:
         if not self.encrypt_secrets:
             return secret
-        return tokens.encrypt(self._key, secret, f"mfa-secret:{user_id.hex}:{device_id.hex}")
+        return self._keys.encrypt(secret, f"mfa-secret:{user_id.hex}:{device_id.hex}")
 
     def _open(self, device: MfaSecret) -> str | None:
-        secret = tokens.decrypt(self._key, device.secret, f"mfa-secret:{device.user_id.hex}:{device.id.hex}")
+        """The device's plain secret; one sealed under a previous key is re-sealed under the current one."""
+        secret, index = self._keys.open(device.secret, f"mfa-secret:{device.user_id.hex}:{device.id.hex}")
         if secret is None:
             log.warning("nestauth_peewee: TOTP secret of device %s cannot be decrypted "
-                        "(was the secret key changed?)", device.id)
+                        "(was the secret key changed without keeping the old one as a fallback?)", device.id)
+        elif index:
+            resealed = self._seal(secret, device.user_id, device.id)
+            if repo.reseal_device(device.id, device.secret, resealed):
+                device.secret = resealed
+                device._dirty.clear()
         return secret
 
     # --- the MFA switch ------------------------------------------------------------
@@ -218,6 +230,8 @@ class MfaService(KeyedService):
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
             target = self._locked_user(user)
+            if not target.is_active:
+                raise errors.AccountInactive("A deactivated account gets no recovery codes.")
             repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
         return codes
 
@@ -228,16 +242,25 @@ class MfaService(KeyedService):
         return len(_recovery.unpack(stored))
 
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
-        """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches)."""
+        """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches).
+
+        A deactivated user's codes are refused. Codes made under a previous
+        secret key (kept in ``secret_key_fallbacks``) still match; the others
+        cannot be re-keyed without their plaintext, so generate fresh codes
+        before retiring an old key.
+        """
         user = as_uuid(user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
-        presented = self._code_digest(user, bare)
+        candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)
         for _ in range(5):  # another code of this user may be consumed concurrently: re-read
-            _exists, stored = repo.recovery_codes(user)
+            _active, stored = repo.recovery_codes_if_active(user)
             digests = _recovery.unpack(stored)
-            index = _recovery.find(presented, digests)
+            index = None
+            for presented in candidates:  # the current key first
+                found = _recovery.find(presented, digests)
+                index = found if index is None else index
             if index is None:
                 raise errors.RecoveryCodeInvalid()
             remaining = digests[:index] + digests[index + 1:]
@@ -250,4 +273,4 @@ class MfaService(KeyedService):
         raise errors.RecoveryCodeInvalid()
 
     def _code_digest(self, user_id: uuid.UUID, bare_code: str) -> str:
-        return tokens.short_digest(self._key, _recovery.PURPOSE, user_id.hex, bare_code)
+        return self._keys.short_digest(_recovery.PURPOSE, user_id.hex, bare_code)

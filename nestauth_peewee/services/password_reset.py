@@ -37,6 +37,7 @@ from ..fields import utcnow
 from ..models import User
 from ..normalize import normalize_email, normalize_phone
 from ..passwords import check_policy
+from ..repositories import access_keys as access_keys_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
@@ -150,8 +151,9 @@ class PasswordResetService:
         so the user can try another password. Then the hash, and in one
         transaction: the code consumed (checked again, so of two concurrent
         resets one wins), the hash stored, ``must_change_password`` cleared,
-        every session and trusted device revoked; ``password_reset`` is sent
-        after commit. Refusals: ``VERIFICATION_CODE_INVALID`` (wrong, used
+        every session and trusted device revoked and, with
+        ``Settings.reset_deactivates_access_keys`` (on by default), every API
+        key deactivated; ``password_reset`` is sent after commit. Refusals: ``VERIFICATION_CODE_INVALID`` (wrong, used
         up, unknown or deactivated account), ``VERIFICATION_CODE_EXPIRED``,
         ``PASSWORD_POLICY_VIOLATION``.
         """
@@ -175,9 +177,12 @@ class PasswordResetService:
                     raise errors.UserNotFound(f"No user has the id {user.id}.", user_id=user.id)
                 revoked = sessions_repo.delete_for_user(user.id)
                 devices = devices_repo.revoke_all(user.id, now=now)
+                keys = (access_keys_repo.deactivate_all_for_user(user.id, now=now)
+                        if self.settings.reset_deactivates_access_keys else 0)
                 user.password_hash, user.must_change_password = new_hash, False
                 emit(events.password_reset, self, user=UserSnapshot.of(user), user_id=user.id,
-                     sessions_revoked=revoked, trusted_devices_revoked=devices)
+                     sessions_revoked=revoked, trusted_devices_revoked=devices,
+                     access_keys_deactivated=keys)
         if refused is not None:
             raise refused
         return user

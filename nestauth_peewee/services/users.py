@@ -30,6 +30,7 @@ from ..passwords import PasswordHasher, check_policy
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
+from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, transaction
 from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
@@ -295,7 +296,11 @@ class UserService(IdentityOperations):
         return self._set_active(user_id, True)
 
     def deactivate(self, user_id: uuid.UUID | str | User) -> User:
-        """Stop the user from signing in and revoke all their sessions; idempotent."""
+        """Stop the user from signing in and revoke all their sessions and trusted devices; idempotent.
+
+        While deactivated, the user's API keys, OTPs, TOTP devices and recovery
+        codes are refused too (those services check ``is_active``).
+        """
         return self._set_active(user_id, False)
 
     def _set_active(self, user_id: Any, active: bool) -> User:
@@ -303,11 +308,12 @@ class UserService(IdentityOperations):
         with transaction():
             user = self._require(uid)
             revoked = 0 if active else sessions_repo.delete_for_user(uid)
+            devices = 0 if active else devices_repo.revoke_all(uid, now=utcnow())
             if user.is_active != active:
                 users_repo.update_fields(user, {"is_active": active})
                 emit(
                     events.user_updated, self, user=UserSnapshot.of(user), user_id=uid,
-                    changed=["is_active"], sessions_revoked=revoked,
+                    changed=["is_active"], sessions_revoked=revoked, trusted_devices_revoked=devices,
                 )
         return user
 
@@ -321,7 +327,8 @@ class UserService(IdentityOperations):
         Wrong current: ``CURRENT_PASSWORD_INCORRECT``; same as current:
         ``NEW_PASSWORD_SAME_AS_CURRENT``; outside the policy:
         ``PASSWORD_POLICY_VIOLATION``. On success ``must_change_password`` is
-        cleared, every session of the user is revoked, ``password_changed`` sent.
+        cleared, every session and trusted device of the user is revoked (in the
+        transaction that stores the hash), ``password_changed`` sent.
         """
         uid = model_id("user_id", user_id)
         if not isinstance(current_password, str):
@@ -347,9 +354,11 @@ class UserService(IdentityOperations):
                 self._require(uid)
                 raise errors.CurrentPasswordIncorrect("The password was changed meanwhile; sign in again.")
             revoked = sessions_repo.delete_for_user(uid)
+            devices = devices_repo.revoke_all(uid, now=utcnow())
             user.password_hash = new_hash
             user.must_change_password = False
-            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked,
+                 trusted_devices_revoked=devices)
         return user
 
     def set_password(
@@ -362,8 +371,9 @@ class UserService(IdentityOperations):
     ) -> User:
         """Set a password without the current one (admin action, completed reset).
 
-        Checks the policy, stores the hash, revokes the sessions unless told
-        not to, and sends ``password_changed``.
+        Checks the policy, stores the hash, revokes the sessions and trusted
+        devices (in the same transaction) unless told not to, and sends
+        ``password_changed``.
         """
         uid = model_id("user_id", user_id)
         must_change = flag("must_change_password", must_change_password)
@@ -375,7 +385,9 @@ class UserService(IdentityOperations):
             user = self._require(uid)
             users_repo.update_fields(user, {"password_hash": new_hash, "must_change_password": must_change})
             revoked = sessions_repo.delete_for_user(uid) if revoke else 0
-            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+            devices = devices_repo.revoke_all(uid, now=utcnow()) if revoke else 0
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked,
+                 trusted_devices_revoked=devices)
         return user
 
     # --- delete ------------------------------------------------------------------------
