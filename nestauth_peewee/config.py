@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from . import errors
 
 if TYPE_CHECKING:
+    from .passwords import BreachChecker
     from .secrets import KeyRing
 
 __all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "key_ring", "check_secret_key"]
@@ -47,15 +48,22 @@ class PasswordPolicy:
     Length is counted in Unicode characters; any character but NUL is allowed
     and nothing is truncated. There are deliberately no composition rules
     ("one digit, one upper-case letter"): OWASP ASVS 5.0 (6.2.5) forbids them.
-    ``common_passwords`` (compared case-insensitively) defaults to a short
-    built-in list; pass a larger frozenset (e.g. from a breach corpus) to
-    widen it, or an empty one to switch the check off.
+    The password is NFKC-normalised first (NIST SP 800-63B 5.1.1.2), so length
+    and the lists see what is hashed. ``common_passwords`` (compared
+    case-insensitively) defaults to the 30,000 most common passwords of the
+    ``zxcvbn`` package's frequency lists (MIT licence; loaded once, on first
+    use; see :func:`nestauth_peewee.passwords.common_passwords`); pass your own
+    frozenset to replace it, or an empty one to switch the check off.
+    ``breached_checker``: anything with ``is_breached(password) -> bool``
+    (e.g. :class:`nestauth_peewee.passwords.RangeBreachChecker`, the
+    k-anonymity range protocol); off by default.
     """
 
     min_length: int = 8
     max_length: int = 128
     forbid_email_local_part: bool = True
-    common_passwords: frozenset[str] | None = None  # None: the built-in list
+    common_passwords: frozenset[str] | None = None  # None: the default list (zxcvbn's)
+    breached_checker: BreachChecker | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
 from ..normalize import clean_text, normalize_email
-from ..passwords import PasswordHasher, check_policy
+from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, transaction
 from ._common import AdminSnapshot, Page, model_id, page_args, updatable
@@ -128,7 +128,8 @@ class AdminUserService:
         ok, _ = self.hasher.verify(admin.password_hash, current_password)
         if not ok:
             raise errors.CurrentPasswordIncorrect()
-        if new_password == current_password:
+        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
+                current_password):
             raise errors.NewPasswordSameAsCurrent()
         check_policy(new_password, self.settings.password_policy, email=admin.email)
         new_hash = self.hasher.hash(new_password)

@@ -26,7 +26,7 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import User
 from ..normalize import clean_text, normalize_email, normalize_phone
-from ..passwords import PasswordHasher, check_policy
+from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
@@ -342,7 +342,8 @@ class UserService(IdentityOperations):
         ok, _ = self.hasher.verify(user.password_hash, current_password)
         if not ok:
             raise errors.CurrentPasswordIncorrect()
-        if new_password == current_password:
+        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
+                current_password):
             raise errors.NewPasswordSameAsCurrent()
         check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.hasher.hash(new_password)
