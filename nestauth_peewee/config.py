@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .passwords import BreachChecker
     from .secrets import KeyRing
 
-__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "key_ring", "check_secret_key"]
+__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "ThrottlePolicy", "key_ring",
+           "check_secret_key"]
 
 MIN_SECRET_KEY_BYTES = 32
 #: A key with fewer distinct bytes than this is refused (a random 32-byte key has ~20+).
@@ -67,6 +68,35 @@ class PasswordPolicy:
 
 
 @dataclass(frozen=True)
+class ThrottlePolicy:
+    """How consecutive failures of one identifier (or user) slow down and then lock attempts.
+
+    After failure number ``n``: nothing while ``n < free_failures``; then a wait
+    of ``base_delay * 2 ** (n - free_failures)``, at most ``max_delay``; from
+    ``lock_after`` failures on, a lock of ``lock_duration``. Any success resets
+    the count; so does ``forget_after`` without a failure (the row is then
+    removed by ``nestauth cleanup``). An attempt during a wait or a lock is
+    refused with ``ACCOUNT_LOCKED`` and the seconds left (``retry_after``),
+    before any password is checked.
+    """
+
+    free_failures: int = 5
+    base_delay: timedelta = timedelta(seconds=1)
+    max_delay: timedelta = timedelta(seconds=30)
+    lock_after: int = 10
+    lock_duration: timedelta = timedelta(minutes=15)
+    forget_after: timedelta = timedelta(hours=24)
+
+    def delay_after(self, failures: int) -> timedelta | None:
+        """How long attempts wait after the ``failures``-th consecutive failure (None: not at all)."""
+        if failures >= self.lock_after:
+            return self.lock_duration
+        if failures >= self.free_failures:
+            return min(self.base_delay * 2 ** (failures - self.free_failures), self.max_delay)
+        return None
+
+
+@dataclass(frozen=True)
 class Settings:
     secret_key: str | None = None
     #: Previous secret keys, still accepted for what was stored under them (key rotation;
@@ -91,6 +121,13 @@ class Settings:
     #: AccessKeyService.activate(); False leaves keys alone.
     reset_deactivates_access_keys: bool = True
     guards: tuple[str, ...] = ("web",)
+    #: Password logins of users and admins, per normalised email/phone (known or not); None: off.
+    #: Needs the secret key (the identifier is stored as an HMAC under it).
+    login_throttle: ThrottlePolicy | None = field(default_factory=ThrottlePolicy)
+    #: OTP, TOTP and recovery-code attempts, per user (and scope); None: off. Looser than logins:
+    #: each OTP has its own ``otp_max_attempts``, and a user may mistype a few codes in a row.
+    code_throttle: ThrottlePolicy | None = field(
+        default_factory=lambda: ThrottlePolicy(free_failures=10, lock_after=20))
     phone_login: bool = False
     #: Deprecated (0.1 name of ``argon2``); removed in 0.3.
     password: InitVar[Argon2Params | None] = None

@@ -64,6 +64,7 @@ __all__ = [
     "InvalidCredentials",
     "CurrentPasswordIncorrect",
     "AccountInactive",
+    "AccountLocked",
     "LastAdminUser",
     "DatabaseBusy",
     # tenancy and RBAC
@@ -438,6 +439,18 @@ class CurrentPasswordIncorrect(AuthenticationError):
 class AccountInactive(AuthenticationError):
     code = "ACCOUNT_INACTIVE"
     default_message = "This account is deactivated; an administrator can reactivate it."
+
+
+class AccountLocked(AuthenticationError):
+    """Too many consecutive failures: attempts are refused for ``retry_after`` seconds."""
+
+    code = "ACCOUNT_LOCKED"
+    default_message = "Too many failed attempts; wait before trying again."
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **details: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message or f"Too many failed attempts; try again in {retry_after} seconds.",
+                         retry_after=retry_after, **details)
 
 
 class LastAdminUser(NestAuthError):

@@ -48,6 +48,23 @@ from nestauth_peewee.schema.migrations import (
     rollback,
 )
 
+#: The library's migrations as shipped (a test that adds its own numbers them after these).
+SHIPPED = migration_names()
+HEAD = SHIPPED[-1]
+
+
+def _next(step: int = 1) -> str:
+    """The number a test's own migration gets: after the shipped ones."""
+    return f"{len(SHIPPED) + step:03d}"
+
+
+#: Which models each shipped migration leaves (its state is rendered from them).
+def _history() -> list[tuple[str, list[type[peewee.Model]]]]:
+    from nestauth_peewee.models import LoginThrottle, NestAuthModels
+
+    return [("001_initial", [m for m in NestAuthModels if m is not LoginThrottle]),
+            ("002_account_security", list(NestAuthModels))]
+
 
 def _cli(*args: str, url: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, [*args, "--database", url])
@@ -77,7 +94,8 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
-    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
+    for _ in SHIPPED:  # pw_migrate rolls back one at a time
+        pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
     assert _library_tables(empty_db) == set()
 
     # The installed command, on the database init_database() configures.
@@ -87,7 +105,7 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     assert_same_catalog(expected, library_catalog(empty_db), ("expected", "migrated"))
     assert _cli("migrations", "--check", url=empty_db_url)[0] == 0
 
-    code, output = _cli("rollback", "--yes", url=empty_db_url)
+    code, output = _cli("rollback", "--yes", "--count", str(len(SHIPPED)), url=empty_db_url)
     assert code == 0, output
     assert _library_tables(empty_db) == set()
     code, output = _cli("migrations", "--check", url=empty_db_url)
@@ -108,13 +126,13 @@ def test_migrate_stops_before_any_change_on_a_schema_changed_by_hand(empty_db, e
     # Adopting a schema that create_tables built: record the migrations without running them.
     drop_tables([Tenant])
     create_tables()
-    assert migrate(empty_db, fake=True) == ["001_initial"]
+    assert migrate(empty_db, fake=True) == SHIPPED
     assert migration_status(empty_db).pending == []
 
 
 def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(dialect, empty_db, tmp_path):
     folder = _copy_migrations(tmp_path / "migrations")
-    (folder / "002_broken.py").write_text(
+    (folder / f"{_next()}_broken.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n"
         "    migrator.sql('CREATE TABLE broken_probe (id INTEGER)')\n"
         "    migrator.sql('ALTER TABLE nest_auth_users ADD COLUMN nickname VARCHAR(10)')\n"
@@ -125,8 +143,8 @@ def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(d
     with pytest.raises(errors.MigrationError) as failure:
         migrate(empty_db, directory=folder)
 
-    assert failure.value.details["migration"] == "002_broken"
-    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+    assert failure.value.details["migration"] == f"{_next()}_broken"
+    assert migration_status(empty_db, directory=folder).done == SHIPPED
     columns = {c.name for c in empty_db.get_columns("nest_auth_users")}
     if dialect == "mysql":
         assert "half-applied" in str(failure.value) and "cannot roll DDL back" in str(failure.value)
@@ -142,13 +160,22 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     result = run([sys.executable, "scripts/make_migration.py", "--check"])
     assert "No changes" in result.stdout
 
-    # 001_initial and the state beside it are exactly what the writer produces: never hand-edited.
-    state = migration_writer.schema_state()
-    text = migration_writer.render_migration("001_initial", {}, state)
-    assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
-    state_text = migration_state.render_state_file(state, "001_initial", text)
+    # Every shipped migration and the state beside the newest are exactly what the writer
+    # produces from the models of their release: never hand-edited.
+    history = _history()
+    assert [name for name, _ in history] == SHIPPED
+    previous: dict = {}
+    for name, models in history:
+        state = migration_writer.schema_state(models)
+        text = migration_writer.render_migration(name, previous, state)
+        assert text == (MIGRATIONS_DIR / f"{name}.py").read_text(encoding="utf-8"), name
+        previous = state
+    assert state == migration_writer.schema_state()
+    state_text = migration_state.render_state_file(state, HEAD, text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
+    initial = migration_writer.render_migration("001_initial", {}, state)
+    initial_state = migration_state.render_state_file(state, "001_initial", initial)
 
     # Deterministic across processes and hash seeds; no object addresses.
     outputs = []
@@ -160,7 +187,7 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
              "write_migration('initial', directory=sys.argv[1])", str(folder)],
             env={"PYTHONHASHSEED": seed})
         outputs.append((folder / "001_initial.py").read_bytes() + (folder / "schema_state.json").read_bytes())
-    assert outputs[0] == outputs[1] == (text + state_text).encode("utf-8")
+    assert outputs[0] == outputs[1] == (initial + initial_state).encode("utf-8")
     assert b" at 0x" not in outputs[0]
 
 
@@ -194,14 +221,14 @@ def test_make_migration_check_fails_when_the_state_file_does_not_belong_to_the_n
     _check_fails(edited_state, "was edited by hand")
 
     edited_migration = _copy_migrations(tmp_path / "edited_migration")
-    path = edited_migration / "001_initial.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("VARCHAR(255)", "VARCHAR(200)", 1), encoding="utf-8")
+    path = edited_migration / f"{HEAD}.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("VARCHAR(", "VARCHAR(2", 1), encoding="utf-8")
     _check_fails(edited_migration, "changed after schema_state.json was written")
 
     behind = _copy_migrations(tmp_path / "behind")
-    (behind / "002_by_hand.py").write_text(
+    (behind / f"{_next()}_by_hand.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n    pass\n", encoding="utf-8")
-    _check_fails(behind, "is the schema after 001_initial, but the newest migration is 002_by_hand")
+    _check_fails(behind, f"is the schema after {HEAD}, but the newest migration is {_next()}_by_hand")
     # A migration written by hand: its author records the state it leaves.
     run([sys.executable, "scripts/make_migration.py", "--record-state", "--directory", str(behind)])
     assert migration_writer.head_state(behind) == migration_writer.schema_state()
@@ -233,8 +260,11 @@ def test_the_migration_runtime_is_frozen_and_imports_no_models():
 def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empty_db):
     # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
-    assert migration_names() == ["001_initial"]
-    assert migration_status(empty_db).pending == ["001_initial"]
+    names = migration_names()
+    assert names[0] == "001_initial" and names == sorted(names)
+    assert [int(name[:3]) for name in names] == list(range(1, len(names) + 1))
+    assert {f"{name}.py" for name in names} == {p.name for p in MIGRATIONS_DIR.glob("[0-9]*.py")}
+    assert migration_status(empty_db).pending == names
 
 
 def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
@@ -242,7 +272,7 @@ def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
     changed = clone_model(Session, extra_fields={"label": CharField(max_length=64)})
     with pytest.raises(errors.ConfigurationError, match="NOT NULL without a server default"):
         migration_writer.write_migration("add_label", replace_models({Session: changed}), folder)
-    assert migration_names(folder) == ["001_initial"]
+    assert migration_names(folder) == SHIPPED
 
 
 def _session_copy(*, tenant: bool) -> type[peewee.Model]:
@@ -271,8 +301,8 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
     second = migration_writer.write_migration("add_session_label", with_label, folder)
     third = migration_writer.write_migration("add_session_tenant", with_tenant, folder)
 
-    assert second is not None and second.name == "002_add_session_label.py"
-    assert third is not None and third.name == "003_add_session_tenant.py"
+    assert second is not None and second.name == f"{_next()}_add_session_label.py"
+    assert third is not None and third.name == f"{_next(2)}_add_session_tenant.py"
     assert migration_writer.pending_changes(with_tenant, folder) == []
     assert migration_writer.write_migration("again", with_tenant, folder) is None
     label_steps = _read_steps(second)
@@ -282,22 +312,23 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
         'ALTER TABLE "nest_auth_sessions" DROP COLUMN "label"')
     assert "ON DELETE SET NULL" in third.read_text(encoding="utf-8")
 
-    assert migrate(empty_db, to="001_initial", directory=folder) == ["001_initial"]
+    assert migrate(empty_db, to=HEAD, directory=folder) == SHIPPED
     expected_initial = library_catalog(empty_db)
     user = nestauth_peewee.User.create(email="kept@example.com")
     session = Session.create(user=user)
 
-    assert migrate(empty_db, directory=folder) == ["002_add_session_label", "003_add_session_tenant"]
+    assert migrate(empty_db, directory=folder) == [f"{_next()}_add_session_label",
+                                                   f"{_next(2)}_add_session_tenant"]
     after = library_catalog(empty_db)
     assert_same_catalog(expected_tenant, after, ("expected", "migrated"))
     assert after["nest_auth_sessions"].indexes["nest_auth_sessions_label_idx"].columns == ("label",)
 
-    assert rollback(empty_db, directory=folder) == ["003_add_session_tenant"]  # SQLite: table rebuild
+    assert rollback(empty_db, directory=folder) == [f"{_next(2)}_add_session_tenant"]  # SQLite: rebuild
     assert_same_catalog(expected_label, library_catalog(empty_db), ("expected", "migrated"))
-    assert rollback(empty_db, directory=folder) == ["002_add_session_label"]  # SQLite: DROP COLUMN
+    assert rollback(empty_db, directory=folder) == [f"{_next()}_add_session_label"]  # SQLite: DROP COLUMN
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert Session.get_by_id(session.id).user_id == user.id  # the rows survived
-    assert migration_status(empty_db, directory=folder).done == ["001_initial"]
+    assert migration_status(empty_db, directory=folder).done == SHIPPED
 
 
 def _read_steps(path: Path) -> tuple[dict, dict]:
@@ -329,16 +360,16 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
         "- column nest_auth_trusted_devices.token_hash",
         "- index nest_auth_trusted_devices_token_hash on nest_auth_trusted_devices",
     ]
-    migrate(empty_db, to="001_initial", directory=folder)
+    migrate(empty_db, to=HEAD, directory=folder)
     expected_initial = library_catalog(empty_db)
     user = nestauth_peewee.User.create(email="keys@example.com")
     key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
 
-    assert migrate(empty_db, directory=folder) == ["002_reshape"]
+    assert migrate(empty_db, directory=folder) == [f"{_next()}_reshape"]
     assert_same_catalog(expected_changed, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 
-    assert rollback(empty_db, directory=folder) == ["002_reshape"]
+    assert rollback(empty_db, directory=folder) == [f"{_next()}_reshape"]
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 

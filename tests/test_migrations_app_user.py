@@ -18,7 +18,17 @@ from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField
 from nestauth_peewee.schema.catalog import ForeignKey, read_catalog
 from nestauth_peewee.schema.migration_writer import write_migration
-from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migrate, migration_status, rollback
+from nestauth_peewee.schema.migrations import (
+    MIGRATIONS_DIR,
+    migrate,
+    migration_names,
+    migration_status,
+    rollback,
+)
+
+#: The library's shipped migrations, and the name a later release's nickname migration gets.
+SHIPPED = migration_names()
+NEXT_NICKNAME = f"{len(SHIPPED) + 1:03d}_add_user_nickname"
 
 EXAMPLE_MODELS = Path(__file__).resolve().parent.parent / "examples" / "app_models.py"
 # The next version of the app's model: one more column (nullable, so existing rows need no value).
@@ -48,7 +58,7 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
     models = ("--models", "app_models:AppUser", "--directory", "app_migrations")
 
     # 1. The library's migrations, then the app's first one: its own table only, valid Python.
-    assert migrate(empty_db, directory=library) == ["001_initial"]
+    assert migrate(empty_db, directory=library) == SHIPPED
     assert "Wrote app_migrations/001_create_app_users.py" in _nestauth("makemigrations", "create_app_users",
                                                                         *models, cwd=app)
     first = app / "app_migrations" / "001_create_app_users.py"
@@ -81,7 +91,7 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
         User, extra_fields={"nickname": CharField(max_length=64, null=True)},
         extra_indexes=[("nest_auth_users_nickname_idx", ["nickname"], False)])})
     write_migration("add_user_nickname", upgraded, library)
-    assert migrate(empty_db, directory=library) == ["002_add_user_nickname"]
+    assert migrate(empty_db, directory=library) == [NEXT_NICKNAME]
     assert {p.name: p.read_bytes() for p in (app / "app_migrations").iterdir() if p.is_file()} == app_files
     assert "No changes" in _nestauth("makemigrations", "--check", *models, cwd=app)
 
@@ -95,7 +105,9 @@ def test_the_app_user_recipe_end_to_end(empty_db, empty_db_url, tmp_path: Path):
     assert empty_db.execute_sql("SELECT COUNT(*) FROM app_users").fetchone()[0] == 0
 
     # Rolling the library back below the app's table is refused before anything is dropped.
-    assert rollback(empty_db, directory=library) == ["002_add_user_nickname"]
+    assert rollback(empty_db, directory=library) == [NEXT_NICKNAME]
+    for newer in reversed(SHIPPED[1:]):  # releases after 001 that leave nest_auth_users alone
+        assert rollback(empty_db, directory=library) == [newer]
     with pytest.raises(errors.MigrationError, match="app_users.user_id references nest_auth_users"):
         rollback(empty_db, directory=library)
     assert {"nest_auth_users", "nest_auth_sessions", "app_users"} <= set(empty_db.get_tables())
@@ -168,11 +180,11 @@ def test_an_app_data_migration_runs_on_the_configured_database_with_the_library_
     assert user.metadata == {"seeded": True}  # JSON written the MariaDB way too
     assert received == [user.id]
     assert _app_history(empty_db) == ["001_seed_first_user"]
-    assert migration_status(empty_db).done == ["001_initial"]  # the library's history is apart
+    assert migration_status(empty_db).done == SHIPPED  # the library's history is apart
 
     result = CliRunner().invoke(
         main, ["rollback", "--yes", "--directory", str(app_migrations), "--database", empty_db_url])
     assert result.exit_code == 0, result.output
     assert not User.select().where(User.email == "seed@example.com").exists()
     assert _app_history(empty_db) == []
-    assert migration_status(empty_db).done == ["001_initial"]
+    assert migration_status(empty_db).done == SHIPPED

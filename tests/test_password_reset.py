@@ -242,7 +242,8 @@ def test_unknown_inactive_and_known_accounts_run_the_same_statements(resets, use
             resets.request(email=email)
         requests[email] = _shapes(seen)
     assert requests["nobody@example.com"] == requests["carol@example.com"]
-    known = [sql for sql in requests["bob@example.com"] if not sql.startswith("INSERT")]
+    known = [sql for sql in requests["bob@example.com"]  # all but the INSERT of the code itself
+             if not (sql.startswith("INSERT") and "nest_auth_otps" in sql.split("(")[0])]
     assert requests["nobody@example.com"] == known
 
 

@@ -153,13 +153,14 @@ def _normalised_default(raw_kind: str | None, family: str) -> str | None:
     return raw_kind
 
 
-def test_the_bundle_holds_sixteen_models_with_the_spec_table_names():
+def test_the_bundle_holds_seventeen_models_with_the_spec_table_names():
+    """The spec's sixteen tables, and nest_auth_login_throttles (0.2, login throttling)."""
     assert [m._meta.table_name for m in NestAuthModels] == [
         "nest_auth_users", "nest_auth_sessions", "nest_auth_identities", "nest_auth_access_keys",
         "nest_auth_otps", "nest_auth_mfa_secrets", "nest_auth_trusted_devices", "nest_auth_tenants",
         "nest_auth_roles", "nest_auth_permissions", "nest_auth_role_permissions",
         "nest_auth_user_accesses", "nest_auth_platform_accesses", "nest_auth_user_access_roles",
-        "nest_auth_platform_access_roles", "nest_auth_admin_users",
+        "nest_auth_platform_access_roles", "nest_auth_admin_users", "nest_auth_login_throttles",
     ]
 
 

@@ -12,7 +12,17 @@ from collections.abc import Iterable
 
 import peewee
 
-from .accounts import AccessKey, AdminUser, Identity, MfaSecret, Otp, Session, TrustedDevice, User
+from .accounts import (
+    AccessKey,
+    AdminUser,
+    Identity,
+    LoginThrottle,
+    MfaSecret,
+    Otp,
+    Session,
+    TrustedDevice,
+    User,
+)
 from .base import AuthModel, Entity, Record, named_index
 from .rbac import (
     DEFAULT_GUARD,
@@ -39,6 +49,7 @@ __all__ = [
     "MEMBERSHIP_STATUSES",
     "Entity",
     "Identity",
+    "LoginThrottle",
     "MfaSecret",
     "NestAuthModels",
     "Otp",
@@ -76,6 +87,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     MembershipRole,
     StaffAccessRole,
     AdminUser,
+    LoginThrottle,
 )
 
 

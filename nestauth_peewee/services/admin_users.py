@@ -29,6 +29,7 @@ from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, transaction
 from ._common import AdminSnapshot, Page, model_id, page_args, updatable
 from ._common import metadata as clean_metadata
+from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
 
@@ -41,6 +42,8 @@ class AdminUserService:
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = settings or Settings()
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
+        #: Consecutive failed admin logins per normalised email (``Settings.login_throttle``).
+        self.throttle = Throttle(self.settings)
 
     def create(
         self, *, email: str, password: str, name: str | None = None, metadata: dict[str, Any] | None = None
@@ -60,18 +63,23 @@ class AdminUserService:
         """The admin with this email and password (``last_login_at`` set), else ``INVALID_CREDENTIALS``.
 
         An unknown email costs a dummy verification; an old-parameter hash is
-        upgraded in the same write as ``last_login_at``.
+        upgraded in the same write as ``last_login_at``. Throttled per email,
+        known or not, like user logins (``ACCOUNT_LOCKED``; see :meth:`unlock`).
         """
         email_n = _email(email)
         if not isinstance(password, str):
             raise errors.InvalidValue("password must be a string.", field="password")
+        gate = self.throttle.check(ADMIN_LOGIN, email_n)
         admin = admins_repo.get_by_email(email_n)
         if admin is None:
             self.hasher.dummy_verify(password)
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials("The email and password do not match an admin account.")
         ok, upgraded = self.hasher.verify(admin.password_hash, password)
         if not ok:
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials("The email and password do not match an admin account.")
+        self.throttle.succeeded(gate)
         with transaction():
             if upgraded is not None and admins_repo.replace_password_hash(
                 admin.id, admin.password_hash, upgraded
@@ -79,6 +87,10 @@ class AdminUserService:
                 admin.password_hash = upgraded
             admins_repo.update_fields(admin, {"last_login_at": utcnow()})
         return admin
+
+    def unlock(self, email: str) -> bool:
+        """Forget the failed logins of this admin email at once; False if there were none."""
+        return self.throttle.unlock(ADMIN_LOGIN, _email(email))
 
     def get(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """The admin with this id, else ``ADMIN_USER_NOT_FOUND``."""

@@ -38,6 +38,7 @@ from ..repositories import trusted_devices as devices_repo
 from ..unit_of_work import emit, transaction
 from . import _recovery
 from ._base import KeyedService, as_uuid, clip
+from .throttling import RECOVERY_CODE, TOTP, Throttle
 
 __all__ = ["MfaService", "TotpEnrolment"]
 
@@ -71,6 +72,8 @@ class MfaService(KeyedService):
                 f"varchar(255) column); it is {self.settings.recovery_code_count}."
             )
         self.issuer = issuer
+        #: Consecutive wrong TOTP / recovery codes per user (``Settings.code_throttle``).
+        self.throttle = Throttle(self.settings, keys=self._keys, clock=self._clock, codes=True)
         self.encrypt_secrets = encrypt_secrets
         self.otp_methods = otp_methods
 
@@ -106,8 +109,11 @@ class MfaService(KeyedService):
             raise errors.MfaDeviceNotFound()
         if not repo.recovery_codes_if_active(user)[0]:
             raise errors.MfaCodeInvalid()  # a deactivated user's devices accept nothing
+        gate = self.throttle.check(TOTP, user.hex)
         if not self._accept(device, code, verify=True):
+            self.throttle.failed(gate)
             raise errors.MfaCodeInvalid()
+        self.throttle.succeeded(gate)
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
@@ -117,9 +123,12 @@ class MfaService(KeyedService):
         """
         user = as_uuid(user_id)
         code = self._totp_code(code)
+        gate = self.throttle.check(TOTP, user.hex)
         for device in repo.devices_for_user(user, verified_only=True, active_owner=True):
             if self._accept(device, code, verify=False):
+                self.throttle.succeeded(gate)
                 return device
+        self.throttle.failed(gate)
         raise errors.MfaCodeInvalid()
 
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
@@ -254,6 +263,7 @@ class MfaService(KeyedService):
         if bare is None:
             raise errors.RecoveryCodeInvalid()
         candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)
+        gate = self.throttle.check(RECOVERY_CODE, user.hex)
         for _ in range(5):  # another code of this user may be consumed concurrently: re-read
             _active, stored = repo.recovery_codes_if_active(user)
             digests = _recovery.unpack(stored)
@@ -262,6 +272,7 @@ class MfaService(KeyedService):
                 found = _recovery.find(presented, digests)
                 index = found if index is None else index
             if index is None:
+                self.throttle.failed(gate)
                 raise errors.RecoveryCodeInvalid()
             remaining = digests[:index] + digests[index + 1:]
             with transaction():
@@ -269,6 +280,7 @@ class MfaService(KeyedService):
                 if swapped:
                     emit(events.recovery_code_used, user_id=user, remaining=len(remaining))
             if swapped:
+                self.throttle.succeeded(gate)
                 return len(remaining)
         raise errors.RecoveryCodeInvalid()
 

@@ -30,12 +30,15 @@ from typing import NoReturn
 
 from .. import errors, events
 from .. import secrets as tokens
+from ..config import Settings
+from ..fields import utcnow
 from ..models import Otp
 from ..repositories import _owner
 from ..repositories import otps as repo
 from ..unit_of_work import emit, transaction
-from ._base import KeyedService, as_uuid
+from ._base import Clock, KeyedService, as_uuid
 from .cleanup import ExpiryCleanup
+from .throttling import OTP, Gate, Throttle
 
 __all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
 
@@ -88,6 +91,11 @@ def _normalise_code(code: object) -> str | None:
 class OtpService(KeyedService):
     """Issue and verify one-time codes per (user, type)."""
 
+    def __init__(self, settings: Settings | None = None, *, clock: Clock = utcnow) -> None:
+        super().__init__(settings, clock=clock)
+        #: Consecutive wrong codes per user, all types together (``Settings.code_throttle``).
+        self.throttle = Throttle(self.settings, keys=self._keys, clock=clock, codes=True)
+
     def create(self, user_id: uuid.UUID | str, otp_type: str, *, length: int | None = None,
                alphabet: str = "numeric", validity: timedelta | None = None) -> IssuedOtp:
         """A new code for (user, type); earlier codes of that type die.
@@ -138,7 +146,8 @@ class OtpService(KeyedService):
         normalised = _normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
-        outcome = self._verify(user, otp_type, normalised, consume=consume)
+        gate = self.throttle.check(OTP, user.hex)
+        outcome = self._verify(user, otp_type, normalised, consume=consume, gate=gate)
         if outcome == "expired":
             raise errors.VerificationCodeExpired()
         if outcome != "ok":
@@ -159,19 +168,23 @@ class OtpService(KeyedService):
             _owner.lock_user(nobody)
             repo.delete_for_user_type(nobody, otp_type)
 
-    def dummy_verify(self, otp_type: str, code: object) -> NoReturn:
+    def dummy_verify(self, otp_type: str, code: object, *, identifier: str | None = None) -> NoReturn:
         """The work of a :meth:`verify` for a user without a live code, then ``VERIFICATION_CODE_INVALID``.
 
         For callers that must not show whether an account exists (password
-        reset): the same digest and the same lookup, for a user id no row has.
+        reset): the same digest and the same lookup, for a user id no row has,
+        and the failure counted against ``identifier`` (the email or phone
+        asked for) as a known user's is counted against the user.
         """
         otp_type = _check_type(otp_type)
         normalised = _normalise_code(code)
+        gate = self.throttle.check(OTP, "unknown:" + identifier) if identifier is not None else None
         if normalised is not None:
-            self._verify(uuid.uuid4(), otp_type, normalised, consume=True)
+            self._verify(uuid.uuid4(), otp_type, normalised, consume=True, gate=gate)
         raise errors.VerificationCodeInvalid()
 
-    def _verify(self, user: uuid.UUID, otp_type: str, normalised: str, *, consume: bool) -> str:
+    def _verify(self, user: uuid.UUID, otp_type: str, normalised: str, *, consume: bool,
+                gate: Gate | None) -> str:
         parts = (user.hex, otp_type, normalised)
         digest = self._keys.digest(_PURPOSE, *parts)
         now = self.now()
@@ -179,13 +192,13 @@ class OtpService(KeyedService):
         with transaction():
             found = repo.latest(user, otp_type)
             otp, owner_active = found if found is not None else (None, False)
-            if otp is None:
-                pass
+            if otp is None:  # the attempt-claiming UPDATE all the same (it matches no row)
+                repo.claim_attempt(uuid.uuid4(), max_attempts=self.settings.otp_max_attempts, now=now)
             elif otp.expires_at <= now:
                 repo.delete(otp.id)
                 outcome = "expired"
             elif not owner_active:
-                pass  # a deactivated user's codes are refused (and spend nothing)
+                outcome = "inactive"  # a deactivated user's codes are refused (and spend nothing)
             elif not repo.claim_attempt(otp.id, max_attempts=self.settings.otp_max_attempts, now=now):
                 repo.delete(otp.id)  # dead: no attempt left
             else:
@@ -198,6 +211,10 @@ class OtpService(KeyedService):
                         if matched:
                             repo.rekey(otp.id, otp.code_hash, digest)
                     outcome = "ok"
+            if outcome == "invalid":  # counted in this transaction: one commit, whoever asked
+                self.throttle.failed(gate)
+        if outcome == "ok":
+            self.throttle.succeeded(gate)
         return outcome
 
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:

@@ -45,6 +45,7 @@ from ..unit_of_work import emit, transaction
 from ._base import Clock
 from ._common import UserSnapshot
 from .otps import IssuedOtp, OtpService
+from .throttling import RESET_REQUEST
 from .users import UserService
 
 __all__ = ["PasswordResetService", "RESET_OTP_TYPE"]
@@ -83,9 +84,15 @@ class PasswordResetService:
         transaction) so the database time is the same. A listener that
         delivers inline (SMTP) adds its own time to known accounts only: have
         it enqueue the message, or call :meth:`request_in_background`.
+
+        Requests are counted per address, known or not (``Settings.code_throttle``,
+        scope ``reset_request``) until a reset succeeds: past the threshold they
+        are ``ACCOUNT_LOCKED`` for a while, which limits reset mails to anyone.
         """
         user = self._account(email, phone)
+        gate = self.otps.throttle.check(RESET_REQUEST, self.users.login_identifier(email=email, phone=phone))
         with transaction():
+            self.otps.throttle.failed(gate)  # counted alike for every address: the same write
             if user is None:
                 self.otps.dummy_create(RESET_OTP_TYPE)
                 return None
@@ -135,7 +142,8 @@ class PasswordResetService:
         """
         user = self._account(email, phone)
         if user is None:
-            self.otps.dummy_verify(RESET_OTP_TYPE, code)
+            self.otps.dummy_verify(RESET_OTP_TYPE, code, identifier=self.users.login_identifier(
+                email=email, phone=phone))
         self.otps.check(user.id, RESET_OTP_TYPE, code)
 
     def reset(self, *, email: str | None = None, phone: str | None = None, code: str,
@@ -161,7 +169,8 @@ class PasswordResetService:
             raise errors.InvalidValue("new_password must be a string.", field="new_password")
         user = self._account(email, phone)
         if user is None:
-            self.otps.dummy_verify(RESET_OTP_TYPE, code)
+            self.otps.dummy_verify(RESET_OTP_TYPE, code, identifier=self.users.login_identifier(
+                email=email, phone=phone))
         self.otps.check(user.id, RESET_OTP_TYPE, code)
         new_password = check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.users.hasher.hash(new_password)
@@ -179,6 +188,7 @@ class PasswordResetService:
                 devices = devices_repo.revoke_all(user.id, now=now)
                 keys = (access_keys_repo.deactivate_all_for_user(user.id, now=now)
                         if self.settings.reset_deactivates_access_keys else 0)
+                self.otps.throttle.unlock(RESET_REQUEST, self.users.login_identifier(email=email, phone=phone))
                 user.password_hash, user.must_change_password = new_hash, False
                 emit(events.password_reset, self, user=UserSnapshot.of(user), user_id=user.id,
                      sessions_revoked=revoked, trusted_devices_revoked=devices,

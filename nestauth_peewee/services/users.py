@@ -36,6 +36,7 @@ from ..unit_of_work import emit, transaction
 from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
 from ._common import metadata as clean_metadata
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
+from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
 __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -53,6 +54,9 @@ class UserService(IdentityOperations):
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = settings or Settings()
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
+        #: Consecutive failed logins per normalised email/phone (``Settings.login_throttle``).
+        self.throttle = Throttle(self.settings)
+        self._code_throttle = Throttle(self.settings, codes=True)
 
     # --- create ------------------------------------------------------------------------
 
@@ -126,17 +130,25 @@ class UserService(IdentityOperations):
         exist. A match whose hash was made with other parameters is re-hashed
         with the configured ones and stored (no event). A deactivated account
         with the right password gives ``ACCOUNT_INACTIVE``.
+
+        Throttled per normalised identifier, known or not (``Settings.login_throttle``):
+        after too many consecutive failures every attempt, right or wrong, is
+        ``ACCOUNT_LOCKED`` (with ``retry_after``) until the wait is over; a
+        success starts the count again. See :meth:`unlock`.
         """
         user = self.lookup(email=email, phone=phone)
         if not isinstance(password, str):
             raise errors.InvalidValue(
                 f"password must be a string, not {type(password).__name__}.", field="password"
             )
+        gate = self.throttle.check(LOGIN, self.login_identifier(email=email, phone=phone))
         if user is None or user.password_hash is None:
             self.hasher.dummy_verify(password)
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials()
         ok, upgraded = self.hasher.verify(user.password_hash, password)
         if not ok:
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials()
         if upgraded is not None:
             # Verified outside the transaction; the compare-and-swap keeps a
@@ -146,7 +158,38 @@ class UserService(IdentityOperations):
                     user.password_hash = upgraded
         if not user.is_active:
             raise errors.AccountInactive()
+        self.throttle.succeeded(gate)
         return user
+
+    @staticmethod
+    def login_identifier(*, email: Any = None, phone: Any = None) -> str:
+        """What logins are throttled by: ``email:<normalised>`` or ``phone:<E.164>`` (as :meth:`lookup` picks)."""
+        email_n = normalize_email(email)
+        if email_n is not None:
+            return "email:" + email_n
+        phone_n = normalize_phone(phone)
+        if phone_n is not None:
+            return "phone:" + phone_n
+        raise errors.EmailOrPhoneRequired("Give the email or the phone number the account was registered with.")
+
+    def unlock(self, *, email: str | None = None, phone: str | None = None,
+               user_id: uuid.UUID | str | User | None = None) -> int:
+        """An admin's unlock: forget the failed logins of this email/phone (or of the user's
+        email and phone) and the user's failed OTP/TOTP/recovery-code attempts; how many
+        counters went."""
+        identifiers = []
+        user = None
+        if user_id is not None:
+            user = self._require(model_id("user_id", user_id))
+            identifiers += [self.login_identifier(email=v) for v in (user.email,) if v]
+            identifiers += [self.login_identifier(phone=v) for v in (user.phone,) if v]
+        else:
+            identifiers.append(self.login_identifier(email=email, phone=phone))
+            user = self.lookup(email=email, phone=phone)
+        removed = sum(self.throttle.unlock(LOGIN, identifier) for identifier in identifiers)
+        if user is not None:
+            removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
+        return removed
 
     def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
         """The user with this email, else this phone (each normalised first), or None.
