@@ -22,13 +22,14 @@ import warnings
 from typing import Any
 
 from . import errors, events
-from .config import Argon2Params, PasswordPolicy, Settings
+from .config import Argon2Params, PasswordPolicy, Settings, ThrottlePolicy
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
     AdminUser,
     AuthModel,
     Identity,
+    LoginThrottle,
     Membership,
     MembershipRole,
     MfaSecret,
@@ -69,6 +70,7 @@ from .services import (
     SessionService,
     StaffAccessService,
     TenantService,
+    Throttle,
     TotpEnrolment,
     TrustedDeviceService,
     UserService,
@@ -91,6 +93,7 @@ __all__ = [
     "Settings",
     "Argon2Params",
     "PasswordPolicy",
+    "ThrottlePolicy",
     "PasswordHasher",
     "errors",
     "events",
@@ -113,8 +116,10 @@ __all__ = [
     "StaffAccess",
     "StaffAccessRole",
     "AdminUser",
+    "LoginThrottle",
     # every service from one Settings, and each service on its own
     "AuthServices",
+    "Throttle",
     "UserService",
     "AdminUserService",
     "SessionService",

@@ -262,3 +262,11 @@ def test_reset_requests_are_counted_per_address_alike_until_a_reset_succeeds(str
     resets.reset(email="bob@example.com", code=issued.code, new_password="a brand new passphrase 2")
     scopes = sorted(row.scope for row in LoginThrottle.select())
     assert scopes == ["reset_request"]  # only nobody's counter is left
+
+
+def test_a_lock_is_an_http_429_with_the_seconds_to_wait():
+    from nestauth_peewee.integrations.http import error_body, status_for
+
+    locked = errors.AccountLocked(retry_after=90)
+    assert status_for(locked) == 429
+    assert error_body(locked) == {"error": "ACCOUNT_LOCKED", "message": locked.message, "retry_after": 90}

@@ -23,6 +23,7 @@ __all__ = ["status_for", "error_body"]
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.AccountInactive, 403),
+    (errors.AccountLocked, 429),
     (errors.AuthenticationError, 401),
     (errors.CredentialRejected, 401),
     (errors.NotFound, 404),
@@ -37,7 +38,8 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
 
 
 def status_for(error: errors.NestAuthError) -> int:
-    """401 for refused credentials, 403 inactive account, 404, 409 conflicts, 422 bad input, 503 busy."""
+    """401 for refused credentials, 403 inactive account, 429 throttled (``ACCOUNT_LOCKED``), 404,
+    409 conflicts, 422 bad input, 503 busy."""
     for cls, status in _STATUSES:
         if isinstance(error, cls):
             return status
@@ -49,4 +51,6 @@ def error_body(error: errors.NestAuthError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": error.code, "message": error.message}
     if isinstance(error, errors.PasswordPolicyViolation) and "reasons" in error.details:
         body["reasons"] = list(error.details["reasons"])
+    if isinstance(error, errors.AccountLocked):
+        body["retry_after"] = error.retry_after  # seconds; also worth a Retry-After header
     return body

@@ -19,6 +19,7 @@ from .roles import RoleService
 from .sessions import IssuedSession, SessionService
 from .staff_access import StaffAccessService
 from .tenants import TenantService
+from .throttling import Throttle
 from .trusted_devices import IssuedDevice, TrustedDeviceService
 from .users import Page, UserService, UserSnapshot
 
@@ -47,6 +48,7 @@ __all__ = [
     "TenantService",
     "TotpEnrolment",
     "TrustedDeviceService",
+    "Throttle",
     "UserService",
     "UserSnapshot",
 ]
