@@ -70,7 +70,6 @@ from .services import (
     SessionService,
     StaffAccessService,
     TenantService,
-    Throttle,
     TotpEnrolment,
     TrustedDeviceService,
     UserService,
@@ -119,7 +118,6 @@ __all__ = [
     "LoginThrottle",
     # every service from one Settings, and each service on its own
     "AuthServices",
-    "Throttle",
     "UserService",
     "AdminUserService",
     "SessionService",

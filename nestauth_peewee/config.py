@@ -31,15 +31,40 @@ __all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "Thro
 MIN_SECRET_KEY_BYTES = 32
 #: A key with fewer distinct bytes than this is refused (a random 32-byte key has ~20+).
 MIN_SECRET_KEY_DISTINCT = 8
+#: OTP codes are 4 to 64 characters (the column holds an HMAC, so the length is free within that).
+OTP_LENGTH_RANGE = (4, 64)
+#: Recovery-code digests share one varchar(255) column: at most 14 fit (see services/_recovery.py).
+MAX_RECOVERY_CODES = 14
+
+
+def _refuse(message: str) -> errors.ConfigurationError:
+    return errors.ConfigurationError(message)
+
+
+def _positive_int(owner: str, name: str, value: object, *, low: int = 1, high: int | None = None,
+                  hint: str = "") -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bounds = f"{low}..{high}" if high is not None else f"at least {low}"
+        raise _refuse(f"{owner}.{name} must be an integer {bounds}{hint}, not {value!r}.")
+
+
+def _positive_duration(name: str, value: object) -> None:
+    if not isinstance(value, timedelta) or value <= timedelta(0):
+        raise _refuse(f"Settings.{name} must be a positive timedelta, not {value!r}.")
 
 
 @dataclass(frozen=True)
 class Argon2Params:
-    """argon2id cost parameters (the upstream defaults)."""
+    """argon2id cost parameters (the upstream defaults); checked when built."""
 
     memory_cost: int = 65536  # KiB
     time_cost: int = 3
     parallelism: int = 4
+
+    def __post_init__(self) -> None:
+        _positive_int("Argon2Params", "parallelism", self.parallelism, high=255)
+        _positive_int("Argon2Params", "memory_cost", self.memory_cost, low=8 * self.parallelism)
+        _positive_int("Argon2Params", "time_cost", self.time_cost)
 
 
 @dataclass(frozen=True)
@@ -66,6 +91,10 @@ class PasswordPolicy:
     common_passwords: frozenset[str] | None = None  # None: the default list (zxcvbn's)
     breached_checker: BreachChecker | None = None
 
+    def __post_init__(self) -> None:
+        _positive_int("PasswordPolicy", "min_length", self.min_length)
+        _positive_int("PasswordPolicy", "max_length", self.max_length, low=self.min_length, high=4096)
+
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
@@ -87,6 +116,13 @@ class ThrottlePolicy:
     lock_duration: timedelta = timedelta(minutes=15)
     forget_after: timedelta = timedelta(hours=24)
 
+    def __post_init__(self) -> None:
+        _positive_int("ThrottlePolicy", "free_failures", self.free_failures)
+        _positive_int("ThrottlePolicy", "lock_after", self.lock_after)
+        for name in ("base_delay", "max_delay", "lock_duration", "forget_after"):
+            if not isinstance(getattr(self, name), timedelta) or getattr(self, name) <= timedelta(0):
+                raise _refuse(f"ThrottlePolicy.{name} must be a positive timedelta, not {getattr(self, name)!r}.")
+
     def delay_after(self, failures: int) -> timedelta | None:
         """How long attempts wait after the ``failures``-th consecutive failure (None: not at all)."""
         if failures >= self.lock_after:
@@ -98,6 +134,14 @@ class ThrottlePolicy:
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything the services are configured with; impossible values fail here, at start-up.
+
+    Durations are positive :class:`~datetime.timedelta`; counts are positive
+    integers; "no limit" is spelled ``None`` (``max_sessions_per_user=None``),
+    never ``0``. A wrong value is a :class:`~nestauth_peewee.errors.ConfigurationError`
+    naming the setting.
+    """
+
     secret_key: str | None = None
     #: Previous secret keys, still accepted for what was stored under them (key rotation;
     #: ``NESTAUTH_SECRET_KEY_FALLBACKS``, comma-separated). New values use ``secret_key`` only.
@@ -110,7 +154,7 @@ class Settings:
     session_absolute_lifetime: timedelta | None = timedelta(days=30)
     #: A session unused (no refresh, no authenticate) for this long ends (ASVS 7.3.1; None: never).
     session_idle_timeout: timedelta | None = timedelta(days=7)
-    max_sessions_per_user: int = 10
+    max_sessions_per_user: int | None = 10  # None: no limit
     otp_length: int = 6
     otp_validity: timedelta = timedelta(minutes=30)
     otp_max_attempts: int = 5
@@ -137,6 +181,48 @@ class Settings:
             warnings.warn("Settings(password=...) is deprecated; use Settings(argon2=...)",
                           DeprecationWarning, stacklevel=3)
             object.__setattr__(self, "argon2", password)
+        self._check()
+
+    def _check(self) -> None:
+        if self.secret_key is not None and not isinstance(self.secret_key, str):
+            raise _refuse(f"Settings.secret_key must be a string, not {type(self.secret_key).__name__}.")
+        if not isinstance(self.argon2, Argon2Params):
+            raise _refuse(f"Settings.argon2 must be an Argon2Params, not {self.argon2!r}.")
+        if not isinstance(self.password_policy, PasswordPolicy):
+            raise _refuse(f"Settings.password_policy must be a PasswordPolicy, not {self.password_policy!r}.")
+        for name in ("refresh_token_validity", "otp_validity", "trusted_device_validity"):
+            _positive_duration(name, getattr(self, name))
+        if self.max_sessions_per_user is not None:
+            _positive_int("Settings", "max_sessions_per_user", self.max_sessions_per_user, hint=" (None: no limit)")
+        _positive_int("Settings", "otp_length", self.otp_length, low=OTP_LENGTH_RANGE[0], high=OTP_LENGTH_RANGE[1])
+        _positive_int("Settings", "otp_max_attempts", self.otp_max_attempts)
+        _positive_int("Settings", "recovery_code_count", self.recovery_code_count, high=MAX_RECOVERY_CODES)
+        guards = self.guards
+        if (not isinstance(guards, tuple) or not guards
+                or not all(isinstance(g, str) and g.strip() == g and 0 < len(g) <= 64 and g.isprintable()
+                           for g in guards)):
+            raise _refuse(f"Settings.guards must be a non-empty tuple of guard names (1..64 printable "
+                          f"characters, no surrounding spaces), not {guards!r}.")
+        if not isinstance(self.phone_login, bool):
+            raise _refuse(f"Settings.phone_login must be True or False, not {self.phone_login!r}.")
+        if not isinstance(self.secret_key_fallbacks, tuple) or not all(
+                isinstance(k, str) for k in self.secret_key_fallbacks):
+            raise _refuse("Settings.secret_key_fallbacks must be a tuple of keys (strings), "
+                          f"not {type(self.secret_key_fallbacks).__name__}.")
+        for name in ("session_absolute_lifetime", "session_idle_timeout"):
+            if getattr(self, name) is not None:
+                _positive_duration(name, getattr(self, name))
+        for name in ("login_throttle", "code_throttle"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), ThrottlePolicy):
+                raise _refuse(f"Settings.{name} must be a ThrottlePolicy or None, not {getattr(self, name)!r}.")
+        if not isinstance(self.reset_deactivates_access_keys, bool):
+            raise _refuse("Settings.reset_deactivates_access_keys must be True or False, "
+                          f"not {self.reset_deactivates_access_keys!r}.")
+
+    @classmethod
+    def or_default(cls, settings: Settings | None) -> Settings:
+        """``settings``, or :meth:`from_env` when ``None``: how every service builds its default."""
+        return settings if settings is not None else cls.from_env()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

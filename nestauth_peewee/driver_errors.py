@@ -21,6 +21,7 @@ import peewee
 from .errors import (
     ConflictError,
     DatabaseBusy,
+    DatabaseReadOnly,
     DatabaseUnavailable,
     ForeignKeyRefused,
     InvalidValue,
@@ -76,7 +77,10 @@ _MISSING_COLUMN = re.compile(
 
 
 def _driver_error(exc: BaseException) -> BaseException:
-    # peewee raises its own class while handling the driver's exception.
+    # peewee raises its own class while handling the driver's exception (peewee 4 keeps it as .orig).
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        return orig
     if exc.args and isinstance(exc.args[0], BaseException):
         return exc.args[0]
     inner = exc.__cause__ or exc.__context__
@@ -136,7 +140,9 @@ def translate(exc: BaseException) -> BaseException:
 
     Unique violations become the subclass registered for the index (e.g.
     :class:`EmailAlreadyExists`), foreign-key and NOT NULL violations and
-    overlong values their own types; anything else is returned unchanged.
+    overlong values their own types; a lost connection (closed, dropped, a
+    Galera node not ready) :class:`DatabaseUnavailable`; a write on a read-only
+    database :class:`DatabaseReadOnly`; anything else is returned unchanged.
     """
     if isinstance(exc, NestAuthError):
         return exc
@@ -173,7 +179,10 @@ def translate(exc: BaseException) -> BaseException:
         return ForeignKeyRefused(where + ForeignKeyRefused.default_message, detail=_one_line(text))
     if isinstance(exc, (peewee.OperationalError, peewee.InternalError)) and _is_retryable(orig):
         return TransactionConflict(detail=_one_line(text))
-    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and _looks_unreachable(text):
+    if _is_read_only(orig, text):
+        return DatabaseReadOnly(detail=_one_line(text))
+    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError, peewee.InternalError)) and (
+            _is_lost_connection(exc, orig) or _looks_unreachable(text)):
         return DatabaseUnavailable("Cannot reach the database: " + _one_line(text))
     if isinstance(exc, peewee.OperationalError) and _is_busy(orig, text):
         return DatabaseBusy(detail=_one_line(text))
@@ -208,12 +217,39 @@ def _is_errno_150(orig: BaseException, text: str) -> bool:
     return mysql_code in (1005, 1215) and ("errno: 150" in text or "errno 150" in text or mysql_code == 1215)
 
 
+def _mysql_code(orig: BaseException) -> int | None:
+    return orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+
+
+def _is_read_only(orig: BaseException, text: str) -> bool:
+    """A write refused because the database (or the transaction) is read-only."""
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode is not None:
+        return pgcode == "25006"  # read_only_sql_transaction (a hot standby, or read-only set)
+    code = _mysql_code(orig)
+    if code is not None:
+        return code in (1290, 1792, 1836)  # --read-only / read-only transaction / read-only slave
+    return "attempt to write a readonly database" in text
+
+
+def _is_lost_connection(exc: BaseException, orig: BaseException) -> bool:
+    """The connection is gone: closed under us, dropped by a pooler, or a cluster node not ready."""
+    if type(orig).__module__.split(".")[0] == "psycopg2" and type(orig).__name__ == "InterfaceError":
+        return True  # "connection already closed": nothing else raises psycopg2's InterfaceError
+    code = _mysql_code(orig)
+    if code is not None:
+        # 1047: WSREP (Galera) node not ready; 2006 gone away; 2013 lost during query;
+        # 0 with an InterfaceError: PyMySQL used after the socket closed.
+        return code in (1047, 2006, 2013) or (code == 0 and isinstance(exc, peewee.InterfaceError))
+    return False
+
+
 def _is_busy(orig: BaseException, text: str) -> bool:
     """Lock timeout or SQLite's busy database (deadlocks are :func:`_is_retryable`)."""
     pgcode = getattr(orig, "pgcode", None)
     if pgcode is not None:
         return pgcode == "55P03"  # lock_not_available
-    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
+    mysql_code = _mysql_code(orig)
     if mysql_code is not None:
         return mysql_code == 1205  # ER_LOCK_WAIT_TIMEOUT
     return "database is locked" in text or "database table is locked" in text
@@ -234,6 +270,7 @@ def _looks_unreachable(text: str) -> bool:
             "name or service not known",
             "timeout expired",
             "server closed the connection",
+            "connection already closed",
         )
     )
 

@@ -28,6 +28,7 @@ __all__ = [
     "DatabaseUnavailable",
     "SchemaMissing",
     "ForeignKeyRefused",
+    "DatabaseReadOnly",
     "ValidationError",
     "InvalidValue",
     "ValueTooLong",
@@ -128,9 +129,25 @@ class ConfigurationError(NestAuthError):
 
 
 class DatabaseUnavailable(NestAuthError):
-    """The database server could not be reached or refused the connection."""
+    """The database server could not be reached, refused the connection, or dropped it.
+
+    Also a cluster node that is not ready (MariaDB Galera 1047). Nothing was
+    written by the failed statement; retry once the database is back.
+    """
 
     code = "DATABASE_UNAVAILABLE"
+    default_message = "The database cannot be reached (or dropped the connection); retry shortly."
+
+
+class DatabaseReadOnly(NestAuthError):
+    """A write reached a read-only database (a replica, a read-only transaction or file).
+
+    PostgreSQL SQLSTATE 25006, MySQL/MariaDB 1290/1792, SQLite's "readonly
+    database". Point writes at the primary; nothing was written.
+    """
+
+    code = "DATABASE_READ_ONLY"
+    default_message = "The database is read-only (a replica?); send writes to the primary."
 
 
 class SchemaMissing(NestAuthError, peewee.OperationalError, peewee.ProgrammingError):

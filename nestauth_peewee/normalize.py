@@ -1,4 +1,4 @@
-"""Normalisation and checking of the values users type: email, phone, free text.
+"""Normalisation of the contact values users type: email and phone.
 
 The same functions run on writes and on lookups, so ``Bob@Example.COM `` and
 ``bob@example.com`` are one account everywhere::
@@ -11,13 +11,14 @@ The same functions run on writes and on lookups, so ``Bob@Example.COM `` and
     normalize_phone("555-CALL-NOW")          # raises errors.InvalidPhone
 
 Every refusal is a typed error from :mod:`nestauth_peewee.errors` whose
-message says what to fix; nothing here touches the database.
+message says what to fix; nothing here touches the database. The other
+argument checks (text, ids, numbers) live in :mod:`nestauth_peewee.validation`,
+whose ``EMAIL`` and ``PHONE`` kinds call these two.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from . import errors
@@ -25,9 +26,6 @@ from . import errors
 __all__ = [
     "normalize_email",
     "normalize_phone",
-    "clean_text",
-    "check_unicode",
-    "as_uuid",
     "EMAIL_MAX_LENGTH",
     "PHONE_MIN_DIGITS",
     "PHONE_MAX_DIGITS",
@@ -52,48 +50,6 @@ _LOCAL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"(),:;<>@\[\\\]]")
 _PLAIN_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _PLAIN_EMAIL = re.compile(rf"{_PLAIN_ATOM}(?:\.{_PLAIN_ATOM})*@{_PLAIN_LABEL}(?:\.{_PLAIN_LABEL})+")
-
-
-def check_unicode(name: str, value: str) -> None:
-    """Refuse a string the database cannot store: NUL bytes and lone surrogates."""
-    if "\x00" in value:
-        raise errors.InvalidValue(f"{name} must not contain a NUL (\\x00) character.", field=name)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise errors.InvalidValue(
-            f"{name} is not valid Unicode text (it contains a lone surrogate).", field=name
-        ) from exc
-
-
-def clean_text(
-    name: str, value: Any, *, max_length: int, required: bool = True, strip: bool = True
-) -> str | None:
-    """A storable string: right type, no NUL, valid Unicode, not too long.
-
-    With ``strip`` the value is trimmed first; an empty result is ``None``, which
-    is an error when ``required``.
-    """
-    if value is None:
-        if required:
-            raise errors.RequiredValueMissing(f"{name} is required.", field=name)
-        return None
-    if not isinstance(value, str):
-        raise errors.InvalidValue(f"{name} must be a string, not {type(value).__name__}.", field=name)
-    check_unicode(name, value)
-    if strip:
-        value = value.strip()
-    if not value:
-        if required:
-            raise errors.RequiredValueMissing(f"{name} must not be empty.", field=name)
-        return None
-    if len(value) > max_length:
-        raise errors.ValueTooLong(
-            f"{name} is {len(value)} characters long; the limit is {max_length}.",
-            field=name,
-            limit=max_length,
-        )
-    return value
 
 
 def normalize_email(value: Any) -> str | None:
@@ -175,18 +131,6 @@ def normalize_phone(value: Any) -> str | None:
             f"A phone number has {PHONE_MIN_DIGITS} to {PHONE_MAX_DIGITS} digits; this one has {digits}."
         )
     return phone
-
-
-def as_uuid(name: str, value: Any) -> uuid.UUID:
-    """A UUID from a UUID or its text form, else :class:`~nestauth_peewee.errors.InvalidValue`."""
-    if isinstance(value, uuid.UUID):
-        return value
-    if isinstance(value, str) and len(value) <= 64:
-        try:
-            return uuid.UUID(value)
-        except ValueError:
-            pass
-    raise errors.InvalidValue(f"{name} must be a UUID such as 'a3c5…', not {_show(value)}.", field=name)
 
 
 def _show(value: Any, limit: int = 60) -> str:

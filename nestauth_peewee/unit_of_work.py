@@ -25,24 +25,59 @@ An operation that is exactly one SQL statement uses :func:`single_statement`
 instead: outside a transaction the statement commits on its own (no BEGIN
 and COMMIT round trips) and its events are sent right after it; inside one it
 behaves like :func:`transaction`.
+
+Conflicts are retried at the outermost level only. A service operation that
+owns its transaction is decorated with :func:`retry_on_conflict`: when the
+database aborts it with :class:`~nestauth_peewee.errors.TransactionConflict`
+(a deadlock, a serialisation failure, a Galera certification failure) the
+whole operation runs again, a few times, after a short random pause, so it
+re-reads the state the winner left and ends the way a later caller would
+(``EMAIL_ALREADY_EXISTS``, reuse detected, ``LAST_ADMIN_USER``...). Inside a
+caller's transaction (a :func:`transaction` block or the app's own
+``db.atomic()``) nothing is retried: the database has rolled back the
+caller's whole transaction, so only the caller can run it again - with the
+same decorator on its own operation::
+
+    @retry_on_conflict                       # the app owns this transaction
+    def sign_up(email, password):
+        with transaction():
+            user = users.create(email=email, password=password)
+            memberships.set_roles_by_name(user.id, None, ["member"])
+        return user
+
+A failed attempt's events are dropped with its rollback; those of the
+attempt that commits are sent once, after its commit.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import peewee
 from blinker import Signal
 
+from . import errors
 from .db import database, dialect_of
 from .driver_errors import translate
 from .events import freeze
 
-__all__ = ["transaction", "single_statement", "emit", "in_transaction"]
+__all__ = ["transaction", "single_statement", "emit", "in_transaction", "retry_on_conflict",
+           "CONFLICT_ATTEMPTS"]
+
+#: How many times :func:`retry_on_conflict` runs an operation at most.
+CONFLICT_ATTEMPTS = 5
+#: Upper bound of the random pause before attempt n + 1: ``_BACKOFF * 2**n`` seconds.
+_BACKOFF = 0.005
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -58,8 +93,40 @@ def _stack() -> list[_Pending]:
 
 
 def in_transaction() -> bool:
-    """True inside a :func:`transaction` block on this thread."""
-    return bool(_stack())
+    """True inside a :func:`transaction` block, or the app's own ``db.atomic()``, on this thread."""
+    return bool(_stack()) or (database.obj is not None and database.in_transaction())
+
+
+def retry_on_conflict(operation: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a service operation that owns its transaction: re-run it on a conflict.
+
+    Up to :data:`CONFLICT_ATTEMPTS` runs, with a random pause that doubles
+    its bound each time (at most 0.15 s in all). The whole operation runs
+    again, reads included, so the retry decides on the winner's committed
+    state. Called inside a caller's transaction, or from another decorated
+    operation, it runs once: the outermost owner retries.
+    """
+
+    @functools.wraps(operation)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if getattr(_local, "retrying", False) or in_transaction():
+            return operation(*args, **kwargs)
+        _local.retrying = True
+        try:
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                try:
+                    return operation(*args, **kwargs)
+                except errors.TransactionConflict:
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise
+                    log.debug("nestauth_peewee: %s lost a conflict, attempt %d", operation.__qualname__,
+                              attempt)
+                    time.sleep(random.uniform(0, _BACKOFF * 2**attempt))  # noqa: S311 - jitter, not a secret
+            raise AssertionError("unreachable")
+        finally:
+            _local.retrying = False
+
+    return run
 
 
 @contextmanager
@@ -96,7 +163,7 @@ def single_statement() -> Iterator[None]:
     :func:`transaction`: a savepoint whose events wait for the outer commit.
     Run more than one statement in it and they are not atomic together.
     """
-    if _stack() or database.in_transaction():
+    if in_transaction():
         with transaction():
             yield
         return

@@ -222,3 +222,13 @@ def empty_db(dialect: str, empty_db_url: str) -> Iterator[peewee.Database]:
     _drop_everything(database)
     with bound(database, _drop_everything):
         yield database
+
+
+def session_database(dialect: str, sqlite_dir: Path) -> peewee.Database:
+    """What the ``db`` fixture binds for ``dialect``, for fixtures that choose their own targets."""
+    return _session_db(dialect, sqlite_dir)
+
+
+def drop_everything(db: peewee.Database) -> None:
+    """Drop every table of ``db``'s database (a scratch or test database only)."""
+    _drop_everything(db)

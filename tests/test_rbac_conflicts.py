@@ -1,16 +1,14 @@
-"""Deadlocks become TransactionConflict; services retry them only when they own the transaction."""
+"""Deadlocks become TransactionConflict (the retry: test_unit_of_work.py; the races: test_races.py)."""
 
 from __future__ import annotations
 
 import threading
-import time
 
 import peewee
 import pytest
 from _rbac_support import SETTINGS, run_concurrently
 
 from nestauth_peewee import Tenant, TenantService, errors
-from nestauth_peewee.services._rbac_common import retry_on_conflict
 from nestauth_peewee.unit_of_work import transaction
 
 
@@ -33,65 +31,3 @@ def test_a_real_deadlock_is_a_transaction_conflict(db):
     assert len(conflicts) == 1 and "committed" in results, results
     assert conflicts[0].code == "TRANSACTION_CONFLICT"
     assert isinstance(conflicts[0], peewee.OperationalError)
-
-
-def test_retry_on_conflict_runs_the_operation_again(db):
-    calls = []
-
-    def flaky() -> str:
-        calls.append(1)
-        if len(calls) < 3:
-            raise errors.TransactionConflict()
-        return "done"
-
-    assert retry_on_conflict(flaky) == "done"
-    assert len(calls) == 3
-
-
-def test_retry_on_conflict_gives_up_after_its_attempts_and_inside_a_callers_transaction(db):
-    calls = []
-
-    def always() -> None:
-        calls.append(1)
-        raise errors.TransactionConflict()
-
-    with pytest.raises(errors.TransactionConflict):
-        retry_on_conflict(always, attempts=3)
-    assert len(calls) == 3
-    calls.clear()
-    with pytest.raises(errors.TransactionConflict), transaction():
-        retry_on_conflict(always)
-    assert len(calls) == 1  # the caller's transaction is already lost: no retry inside it
-
-
-@pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"], indirect=True)
-@pytest.mark.parametrize("second", ["create", "rename"])
-def test_a_global_and_a_tenant_role_of_one_name_made_at_once_cannot_both_win(db, monkeypatch, second):
-    """No unique index spans scopes, so the rule is a check, serialised per (name, guard)."""
-    from nestauth_peewee import Role, RoleService
-    from nestauth_peewee.repositories import roles as roles_repo
-
-    tenants, roles = TenantService(SETTINGS), RoleService(SETTINGS)
-    acme = tenants.create("Acme", "acme")
-    renamed = roles.create("placeholder", tenant_id=acme.id)
-    check = roles_repo.name_used_across_scopes
-
-    def slow_check(*args, **kwargs):  # both workers pass the check before either inserts, unless serialised
-        found = check(*args, **kwargs)
-        time.sleep(0.3)
-        return found
-
-    monkeypatch.setattr(roles_repo, "name_used_across_scopes", slow_check)
-
-    def work(i: int):
-        if i == 0:
-            return roles.create("editor")  # global
-        if second == "create":
-            return roles.create("editor", tenant_id=acme.id)
-        return roles.update(renamed.id, name="editor")
-
-    results = run_concurrently(db, 2, work)
-    won = [r for r in results if isinstance(r, Role)]
-    refused = [r for r in results if isinstance(r, errors.RoleAlreadyExists)]
-    assert len(won) == 1 and len(refused) == 1, results
-    assert Role.select().where(Role.name == "editor").count() == 1

@@ -67,7 +67,7 @@ def test_register_with_a_tenant_makes_the_membership_for_that_tenant(users):
 
 
 def test_phone_login_links_a_phone_identity(db):
-    service = UserService(Settings(argon2=CHEAP_SETTINGS.password, phone_login=True))
+    service = UserService(Settings(argon2=CHEAP_SETTINGS.argon2, phone_login=True))
     user = service.register(phone="+1 (555) 010-9999", password=PASSWORD)
     assert user.phone == "+15550109999" and user.email is None
     assert [(i.provider, i.provider_id) for i in service.identities(user)] == [("phone", "+15550109999")]

@@ -33,6 +33,7 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.ValidationError, 422),
     (errors.DatabaseBusy, 503),
     (errors.DatabaseUnavailable, 503),
+    (errors.DatabaseReadOnly, 503),
     (errors.ConfigurationError, 500),
 )
 

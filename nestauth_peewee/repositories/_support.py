@@ -1,7 +1,5 @@
 """Small query helpers shared by the repositories (private).
 
-* :func:`as_uuid` turns a model, a UUID or its text into a :class:`uuid.UUID`,
-  or raises :class:`~nestauth_peewee.errors.InvalidValue` naming the field;
 * :func:`ignore_duplicates` makes an INSERT skip rows a unique index already
   holds, in each dialect's own words (never ``INSERT IGNORE``, which on MySQL
   also swallows other errors);
@@ -14,33 +12,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import peewee
 
-from .. import errors
 from ..db import database, dialect_of
 
-__all__ = ["as_uuid", "ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
+__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Select)
-
-
-def as_uuid(value: Any, what: str) -> uuid.UUID:
-    """``value`` (a model, a UUID or its text) as a UUID; garbage is an InvalidValue."""
-    if isinstance(value, peewee.Model):
-        value = value.get_id()
-    if isinstance(value, uuid.UUID):
-        return value
-    if isinstance(value, str):
-        try:
-            return uuid.UUID(value.strip())
-        except ValueError:
-            pass
-    raise errors.InvalidValue(f"{what} must be a UUID (or the row itself), not {value!r}.", field=what)
 
 
 def ignore_duplicates(query: peewee.Insert, model: type[peewee.Model]) -> peewee.Insert:

@@ -17,6 +17,7 @@ import peewee
 from ..db import database, dialect_of
 from ..fields import utcnow
 from ..models import AdminUser
+from ._support import locked
 
 __all__ = [
     "get",
@@ -26,6 +27,8 @@ __all__ = [
     "replace_password_hash",
     "bump_token_version",
     "lock_all",
+    "another",
+    "touch",
     "count",
     "delete",
     "list_page",
@@ -72,14 +75,29 @@ def bump_token_version(admin_id: uuid.UUID) -> int:
 def lock_all() -> None:
     """Lock every admin row until the transaction ends (``FOR UPDATE``).
 
-    SQLite has no row locks; there a write matching no row takes the
-    database's write lock, which serialises writers just as well.
+    Serialises deleters on one server. Locks do not reach other Galera nodes:
+    there :func:`touch` is what makes two deleters collide. SQLite has no row
+    locks; there a write matching no row takes the database's write lock,
+    which serialises writers just as well.
     """
     if dialect_of(database) == "sqlite":
         # A write that matches no row still takes SQLite's write lock.
         AdminUser.update(token_version=AdminUser.token_version).where(peewee.SQL("0 = 1")).execute()
     else:
-        list(AdminUser.select(AdminUser.id).for_update())
+        list(locked(AdminUser.select(AdminUser.id)))
+
+
+def another(admin_id: uuid.UUID) -> uuid.UUID | None:
+    """The oldest admin other than ``admin_id`` (a locking read: the latest committed rows), or None."""
+    query = (AdminUser.select(AdminUser.id).where(AdminUser.id != admin_id)
+             .order_by(AdminUser.created_at, AdminUser.id))
+    row = locked(query).first()
+    return row.id if row is not None else None
+
+
+def touch(admin_id: uuid.UUID) -> int:
+    """Write the row (``updated_at``): a change every engine sees, Galera's certification included."""
+    return AdminUser.update(updated_at=utcnow()).where(AdminUser.id == admin_id).execute()
 
 
 def count() -> int:

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, cast
 
-from ..db import database, dialect_of
 from ..fields import utcnow
 from ..models import Permission, Role, RolePermission
 from ._support import chunks, locked
@@ -17,8 +16,8 @@ __all__ = [
     "get_many",
     "find_in_scope",
     "find_visible",
+    "claim_global_slot",
     "name_used_across_scopes",
-    "lock_name",
     "list_roles",
     "list_for_tenant",
     "update",
@@ -68,33 +67,38 @@ def find_visible(names: Iterable[str], guard: str, tenant_id: uuid.UUID | None) 
     return found
 
 
-def lock_name(name: str, guard: str) -> None:
-    """Serialise, until the transaction ends, the writers of one role name across scopes.
+def claim_global_slot(name: str, guard: str) -> None:
+    """Write, and free again, the global (name, guard) key of the scope index.
 
-    "A tenant role may not take a global role's name, nor the reverse" spans rows
-    that no unique index covers (the index is per scope), so it is a check, and
-    two transactions must not check the same (name, guard) at once.
-    PostgreSQL: a transaction-scoped advisory lock on the pair. MySQL/MariaDB:
-    a locking read of the pair's index range; its gap lock makes the second
-    writer wait, or deadlock, which the role service retries. SQLite: write
-    transactions already run one at a time (``BEGIN IMMEDIATE``).
+    "A tenant role may not take a global role's name, nor the reverse" spans
+    rows no unique index covers (the index is per scope). So the global slot
+    of ``nest_auth_roles_scope_idx`` doubles as the name's claim: a global
+    role holds it, and a tenant role's writer inserts and deletes a
+    placeholder global row in its own transaction. Every writer of one name
+    then writes one unique key, which every engine orders: a second writer
+    waits (or, on Galera, fails certification and is retried), and a held
+    slot - a global role exists - is ``RoleAlreadyExists`` at the insert.
+    The placeholder is never visible to other transactions.
     """
-    dialect = dialect_of(database)
-    if dialect == "postgres":
-        database.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                             [f"nest_auth_roles:{guard}:{name}"])
-    elif dialect == "mysql":
-        list(locked(Role.select(Role.id).where((Role.name == name) & (Role.guard == guard))))
+    placeholder = uuid.uuid4()
+    now = utcnow()
+    Role.insert(id=placeholder, name=name, guard=guard, tenant=None, is_system=False, is_active=False,
+                created_at=now, updated_at=now).execute()
+    Role.delete().where(Role.id == placeholder).execute()
 
 
 def name_used_across_scopes(name: str, guard: str, tenant_id: uuid.UUID | None,
                             exclude: uuid.UUID | None = None) -> bool:
-    """For a tenant role: does a global role use the name? For a global one: does any tenant's?"""
+    """For a tenant role: does a global role use the name? For a global one: does any tenant's?
+
+    A locking read: on MySQL/MariaDB it sees rows committed after the
+    transaction's snapshot (REPEATABLE READ), e.g. by a writer it waited for.
+    """
     other = Role.tenant.is_null() if tenant_id is not None else Role.tenant.is_null(False)
     query = Role.select(Role.id).where((Role.name == name) & (Role.guard == guard) & other)
     if exclude is not None:
         query = query.where(Role.id != exclude)
-    return query.exists()
+    return locked(query).first() is not None
 
 
 def list_roles(*, tenant_id: uuid.UUID | None = None, global_only: bool = False,

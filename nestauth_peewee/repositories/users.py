@@ -20,9 +20,11 @@ import peewee
 from ..fields import utcnow
 from ..models import Membership, MembershipRole, Role, User
 from ._prepared import SAMPLE_UUID, PreparedSelect
+from ._support import locked
 
 __all__ = [
     "get",
+    "get_locked",
     "get_by_email",
     "get_by_phone",
     "insert",
@@ -45,6 +47,16 @@ _BY_PHONE = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(
 
 def get(user_id: uuid.UUID) -> User | None:
     return _BY_ID.get(user_id)  # type: ignore[return-value]
+
+
+def get_locked(user_id: uuid.UUID | str) -> User | None:
+    """The user row, locked until the transaction ends (``FOR UPDATE``; SQLite serialises writers).
+
+    Services that enforce a per-user rule (one live OTP per type, a device per
+    user) take it first, so two concurrent calls for one user run one after
+    the other.
+    """
+    return locked(User.select().where(User.id == user_id)).first()
 
 
 def get_by_email(email: str) -> User | None:

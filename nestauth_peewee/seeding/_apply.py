@@ -18,7 +18,7 @@ from ..passwords import PasswordHasher
 from ..services import MembershipService, PermissionService, RoleService, StaffAccessService, TenantService
 from ..services.admin_users import AdminUserService
 from ..services.users import UserService
-from ..unit_of_work import transaction
+from ..unit_of_work import retry_on_conflict, transaction
 from ._plan import (
     SECTIONS,
     AdminSpec,
@@ -169,8 +169,7 @@ class Seeder:
 
     def _one(self, entry: Entry, apply_one: Callable[[Any], Outcome], spec: Any, report: SeedReport) -> Outcome:
         try:
-            with transaction():
-                return apply_one(spec)
+            return _in_transaction(apply_one, spec)
         except errors.NestAuthError as exc:
             failure = errors.SeedEntryFailed(
                 f"{entry}: {exc.code}: {exc}", section=entry.section, position=entry.position,
@@ -360,3 +359,10 @@ class Seeder:
 def _same_roles(held: Iterable[Any], wanted: Iterable[str], guard: str) -> bool:
     """Whether the held roles are exactly the wanted names of ``guard`` (what a replacement would set)."""
     return {(r.name, r.guard) for r in held} == {(name, guard) for name in wanted}
+
+
+@retry_on_conflict
+def _in_transaction(apply_one: Callable[[Any], Outcome], spec: Any) -> Outcome:
+    """One seed entry in its own transaction, run again if a concurrent writer conflicts."""
+    with transaction():
+        return apply_one(spec)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from .. import errors
-from ..normalize import as_uuid, check_unicode
+from ..validation import METADATA
 
-__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "model_id", "updatable"]
+__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "updatable"]
 
 T = TypeVar("T")
 
@@ -96,12 +95,6 @@ def updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:
     )
 
 
-def model_id(name: str, value: Any) -> uuid.UUID:
-    """A UUID from a model instance, a UUID or its text form."""
-    pk = getattr(value, "_pk", None) if hasattr(value, "_meta") else None
-    return as_uuid(name, pk if pk is not None else value)
-
-
 def flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise errors.InvalidValue(f"{name} must be True or False, not {value!r}.", field=name)
@@ -113,21 +106,9 @@ def optional_flag(name: str, value: Any) -> bool | None:
 
 
 def metadata(value: Any) -> dict[str, Any]:
-    """A JSON object the database can store (``None`` gives ``{}``)."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise errors.InvalidValue(
-            f"metadata must be a dict (a JSON object), not {type(value).__name__}.", field="metadata"
-        )
-    try:
-        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise errors.InvalidValue(f"metadata is not JSON-serialisable: {exc}", field="metadata") from exc
-    if "\\u0000" in text:
-        raise errors.InvalidValue("metadata must not contain a NUL (\\u0000) character.", field="metadata")
-    check_unicode("metadata", text)
-    return json.loads(text)
+    """A JSON object the database can store (``None`` gives ``{}``): :data:`~..validation.METADATA`."""
+    result: dict[str, Any] = METADATA("metadata", value)
+    return result
 
 
 def page_args(page: Any, limit: Any) -> tuple[int, int]:

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-import enum
-import random
-import time
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 import peewee
 
 from .. import errors
 from ..config import Settings
-from ..db import database
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
-from ..repositories._support import as_uuid
+from ..validation import as_uuid
 
-__all__ = ["UNSET", "Unset", "as_uuid", "resolve_guard", "required_text", "clean_names",
-           "require_tenant", "roles_for_scope", "retry_on_conflict"]
-
-T = TypeVar("T")
-
-
-class Unset(enum.Enum):
-    """Marker for "argument not given" where ``None`` is a meaningful value."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET = Unset.UNSET
+__all__ = ["resolve_guard", "require_tenant", "roles_for_scope"]
 
 
 def resolve_guard(settings: Settings, guard: str | None) -> str:
     """``guard``, or the first configured guard when ``None``; unknown guards are refused."""
     if guard is None:
-        return settings.guards[0] if settings.guards else "web"
+        return settings.guards[0]  # Settings refuses an empty tuple
     if guard not in settings.guards:
         allowed = ", ".join(repr(g) for g in settings.guards)
         raise errors.InvalidGuard(f"Guard {guard!r} is not configured; use one of: {allowed}.",
@@ -47,37 +28,9 @@ def resolve_guard(settings: Settings, guard: str | None) -> str:
     return guard
 
 
-def required_text(value: Any, what: str) -> str:
-    """A non-empty string, surrounding whitespace removed."""
-    if value is None:
-        raise errors.RequiredValueMissing(f"{what} is required.", field=what)
-    if not isinstance(value, str):
-        raise errors.InvalidValue(f"{what} must be a string, not {value!r}.", field=what)
-    value = value.strip()
-    if not value:
-        raise errors.RequiredValueMissing(f"{what} is required and must not be blank.", field=what)
-    return value
-
-
-def clean_names(names: str | Iterable[str] | None, what: str) -> list[str]:
-    """Names trimmed, blanks dropped, duplicates removed (first occurrence kept)."""
-    if names is None:
-        return []
-    if isinstance(names, str):
-        names = [names]
-    result: dict[str, None] = {}
-    for name in names:
-        if not isinstance(name, str):
-            raise errors.InvalidValue(f"{what} must be strings, not {name!r}.", field=what)
-        name = name.strip()
-        if name:
-            result[name] = None
-    return list(result)
-
-
 def require_tenant(tenant_id: Any) -> uuid.UUID:
     """The tenant's id, or TenantNotFound naming it."""
-    tid = as_uuid(tenant_id, "tenant_id")
+    tid = as_uuid("tenant_id", tenant_id)
     if not tenants_repo.exists(tid):
         raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
     return tid
@@ -91,7 +44,7 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
     """
     if isinstance(roles, (str, uuid.UUID, peewee.Model)):
         roles = [roles]
-    ids = list(dict.fromkeys(as_uuid(r, "role id") for r in roles))
+    ids = list(dict.fromkeys(as_uuid("role id", r) for r in roles))
     found = roles_repo.get_many(ids)
     missing = [str(rid) for rid in ids if rid not in found]
     if missing:
@@ -106,19 +59,3 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
             roles=[str(r.id) for r in foreign],
         )
     return ids
-
-
-def retry_on_conflict(operation: Callable[[], T], attempts: int = 5) -> T:
-    """Run ``operation`` (one whole transaction), again if the database aborted it for a deadlock.
-
-    Inside a caller's transaction nothing is retried: the database has already
-    rolled that transaction back, so the caller must retry its own unit.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return operation()
-        except errors.TransactionConflict:
-            if attempt == attempts or database.in_transaction():
-                raise
-            time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 - jitter, not a secret
-    raise AssertionError("unreachable")

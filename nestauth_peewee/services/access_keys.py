@@ -21,19 +21,23 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from .. import errors, events
 from .. import secrets as tokens
 from ..models import AccessKey
 from ..repositories import access_keys as repo
-from ..unit_of_work import emit, transaction
-from ._base import KeyedService, as_uuid
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import DATETIME, ID, NAME, TEXT, checked, credential
+from ._base import KeyedService
 
 __all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
 
 #: ``last_used_at`` is refreshed when it is at least this old.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _PURPOSE = "access-key"
+#: A presented API key: anything malformed is ``INVALID_ACCESS_KEY``, like a wrong one.
+API_KEY = credential(errors.InvalidAccessKey)
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,11 @@ class IssuedAccessKey:
 class AccessKeyService(KeyedService):
     """Create, verify, deactivate, re-date, delete and list API keys."""
 
+    @checked(user_id=ID, name=NAME, description=TEXT, expires_at=DATETIME.optional)
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, name: str, *, description: str | None = None,
                expires_at: datetime | None = None) -> IssuedAccessKey:
         """A new active key for the user; the returned ``api_key`` is the only copy of the secret."""
-        name = (name or "").strip()
-        if not name:
-            raise errors.RequiredValueMissing("An API key needs a name (what it is for).", field="name")
         now = self.now()
         if expires_at is not None and expires_at <= now:
             raise errors.InvalidValue("expires_at must be in the future.", field="expires_at")
@@ -76,6 +79,7 @@ class AccessKeyService(KeyedService):
             return IssuedAccessKey(key, full)
         raise AssertionError("unreachable")
 
+    @checked(api_key=API_KEY)
     def verify(self, api_key: str) -> AccessKey:
         """The key behind ``api_key`` with its owner loaded (``key.user``).
 
@@ -115,11 +119,13 @@ class AccessKeyService(KeyedService):
     # --- managing ------------------------------------------------------------
 
     def _owned(self, key_id: uuid.UUID | str, user_id: uuid.UUID | str | None) -> AccessKey:
-        key = repo.get_for_user(as_uuid(key_id), as_uuid(user_id) if user_id is not None else None)
+        key = repo.get_for_user(cast(uuid.UUID, key_id), cast(uuid.UUID | None, user_id))
         if key is None:
             raise errors.AccessKeyNotFound()
         return key
 
+    @checked(key_id=ID, user_id=ID.optional)
+    @retry_on_conflict
     def deactivate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch the key off (of ``user_id``, when given); False if it already was off."""
         with transaction():
@@ -130,6 +136,8 @@ class AccessKeyService(KeyedService):
             emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
         return True
 
+    @checked(key_id=ID, user_id=ID.optional)
+    @retry_on_conflict
     def activate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch a deactivated key back on; False if it already was on."""
         with transaction():
@@ -139,6 +147,8 @@ class AccessKeyService(KeyedService):
             repo.update(key.id, now=self.now(), is_active=True)
         return True
 
+    @checked(key_id=ID, expires_at=DATETIME.optional, user_id=ID.optional)
+    @retry_on_conflict
     def set_expiry(self, key_id: uuid.UUID | str, expires_at: datetime | None, *,
                    user_id: uuid.UUID | str | None = None) -> AccessKey:
         """Re-date the key (``None``: never expires)."""
@@ -147,6 +157,8 @@ class AccessKeyService(KeyedService):
             repo.update(key.id, now=self.now(), expires_at=expires_at)
             return self._owned(key.id, None)
 
+    @checked(key_id=ID, user_id=ID.optional)
+    @retry_on_conflict
     def delete(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
         with transaction():
             key = self._owned(key_id, user_id)
@@ -154,6 +166,7 @@ class AccessKeyService(KeyedService):
             emit(events.access_key_deleted, key_id=key.id, user_id=key.user_id,
                  public_key=key.public_key)
 
+    @checked(user_id=ID)
     def list_for_user(self, user_id: uuid.UUID | str) -> list[AccessKey]:
         """The user's keys, newest first (their secrets are not recoverable)."""
-        return repo.list_for_user(as_uuid(user_id))
+        return repo.list_for_user(cast(uuid.UUID, user_id))

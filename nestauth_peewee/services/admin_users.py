@@ -17,18 +17,18 @@ Events ``admin_created`` / ``admin_updated`` / ``admin_deleted`` carry an
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
-from ..normalize import clean_text, normalize_email
+from ..normalize import normalize_email
 from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..repositories import admin_users as admins_repo
-from ..unit_of_work import emit, transaction
-from ._common import AdminSnapshot, Page, model_id, page_args, updatable
-from ._common import metadata as clean_metadata
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
+from ._common import AdminSnapshot, Page, updatable
 from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -36,22 +36,33 @@ __all__ = ["AdminUserService", "AdminSnapshot"]
 UPDATABLE_FIELDS = frozenset({"email", "name", "metadata"})
 
 
+def _email(field: str, value: Any) -> str:
+    email = normalize_email(value)
+    if email is None:
+        raise errors.InvalidEmail("An admin user needs an email address.")
+    return email
+
+
+#: An admin's email: required, normalised (``INVALID_EMAIL``).
+ADMIN_EMAIL = Kind("admin email", _email)
+
+
 class AdminUserService:
     """Policy for admin users; thread-safe, one instance per app."""
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
         #: Consecutive failed admin logins per normalised email (``Settings.login_throttle``).
         self.throttle = Throttle(self.settings)
 
+    @checked(email=ADMIN_EMAIL, password=PASSWORD, name=TEXT, metadata=METADATA)
+    @retry_on_conflict
     def create(
         self, *, email: str, password: str, name: str | None = None, metadata: dict[str, Any] | None = None
     ) -> AdminUser:
         """Create an admin; emits ``admin_created``."""
-        email_n = _email(email)
-        name_n = clean_text("name", name, max_length=255, required=False)
-        meta = clean_metadata(metadata)
+        email_n, name_n, meta = email, name, metadata
         check_policy(password, self.settings.password_policy, email=email_n)
         password_hash = self.hasher.hash(password)
         with transaction():
@@ -59,6 +70,8 @@ class AdminUserService:
             emit(events.admin_created, self, admin=AdminSnapshot.of(admin), admin_id=admin.id)
         return admin
 
+    @checked(email=ADMIN_EMAIL, password=PASSWORD)
+    @retry_on_conflict
     def authenticate(self, *, email: str, password: str) -> AdminUser:
         """The admin with this email and password (``last_login_at`` set), else ``INVALID_CREDENTIALS``.
 
@@ -66,11 +79,8 @@ class AdminUserService:
         upgraded in the same write as ``last_login_at``. Throttled per email,
         known or not, like user logins (``ACCOUNT_LOCKED``; see :meth:`unlock`).
         """
-        email_n = _email(email)
-        if not isinstance(password, str):
-            raise errors.InvalidValue("password must be a string.", field="password")
-        gate = self.throttle.check(ADMIN_LOGIN, email_n)
-        admin = admins_repo.get_by_email(email_n)
+        gate = self.throttle.check(ADMIN_LOGIN, email)
+        admin = admins_repo.get_by_email(email)
         if admin is None:
             self.hasher.dummy_verify(password)
             self.throttle.failed(gate)
@@ -88,38 +98,37 @@ class AdminUserService:
             admins_repo.update_fields(admin, {"last_login_at": utcnow()})
         return admin
 
+    @checked(email=ADMIN_EMAIL)
     def unlock(self, email: str) -> bool:
         """Forget the failed logins of this admin email at once; False if there were none."""
-        return self.throttle.unlock(ADMIN_LOGIN, _email(email))
+        return self.throttle.unlock(ADMIN_LOGIN, email)
 
+    @checked(admin_id=ID)
     def get(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """The admin with this id, else ``ADMIN_USER_NOT_FOUND``."""
-        return self._require(model_id("admin_id", admin_id))
+        return self._require(cast(uuid.UUID, admin_id))
 
+    @checked(email=ADMIN_EMAIL)
     def get_by_email(self, email: str) -> AdminUser:
         """The admin with this email (normalised), else ``ADMIN_USER_NOT_FOUND``."""
-        admin = admins_repo.get_by_email(_email(email))
+        admin = admins_repo.get_by_email(email)
         if admin is None:
             raise errors.AdminUserNotFound("No admin user has this email address.")
         return admin
 
+    @checked(page=PAGE, limit=LIMIT)
     def list(self, *, page: int = 1, limit: int = 20) -> Page[AdminUser]:
         """A page of admins, oldest first; ``limit`` at most 100."""
-        offset, limit = page_args(page, limit)
-        rows, total = admins_repo.list_page(offset, limit)
+        rows, total = admins_repo.list_page((page - 1) * limit, limit)
         return Page(items=list(rows), total=total, page=page, limit=limit)
 
+    @checked(admin_id=ID, email=ADMIN_EMAIL, name=TEXT, metadata=METADATA)
+    @retry_on_conflict
     def update(self, admin_id: uuid.UUID | str | AdminUser, **changes: Any) -> AdminUser:
         """Change ``email``, ``name`` or ``metadata``; emits ``admin_updated`` with the changed names."""
-        aid = model_id("admin_id", admin_id)
+        aid = cast(uuid.UUID, admin_id)
         updatable(changes, UPDATABLE_FIELDS)
-        wanted: dict[str, Any] = {}
-        if "email" in changes:
-            wanted["email"] = _email(changes["email"])
-        if "name" in changes:
-            wanted["name"] = clean_text("name", changes["name"], max_length=255, required=False)
-        if "metadata" in changes:
-            wanted["metadata"] = clean_metadata(changes["metadata"])
+        wanted: dict[str, Any] = dict(changes)
         with transaction():
             admin = self._require(aid)
             diff = {k: v for k, v in wanted.items() if getattr(admin, k) != v}
@@ -129,13 +138,13 @@ class AdminUserService:
                      changed=sorted(diff))
         return admin
 
+    @checked(admin_id=ID, current_password=PASSWORD, new_password=PASSWORD)
+    @retry_on_conflict
     def change_password(
         self, admin_id: uuid.UUID | str | AdminUser, current_password: str, new_password: str
     ) -> AdminUser:
         """Change the admin's own password; bumps ``token_version`` (all console tokens die)."""
-        aid = model_id("admin_id", admin_id)
-        if not isinstance(current_password, str):
-            raise errors.InvalidValue("current_password must be a string.", field="current_password")
+        aid = cast(uuid.UUID, admin_id)
         admin = self._require(aid)
         ok, _ = self.hasher.verify(admin.password_hash, current_password)
         if not ok:
@@ -155,9 +164,11 @@ class AdminUserService:
                  changed=["password", "token_version"])
         return admin
 
+    @checked(admin_id=ID, new_password=PASSWORD)
+    @retry_on_conflict
     def set_password(self, admin_id: uuid.UUID | str | AdminUser, new_password: str) -> AdminUser:
         """Set the password without the current one; bumps ``token_version``."""
-        aid = model_id("admin_id", admin_id)
+        aid = cast(uuid.UUID, admin_id)
         admin = self._require(aid)
         check_policy(new_password, self.settings.password_policy, email=admin.email)
         new_hash = self.hasher.hash(new_password)
@@ -170,9 +181,11 @@ class AdminUserService:
                  changed=["password", "token_version"])
         return admin
 
+    @checked(admin_id=ID)
+    @retry_on_conflict
     def revoke_all_sessions(self, admin_id: uuid.UUID | str | AdminUser) -> AdminUser:
         """Invalidate every console token of the admin by bumping ``token_version``."""
-        aid = model_id("admin_id", admin_id)
+        aid = cast(uuid.UUID, admin_id)
         with transaction():
             if admins_repo.bump_token_version(aid) == 0:
                 raise errors.AdminUserNotFound(f"No admin user has the id {aid}.")
@@ -181,19 +194,26 @@ class AdminUserService:
                  changed=["token_version"])
         return admin
 
+    @checked(admin_id=ID)
+    @retry_on_conflict
     def delete(self, admin_id: uuid.UUID | str | AdminUser) -> AdminSnapshot:
         """Delete the admin, unless it is the last one (``LAST_ADMIN_USER``); emits ``admin_deleted``.
 
-        The admin rows are locked first, so two concurrent deletions of the
-        last two admins cannot both succeed.
+        Two concurrent deletions of the last two admins cannot both succeed:
+        the admin rows are locked first (one server), and each deleter also
+        writes the admin it leaves behind, which is the row the other deletes
+        - a conflict every engine detects, Galera's certification included.
+        The loser is retried and refused.
         """
-        aid = model_id("admin_id", admin_id)
+        aid = cast(uuid.UUID, admin_id)
         with transaction():
             admins_repo.lock_all()
             snapshot = AdminSnapshot.of(self._require(aid))
-            admins_repo.delete(aid)
-            if admins_repo.count() == 0:
+            survivor = admins_repo.another(aid)
+            if survivor is None:
                 raise errors.LastAdminUser()
+            admins_repo.delete(aid)
+            admins_repo.touch(survivor)
             emit(events.admin_deleted, self, admin=snapshot, admin_id=aid, snapshot=snapshot.as_dict())
         return snapshot
 
@@ -203,9 +223,3 @@ class AdminUserService:
             raise errors.AdminUserNotFound(f"No admin user has the id {aid}.", admin_id=aid)
         return admin
 
-
-def _email(value: Any) -> str:
-    email = normalize_email(value)
-    if email is None:
-        raise errors.InvalidEmail("An admin user needs an email address.")
-    return email

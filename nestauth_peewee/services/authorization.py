@@ -37,29 +37,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from .. import errors
 from ..config import Settings
 from ..repositories import authorization as repo
-from ._rbac_common import as_uuid, resolve_guard
+from ..validation import FLAG, ID, NAMES, SHORT_NAME, checked, choice
+from ._rbac_common import resolve_guard
 
 __all__ = ["AuthorizationService"]
 
 Require = Literal["all", "any"]
 
 
-def _wanted(values: str | Iterable[str], what: str) -> list[str]:
-    if isinstance(values, str):
-        return [values]
-    items = list(values)
-    for item in items:
-        if not isinstance(item, str):
-            raise errors.InvalidValue(f"{what} must be strings, not {item!r}.")
-    return items
-
-
-def _check_require(require: Any) -> None:
-    if require not in ("all", "any"):
-        raise errors.InvalidValue(f"require must be 'all' or 'any', not {require!r}.")
+#: ``require=``: every name ("all") or at least one ("any").
+REQUIRE = choice("all", "any")
 
 
 def _decide(held: list[str], wanted: list[str], require: Require) -> bool:
@@ -73,21 +62,22 @@ class AuthorizationService:
     """Read-only permission and role checks (no transaction, one query per call)."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
+    @checked(user_id=ID, tenant_id=ID.optional, guard=SHORT_NAME.optional, include_staff=FLAG)
     def effective_permissions(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                               include_staff: bool = True) -> list[str]:
         """Distinct, sorted permission names the user holds in the tenant (or globally)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
-        return repo.permission_names(uid, tid, resolve_guard(self.settings, guard),
+        return repo.permission_names(user_id, tenant_id, resolve_guard(self.settings, guard),
                                      include_staff=include_staff)
 
+    @checked(user_id=ID, guard=SHORT_NAME.optional)
     def staff_permissions(self, user_id: Any, *, guard: str | None = None) -> list[str]:
         """Distinct, sorted permission names granted through staff access only."""
-        uid = as_uuid(user_id, "user_id")
-        return repo.permission_names(uid, None, resolve_guard(self.settings, guard), staff_only=True)
+        return repo.permission_names(user_id, None, resolve_guard(self.settings, guard), staff_only=True)
 
+    @checked(user_id=ID, permissions=NAMES, tenant_id=ID.optional, require=REQUIRE,
+             guard=SHORT_NAME.optional, include_staff=FLAG)
     def has_permission(self, user_id: Any, permissions: str | Iterable[str], tenant_id: Any = None, *,
                        require: Require = "all", guard: str | None = None,
                        include_staff: bool = True) -> bool:
@@ -96,22 +86,19 @@ class AuthorizationService:
         As with :func:`all` / :func:`any`, an empty list is true for ``"all"``
         and false for ``"any"``.
         """
-        _check_require(require)
-        wanted = _wanted(permissions, "permission names")
         held = self.effective_permissions(user_id, tenant_id, guard=guard, include_staff=include_staff)
-        return _decide(held, wanted, require)
+        return _decide(held, list(permissions), require)
 
+    @checked(user_id=ID, tenant_id=ID.optional, guard=SHORT_NAME.optional, include_staff=FLAG)
     def role_names(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                    include_staff: bool = True) -> list[str]:
         """Distinct, sorted names of the active roles the user holds in the tenant (or globally)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
-        return repo.role_names(uid, tid, resolve_guard(self.settings, guard), include_staff=include_staff)
+        return repo.role_names(user_id, tenant_id, resolve_guard(self.settings, guard), include_staff=include_staff)
 
+    @checked(user_id=ID, roles=NAMES, tenant_id=ID.optional, require=REQUIRE, guard=SHORT_NAME.optional,
+             include_staff=FLAG)
     def has_role(self, user_id: Any, roles: str | Iterable[str], tenant_id: Any = None, *,
                  require: Require = "all", guard: str | None = None, include_staff: bool = True) -> bool:
         """Whether the user holds all (or any) of the named active roles."""
-        _check_require(require)
-        wanted = _wanted(roles, "role names")
         held = self.role_names(user_id, tenant_id, guard=guard, include_staff=include_staff)
-        return _decide(held, wanted, require)
+        return _decide(held, list(roles), require)

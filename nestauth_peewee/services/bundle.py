@@ -48,7 +48,7 @@ class AuthServices:
     """The nest-auth services sharing one Settings (``settings=None``: :meth:`Settings.from_env`)."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings if settings is not None else Settings.from_env()
+        self.settings = Settings.or_default(settings)
         s = self.settings
         self.users = UserService(s)
         self.admins = AdminUserService(s)

@@ -26,7 +26,8 @@ from ..repositories import otps as otps_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import throttles as throttles_repo
 from ..repositories import trusted_devices as devices_repo
-from ..unit_of_work import single_statement
+from ..unit_of_work import retry_on_conflict, single_statement
+from ..validation import BATCH_SIZE, DATETIME, checked
 from ._base import Clock
 
 __all__ = ["ExpiryCleanup", "CleanupCounts", "DEFAULT_BATCH_SIZE"]
@@ -51,6 +52,7 @@ class ExpiryCleanup:
     def __init__(self, *, clock: Clock = utcnow) -> None:
         self._clock = clock
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def sessions(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Expired sessions; ``batch_size`` defaults to ``repositories.sessions.CLEANUP_BATCH_SIZE``."""
         if batch_size is None:
@@ -58,24 +60,28 @@ class ExpiryCleanup:
         moment = now or self._clock()
         return _in_batches(lambda limit: sessions_repo.delete_expired_batch(now=moment, limit=limit), batch_size)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def otps(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Expired one-time codes."""
         moment = now or self._clock()
         return _in_batches(lambda limit: otps_repo.delete_expired_batch(now=moment, limit=limit),
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def trusted_devices(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Expired or revoked trusted devices."""
         moment = now or self._clock()
         return _in_batches(lambda limit: devices_repo.delete_dead_batch(now=moment, limit=limit),
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def login_throttles(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Failure counters past their ``expires_at`` (forgotten, and no lock left)."""
         moment = now or self._clock()
         return _in_batches(lambda limit: throttles_repo.delete_expired_batch(now=moment, limit=limit),
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def run(self, *, batch_size: int | None = None, now: datetime | None = None) -> CleanupCounts:
         """All four, with one clock reading; ``batch_size`` None: each table's default."""
         moment = now or self._clock()
@@ -93,8 +99,13 @@ def _in_batches(delete_batch: Callable[[int], int], size: int) -> int:
         raise errors.InvalidValue(f"batch_size must be a positive integer, not {size!r}.", field="batch_size")
     total = 0
     while True:
-        with single_statement():  # each batch commits on its own (a savepoint inside a transaction)
-            deleted = delete_batch(size)
+        deleted = _one_batch(delete_batch, size)
         total += deleted
         if deleted < size:
             return total
+
+
+@retry_on_conflict
+def _one_batch(delete_batch: Callable[[int], int], size: int) -> int:
+    with single_statement():  # each batch commits on its own (a savepoint inside a transaction)
+        return delete_batch(size)

@@ -15,15 +15,13 @@ by the service itself (create / update), not through these methods.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from .. import errors, events
 from ..models import Identity, User
-from ..normalize import clean_text
 from ..repositories import identities as identities_repo
-from ..unit_of_work import emit, transaction
-from ._common import metadata as clean_metadata
-from ._common import model_id
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import ID, METADATA, Kind, checked, text
 
 __all__ = ["IdentityOperations", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -31,6 +29,28 @@ __all__ = ["IdentityOperations", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 EMAIL_PROVIDER = "email"
 PHONE_PROVIDER = "phone"
 _RESERVED_PROVIDERS = (EMAIL_PROVIDER, PHONE_PROVIDER)
+
+
+def _provider(field: str, value: Any) -> str:
+    return str(text(field, value, max_length=64)).lower()
+
+
+def _linked_provider(field: str, value: Any) -> str:
+    provider = _provider(field, value)
+    if provider in _RESERVED_PROVIDERS:
+        raise errors.InvalidValue(
+            f"The {provider!r} identity follows the user's {provider}; change it with update().",
+            field=field,
+        )
+    return provider
+
+
+#: A provider name (``github``): one line, up to 64 characters, lower-cased.
+PROVIDER = Kind("provider", _provider)
+#: A provider this mixin links (not ``email``/``phone``, which follow the user's columns).
+LINKED_PROVIDER = Kind("linked provider", _linked_provider)
+#: The account id at the provider: one line, up to 255 characters.
+PROVIDER_ID = Kind("provider id", lambda field, value: text(field, value, max_length=255))
 
 
 class IdentityOperations:
@@ -44,6 +64,8 @@ class IdentityOperations:
 
     # --- identities --------------------------------------------------------------------
 
+    @checked(user_id=ID, provider=LINKED_PROVIDER, provider_id=PROVIDER_ID, metadata=METADATA)
+    @retry_on_conflict
     def link_identity(
         self,
         user_id: uuid.UUID | str | User,
@@ -58,10 +80,7 @@ class IdentityOperations:
         ``email`` and ``phone`` providers are kept by the service itself.
         Emits ``identity_linked``.
         """
-        uid = model_id("user_id", user_id)
-        provider_n = _provider(provider)
-        pid = _provider_id(provider_id)
-        meta = clean_metadata(metadata)
+        uid, provider_n, pid, meta = cast(uuid.UUID, user_id), provider, provider_id, metadata
         with transaction():
             self._require(uid)
             existing = identities_repo.get(provider_n, pid)
@@ -71,6 +90,8 @@ class IdentityOperations:
             emit(events.identity_linked, self, user_id=uid, provider=provider_n, provider_id=pid)
         return identity
 
+    @checked(user_id=ID, provider=LINKED_PROVIDER, provider_id=PROVIDER_ID.optional)
+    @retry_on_conflict
     def unlink_identity(
         self, user_id: uuid.UUID | str | User, provider: str, provider_id: str | None = None
     ) -> int:
@@ -79,9 +100,7 @@ class IdentityOperations:
         Returns how many were removed; none: ``IDENTITY_NOT_FOUND``. Emits
         ``identity_unlinked``.
         """
-        uid = model_id("user_id", user_id)
-        provider_n = _provider(provider)
-        pid = _provider_id(provider_id) if provider_id is not None else None
+        uid, provider_n, pid = cast(uuid.UUID, user_id), provider, provider_id
         with transaction():
             self._require(uid)
             removed = identities_repo.delete(uid, provider_n, pid)
@@ -92,28 +111,18 @@ class IdentityOperations:
             emit(events.identity_unlinked, self, user_id=uid, provider=provider_n, provider_id=pid)
         return removed
 
+    @checked(provider=PROVIDER, provider_id=PROVIDER_ID)
     def get_by_identity(self, provider: str, provider_id: str) -> User:
         """The user linked to (provider, provider id), else ``USER_NOT_FOUND``."""
-        provider_n = str(clean_text("provider", provider, max_length=64)).lower()
-        user = identities_repo.find_user(provider_n, _provider_id(provider_id))
+        provider_n = provider
+        user = identities_repo.find_user(provider, provider_id)
         if user is None:
             raise errors.UserNotFound(f"No user is linked to this {provider_n!r} account.")
         return user
 
+    @checked(user_id=ID)
     def identities(self, user_id: uuid.UUID | str | User) -> list[Identity]:
         """The user's identities, oldest first."""
         return identities_repo.for_user(self.get(user_id).id)
 
 
-def _provider(value: Any) -> str:
-    provider = str(clean_text("provider", value, max_length=64)).lower()
-    if provider in _RESERVED_PROVIDERS:
-        raise errors.InvalidValue(
-            f"The {provider!r} identity follows the user's {provider}; change it with update().",
-            field="provider",
-        )
-    return provider
-
-
-def _provider_id(value: Any) -> str:
-    return str(clean_text("provider_id", value, max_length=255))

@@ -30,15 +30,9 @@ from ..config import Settings
 from ..models import MEMBERSHIP_INACTIVE, Membership, Role, Tenant
 from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
-from ..unit_of_work import transaction
-from ._rbac_common import (
-    as_uuid,
-    clean_names,
-    require_tenant,
-    resolve_guard,
-    retry_on_conflict,
-    roles_for_scope,
-)
+from ..unit_of_work import retry_on_conflict, transaction
+from ..validation import FLAG, ID, IDS, NAMES, SHORT_NAME, checked
+from ._rbac_common import require_tenant, resolve_guard, roles_for_scope
 
 __all__ = ["MembershipService", "resolve_role_names"]
 
@@ -49,7 +43,7 @@ def _where(tenant_id: uuid.UUID | None) -> str:
 
 def resolve_role_names(names: str | Iterable[str], guard: str, tenant_id: uuid.UUID | None) -> list[uuid.UUID]:
     """Role ids for names as seen from a tenant (its own, then global); RoleNotFound lists the rest."""
-    wanted = clean_names(names, "role names")
+    wanted = NAMES("role names", names)
     found = roles_repo.find_visible(wanted, guard, tenant_id)
     missing = [n for n in wanted if n not in found]
     if missing:
@@ -64,14 +58,14 @@ class MembershipService:
     """Policy for nest_auth_user_accesses and their roles; one transaction per call."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
+    @checked(user_id=ID, tenant_id=ID.optional)
     def ensure(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The user's membership of the tenant (or the global one), created or reactivated."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
-        return retry_on_conflict(lambda: self._ensure(uid, tid))
+        return self._ensure(user_id, tenant_id)
 
+    @retry_on_conflict
     def _ensure(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         with transaction():
             if tid is not None:
@@ -81,6 +75,7 @@ class MembershipService:
             except errors.ReferenceNotFound as exc:
                 raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
 
+    @checked(user_id=ID, tenant_id=ID.optional)
     def get(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The membership (active or not), or ``MEMBERSHIP_NOT_FOUND``."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -89,6 +84,8 @@ class MembershipService:
             raise self._not_found(uid, tid)
         return access
 
+    @checked(user_id=ID, tenant_id=ID.optional)
+    @retry_on_conflict
     def deactivate(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """Mark the membership inactive: its roles then grant nothing (``ensure`` reactivates it)."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -101,6 +98,8 @@ class MembershipService:
                 access.status = MEMBERSHIP_INACTIVE
         return access
 
+    @checked(user_id=ID, tenant_id=ID.optional)
+    @retry_on_conflict
     def delete(self, user_id: Any, tenant_id: Any = None) -> None:
         """Delete the membership and (by cascade) its role links."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -108,6 +107,8 @@ class MembershipService:
             if not repo.delete(uid, tid):
                 raise self._not_found(uid, tid)
 
+    @checked(user_id=ID, tenant_id=ID.optional, roles=IDS)
+    @retry_on_conflict
     def set_roles(self, user_id: Any, tenant_id: Any, roles: Iterable[Any]) -> list[Role]:
         """Replace the membership's roles with ``roles`` (ids or Role rows); returns them by name."""
         uid, tid = self._ids(user_id, tenant_id)
@@ -116,6 +117,8 @@ class MembershipService:
             repo.replace_roles(access.id, roles_for_scope(roles, tid))
             return repo.roles(access.id)
 
+    @checked(user_id=ID, tenant_id=ID.optional, names=NAMES, guard=SHORT_NAME.optional)
+    @retry_on_conflict
     def set_roles_by_name(self, user_id: Any, tenant_id: Any, names: str | Iterable[str], *,
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with role names of ``guard`` (the tenant's own, then global)."""
@@ -126,26 +129,26 @@ class MembershipService:
             repo.replace_roles(access.id, resolve_role_names(names, guard, tid))
             return repo.roles(access.id)
 
+    @checked(user_id=ID, tenant_id=ID.optional)
     def roles(self, user_id: Any, tenant_id: Any = None) -> list[Role]:
         """The roles linked to the membership (active or not), by name."""
         return repo.roles(self.get(user_id, tenant_id).id)
 
+    @checked(user_id=ID, include_inactive=FLAG)
     def tenants_of(self, user_id: Any, *, include_inactive: bool = False) -> list[Tenant]:
         """The user's tenants, by name: active memberships of active tenants unless ``include_inactive``."""
-        return repo.tenants_of(as_uuid(user_id, "user_id"), include_inactive=include_inactive)
+        return repo.tenants_of(user_id, include_inactive=include_inactive)
 
+    @checked(user_id=ID, tenant_id=ID.optional)
     def is_member(self, user_id: Any, tenant_id: Any = None) -> bool:
         """True for an active membership (of an active tenant, when a tenant is named)."""
-        uid = as_uuid(user_id, "user_id")
-        tid = as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None
-        return repo.is_member(uid, tid)
+        return repo.is_member(user_id, tenant_id)
 
     # --- helpers -----------------------------------------------------------------
 
     @staticmethod
-    def _ids(user_id: Any, tenant_id: Any) -> tuple[uuid.UUID, uuid.UUID | None]:
-        uid = as_uuid(user_id, "user_id")
-        return uid, (as_uuid(tenant_id, "tenant_id") if tenant_id is not None else None)
+    def _ids(user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
+        return user_id, tenant_id
 
     def _locked(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
         access = repo.get(uid, tid, lock=True)

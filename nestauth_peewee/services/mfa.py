@@ -26,25 +26,29 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pyotp
 
 from .. import errors, events
 from ..models import MfaSecret, User
-from ..repositories import _owner
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
-from ..unit_of_work import emit, transaction
-from . import _recovery
-from ._base import KeyedService, as_uuid, clip
-from .throttling import RECOVERY_CODE, TOTP, Throttle
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import ID, LINE, checked, credential
+from . import _recovery, throttling
+from ._base import KeyedService
+from .throttling import Throttle
 
 __all__ = ["MfaService", "TotpEnrolment"]
 
 log = logging.getLogger(__name__)
 _TOTP_CODE = re.compile(r"[0-9]{6}")
 _STEP_SECONDS = 30
+#: A presented TOTP code or recovery code: anything malformed is refused like a wrong one.
+TOTP_CODE = credential(errors.MfaCodeInvalid)
+RECOVERY_CODE = credential(errors.RecoveryCodeInvalid)
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,7 @@ class MfaService(KeyedService):
     def __init__(self, settings: Any = None, *, issuer: str = "nestauth", encrypt_secrets: bool = True,
                  otp_methods: bool = False, **kwargs: Any) -> None:
         """``otp_methods``: count a verified email or phone as an MFA method (codes by OTP)."""
-        super().__init__(settings, **kwargs)
-        if not 1 <= self.settings.recovery_code_count <= _recovery.MAX_CODES:
-            raise errors.ConfigurationError(
-                f"recovery_code_count must be 1..{_recovery.MAX_CODES} (the digests share one "
-                f"varchar(255) column); it is {self.settings.recovery_code_count}."
-            )
+        super().__init__(settings, **kwargs)  # Settings checked recovery_code_count (1..MAX_CODES)
         self.issuer = issuer
         #: Consecutive wrong TOTP / recovery codes per user (``Settings.code_throttle``).
         self.throttle = Throttle(self.settings, keys=self._keys, clock=self._clock, codes=True)
@@ -79,13 +78,15 @@ class MfaService(KeyedService):
 
     # --- TOTP devices ------------------------------------------------------------
 
+    @checked(user_id=ID, device_name=LINE)
+    @retry_on_conflict
     def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
         """A new unverified device with a fresh 160-bit secret."""
         secret = pyotp.random_base32()
         now = self.now()
         device_id = uuid.uuid4()
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
             if not user.is_active:
@@ -93,37 +94,39 @@ class MfaService(KeyedService):
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
-                device_name=clip(device_name, 255), created_at=now, updated_at=now,
+                device_name=device_name, created_at=now, updated_at=now,
             )
         account = user.email or user.phone or user.id.hex
         uri = pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=self.issuer)
         return TotpEnrolment(device, secret, uri)
 
+    @checked(user_id=ID, device_id=ID, code=TOTP_CODE)
     def confirm_totp_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str,
                             code: str) -> MfaSecret:
         """Mark a device verified with a first valid code (:class:`MfaCodeInvalid` otherwise)."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
-        device = repo.get_device(as_uuid(device_id), user)
+        device = repo.get_device(cast(uuid.UUID, device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
         if not repo.recovery_codes_if_active(user)[0]:
             raise errors.MfaCodeInvalid()  # a deactivated user's devices accept nothing
-        gate = self.throttle.check(TOTP, user.hex)
+        gate = self.throttle.check(throttling.TOTP, user.hex)
         if not self._accept(device, code, verify=True):
             self.throttle.failed(gate)
             raise errors.MfaCodeInvalid()
         self.throttle.succeeded(gate)
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
+    @checked(user_id=ID, code=TOTP_CODE)
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
         """The verified device that accepts ``code`` (current step ±1, each code once).
 
         A deactivated user's devices accept nothing (``MFA_CODE_INVALID``).
         """
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
-        gate = self.throttle.check(TOTP, user.hex)
+        gate = self.throttle.check(throttling.TOTP, user.hex)
         for device in repo.devices_for_user(user, verified_only=True, active_owner=True):
             if self._accept(device, code, verify=False):
                 self.throttle.succeeded(gate)
@@ -131,14 +134,17 @@ class MfaService(KeyedService):
         self.throttle.failed(gate)
         raise errors.MfaCodeInvalid()
 
+    @checked(user_id=ID)
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
-        return repo.devices_for_user(as_uuid(user_id))
+        return repo.devices_for_user(cast(uuid.UUID, user_id))
 
+    @checked(user_id=ID, device_id=ID)
+    @retry_on_conflict
     def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
         with transaction():
             user = self._locked_user(user_id)
-            device = repo.get_device(as_uuid(device_id), user.id)
+            device = repo.get_device(cast(uuid.UUID, device_id), user.id)
             if device is None:
                 raise errors.MfaDeviceNotFound()
             if user.is_mfa_enabled and device.verified and self._method_count(user) <= 1:
@@ -194,6 +200,8 @@ class MfaService(KeyedService):
 
     # --- the MFA switch ------------------------------------------------------------
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def enable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA on (needs a verified method); False if it already was on."""
         with transaction():
@@ -206,6 +214,8 @@ class MfaService(KeyedService):
             emit(events.mfa_enabled, user_id=user.id)
         return True
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def disable(self, user_id: uuid.UUID | str) -> bool:
         """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
         now = self.now()
@@ -219,7 +229,7 @@ class MfaService(KeyedService):
         return True
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
-        user = _owner.lock_user(as_uuid(user_id))
+        user = users_repo.get_locked(user_id)
         if user is None:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return user
@@ -232,9 +242,11 @@ class MfaService(KeyedService):
 
     # --- recovery codes ------------------------------------------------------------
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
         """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
@@ -244,12 +256,15 @@ class MfaService(KeyedService):
             repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
         return codes
 
+    @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(as_uuid(user_id))
+        exists, stored = repo.recovery_codes(cast(uuid.UUID, user_id))
         if not exists:
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
         return len(_recovery.unpack(stored))
 
+    @checked(user_id=ID, code=RECOVERY_CODE)
+    @retry_on_conflict
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
         """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches).
 
@@ -258,12 +273,12 @@ class MfaService(KeyedService):
         cannot be re-keyed without their plaintext, so generate fresh codes
         before retiring an old key.
         """
-        user = as_uuid(user_id)
+        user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
         candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)
-        gate = self.throttle.check(RECOVERY_CODE, user.hex)
+        gate = self.throttle.check(throttling.RECOVERY_CODE, user.hex)
         for _ in range(5):  # another code of this user may be consumed concurrently: re-read
             _active, stored = repo.recovery_codes_if_active(user)
             digests = _recovery.unpack(stored)

@@ -26,17 +26,30 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from .. import errors, events
 from .. import secrets as tokens
 from ..config import Settings
 from ..fields import utcnow
 from ..models import Otp
-from ..repositories import _owner
 from ..repositories import otps as repo
-from ..unit_of_work import emit, transaction
-from ._base import Clock, KeyedService, as_uuid
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import (
+    BATCH_SIZE,
+    DATETIME,
+    DURATION,
+    FLAG,
+    ID,
+    LINE,
+    checked,
+    choice,
+    credential,
+    int_in,
+    pattern,
+)
+from ._base import Clock, KeyedService
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
@@ -69,13 +82,13 @@ class IssuedOtp:
         return f"IssuedOtp(otp={self.otp.id!s}, type={self.otp.type!r}, code='***')"
 
 
-def _check_type(otp_type: str) -> str:
-    if not isinstance(otp_type, str) or not _TYPE_RE.fullmatch(otp_type):
-        raise errors.InvalidValue(
-            f"OTP type must be one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).",
-            field="type",
-        )
-    return otp_type
+#: An OTP type: one of :data:`OTP_TYPES` or another ``[a-z][a-z0-9_]`` name up to 32 characters.
+OTP_TYPE = pattern(_TYPE_RE, errors.InvalidValue,
+                   f"use one of {', '.join(OTP_TYPES)} (or a [a-z0-9_] name up to 32 chars).", examples=OTP_TYPES)
+#: A code's length (4..64 characters).
+OTP_LENGTH = int_in(_MIN_LENGTH, _MAX_LENGTH, "otp length")
+#: A presented code: anything malformed is ``VERIFICATION_CODE_INVALID``, like a wrong one.
+OTP_CODE = credential(errors.VerificationCodeInvalid)
 
 
 def _normalise_code(code: object) -> str | None:
@@ -96,39 +109,40 @@ class OtpService(KeyedService):
         #: Consecutive wrong codes per user, all types together (``Settings.code_throttle``).
         self.throttle = Throttle(self.settings, keys=self._keys, clock=clock, codes=True)
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, length=OTP_LENGTH.optional, alphabet=choice(*_ALPHABETS),
+             validity=DURATION.optional)
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, otp_type: str, *, length: int | None = None,
                alphabet: str = "numeric", validity: timedelta | None = None) -> IssuedOtp:
         """A new code for (user, type); earlier codes of that type die.
 
         ``alphabet`` is ``"numeric"`` or ``"alphanumeric"`` (no I, L, O, 0, 1);
-        ``length`` defaults to ``settings.otp_length``. ``otp_requested`` is
+        ``length`` defaults to ``settings.otp_length``, ``validity`` (a positive
+        timedelta) to ``settings.otp_validity``. ``otp_requested`` is
         sent after commit with the plaintext ``code`` and the user's email and
         phone, so a listener can deliver it.
         """
-        otp_type = _check_type(otp_type)
         length = self.settings.otp_length if length is None else length
-        if not _MIN_LENGTH <= length <= _MAX_LENGTH:
-            raise errors.InvalidValue(f"OTP length must be {_MIN_LENGTH}..{_MAX_LENGTH}.", field="length")
-        if alphabet not in _ALPHABETS:
-            raise errors.InvalidValue("alphabet must be 'numeric' or 'alphanumeric'.", field="alphabet")
         code = tokens.random_code(length, _ALPHABETS[alphabet])
         now = self.now()
-        expires_at = now + (validity or self.settings.otp_validity)
+        expires_at = now + (self.settings.otp_validity if validity is None else validity)
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot issue a code.")
             if not user.is_active:
                 raise errors.AccountInactive("A deactivated account gets no one-time codes.")
             repo.delete_for_user_type(user.id, otp_type)
             otp = repo.insert(
-                user=user.id, type=otp_type, code_hash=self._keys.digest(_PURPOSE, user.id.hex, otp_type, code),
+                user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code),
                 expires_at=expires_at, attempts=0, created_at=now, updated_at=now,
             )
             emit(events.otp_requested, user_id=user.id, email=user.email, phone=user.phone,
                  type=otp_type, code=code, expires_at=expires_at)
         return IssuedOtp(otp, code)
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE, consume=FLAG)
+    @retry_on_conflict
     def verify(self, user_id: uuid.UUID | str, otp_type: str, code: str, *, consume: bool = True) -> None:
         """Check a code; with ``consume`` (the default) a match also deletes it.
 
@@ -139,10 +153,11 @@ class OtpService(KeyedService):
         any code of a deactivated user. Every comparison, right or wrong,
         first claims an attempt; a successful non-consuming check gives it
         back. A code stored under a previous secret key (rotation) still
-        matches and is re-keyed when a check leaves it alive.
+        matches and is re-keyed when a check leaves it alive. Wrong codes are
+        counted per user (``Settings.code_throttle``): past the threshold,
+        ``ACCOUNT_LOCKED``.
         """
-        user = as_uuid(user_id)
-        otp_type = _check_type(otp_type)
+        user = cast(uuid.UUID, user_id)
         normalised = _normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
@@ -153,6 +168,7 @@ class OtpService(KeyedService):
         if outcome != "ok":
             raise errors.VerificationCodeInvalid()
 
+    @checked(otp_type=OTP_TYPE)
     def dummy_create(self, otp_type: str) -> None:
         """The database work of :meth:`create` for a user that does not exist; issues nothing.
 
@@ -160,14 +176,14 @@ class OtpService(KeyedService):
         earlier codes deleted, for a user id no row has: what a caller that
         must not reveal whether an account exists does for a missing one.
         """
-        otp_type = _check_type(otp_type)
         nobody = uuid.uuid4()
         code = tokens.random_code(self.settings.otp_length, tokens.NUMERIC)
         self._keys.digest(_PURPOSE, nobody.hex, otp_type, code)
         with transaction():
-            _owner.lock_user(nobody)
+            users_repo.get_locked(nobody)
             repo.delete_for_user_type(nobody, otp_type)
 
+    @checked(otp_type=OTP_TYPE, code=OTP_CODE, identifier=LINE)
     def dummy_verify(self, otp_type: str, code: object, *, identifier: str | None = None) -> NoReturn:
         """The work of a :meth:`verify` for a user without a live code, then ``VERIFICATION_CODE_INVALID``.
 
@@ -176,7 +192,9 @@ class OtpService(KeyedService):
         and the failure counted against ``identifier`` (the email or phone
         asked for) as a known user's is counted against the user.
         """
-        otp_type = _check_type(otp_type)
+        if identifier is not None and not isinstance(identifier, str):
+            raise errors.InvalidValue("identifier must be a string (the email or phone asked for).",
+                                      field="identifier")
         normalised = _normalise_code(code)
         gate = self.throttle.check(OTP, "unknown:" + identifier) if identifier is not None else None
         if normalised is not None:
@@ -217,10 +235,15 @@ class OtpService(KeyedService):
             self.throttle.succeeded(gate)
         return outcome
 
+    @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE)
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
         """:meth:`verify` without consuming (e.g. to show a reset form before the new password)."""
         self.verify(user_id, otp_type, code, consume=False)
 
+    def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
+        return self._keys.digest(_PURPOSE, user_id.hex, otp_type, code)
+
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired codes, ``batch_size`` (1000) rows per statement; returns the total.
 

@@ -41,10 +41,11 @@ from ..repositories import access_keys as access_keys_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import EMAIL, PASSWORD, PHONE, checked
 from ._base import Clock
 from ._common import UserSnapshot
-from .otps import IssuedOtp, OtpService
+from .otps import OTP_CODE, IssuedOtp, OtpService
 from .throttling import RESET_REQUEST
 from .users import UserService
 
@@ -66,13 +67,15 @@ class PasswordResetService:
         clock: Clock = utcnow,
         executor: Executor | None = None,
     ) -> None:
-        self.settings = settings if settings is not None else Settings.from_env()
+        self.settings = Settings.or_default(settings)
         self.users = users or UserService(self.settings)
         self.otps = otps or OtpService(self.settings, clock=clock)
         self._executor = executor
         self._own_executor = executor is None
         self._executor_lock = threading.Lock()
 
+    @checked(email=EMAIL, phone=PHONE)
+    @retry_on_conflict
     def request(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
         """Issue a reset code for the active account with this email or phone.
 
@@ -101,6 +104,7 @@ class PasswordResetService:
                  expires_at=issued.otp.expires_at)
         return issued
 
+    @checked(email=EMAIL, phone=PHONE)
     def request_in_background(self, *, email: str | None = None, phone: str | None = None
                               ) -> Future[IssuedOtp | None]:
         """:meth:`request` on a worker thread; returns at once, whoever the account is.
@@ -133,6 +137,7 @@ class PasswordResetService:
                                                         thread_name_prefix="nestauth-reset")
         return self._executor
 
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE)
     def check(self, *, email: str | None = None, phone: str | None = None, code: str) -> None:
         """Check a reset code without using it up (to show the new-password form).
 
@@ -146,6 +151,8 @@ class PasswordResetService:
                 email=email, phone=phone))
         self.otps.check(user.id, RESET_OTP_TYPE, code)
 
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, new_password=PASSWORD)
+    @retry_on_conflict
     def reset(self, *, email: str | None = None, phone: str | None = None, code: str,
               new_password: str) -> User:
         """Set ``new_password`` if ``code`` is the account's live reset code.

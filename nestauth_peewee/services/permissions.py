@@ -22,14 +22,28 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .. import errors, events
 from ..config import Settings
 from ..models import Permission
 from ..repositories import permissions as repo
-from ..unit_of_work import emit, transaction
-from ._rbac_common import UNSET, Unset, as_uuid, required_text, resolve_guard, retry_on_conflict
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import (
+    ID,
+    LIMIT,
+    LINE,
+    LONG_TEXT,
+    NAME,
+    OFFSET,
+    SEARCH,
+    SHORT_NAME,
+    UNSET,
+    Kind,
+    Unset,
+    checked,
+)
+from ._rbac_common import resolve_guard
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -49,6 +63,43 @@ class RegistrationResult:
         return bool(self.created)
 
 
+def _specs(field: str, items: Any) -> list[dict[str, Any]]:
+    """Permission specs: names, or mappings of name, description, category and guard."""
+    if isinstance(items, (str, Mapping)):
+        items = [items]
+    if isinstance(items, (bytes, bytearray)) or not isinstance(items, Iterable):
+        raise errors.InvalidValue(f"{field} must be a list of names or mappings, not {items!r:.60}.",
+                                  field=field)
+    specs: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            unknown = set(item) - _SPEC_KEYS
+            if unknown:
+                raise errors.InvalidValue(
+                    f"Unknown permission keys {sorted(map(str, unknown))}; use name, description, "
+                    "category, guard.", field=field,
+                )
+            given = dict(item)
+        elif isinstance(item, str):
+            given = {"name": item}
+        else:
+            raise errors.InvalidValue(f"A permission is a name or a mapping with a 'name', not {item!r:.60}.",
+                                      field=field)
+        specs.append({
+            "name": NAME("permission name", given.get("name")),
+            "description": LONG_TEXT("description", given.get("description")),
+            "category": CATEGORY("category", given.get("category")),
+            "guard": SHORT_NAME.optional("guard", given.get("guard")),
+        })
+    return specs
+
+
+#: A permission category: optional one-line text up to 255 characters.
+CATEGORY = LINE
+#: What :meth:`PermissionService.register` takes.
+PERMISSION_SPECS = Kind("permission specs", _specs)
+
+
 def _snapshot(permission: Permission) -> dict[str, Any]:
     return {f.name: getattr(permission, f.name) for f in Permission._meta.sorted_fields}
 
@@ -57,44 +108,44 @@ class PermissionService:
     """Policy for nest_auth_permissions; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
     # --- single permissions ----------------------------------------------------
 
+    @checked(name=NAME, guard=SHORT_NAME.optional, description=LONG_TEXT, category=CATEGORY)
+    @retry_on_conflict
     def create(self, name: str, *, guard: str | None = None, description: str | None = None,
                category: str | None = None) -> Permission:
-        name = required_text(name, "permission name")
         guard = resolve_guard(self.settings, guard)
         with transaction():
             permission = repo.insert(name=name, guard=guard, description=description, category=category)
             emit(events.permission_created, permission=permission)
         return permission
 
+    @checked(permission_id=ID)
     def get(self, permission_id: Any) -> Permission:
-        pid = as_uuid(permission_id, "permission_id")
+        pid = permission_id
         permission = repo.get(pid)
         if permission is None:
             raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))
         return permission
 
+    @checked(name=NAME, guard=SHORT_NAME.optional)
     def get_by_name(self, name: str, *, guard: str | None = None) -> Permission:
         guard = resolve_guard(self.settings, guard)
-        permission = repo.get_by_name(required_text(name, "permission name"), guard)
+        permission = repo.get_by_name(name, guard)
         if permission is None:
             raise errors.PermissionNotFound(f"No permission {name!r} for guard {guard!r}.",
                                             name=name, guard=guard)
         return permission
 
+    @checked(permission_id=ID, name=NAME, description=LONG_TEXT, category=CATEGORY)
+    @retry_on_conflict
     def update(self, permission_id: Any, *, name: str | Unset = UNSET,
                description: str | None | Unset = UNSET, category: str | None | Unset = UNSET) -> Permission:
         """Rename or re-describe a permission (its guard is fixed; roles keep their link)."""
-        values: dict[str, Any] = {}
-        if name is not UNSET:
-            values["name"] = required_text(name, "permission name")
-        if description is not UNSET:
-            values["description"] = description
-        if category is not UNSET:
-            values["category"] = category
+        given = {"name": name, "description": description, "category": category}
+        values = {k: v for k, v in given.items() if v is not UNSET}
         with transaction():
             permission = self.get(permission_id)
             changed = [k for k, v in values.items() if getattr(permission, k) != v]
@@ -104,6 +155,8 @@ class PermissionService:
                 emit(events.permission_updated, permission=permission, changed=changed)
         return permission
 
+    @checked(permission_id=ID)
+    @retry_on_conflict
     def delete(self, permission_id: Any) -> None:
         """Delete a permission; the database removes it from every role."""
         with transaction():
@@ -112,17 +165,15 @@ class PermissionService:
             repo.delete(permission.id)
             emit(events.permission_deleted, snapshot=snapshot)
 
+    @checked(text=SEARCH, guard=SHORT_NAME.optional, category=CATEGORY, limit=LIMIT, offset=OFFSET)
     def search(self, text: str | None = None, *, guard: str | None = None, category: str | None = None,
                limit: int = MAX_PAGE, offset: int = 0) -> list[Permission]:
         """Permissions whose name or description contains ``text`` (``%`` and ``_`` are literal)."""
         if guard is not None:
             guard = resolve_guard(self.settings, guard)
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise errors.InvalidValue(f"limit must be between 1 and {MAX_PAGE}, not {limit!r}.")
-        if not isinstance(offset, int) or offset < 0:
-            raise errors.InvalidValue(f"offset must be a non-negative integer, not {offset!r}.")
         return repo.search(text, guard=guard, category=category, limit=limit, offset=offset)
 
+    @checked(guard=SHORT_NAME.optional)
     def categories(self, *, guard: str | None = None) -> list[str]:
         """The distinct categories in use, sorted."""
         if guard is not None:
@@ -131,6 +182,7 @@ class PermissionService:
 
     # --- bulk registration -----------------------------------------------------
 
+    @checked(permissions=PERMISSION_SPECS, guard=SHORT_NAME.optional)
     def register(self, permissions: Iterable[str | Mapping[str, Any]], *,
                  guard: str | None = None) -> RegistrationResult:
         """Make sure every permission is registered; create only the missing ones.
@@ -142,10 +194,11 @@ class PermissionService:
         counts as existing, never as an error. Names are reported in input order.
         """
         default_guard = resolve_guard(self.settings, guard)
-        specs = self._specs(permissions, default_guard)
+        specs = self._specs(cast(list[dict[str, Any]], permissions), default_guard)  # PERMISSION_SPECS made them
         # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
-        return retry_on_conflict(lambda: self._register(specs))
+        return self._register(specs)
 
+    @retry_on_conflict
     def _register(self, specs: dict[tuple[str, str], dict[str, Any]]) -> RegistrationResult:
         by_guard: dict[str, list[dict[str, Any]]] = {}
         for spec in specs.values():
@@ -172,28 +225,11 @@ class PermissionService:
             (result.created if key in created else result.existing).append(spec["name"])
         return result
 
-    def _specs(self, items: Iterable[str | Mapping[str, Any]],
+    def _specs(self, items: list[dict[str, Any]],
                default_guard: str) -> dict[tuple[str, str], dict[str, Any]]:
-        if isinstance(items, (str, Mapping)):
-            items = [items]
         specs: dict[tuple[str, str], dict[str, Any]] = {}
-        for item in items:
-            spec: dict[str, Any] = {"description": None, "category": None}
-            if isinstance(item, str):
-                spec["name"] = item
-            elif isinstance(item, Mapping):
-                unknown = set(item) - _SPEC_KEYS
-                if unknown:
-                    raise errors.InvalidValue(
-                        f"Unknown permission keys {sorted(unknown)}; use name, description, category, guard."
-                    )
-                spec.update(item)
-            else:
-                raise errors.InvalidValue(
-                    f"A permission is a name or a mapping with a 'name', not {item!r}."
-                )
-            spec["name"] = required_text(spec.get("name"), "permission name")
-            g = spec.get("guard")
+        for spec in items:
+            g = spec["guard"]
             spec["guard"] = default_guard if g is None else resolve_guard(self.settings, g)
             specs.setdefault((spec["name"], spec["guard"]), spec)
         return specs

@@ -20,14 +20,25 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from .. import errors, events
 from .. import secrets as tokens
 from ..models import Session
 from ..repositories import sessions as repo
-from ..unit_of_work import emit, single_statement, transaction
-from ._base import KeyedService, as_uuid, clip, normalize_ip
+from ..unit_of_work import emit, retry_on_conflict, single_statement, transaction
+from ..validation import (
+    BATCH_SIZE,
+    DATETIME,
+    ID,
+    IP_ADDRESS,
+    LINE,
+    METADATA,
+    USER_AGENT,
+    checked,
+    credential,
+)
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["SessionService", "IssuedSession", "ACTIVITY_RESOLUTION"]
@@ -35,6 +46,8 @@ __all__ = ["SessionService", "IssuedSession", "ACTIVITY_RESOLUTION"]
 _PURPOSE = "refresh-token"
 #: ``last_active`` is refreshed by :meth:`SessionService.authenticate` when it is at least this old.
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
+#: A presented refresh token: anything malformed is ``INVALID_REFRESH_TOKEN``, like a wrong one.
+REFRESH_TOKEN = credential(errors.InvalidRefreshToken)
 
 
 @dataclass(frozen=True)
@@ -53,20 +66,27 @@ class SessionService(KeyedService):
 
     # --- issuing -------------------------------------------------------------
 
+    @checked(user_id=ID, user_agent=USER_AGENT, device_name=LINE, ip_address=IP_ADDRESS, data=METADATA)
+    @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
                device_name: str | None = None, ip_address: str | None = None,
                data: dict[str, Any] | None = None) -> IssuedSession:
-        """Start a session; evicts the least recently active ones beyond the per-user maximum."""
+        """Start a session; evicts the least recently active ones beyond the per-user maximum.
+
+        ``user_agent`` is clipped to 512 characters (never inside a character,
+        see :func:`~nestauth_peewee.validation.clip_text`); every other value is
+        refused, not cut, when it does not fit (``docs/security.md``).
+        """
         now = self.now()
         session_id = uuid.uuid4()
         token, secret = tokens.new_id_token(session_id)
         columns: dict[str, Any] = {
-            "user_agent": clip(user_agent, 512),
-            "device_name": clip(device_name, 255),
-            "ip_address": normalize_ip(ip_address),
+            "user_agent": user_agent,
+            "device_name": device_name,
+            "ip_address": ip_address,
             "data": data if data is not None else {},
         }
-        uid = as_uuid(user_id)
+        uid = cast(uuid.UUID, user_id)
         limit = self.settings.max_sessions_per_user
         with transaction():
             # One statement checks the user exists, locks its row and inserts; a second removes
@@ -79,7 +99,7 @@ class SessionService(KeyedService):
             if session is None:
                 raise errors.ReferenceNotFound(f"No user with id {uid}; cannot start a session.")
             evicted, _expired = repo.evict(uid, session_id, now=now,
-                                           keep=limit - 1 if limit and limit > 0 else None)
+                                           keep=None if limit is None else limit - 1)
             emit(events.session_created, session=session, user_id=uid)
             if evicted:
                 emit(events.session_revoked, user_id=uid, session_ids=evicted, reason="evicted")
@@ -87,6 +107,7 @@ class SessionService(KeyedService):
 
     # --- presenting a refresh token ---------------------------------------------
 
+    @checked(refresh_token=REFRESH_TOKEN)
     def authenticate(self, refresh_token: str) -> Session:
         """The live session a refresh token belongs to (``session.user`` loaded); one query.
 
@@ -101,9 +122,14 @@ class SessionService(KeyedService):
         self._mark_active(session, self.now())
         return session
 
+    @checked(refresh_token=REFRESH_TOKEN, user_agent=USER_AGENT, ip_address=IP_ADDRESS)
+    @retry_on_conflict
     def refresh(self, refresh_token: str, *, user_agent: str | None = None,
                 ip_address: str | None = None) -> IssuedSession:
         """Rotate: a new refresh token replaces the presented one, atomically.
+
+        A given ``user_agent`` (clipped as in :meth:`create`) or ``ip_address``
+        replaces the stored one.
 
         Of two concurrent refreshes with one token exactly one wins; the other
         finds the digest changed, which is reuse: the session is revoked.
@@ -113,12 +139,12 @@ class SessionService(KeyedService):
         new_token, new_secret = tokens.new_id_token(session.id)
         columns: dict[str, Any] = {}
         if user_agent is not None:
-            columns["user_agent"] = clip(user_agent, 512)
+            columns["user_agent"] = user_agent
         if ip_address is not None:
-            columns["ip_address"] = normalize_ip(ip_address)
+            columns["ip_address"] = ip_address
         new_digest = self._digest(session.id, new_secret)
         expires_at = now + self.settings.refresh_token_validity
-        absolute, _idle = self.deadlines(session)
+        absolute, _idle = self._deadlines(session)
         if absolute is not None:
             expires_at = min(expires_at, absolute)  # rotation never outlives the absolute lifetime
         with transaction():
@@ -163,7 +189,7 @@ class SessionService(KeyedService):
 
     def _enforce_lifetimes(self, session: Session, now: datetime) -> None:
         """Refuse (and remove) a session past its absolute lifetime or idle timeout."""
-        absolute, idle = self.deadlines(session)
+        absolute, idle = self._deadlines(session)
         reason = ("absolute_lifetime" if absolute is not None and absolute <= now
                   else "idle_timeout" if idle is not None and idle <= now else None)
         if reason is None:
@@ -175,7 +201,7 @@ class SessionService(KeyedService):
                      reason=reason)
         raise errors.SessionExpired(reason=reason)
 
-    def deadlines(self, session: Session) -> tuple[datetime | None, datetime | None]:
+    def _deadlines(self, session: Session) -> tuple[datetime | None, datetime | None]:
         """``(absolute, idle)``: when the session ends however it is used, and when it ends unused.
 
         ``None`` for a limit switched off in the settings. The idle deadline
@@ -195,6 +221,7 @@ class SessionService(KeyedService):
             session.last_active = now
             session._dirty.clear()
 
+    @retry_on_conflict
     def _revoke_reused(self, session: Session) -> None:
         with transaction():
             removed = repo.delete(session.id)
@@ -208,26 +235,28 @@ class SessionService(KeyedService):
 
     # --- managing ------------------------------------------------------------
 
+    @checked(session_id=ID)
     def touch(self, session_id: uuid.UUID | str) -> None:
         """Record activity now; :class:`SessionNotFound` if the session is gone."""
         if not repo.touch(session_id, self.now()):
             raise errors.SessionNotFound()
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
         """The user's live sessions, most recently active first; dead ones are removed.
 
         Each carries ``absolute_expires_at`` and ``idle_expires_at`` (see
-        :meth:`deadlines`; ``None`` where the limit is off) beside
+        :meth:`_deadlines`; ``None`` where the limit is off) beside
         ``expires_at`` (the refresh token's own expiry).
         """
         now = self.now()
-        user_id = as_uuid(user_id)
         live = []
         with transaction():
             repo.delete_expired_for_user(user_id, now=now)
             dead = []
             for session in repo.list_for_user(user_id, now=now):
-                absolute, idle = self.deadlines(session)
+                absolute, idle = self._deadlines(session)
                 if (absolute is not None and absolute <= now) or (idle is not None and idle <= now):
                     dead.append(session.id)
                     continue
@@ -238,16 +267,20 @@ class SessionService(KeyedService):
                 emit(events.session_revoked, user_id=user_id, session_ids=dead, reason="expired")
         return live
 
+    @checked(session_id=ID, user_id=ID.optional)
+    @retry_on_conflict
     def revoke(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> None:
         """End one session (of ``user_id``, when given); :class:`SessionNotFound` if absent."""
         with transaction():
             session = repo.get(session_id)
-            if session is None or (user_id is not None and session.user_id != as_uuid(user_id)):
+            if session is None or (user_id is not None and session.user_id != user_id):
                 raise errors.SessionNotFound()
             repo.delete(session.id)
             emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
                  reason="revoked")
 
+    @checked(user_id=ID, except_session=ID.optional)
+    @retry_on_conflict
     def revoke_all(self, user_id: uuid.UUID | str, *, except_session: uuid.UUID | str | None = None
                    ) -> int:
         """End every session of the user (but ``except_session``); returns how many ended.
@@ -256,18 +289,19 @@ class SessionService(KeyedService):
         none is open); two in a transaction where the dialect cannot return
         deleted rows.
         """
-        user_id = as_uuid(user_id)
-        except_id = as_uuid(except_session) if except_session is not None else None
+        uid, except_id = cast(uuid.UUID, user_id), cast(uuid.UUID | None, except_session)
         with single_statement() if repo.one_statement_deletes() else transaction():
-            ids = repo.delete_for_user_returning(user_id, except_id=except_id)
+            ids = repo.delete_for_user_returning(uid, except_id=except_id)
             if ids:
                 emit(events.session_revoked, user_id=user_id, session_ids=ids, reason="revoked")
         return len(ids)
 
+    @checked(user_id=ID, current_session=ID)
     def revoke_others(self, user_id: uuid.UUID | str, current_session: uuid.UUID | str) -> int:
         """End every session of the user except the current one."""
         return self.revoke_all(user_id, except_session=current_session)
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired sessions in batches of one statement each; returns the total.
 

@@ -28,8 +28,9 @@ from .. import errors
 from ..config import Settings
 from ..models import Role, StaffAccess
 from ..repositories import staff_access as repo
-from ..unit_of_work import transaction
-from ._rbac_common import as_uuid, resolve_guard, retry_on_conflict, roles_for_scope
+from ..unit_of_work import retry_on_conflict, transaction
+from ..validation import ID, IDS, NAMES, SHORT_NAME, checked
+from ._rbac_common import resolve_guard, roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -39,14 +40,14 @@ class StaffAccessService:
     """Policy for nest_auth_platform_accesses and their roles; one transaction per call."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
+    @checked(user_id=ID, roles=IDS.optional)
     def grant(self, user_id: Any, roles: Iterable[Any] | None = None) -> StaffAccess:
         """Give the user (active) staff access; with ``roles``, replace its roles too."""
-        uid = as_uuid(user_id, "user_id")
-        wanted = None if roles is None else ([roles] if isinstance(roles, (str, uuid.UUID, Role)) else list(roles))
-        return retry_on_conflict(lambda: self._grant(uid, wanted))
+        return self._grant(user_id, roles)
 
+    @retry_on_conflict
     def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> StaffAccess:
         with transaction():
             try:
@@ -57,57 +58,69 @@ class StaffAccessService:
                 repo.replace_roles(access.id, roles_for_scope(roles, None))
         return access
 
+    @checked(user_id=ID)
     def get(self, user_id: Any) -> StaffAccess:
-        uid = as_uuid(user_id, "user_id")
+        uid = user_id
         access = repo.get(uid)
         if access is None:
             raise self._not_found(uid)
         return access
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def revoke(self, user_id: Any) -> None:
         """Remove the user's staff access and (by cascade) its roles."""
-        uid = as_uuid(user_id, "user_id")
+        uid = user_id
         with transaction():
             if not repo.delete(uid):
                 raise self._not_found(uid)
 
+    @checked(user_id=ID)
     def activate(self, user_id: Any) -> StaffAccess:
         return self._set_active(user_id, True)
 
+    @checked(user_id=ID)
     def deactivate(self, user_id: Any) -> StaffAccess:
         """Suspend staff access, keeping its roles for a later :meth:`activate`."""
         return self._set_active(user_id, False)
 
+    @checked(user_id=ID, roles=IDS)
+    @retry_on_conflict
     def set_roles(self, user_id: Any, roles: Iterable[Any]) -> list[Role]:
         """Replace the staff roles (ids or Role rows, global only); returns them by name."""
-        uid = as_uuid(user_id, "user_id")
+        uid = user_id
         with transaction():
             access = self._locked(uid)
             repo.replace_roles(access.id, roles_for_scope(roles, None))
             return repo.roles(access.id)
 
+    @checked(user_id=ID, names=NAMES, guard=SHORT_NAME.optional)
+    @retry_on_conflict
     def set_roles_by_name(self, user_id: Any, names: str | Iterable[str], *,
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with names of global roles of ``guard``."""
-        uid = as_uuid(user_id, "user_id")
+        uid = user_id
         guard = resolve_guard(self.settings, guard)
         with transaction():
             access = self._locked(uid)
             repo.replace_roles(access.id, resolve_role_names(names, guard, None))
             return repo.roles(access.id)
 
+    @checked(user_id=ID)
     def roles(self, user_id: Any) -> list[Role]:
         return repo.roles(self.get(user_id).id)
 
+    @checked(user_id=ID)
     def is_staff(self, user_id: Any) -> bool:
         """True when the user has active staff access."""
-        access = repo.get(as_uuid(user_id, "user_id"))
+        access = repo.get(user_id)
         return access is not None and bool(access.is_active)
 
     # --- helpers -----------------------------------------------------------------
 
+    @retry_on_conflict
     def _set_active(self, user_id: Any, active: bool) -> StaffAccess:
-        uid = as_uuid(user_id, "user_id")
+        uid = user_id
         with transaction():
             access = self._locked(uid)
             if access.is_active != active:

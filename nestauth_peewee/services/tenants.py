@@ -26,24 +26,18 @@ from .. import errors, events
 from ..config import Settings
 from ..models import Tenant
 from ..repositories import tenants as repo
-from ..unit_of_work import emit, transaction
-from ._rbac_common import UNSET, Unset, as_uuid, required_text
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import FLAG, ID, LIMIT, METADATA, NAME, OFFSET, SEARCH, TEXT, UNSET, Unset, checked, pattern
 
 __all__ = ["TenantService", "SLUG_PATTERN"]
 
 #: What a tenant slug may look like.
-SLUG_PATTERN = re.compile(r"[a-z0-9_-]+")
+SLUG_PATTERN = re.compile(r"[a-z0-9_-]{1,255}")
 MAX_PAGE = 100
-
-
-def _check_slug(slug: Any) -> str:
-    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
-        raise errors.InvalidSlugFormat(
-            f"Invalid tenant slug {slug!r}: use lowercase letters, digits, '-' and '_' only "
-            "(e.g. 'acme-inc').",
-            slug=slug,
-        )
-    return slug
+#: A tenant slug: ``INVALID_SLUG_FORMAT`` for anything else.
+SLUG = pattern(SLUG_PATTERN, errors.InvalidSlugFormat,
+               "use lowercase letters, digits, '-' and '_' only, at most 255 (e.g. 'acme-inc').",
+               examples=("acme", "acme-inc", "globex_2"))
 
 
 def _snapshot(tenant: Tenant) -> dict[str, Any]:
@@ -54,65 +48,61 @@ class TenantService:
     """Policy for nest_auth_tenants; one transaction per call, events after commit."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
 
+    @checked(name=NAME, slug=SLUG, description=TEXT, metadata=METADATA, is_active=FLAG)
+    @retry_on_conflict
     def create(self, name: str, slug: str, *, description: str | None = None,
                metadata: dict[str, Any] | None = None, is_active: bool = True) -> Tenant:
         """Create a tenant; ``slug`` is required and unique."""
-        name = required_text(name, "tenant name")
-        slug = _check_slug(slug)
         with transaction():
             tenant = repo.insert(name=name, slug=slug, description=description,
                                  metadata={} if metadata is None else metadata, is_active=is_active)
             emit(events.tenant_created, tenant=tenant)
         return tenant
 
+    @checked(tenant_id=ID)
     def get(self, tenant_id: Any) -> Tenant:
         """The tenant, or ``TENANT_NOT_FOUND``."""
-        tid = as_uuid(tenant_id, "tenant_id")
+        tid = tenant_id
         tenant = repo.get(tid)
         if tenant is None:
             raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
         return tenant
 
+    @checked(slug=SLUG)
     def get_by_slug(self, slug: str) -> Tenant:
         """The tenant with this slug, or ``TENANT_NOT_FOUND``."""
-        tenant = repo.get_by_slug(_check_slug(slug))
+        tenant = repo.get_by_slug(slug)
         if tenant is None:
             raise errors.TenantNotFound(f"No tenant with slug {slug!r}.", slug=slug)
         return tenant
 
+    @checked(active=FLAG.optional, search=SEARCH, limit=LIMIT, offset=OFFSET)
     def list_tenants(self, *, active: bool | None = None, search: str | None = None,
              limit: int = MAX_PAGE, offset: int = 0) -> list[Tenant]:
         """Tenants ordered by name; ``search`` matches name or slug (wildcards are literal)."""
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise errors.InvalidValue(f"limit must be between 1 and {MAX_PAGE}, not {limit!r}.")
-        if not isinstance(offset, int) or offset < 0:
-            raise errors.InvalidValue(f"offset must be a non-negative integer, not {offset!r}.")
         return repo.list_tenants(active=active, search=search, limit=limit, offset=offset)
 
+    @checked(tenant_id=ID, name=NAME, slug=SLUG, description=TEXT, metadata=METADATA)
     def update(self, tenant_id: Any, *, name: str | Unset = UNSET, slug: str | Unset = UNSET,
                description: str | None | Unset = UNSET,
                metadata: dict[str, Any] | None | Unset = UNSET) -> Tenant:
         """Change the given fields; sends ``tenant_updated`` with the names of those that changed."""
-        values: dict[str, Any] = {}
-        if name is not UNSET:
-            values["name"] = required_text(name, "tenant name")
-        if slug is not UNSET:
-            values["slug"] = _check_slug(slug)
-        if description is not UNSET:
-            values["description"] = description
-        if metadata is not UNSET:
-            values["metadata"] = {} if metadata is None else metadata
-        return self._change(tenant_id, values)
+        given = {"name": name, "slug": slug, "description": description, "metadata": metadata}
+        return self._change(tenant_id, {k: v for k, v in given.items() if v is not UNSET})
 
+    @checked(tenant_id=ID)
     def activate(self, tenant_id: Any) -> Tenant:
         return self._change(tenant_id, {"is_active": True})
 
+    @checked(tenant_id=ID)
     def deactivate(self, tenant_id: Any) -> Tenant:
         """Deactivate: its memberships then grant nothing (staff access still applies)."""
         return self._change(tenant_id, {"is_active": False})
 
+    @checked(tenant_id=ID)
+    @retry_on_conflict
     def delete(self, tenant_id: Any) -> None:
         """Delete the tenant; the database cascades its memberships, roles and their links."""
         with transaction():
@@ -121,6 +111,7 @@ class TenantService:
             repo.delete(tenant.id)
             emit(events.tenant_deleted, snapshot=snapshot)
 
+    @retry_on_conflict
     def _change(self, tenant_id: Any, values: dict[str, Any]) -> Tenant:
         with transaction():
             tenant = self.get(tenant_id)

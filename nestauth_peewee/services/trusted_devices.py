@@ -19,19 +19,23 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from .. import errors
 from .. import secrets as tokens
 from ..models import TrustedDevice
-from ..repositories import _owner
 from ..repositories import trusted_devices as repo
-from ..unit_of_work import transaction
-from ._base import KeyedService, as_uuid, clip, normalize_ip
+from ..repositories import users as users_repo
+from ..unit_of_work import retry_on_conflict, transaction
+from ..validation import BATCH_SIZE, DATETIME, ID, IP_ADDRESS, USER_AGENT, checked, credential
+from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
 
 _PURPOSE = "trusted-device"
+#: A presented device token: anything malformed is ``TRUSTED_DEVICE_INVALID``, like a wrong one.
+DEVICE_TOKEN = credential(errors.TrustedDeviceInvalid)
 
 
 @dataclass(frozen=True)
@@ -48,25 +52,32 @@ class IssuedDevice:
 class TrustedDeviceService(KeyedService):
     """Issue, validate, list, revoke and clean up trusted devices."""
 
+    @checked(user_id=ID, user_agent=USER_AGENT, ip_address=IP_ADDRESS)
+    @retry_on_conflict
     def issue(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
               ip_address: str | None = None) -> IssuedDevice:
-        """Trust this device for ``settings.trusted_device_validity``."""
+        """Trust this device for ``settings.trusted_device_validity``.
+
+        ``user_agent`` is clipped to 512 characters (never inside a character,
+        see :func:`~nestauth_peewee.validation.clip_text`).
+        """
         now = self.now()
         device_id = uuid.uuid4()
         token, secret = tokens.new_id_token(device_id)
         with transaction():
-            user = _owner.lock_user(user_id)
+            user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
             if not user.is_active:
                 raise errors.AccountInactive("A deactivated account cannot trust a device.")
             device = repo.insert(
                 id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
-                user_agent=clip(user_agent, 512), ip_address=normalize_ip(ip_address),
+                user_agent=user_agent, ip_address=ip_address,
                 expires_at=now + self.settings.trusted_device_validity, created_at=now,
             )
         return IssuedDevice(device, token)
 
+    @checked(user_id=ID, token=DEVICE_TOKEN)
     def validate(self, user_id: uuid.UUID | str, token: str) -> TrustedDevice:
         """The device if ``token`` is the user's, unrevoked and unexpired; records the use.
 
@@ -79,7 +90,7 @@ class TrustedDeviceService(KeyedService):
             raise errors.TrustedDeviceInvalid()
         device_id, secret = parsed
         digest = self._digest(device_id, secret)
-        user = as_uuid(user_id)
+        user = user_id
         device = repo.get_if_owner_active(device_id)
         now = self.now()
         matched = None if device is None else self._keys.match_digest(
@@ -99,26 +110,33 @@ class TrustedDeviceService(KeyedService):
         device._dirty.clear()
         return device
 
+    @checked(user_id=ID, token=credential(None))
     def is_trusted(self, user_id: uuid.UUID | str, token: str | None) -> bool:
         """:meth:`validate` as a yes/no answer."""
+        if token is None:
+            return False
         try:
-            self.validate(user_id, token)  # type: ignore[arg-type]
+            self.validate(user_id, token)
         except errors.TrustedDeviceInvalid:
             return False
         return True
 
+    @checked(user_id=ID)
     def list_active(self, user_id: uuid.UUID | str) -> list[TrustedDevice]:
-        return repo.list_active(as_uuid(user_id), now=self.now())
+        return repo.list_active(cast(uuid.UUID, user_id), now=self.now())
 
+    @checked(user_id=ID, device_id=ID)
     def revoke(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
         """Revoke one of the user's devices (:class:`TrustedDeviceNotFound` if it is not live)."""
-        if not repo.revoke(as_uuid(device_id), as_uuid(user_id), now=self.now()):
+        if not repo.revoke(cast(uuid.UUID, device_id), cast(uuid.UUID, user_id), now=self.now()):
             raise errors.TrustedDeviceNotFound()
 
+    @checked(user_id=ID)
     def revoke_all(self, user_id: uuid.UUID | str) -> int:
         """Revoke every device of the user; returns how many were live."""
-        return repo.revoke_all(as_uuid(user_id), now=self.now())
+        return repo.revoke_all(cast(uuid.UUID, user_id), now=self.now())
 
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Delete expired and revoked devices, ``batch_size`` (1000) rows per statement.
 

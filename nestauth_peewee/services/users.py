@@ -19,22 +19,21 @@ refusal is a typed error from :mod:`nestauth_peewee.errors`.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
-from ..normalize import clean_text, normalize_email, normalize_phone
 from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, transaction
-from ._common import Page, UserSnapshot, flag, model_id, optional_flag, page_args, updatable
-from ._common import metadata as clean_metadata
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
+from ._common import Page, UserSnapshot, updatable
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
@@ -52,7 +51,7 @@ class UserService(IdentityOperations):
     """
 
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
         #: Consecutive failed logins per normalised email/phone (``Settings.login_throttle``).
         self.throttle = Throttle(self.settings)
@@ -60,6 +59,9 @@ class UserService(IdentityOperations):
 
     # --- create ------------------------------------------------------------------------
 
+    @checked(email=EMAIL, phone=PHONE, password=PASSWORD.optional, tenant_id=ID.optional, metadata=METADATA,
+             is_active=FLAG, must_change_password=FLAG, email_verified=FLAG, phone_verified=FLAG)
+    @retry_on_conflict
     def create(
         self,
         *,
@@ -81,22 +83,20 @@ class UserService(IdentityOperations):
         any, must meet the policy and is stored as an argon2id hash. The
         membership is for ``tenant_id``, or the global one. Emits ``user_created``.
         """
-        email_n = normalize_email(email)
-        phone_n = normalize_phone(phone)
+        email_n, phone_n, tenant = email, phone, cast(uuid.UUID | None, tenant_id)
         if email_n is None and phone_n is None:
             raise errors.EmailOrPhoneRequired()
-        tenant = model_id("tenant_id", tenant_id) if tenant_id is not None else None
         fields: dict[str, Any] = {
             "email": email_n,
             "phone": phone_n,
-            "metadata": clean_metadata(metadata),
-            "is_active": flag("is_active", is_active),
-            "must_change_password": flag("must_change_password", must_change_password),
+            "metadata": metadata if metadata is not None else {},
+            "is_active": is_active,
+            "must_change_password": must_change_password,
         }
         now = utcnow()
-        if flag("email_verified", email_verified) and email_n is not None:
+        if email_verified and email_n is not None:
             fields["email_verified_at"] = now
-        if flag("phone_verified", phone_verified) and phone_n is not None:
+        if phone_verified and phone_n is not None:
             fields["phone_verified_at"] = now
         if password is not None:
             check_policy(password, self.settings.password_policy, email=email_n)
@@ -108,6 +108,7 @@ class UserService(IdentityOperations):
             emit(events.user_created, self, user=UserSnapshot.of(user), user_id=user.id, tenant_id=tenant)
         return user
 
+    @checked(email=EMAIL, phone=PHONE, password=PASSWORD.optional, tenant_id=ID.optional, metadata=METADATA)
     def register(
         self,
         *,
@@ -122,6 +123,8 @@ class UserService(IdentityOperations):
 
     # --- authenticate ------------------------------------------------------------------
 
+    @checked(email=EMAIL, phone=PHONE, password=PASSWORD)
+    @retry_on_conflict
     def authenticate(self, *, email: str | None = None, phone: str | None = None, password: str) -> User:
         """The user whose email (or phone) and password match, else ``INVALID_CREDENTIALS``.
 
@@ -137,10 +140,6 @@ class UserService(IdentityOperations):
         success starts the count again. See :meth:`unlock`.
         """
         user = self.lookup(email=email, phone=phone)
-        if not isinstance(password, str):
-            raise errors.InvalidValue(
-                f"password must be a string, not {type(password).__name__}.", field="password"
-            )
         gate = self.throttle.check(LOGIN, self.login_identifier(email=email, phone=phone))
         if user is None or user.password_hash is None:
             self.hasher.dummy_verify(password)
@@ -161,17 +160,16 @@ class UserService(IdentityOperations):
         self.throttle.succeeded(gate)
         return user
 
-    @staticmethod
-    def login_identifier(*, email: Any = None, phone: Any = None) -> str:
+    @checked(email=EMAIL, phone=PHONE)
+    def login_identifier(self, *, email: str | None = None, phone: str | None = None) -> str:
         """What logins are throttled by: ``email:<normalised>`` or ``phone:<E.164>`` (as :meth:`lookup` picks)."""
-        email_n = normalize_email(email)
-        if email_n is not None:
-            return "email:" + email_n
-        phone_n = normalize_phone(phone)
-        if phone_n is not None:
-            return "phone:" + phone_n
+        if email is not None:
+            return "email:" + email
+        if phone is not None:
+            return "phone:" + phone
         raise errors.EmailOrPhoneRequired("Give the email or the phone number the account was registered with.")
 
+    @checked(email=EMAIL, phone=PHONE, user_id=ID.optional)
     def unlock(self, *, email: str | None = None, phone: str | None = None,
                user_id: uuid.UUID | str | User | None = None) -> int:
         """An admin's unlock: forget the failed logins of this email/phone (or of the user's
@@ -180,7 +178,7 @@ class UserService(IdentityOperations):
         identifiers = []
         user = None
         if user_id is not None:
-            user = self._require(model_id("user_id", user_id))
+            user = self._require(cast(uuid.UUID, user_id))
             identifiers += [self.login_identifier(email=v) for v in (user.email,) if v]
             identifiers += [self.login_identifier(phone=v) for v in (user.phone,) if v]
         else:
@@ -191,46 +189,49 @@ class UserService(IdentityOperations):
             removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
         return removed
 
+    @checked(email=EMAIL, phone=PHONE)
     def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
         """The user with this email, else this phone (each normalised first), or None.
 
         Giving neither is ``EMAIL_OR_PHONE_REQUIRED``; a malformed one is its
         ``INVALID_*`` error. Login and password reset find accounts this way.
         """
-        email_n = normalize_email(email)
-        if email_n is not None:
-            return users_repo.get_by_email(email_n)
-        phone_n = normalize_phone(phone)
-        if phone_n is not None:
-            return users_repo.get_by_phone(phone_n)
+        if email is not None:
+            return users_repo.get_by_email(email)
+        if phone is not None:
+            return users_repo.get_by_phone(phone)
         raise errors.EmailOrPhoneRequired("Give the email or the phone number the account was registered with.")
 
     # --- read --------------------------------------------------------------------------
 
+    @checked(user_id=ID)
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
-        uid = model_id("user_id", user_id)
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         user = users_repo.get(uid)
         if user is None:
             raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
         return user
 
+    @checked(email=EMAIL)
     def get_by_email(self, email: str) -> User:
         """The user with this email (normalised first), else ``USER_NOT_FOUND``."""
-        email_n = normalize_email(email)
-        user = users_repo.get_by_email(email_n) if email_n else None
+        user = users_repo.get_by_email(email) if email else None
         if user is None:
             raise errors.UserNotFound("No user has this email address.")
         return user
 
+    @checked(phone=PHONE)
     def get_by_phone(self, phone: str) -> User:
         """The user with this phone number (normalised first), else ``USER_NOT_FOUND``."""
-        phone_n = normalize_phone(phone)
-        user = users_repo.get_by_phone(phone_n) if phone_n else None
+        user = users_repo.get_by_phone(phone) if phone else None
         if user is None:
             raise errors.UserNotFound("No user has this phone number.")
         return user
 
+    @checked(is_active=FLAG.optional, verified=FLAG.optional, email_verified=FLAG.optional,
+             phone_verified=FLAG.optional, tenant_id=ID.optional, role=LINE, search=SEARCH,
+             page=PAGE, limit=LIMIT)
     def list(
         self,
         *,
@@ -251,22 +252,23 @@ class UserService(IdentityOperations):
         ``search``: a substring of the email or phone (``%`` and ``_`` are
         literal). ``limit`` is at most 100.
         """
-        offset, limit = page_args(page, limit)
         rows, total = users_repo.search(
-            is_active=optional_flag("is_active", is_active),
-            verified=optional_flag("verified", verified),
-            email_verified=optional_flag("email_verified", email_verified),
-            phone_verified=optional_flag("phone_verified", phone_verified),
-            tenant_id=model_id("tenant_id", tenant_id) if tenant_id is not None else None,
-            role=clean_text("role", role, max_length=255, required=False),
-            text=clean_text("search", search, max_length=255, required=False),
-            offset=offset,
+            is_active=is_active,
+            verified=verified,
+            email_verified=email_verified,
+            phone_verified=phone_verified,
+            tenant_id=cast(uuid.UUID | None, tenant_id),
+            role=role,
+            text=search,
+            offset=(page - 1) * limit,
             limit=limit,
         )
         return Page(items=list(rows), total=total, page=page, limit=limit)
 
     # --- update ------------------------------------------------------------------------
 
+    @checked(user_id=ID, email=EMAIL, phone=PHONE, metadata=METADATA, must_change_password=FLAG)
+    @retry_on_conflict
     def update(self, user_id: uuid.UUID | str | User, **changes: Any) -> User:
         """Change ``email``, ``phone``, ``metadata`` or ``must_change_password``.
 
@@ -276,17 +278,9 @@ class UserService(IdentityOperations):
         :meth:`set_password`, never here. Emits ``user_updated`` with the
         names of the fields that really changed (none: no event).
         """
-        uid = model_id("user_id", user_id)
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         updatable(changes, UPDATABLE_FIELDS)
-        wanted: dict[str, Any] = {}
-        if "email" in changes:
-            wanted["email"] = normalize_email(changes["email"])
-        if "phone" in changes:
-            wanted["phone"] = normalize_phone(changes["phone"])
-        if "metadata" in changes:
-            wanted["metadata"] = clean_metadata(changes["metadata"])
-        if "must_change_password" in changes:
-            wanted["must_change_password"] = flag("must_change_password", changes["must_change_password"])
+        wanted: dict[str, Any] = dict(changes)
         with transaction():
             user = self._require(uid)
             diff = {name: value for name, value in wanted.items() if getattr(user, name) != value}
@@ -306,24 +300,29 @@ class UserService(IdentityOperations):
                 emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=sorted(diff))
         return user
 
+    @checked(user_id=ID)
     def verify_email(self, user_id: uuid.UUID | str | User) -> User:
         """Mark the email verified (now); idempotent. No email: ``USER_HAS_NO_EMAIL``."""
         return self._set_verified(user_id, "email", True)
 
+    @checked(user_id=ID)
     def unverify_email(self, user_id: uuid.UUID | str | User) -> User:
         """Clear ``email_verified_at``; idempotent."""
         return self._set_verified(user_id, "email", False)
 
+    @checked(user_id=ID)
     def verify_phone(self, user_id: uuid.UUID | str | User) -> User:
         """Mark the phone verified (now); idempotent. No phone: ``USER_HAS_NO_PHONE``."""
         return self._set_verified(user_id, "phone", True)
 
+    @checked(user_id=ID)
     def unverify_phone(self, user_id: uuid.UUID | str | User) -> User:
         """Clear ``phone_verified_at``; idempotent."""
         return self._set_verified(user_id, "phone", False)
 
+    @retry_on_conflict
     def _set_verified(self, user_id: Any, contact: str, verified: bool) -> User:
-        uid = model_id("user_id", user_id)
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         column = f"{contact}_verified_at"
         with transaction():
             user = self._require(uid)
@@ -334,10 +333,12 @@ class UserService(IdentityOperations):
                 emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=[column])
         return user
 
+    @checked(user_id=ID)
     def activate(self, user_id: uuid.UUID | str | User) -> User:
         """Let the user sign in again; idempotent."""
         return self._set_active(user_id, True)
 
+    @checked(user_id=ID)
     def deactivate(self, user_id: uuid.UUID | str | User) -> User:
         """Stop the user from signing in and revoke all their sessions and trusted devices; idempotent.
 
@@ -346,8 +347,9 @@ class UserService(IdentityOperations):
         """
         return self._set_active(user_id, False)
 
+    @retry_on_conflict
     def _set_active(self, user_id: Any, active: bool) -> User:
-        uid = model_id("user_id", user_id)
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         with transaction():
             user = self._require(uid)
             revoked = 0 if active else sessions_repo.delete_for_user(uid)
@@ -362,6 +364,8 @@ class UserService(IdentityOperations):
 
     # --- passwords ---------------------------------------------------------------------
 
+    @checked(user_id=ID, current_password=PASSWORD, new_password=PASSWORD)
+    @retry_on_conflict
     def change_password(
         self, user_id: uuid.UUID | str | User, current_password: str, new_password: str
     ) -> User:
@@ -373,9 +377,7 @@ class UserService(IdentityOperations):
         cleared, every session and trusted device of the user is revoked (in the
         transaction that stores the hash), ``password_changed`` sent.
         """
-        uid = model_id("user_id", user_id)
-        if not isinstance(current_password, str):
-            raise errors.InvalidValue("current_password must be a string.", field="current_password")
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         user = self._require(uid)
         if user.password_hash is None:
             self.hasher.dummy_verify(current_password)
@@ -405,6 +407,8 @@ class UserService(IdentityOperations):
                  trusted_devices_revoked=devices)
         return user
 
+    @checked(user_id=ID, new_password=PASSWORD, must_change_password=FLAG, revoke_sessions=FLAG)
+    @retry_on_conflict
     def set_password(
         self,
         user_id: uuid.UUID | str | User,
@@ -419,9 +423,7 @@ class UserService(IdentityOperations):
         devices (in the same transaction) unless told not to, and sends
         ``password_changed``.
         """
-        uid = model_id("user_id", user_id)
-        must_change = flag("must_change_password", must_change_password)
-        revoke = flag("revoke_sessions", revoke_sessions)
+        uid, must_change, revoke = cast(uuid.UUID, user_id), must_change_password, revoke_sessions
         user = self._require(uid)
         check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.hasher.hash(new_password)
@@ -436,13 +438,15 @@ class UserService(IdentityOperations):
 
     # --- delete ------------------------------------------------------------------------
 
+    @checked(user_id=ID)
+    @retry_on_conflict
     def delete(self, user_id: uuid.UUID | str | User) -> UserSnapshot:
         """Delete the user in one statement; the database cascades to everything attached.
 
         Returns (and sends with ``user_deleted``) a snapshot of the user as it
         was. Unknown id: ``USER_NOT_FOUND``.
         """
-        uid = model_id("user_id", user_id)
+        uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         with transaction():
             snapshot = UserSnapshot.of(self._require(uid))
             if users_repo.delete(uid) == 0:
