@@ -27,6 +27,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
+
+from nestauth_peewee import access_tokens
 from nestauth_peewee import secrets as tokens
 
 from .targets import Target
@@ -34,6 +37,7 @@ from .targets import Target
 #: The app secret key of the benchmark (HMAC of refresh tokens and API keys).
 BENCH_KEY = "nestauth-peewee benchmark key: never use it anywhere else"
 KEY_BYTES = BENCH_KEY.encode()
+ACCESS_SIGNING_KEY = access_tokens.signing_key(KEY_BYTES)
 #: argon2id with m=8 KiB, t=1, p=1: valid, cheap, and never verified here.
 CHEAP_HASH = "$argon2id$v=19$m=8,t=1,p=1$9o/L5Vdzg/bZGq16Lco+hA$p0pUBGp4jKBHXforD5t9G448iR5OBc7UxoJiHRWLdSE"
 TENANTS, ROLES_PER_TENANT, PERMISSIONS, PERMS_PER_ROLE, STAFF_USERS = 100, 3, 200, 10, 20
@@ -68,6 +72,26 @@ def session_id(i: int) -> uuid.UUID:
 
 def refresh_token(i: int) -> str:
     return f"{session_id(i).hex}.{_secret('session', i)}"
+
+
+#: When the benchmark's access tokens were issued (they live a day: no run outlasts them).
+TOKENS_ISSUED_AT = datetime.now(UTC).replace(microsecond=0)
+
+
+def access_token(i: int) -> str:
+    """The signed access token of session ``i`` (what SessionService.create hands out)."""
+    token, _expires = access_tokens.issue(KEY_BYTES, user_id=user_id(i), session_id=session_id(i),
+                                          now=TOKENS_ISSUED_AT, lifetime=timedelta(days=1))
+    return token
+
+
+def bare_access_claims(token: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """``(user id, session id)`` of an access token checked with PyJWT alone, as an app would by hand."""
+    claims = jwt.decode(token, ACCESS_SIGNING_KEY, algorithms=["HS256"],
+                        options={"require": ["sub", "sid", "iat", "exp", "ver"]})
+    if claims.get("typ") != "access" or claims["ver"] != 1:
+        raise jwt.InvalidTokenError("not an access token")
+    return uuid.UUID(hex=claims["sub"]), uuid.UUID(hex=claims["sid"])
 
 
 def public_key(i: int) -> str:

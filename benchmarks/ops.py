@@ -1,10 +1,15 @@
-"""The six hot paths, written three ways: the library's services, the bare driver, SQLAlchemy.
+"""The hot paths, written three ways: the library's services, the bare driver, SQLAlchemy.
 
 Every implementation does the same work per call: parse the presented secret,
 compute its HMAC, run the same statements (the bare driver runs the SQL the
 library sends, written out by hand; the effective-permissions text is taken
 from the library), compare in constant time and check expiry and state.
 Nothing is cached between calls except what each stack caches by itself.
+
+The access-token checks have no database side: the library's
+``SessionService.check_access_token`` against PyJWT called by hand (the "driver"
+and "sqlalchemy" columns, the same code); the strict check adds the session row
+read by each stack.
 
 API-key checks run with a clock pinned one second after the keys were last
 used, so none of the three writes ``last_used_at`` (a hot key's steady state:
@@ -53,6 +58,9 @@ class Operation:
 
 OPERATIONS = (
     Operation("authenticate", "authenticate refresh token", lambda i: (data.refresh_token(i),)),
+    Operation("check_access_token", "check access token (no query)", lambda i: (data.access_token(i),)),
+    Operation("strict_access_token", "check access token, strict (session row)",
+              lambda i: (data.access_token(i),)),
     Operation("verify_key", "verify API key", lambda i: (data.api_key(i),)),
     Operation("effective_permissions", "effective permissions",
               lambda i: (data.user_id(i), data.tenant_of(i))),
@@ -78,6 +86,12 @@ class LibraryOps:
 
     def authenticate(self, token: str) -> Any:
         return self.sessions.authenticate(token)
+
+    def check_access_token(self, token: str) -> Any:
+        return self.sessions.check_access_token(token)
+
+    def strict_access_token(self, token: str) -> Any:
+        return self.sessions.authenticate_access_token(token)
 
     def verify_key(self, api_key: str) -> Any:
         return self.keys.verify(api_key)
@@ -107,6 +121,12 @@ SESSION_COLS = ("id", "created_at", "updated_at", "user_id", "data", "refresh_to
                 "user_agent", "device_name", "ip_address", "last_active")
 KEY_COLS = ("id", "created_at", "updated_at", "user_id", "name", "public_key", "secret_hash",
             "description", "is_active", "expires_at", "last_used_at")
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(bytes=value) if isinstance(value, bytes) else uuid.UUID(str(value))
 
 
 def _cols(alias: str, names: tuple[str, ...]) -> str:
@@ -176,6 +196,19 @@ class DriverOps:
         if row[6] is not None and row[6] <= self._now(datetime.now(UTC)):
             raise Refused
         if not row[11 + 8]:
+            raise Refused
+        return row
+
+    def check_access_token(self, token: str) -> tuple:
+        return data.bare_access_claims(token)
+
+    def strict_access_token(self, token: str) -> tuple:
+        user_id, sid = data.bare_access_claims(token)
+        self.cur.execute(self.sql["auth"], (sid.hex,))
+        row = self.cur.fetchone()
+        if row is None or _as_uuid(row[3]) != user_id or not row[11 + 8]:
+            raise Refused
+        if row[6] is not None and row[6] <= self._now(datetime.now(UTC)):
             raise Refused
         return row
 

@@ -14,6 +14,9 @@ SCALING_LIMIT = 1.2
 SEEDING_LIMIT = 0.9
 BATCH_LIMIT_S = 1.0
 READS = ("authenticate", "verify_key", "effective_permissions", "get_user_by_email")
+#: Operations with no database side: no statement, and no SQLAlchemy target (its column is the
+#: same PyJWT call the driver column makes).
+NO_QUERY = ("check_access_token",)
 
 
 def _p50(op: dict[str, Any], impl: str) -> float | None:
@@ -116,14 +119,15 @@ def misses(results: dict[str, Any]) -> list[str]:
         where = f"{DIALECT_NAMES[r['dialect']]} {LABELS[r['op']]}"
         if r["vs_driver"] is not None and r["vs_driver"] > DRIVER_LIMIT[r["dialect"]]:
             found.append(f"{where}: {r['vs_driver']:.2f}× the bare driver (target {DRIVER_LIMIT[r['dialect']]}×)")
-        if r["vs_sqlalchemy"] is not None and r["vs_sqlalchemy"] > SQLALCHEMY_LIMIT:
+        if r["op"] not in NO_QUERY and r["vs_sqlalchemy"] is not None and r["vs_sqlalchemy"] > SQLALCHEMY_LIMIT:
             found.append(f"{where}: {r['vs_sqlalchemy']:.2f}× SQLAlchemy (target {SQLALCHEMY_LIMIT}×)")
         if r["scaling"] is not None and r["scaling"] > SCALING_LIMIT:
             driver = f"; the bare driver's grows {r['driver_scaling']:.2f}×" if r["driver_scaling"] else ""
             found.append(f"{where}: p50 grows {r['scaling']:.2f}× from the smallest size "
                          f"(target {SCALING_LIMIT}×{driver})")
-        if r["statements"] != 1:
-            found.append(f"{where}: {r['statements']} statements (target 1)")
+        wanted = 0 if r["op"] in NO_QUERY else 1
+        if r["statements"] != wanted:
+            found.append(f"{where}: {r['statements']} statements (target {wanted})")
         if r["indexed"] is False:
             found.append(f"{where}: reads a per-user table in full")
     for dialect, res in results["dialects"].items():

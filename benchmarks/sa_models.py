@@ -35,7 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from nestauth_peewee import secrets as tokens
 
-from .data import GUARD, KEY_BYTES
+from .data import GUARD, KEY_BYTES, bare_access_claims
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 #: Native on PostgreSQL; 32 hex digits elsewhere (as peewee stores them; MariaDB's own UUID type
@@ -162,7 +162,7 @@ def _naive(value: datetime) -> datetime:
 
 
 class SqlAlchemyOps:
-    """The six operations through the SQLAlchemy 2 ORM."""
+    """The operations through the SQLAlchemy 2 ORM."""
 
     name = "sqlalchemy"
 
@@ -198,6 +198,22 @@ class SqlAlchemyOps:
         if not user.is_active:
             raise Refused
         return session
+
+    def check_access_token(self, token: str) -> tuple:
+        return bare_access_claims(token)
+
+    def strict_access_token(self, token: str) -> SASession:
+        user_id, sid = bare_access_claims(token)
+        with self.Session() as s:
+            row = s.execute(
+                select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
+                .where(SASession.id == sid)
+            ).first()
+        if row is None or row[0].user_id != user_id or not row[1].is_active:
+            raise Refused
+        if row[0].expires_at is not None and row[0].expires_at <= _naive(datetime.now(UTC)):
+            raise Refused
+        return row[0]
 
     def verify_key(self, api_key: str) -> SAAccessKey:
         parsed = tokens.parse_access_key(api_key)

@@ -1,68 +1,54 @@
-"""A small JSON API on nest-auth and Bottle: sign-up, sessions, API keys, a permission check.
+"""A small JSON API on nest-auth and Bottle: sign-up, sessions with access tokens, API keys, a permission check.
 
     python examples/bottle_app.py                # http://127.0.0.1:8080 on sqlite:///nestauth.db (the CLI's too)
     DATABASE_URL=mysql://app@localhost/app python examples/bottle_app.py
+    BOTTLE_DEBUG=1 python examples/bottle_app.py # tracebacks in error pages, on your own machine only
 
 The same routes as examples/flask_app.py (see there for curl lines):
 POST /register, POST /login, POST /refresh, POST /logout, GET /me,
 POST /api-keys, GET /reports (needs ``reports.read``), POST
 /password-reset/request and POST /password-reset (the code goes to listeners
-of ``events.otp_requested``, as in the Flask example). Callers authenticate
-with ``Authorization: Bearer <refresh token>`` or ``X-API-Key: <key>``.
+of ``events.otp_requested``, as in the Flask example). Requests authenticate
+with ``Authorization: Bearer <access token>`` through the plugin's
+decorators (/me and /reports also take ``X-API-Key: <key>``); the refresh token
+goes to /refresh only.
 
 Unlike the Flask extension, the Bottle plugin runs each request in one
 transaction: everything a route writes commits together when it returns, and
-nothing is kept when it fails. The ``json_errors`` plugin is installed first,
-so it wraps the nest-auth plugin and turns a library error into a JSON
-response after the request's transaction has been decided.
+nothing is kept when it fails. With ``json_errors=True`` the plugin answers a
+library error as JSON after the request's transaction has been decided (so the
+revocation of a replayed refresh token is committed, not rolled back). Every
+answer is JSON: a body that is not a JSON object is a 400, one over 64 KiB a
+413, an unknown route a 404.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import bottle
 
-from nestauth_peewee import User, create_tables, errors
+from nestauth_peewee import create_tables, errors
 from nestauth_peewee.config import Settings
 from nestauth_peewee.db import DEFAULT_DATABASE_URL
-from nestauth_peewee.integrations.bottle import NestAuthPlugin
-from nestauth_peewee.integrations.http import error_body, status_for
+from nestauth_peewee.integrations.bottle import NestAuthPlugin, json_response
+from nestauth_peewee.integrations.http import MAX_BODY_BYTES, json_object, text_fields
+from nestauth_peewee.integrations.request_auth import from_header
 
 #: The permissions this app checks, registered at start-up (idempotent).
 PERMISSIONS = ["reports.read", "reports.write"]
 
 
-def json_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
-    """Bottle plugin: a library error becomes ``{"error": CODE, "message": ...}`` with its status."""
-
-    @functools.wraps(callback)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return callback(*args, **kwargs)
-        except errors.NestAuthError as exc:
-            return _json(error_body(exc), status_for(exc))
-
-    return wrapper
-
-
-def _json(payload: Any, status: int = 200) -> bottle.HTTPResponse:
-    return bottle.HTTPResponse(json.dumps(payload), status=status,
-                               headers={"Content-Type": "application/json"})
-
-
 def create_app(database_url: str | None = None, settings: Settings | None = None) -> bottle.Bottle:
     app = bottle.Bottle()
-    app.install(json_errors)  # first installed = outermost
     plugin = NestAuthPlugin(database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-                            settings=settings or _settings())
+                            settings=settings or _settings(), tenant=from_header("X-Tenant"),
+                            json_errors=True)
     app.install(plugin)
     auth = plugin.services
 
@@ -71,77 +57,77 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         create_tables()  # development convenience (safe with many workers); production: `nestauth migrate`
         auth.permissions.register(PERMISSIONS)
 
-    def body(*names: str) -> list[Any]:
-        try:
-            data = bottle.request.json or {}
-        except ValueError:
-            data = {}
-        return [data.get(name) if isinstance(data, dict) else None for name in names]
+    def error_page(res: bottle.HTTPError) -> str:  # 404, 405, 500 ... as JSON, never an HTML page
+        bottle.response.content_type = "application/json"
+        return json.dumps({"error": res.status_line.split(" ", 1)[-1].upper().replace(" ", "_"),
+                           "message": str(res.body) if res.status_code < 500 else "Internal error."})
 
-    def authenticate() -> User:
-        """The caller, from a bearer refresh token or an API key; 401 otherwise."""
-        header = bottle.request.get_header("Authorization", "")
-        if header.startswith("Bearer "):
-            session = auth.sessions.authenticate(header[len("Bearer "):])
-            bottle.request.environ["nestauth.session"] = session
-            return session.user
-        key = bottle.request.get_header("X-API-Key")
-        if key is not None:
-            return auth.access_keys.verify(key).user
-        raise errors.InvalidCredentials("Send Authorization: Bearer <token> or X-API-Key: <key>.")
+    app.default_error_handler = error_page  # type: ignore[method-assign]
 
-    def tenant_id() -> Any:
-        slug = bottle.request.get_header("X-Tenant")
-        return auth.tenants.get_by_slug(slug).id if slug else None
+    def body(*names: str) -> list[str | None]:
+        if "chunked" in (bottle.request.get_header("Transfer-Encoding") or "").lower():
+            raise errors.MalformedRequest("Send the body with a Content-Length, not chunked.")
+        length = bottle.request.content_length
+        if length > MAX_BODY_BYTES:  # refused before a byte is read
+            raise errors.RequestTooLarge(f"The request body is over {MAX_BODY_BYTES} bytes.")
+        raw = bottle.request.environ["wsgi.input"].read(length) if length > 0 else b""
+        return text_fields(json_object(raw, bottle.request.content_type), *names)
+
+    def tokens(issued: Any) -> dict[str, Any]:
+        return {"access_token": issued.access_token, "token_type": "Bearer",
+                "expires_at": issued.access_token_expires_at.isoformat(),
+                "refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
+                "user_id": issued.session.user_id.hex}
 
     @app.post("/register")
     def register() -> Any:
         email, password = body("email", "password")
-        user = auth.users.register(email=email, password=password)
-        return _json({"id": user.id.hex, "email": user.email}, 201)
+        user = auth.users.register(email=email, password=password or "")
+        return json_response({"id": user.id.hex, "email": user.email}, 201)
 
     @app.post("/login")
     def login() -> Any:
         email, password = body("email", "password")
-        user = auth.users.authenticate(email=email, password=password)
+        user = auth.users.authenticate(email=email, password=password or "")
         issued = auth.sessions.create(user.id, user_agent=bottle.request.get_header("User-Agent"),
                                       ip_address=bottle.request.remote_addr)
-        return {"refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
-                "user_id": user.id.hex}
+        return tokens(issued)
 
     @app.post("/refresh")
     def refresh() -> Any:
         (token,) = body("refresh_token")
-        issued = auth.sessions.refresh(token if isinstance(token, str) else "")
-        return {"refresh_token": issued.refresh_token}
+        return tokens(auth.sessions.refresh(token or ""))
 
     @app.post("/logout")
+    @plugin.auth_required
     def logout() -> Any:
-        user = authenticate()
-        session = bottle.request.environ.get("nestauth.session")
-        if session is None:
-            raise errors.InvalidCredentials("Log out with the session's token, not an API key.")
-        auth.sessions.revoke(session.id, user_id=user.id)
+        identity = plugin.identity
+        assert identity is not None and identity.session_id is not None
+        auth.sessions.revoke(identity.session_id, user_id=identity.user_id)
         return bottle.HTTPResponse(status=204)
 
     @app.get("/me")
+    @plugin.auth_required(api_keys=True)
     def me() -> Any:
-        user = authenticate()
+        user = plugin.current_user
+        assert user is not None
+        tenant = bottle.request.get_header("X-Tenant")
+        tenant_id = auth.tenants.get_by_slug(tenant).id if tenant else None
         return {"id": user.id.hex, "email": user.email, "email_verified": user.email_verified_at is not None,
-                "permissions": auth.authorization.effective_permissions(user.id, tenant_id())}
+                "permissions": auth.authorization.effective_permissions(user.id, tenant_id)}
 
     @app.post("/api-keys")
+    @plugin.auth_required
     def create_api_key() -> Any:
-        user = authenticate()
         (name,) = body("name")
-        issued = auth.access_keys.create(user.id, name if isinstance(name, str) else "")
-        return _json({"id": issued.key.id.hex, "api_key": issued.api_key}, 201)
+        identity = plugin.identity
+        assert identity is not None
+        issued = auth.access_keys.create(identity.user_id, name or "")
+        return json_response({"id": issued.key.id.hex, "api_key": issued.api_key}, 201)
 
     @app.get("/reports")
+    @plugin.permission_required("reports.read", api_keys=True)
     def reports() -> Any:
-        user = authenticate()
-        if not auth.authorization.has_permission(user.id, "reports.read", tenant_id()):
-            return _json({"error": "PERMISSION_DENIED", "message": "You need the reports.read permission."}, 403)
         return {"reports": [{"title": "Quarterly numbers"}]}
 
     @app.post("/password-reset/request")
@@ -149,14 +135,13 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         (email,) = body("email")
         auth.password_resets.request(email=email)
         # The same answer whether or not the account exists.
-        return _json({"status": "If the account exists, a code is on its way."}, 202)
+        return json_response({"status": "If the account exists, a code is on its way."}, 202)
 
     @app.post("/password-reset")
     def reset_password() -> Any:
         email, code, new_password = body("email", "code", "new_password")
         # A wrong code raises CredentialRejected: the plugin still commits the spent attempt.
-        auth.password_resets.reset(email=email, code=code if isinstance(code, str) else "",
-                                   new_password=new_password)
+        auth.password_resets.reset(email=email, code=code or "", new_password=new_password or "")
         return bottle.HTTPResponse(status=204)
 
     return app
@@ -172,5 +157,10 @@ def _settings() -> Settings:
     return replace(settings, secret_key=secrets.token_urlsafe(48))
 
 
+def run_options() -> dict[str, Any]:
+    """``bottle.run`` arguments: debug (tracebacks in error pages) only when ``BOTTLE_DEBUG=1``."""
+    return {"host": "127.0.0.1", "port": 8080, "debug": os.environ.get("BOTTLE_DEBUG") == "1"}
+
+
 if __name__ == "__main__":
-    bottle.run(create_app(), host="127.0.0.1", port=8080)
+    bottle.run(create_app(), **run_options())

@@ -1,13 +1,16 @@
-"""A small JSON API on nest-auth and Flask: sign-up, sessions, API keys, a permission check.
+"""A small JSON API on nest-auth and Flask: sign-up, sessions with access tokens, API keys, a permission check.
 
     python examples/flask_app.py                 # http://127.0.0.1:5000 on sqlite:///nestauth.db (the CLI's too)
     DATABASE_URL=postgresql://app@localhost/app python examples/flask_app.py
+    FLASK_DEBUG=1 python examples/flask_app.py   # the debugger, on your own machine only
 
     curl -s localhost:5000/register -H 'Content-Type: application/json' \\
          -d '{"email": "ann@example.com", "password": "a long passphrase"}'
     curl -s localhost:5000/login -H 'Content-Type: application/json' \\
-         -d '{"email": "ann@example.com", "password": "a long passphrase"}'     # {"refresh_token": ...}
-    curl -s localhost:5000/me -H "Authorization: Bearer $TOKEN"
+         -d '{"email": "ann@example.com", "password": "a long passphrase"}'
+         # {"access_token": ..., "refresh_token": ..., "token_type": "Bearer", ...}
+    curl -s localhost:5000/me -H "Authorization: Bearer $ACCESS_TOKEN"
+    curl -s localhost:5000/refresh -H 'Content-Type: application/json' -d "{\\"refresh_token\\": \\"$REFRESH\\"}"
 
 Routes: POST /register, POST /login, POST /refresh, POST /logout, GET /me,
 POST /api-keys, GET /reports (needs the ``reports.read`` permission, e.g.
@@ -18,11 +21,12 @@ POST /password-reset/request ``{"email"}`` and POST /password-reset
 :func:`deliver_code`, a listener of ``events.otp_requested``: replace its body
 with your mailer.
 
-Callers authenticate with ``Authorization: Bearer <refresh token>`` or
-``X-API-Key: <key>``. To stay short, the example lets the session's refresh
-token itself authenticate requests; a real API would exchange it for
-short-lived access tokens (a signed JWT, say) and keep the refresh token for
-/refresh only. ``X-Tenant: <slug>`` checks permissions inside that tenant.
+Requests authenticate with ``Authorization: Bearer <access token>`` (15
+minutes; checked without a query) through the extension's decorators; /me and
+/reports also take ``X-API-Key: <key>``. The refresh token goes to /refresh
+only, which answers a new pair. ``X-Tenant: <slug>`` checks permissions inside
+that tenant. Every answer is JSON, refusals included: a body that is not a JSON
+object is a 400, one over 64 KiB a 413, an unknown route a 404.
 """
 
 from __future__ import annotations
@@ -33,13 +37,21 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
 
-from nestauth_peewee import User, create_tables, errors, events
+from nestauth_peewee import create_tables, errors, events
 from nestauth_peewee.config import Settings
 from nestauth_peewee.db import DEFAULT_DATABASE_URL
-from nestauth_peewee.integrations.flask import NestAuth
-from nestauth_peewee.integrations.http import error_body, status_for
+from nestauth_peewee.integrations.flask import (
+    NestAuth,
+    auth_required,
+    current_identity,
+    current_user,
+    permission_required,
+)
+from nestauth_peewee.integrations.http import MAX_BODY_BYTES, error_body, json_object, text_fields
+from nestauth_peewee.integrations.request_auth import from_header
 
 #: The permissions this app checks, registered at start-up (idempotent).
 PERMISSIONS = ["reports.read", "reports.write"]
@@ -48,82 +60,80 @@ PERMISSIONS = ["reports.read", "reports.write"]
 def create_app(database_url: str | None = None, settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    auth = NestAuth(app, settings=settings or _settings())
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # Werkzeug refuses longer bodies with 413
+    # The extension answers library errors (and the decorators' 401/403) as JSON.
+    auth = NestAuth(app, settings=settings or _settings(), tenant=from_header("X-Tenant"))
 
     with auth.db.connection_context():
         create_tables()  # development convenience (safe with many workers); production: `nestauth migrate`
         auth.permissions.register(PERMISSIONS)
 
-    @app.errorhandler(errors.NestAuthError)
-    def refused(exc: errors.NestAuthError) -> Any:
-        return jsonify(error_body(exc)), status_for(exc)
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:  # 404, 405, 413 ... as JSON, never an HTML page
+        if exc.code == 413:
+            return jsonify(error_body(errors.RequestTooLarge())), 413
+        return jsonify(error=(exc.name or "error").upper().replace(" ", "_"), message=exc.description), exc.code
 
-    def body(*names: str) -> list[Any]:
-        data = request.get_json(silent=True) or {}
-        return [data.get(name) for name in names]
+    def body(*names: str) -> list[str | None]:
+        data = json_object(request.get_data(cache=False), request.content_type,
+                           limit=app.config["MAX_CONTENT_LENGTH"])
+        return text_fields(data, *names)
 
-    def authenticate() -> User:
-        """The caller, from a bearer refresh token or an API key; 401 otherwise."""
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            session = auth.sessions.authenticate(header[len("Bearer "):])
-            g.session = session
-            return session.user
-        if "X-API-Key" in request.headers:
-            return auth.access_keys.verify(request.headers["X-API-Key"]).user
-        raise errors.InvalidCredentials("Send Authorization: Bearer <token> or X-API-Key: <key>.")
-
-    def tenant_id() -> Any:
-        slug = request.headers.get("X-Tenant")
-        return auth.tenants.get_by_slug(slug).id if slug else None
+    def tokens(issued: Any) -> dict[str, Any]:
+        return {"access_token": issued.access_token, "token_type": "Bearer",
+                "expires_at": issued.access_token_expires_at.isoformat(),
+                "refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
+                "user_id": issued.session.user_id.hex}
 
     @app.post("/register")
     def register() -> Any:
         email, password = body("email", "password")
-        user = auth.users.register(email=email, password=password)
+        user = auth.users.register(email=email, password=password or "")
         return jsonify(id=user.id.hex, email=user.email), 201
 
     @app.post("/login")
     def login() -> Any:
         email, password = body("email", "password")
-        user = auth.users.authenticate(email=email, password=password)
+        user = auth.users.authenticate(email=email, password=password or "")
         issued = auth.sessions.create(user.id, user_agent=request.user_agent.string,
                                       ip_address=request.remote_addr)
-        return jsonify(refresh_token=issued.refresh_token, session_id=issued.session.id.hex,
-                       user_id=user.id.hex)
+        return jsonify(tokens(issued))
 
     @app.post("/refresh")
     def refresh() -> Any:
         (token,) = body("refresh_token")
-        issued = auth.sessions.refresh(token if isinstance(token, str) else "")
-        return jsonify(refresh_token=issued.refresh_token)
+        return jsonify(tokens(auth.sessions.refresh(token or "")))
 
     @app.post("/logout")
+    @auth_required
     def logout() -> Any:
-        user = authenticate()
-        if "session" not in g:
-            raise errors.InvalidCredentials("Log out with the session's token, not an API key.")
-        auth.sessions.revoke(g.session.id, user_id=user.id)
+        identity = current_identity()
+        assert identity is not None and identity.session_id is not None
+        auth.sessions.revoke(identity.session_id, user_id=identity.user_id)
         return "", 204
 
     @app.get("/me")
+    @auth_required(api_keys=True)
     def me() -> Any:
-        user = authenticate()
+        user = current_user
+        assert user is not None
+        tenant = request.headers.get("X-Tenant")
+        tenant_id = auth.tenants.get_by_slug(tenant).id if tenant else None
         return jsonify(id=user.id.hex, email=user.email, email_verified=user.email_verified_at is not None,
-                       permissions=auth.authorization.effective_permissions(user.id, tenant_id()))
+                       permissions=auth.authorization.effective_permissions(user.id, tenant_id))
 
     @app.post("/api-keys")
+    @auth_required
     def create_api_key() -> Any:
-        user = authenticate()
         (name,) = body("name")
-        issued = auth.access_keys.create(user.id, name if isinstance(name, str) else "")
+        identity = current_identity()
+        assert identity is not None
+        issued = auth.access_keys.create(identity.user_id, name or "")
         return jsonify(id=issued.key.id.hex, api_key=issued.api_key), 201
 
     @app.get("/reports")
+    @permission_required("reports.read", api_keys=True)
     def reports() -> Any:
-        user = authenticate()
-        if not auth.authorization.has_permission(user.id, "reports.read", tenant_id()):
-            return jsonify(error="PERMISSION_DENIED", message="You need the reports.read permission."), 403
         return jsonify(reports=[{"title": "Quarterly numbers"}])
 
     @app.post("/password-reset/request")
@@ -136,8 +146,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.post("/password-reset")
     def reset_password() -> Any:
         email, code, new_password = body("email", "code", "new_password")
-        auth.password_resets.reset(email=email, code=code if isinstance(code, str) else "",
-                                   new_password=new_password)
+        auth.password_resets.reset(email=email, code=code or "", new_password=new_password or "")
         return "", 204
 
     return app
@@ -161,5 +170,10 @@ def _settings() -> Settings:
     return replace(settings, secret_key=secrets.token_urlsafe(48))
 
 
+def run_options() -> dict[str, Any]:
+    """``app.run`` arguments: the debugger only when ``FLASK_DEBUG=1`` asks for it."""
+    return {"debug": os.environ.get("FLASK_DEBUG") == "1"}
+
+
 if __name__ == "__main__":
-    create_app().run(debug=True)
+    create_app().run(**run_options())

@@ -154,6 +154,10 @@ class Settings:
     session_absolute_lifetime: timedelta | None = timedelta(days=30)
     #: A session unused (no refresh, no authenticate) for this long ends (ASVS 7.3.1; None: never).
     session_idle_timeout: timedelta | None = timedelta(days=7)
+    #: Lifetime of the signed access tokens issued with every session (and every refresh).
+    access_token_validity: timedelta = timedelta(minutes=15)
+    #: Check the session row on every access token (one query; a revocation counts at once).
+    access_token_strict: bool = False
     max_sessions_per_user: int | None = 10  # None: no limit
     otp_length: int = 6
     otp_validity: timedelta = timedelta(minutes=30)
@@ -190,8 +194,11 @@ class Settings:
             raise _refuse(f"Settings.argon2 must be an Argon2Params, not {self.argon2!r}.")
         if not isinstance(self.password_policy, PasswordPolicy):
             raise _refuse(f"Settings.password_policy must be a PasswordPolicy, not {self.password_policy!r}.")
-        for name in ("refresh_token_validity", "otp_validity", "trusted_device_validity"):
+        for name in ("refresh_token_validity", "access_token_validity", "otp_validity",
+                     "trusted_device_validity"):
             _positive_duration(name, getattr(self, name))
+        if not isinstance(self.access_token_strict, bool):
+            raise _refuse(f"Settings.access_token_strict must be True or False, not {self.access_token_strict!r}.")
         if self.max_sessions_per_user is not None:
             _positive_int("Settings", "max_sessions_per_user", self.max_sessions_per_user, hint=" (None: no limit)")
         _positive_int("Settings", "otp_length", self.otp_length, low=OTP_LENGTH_RANGE[0], high=OTP_LENGTH_RANGE[1])

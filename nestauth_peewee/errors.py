@@ -83,6 +83,13 @@ __all__ = [
     "CredentialRejected",
     "InvalidRefreshToken",
     "SessionNotFound",
+    "InvalidAccessToken",
+    "MalformedRequest",
+    "RequestTooLarge",
+    "AccessTokenExpired",
+    "AuthenticationRequired",
+    "PermissionDenied",
+    "CsrfRejected",
     "InvalidAccessKey",
     "InactiveAccessKey",
     "ExpiredAccessKey",
@@ -499,6 +506,49 @@ class SessionExpired(InvalidRefreshToken):
 
     code = "SESSION_EXPIRED"
     default_message = "The session has ended (too old, or unused for too long); sign in again."
+
+
+class MalformedRequest(ValidationError):
+    """An HTTP request body that is not what the route reads (not a JSON object, a field of the wrong type)."""
+
+    code = "MALFORMED_REQUEST"
+    default_message = "Send a JSON object with Content-Type: application/json."
+
+
+class RequestTooLarge(ValidationError):
+    code = "REQUEST_TOO_LARGE"
+    default_message = "The request body is too large."
+
+
+class InvalidAccessToken(CredentialRejected):
+    code = "INVALID_ACCESS_TOKEN"
+    default_message = "The access token is not valid; sign in or refresh the session."
+
+
+class AccessTokenExpired(InvalidAccessToken):
+    code = "ACCESS_TOKEN_EXPIRED"
+    default_message = "The access token has expired; get a new one from the refresh endpoint."
+
+
+class AuthenticationRequired(AuthenticationError):
+    """A protected route was called without any credential."""
+
+    code = "AUTHENTICATION_REQUIRED"
+    default_message = "Sign in first: send Authorization: Bearer <access token>."
+
+
+class PermissionDenied(NestAuthError):
+    """The caller is known but lacks the permission or role the route needs."""
+
+    code = "PERMISSION_DENIED"
+    default_message = "You do not have the permission this needs."
+
+
+class CsrfRejected(NestAuthError):
+    """A cookie-authenticated request without the session's CSRF token."""
+
+    code = "CSRF_REJECTED"
+    default_message = "Missing or wrong CSRF token: send the csrf cookie's value in X-CSRF-Token."
 
 
 class SessionNotFound(NotFound):

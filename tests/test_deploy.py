@@ -88,7 +88,7 @@ def _sign_up_and_in(port: int) -> None:
     assert status == 200, issued
     # Several requests, so that more than one worker answers with the same secret key.
     for _ in range(8):
-        status, me = _call(port, "GET", "/me", token=issued["refresh_token"])
+        status, me = _call(port, "GET", "/me", token=issued["access_token"])
         assert status == 200, me
         assert me["email"] == email
 

@@ -15,6 +15,7 @@ import bottle_app
 import flask_app
 import pytest
 from _users_support import CHEAP
+from _wsgi_client import Reply, WsgiClient
 from webtest import TestApp
 
 import nestauth_peewee
@@ -27,30 +28,25 @@ PASSWORD = "a long enough passphrase"
 SQLITE_AND_POSTGRES = pytest.mark.parametrize("dialect", ["sqlite", "postgres"], indirect=True)
 
 
-class Client:
-    """One interface over Flask's test client and WebTest: ``call(method, path, json, headers)``."""
+class Client(WsgiClient):
+    """A WSGI client of one example app, built on ``db_url``."""
 
     def __init__(self, framework: str, url: str) -> None:
-        self.framework = framework
         if framework == "flask":
-            self.app: Any = flask_app.create_app(url, SETTINGS)
-            self._flask = self.app.test_client()
-            self.db = self.app.extensions["nestauth"].db
+            app: Any = flask_app.create_app(url, SETTINGS)
+            self.db = app.extensions["nestauth"].db
         else:
-            self.app = bottle_app.create_app(url, SETTINGS)
-            self._webtest = TestApp(self.app)
-            self.db = next(p for p in self.app.plugins if getattr(p, "name", None) == "nestauth").db
+            app = bottle_app.create_app(url, SETTINGS)
+            self.db = next(p for p in app.plugins if getattr(p, "name", None) == "nestauth").db
+        super().__init__(framework, app)
 
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        headers = headers or {}
-        if self.framework == "flask":
-            response = self._flask.open(path, method=method, json=body, headers=headers)
-            return response.status_code, response.get_json(silent=True)
-        response = self._webtest.request(path, method=method, headers=headers, expect_errors=True,
-                                         body=json.dumps(body).encode() if body is not None else b"",
-                                         content_type="application/json")
-        return response.status_int, (response.json if response.body else None)
+    def call(self, method: str, path: str, body: Any = None,  # type: ignore[override]
+             headers: dict[str, str] | None = None, **options: Any) -> tuple[int, Any]:
+        reply = super().call(method, path, body, headers, **options)
+        return reply.status, reply.json
+
+    def reply(self, method: str, path: str, **options: Any) -> Reply:
+        return WsgiClient.call(self, method, path, **options)
 
 
 @pytest.fixture(params=["flask", "bottle"])
@@ -78,31 +74,37 @@ def test_register_login_refresh_protected_route_logout(client):
     assert status == 201 and created["email"] == "ann@example.com"
 
     status, login = client.call("POST", "/login", {"email": "ann@example.com", "password": PASSWORD})
-    assert status == 200
-    token = login["refresh_token"]
-    status, me = client.call("GET", "/me", headers=bearer(token))
+    assert status == 200 and login["token_type"] == "Bearer"
+    access, refresh = login["access_token"], login["refresh_token"]
+    status, me = client.call("GET", "/me", headers=bearer(access))
     assert status == 200 and me["email"] == "ann@example.com" and me["permissions"] == []
+    # The refresh token is for /refresh only: it does not authenticate a request.
+    status, refused = client.call("GET", "/me", headers=bearer(refresh))
+    assert (status, refused["error"]) == (401, "INVALID_ACCESS_TOKEN")
 
-    status, refreshed = client.call("POST", "/refresh", {"refresh_token": token})
-    assert status == 200 and refreshed["refresh_token"] != token
-    token = refreshed["refresh_token"]
+    status, refreshed = client.call("POST", "/refresh", {"refresh_token": refresh})
+    assert status == 200 and refreshed["refresh_token"] != refresh and refreshed["access_token"]
+    access, refresh = refreshed["access_token"], refreshed["refresh_token"]
 
-    status, denied = client.call("GET", "/reports", headers=bearer(token))
+    status, denied = client.call("GET", "/reports", headers=bearer(access))
     assert status == 403 and denied["error"] == "PERMISSION_DENIED"
     grant_reporter(client, "ann@example.com")
-    status, reports = client.call("GET", "/reports", headers=bearer(token))
+    status, reports = client.call("GET", "/reports", headers=bearer(access))
     assert status == 200 and reports["reports"]
 
-    assert client.call("POST", "/logout", headers=bearer(token))[0] == 204
-    status, refused = client.call("GET", "/me", headers=bearer(token))
+    assert client.call("POST", "/logout", headers=bearer(access))[0] == 204
+    status, refused = client.call("POST", "/refresh", {"refresh_token": refresh})
     assert status == 401 and refused["error"] == "INVALID_REFRESH_TOKEN"
+    # Without strict mode the access token itself lives out its 15 minutes (docs/security.md).
+    assert client.call("GET", "/me", headers=bearer(access))[0] == 200
+    assert client.call("GET", "/me")[1]["error"] == "AUTHENTICATION_REQUIRED"
     assert client.db.is_closed()
 
 
 @SQLITE_AND_POSTGRES
 def test_an_api_key_authenticates_and_is_checked_for_permissions(client):
     client.call("POST", "/register", {"email": "kim@example.com", "password": PASSWORD})
-    token = client.call("POST", "/login", {"email": "kim@example.com", "password": PASSWORD})[1]["refresh_token"]
+    token = client.call("POST", "/login", {"email": "kim@example.com", "password": PASSWORD})[1]["access_token"]
     status, issued = client.call("POST", "/api-keys", {"name": "CI"}, headers=bearer(token))
     assert status == 201 and issued["api_key"].startswith("nak_")
     key = {"X-API-Key": issued["api_key"]}
@@ -128,7 +130,7 @@ def test_a_replayed_refresh_token_revokes_the_session_for_good(client):
     status, refused = client.call("POST", "/refresh", {"refresh_token": first})   # the old one, again
     assert status == 401 and refused["error"] == "INVALID_REFRESH_TOKEN"
     # The revocation survived the refusal (the Bottle plugin commits a CredentialRejected request).
-    assert client.call("GET", "/me", headers=bearer(second))[0] == 401
+    assert client.call("POST", "/refresh", {"refresh_token": second})[0] == 401
     assert client.db.is_closed()
     with client.db.connection_context():
         assert Session.select().count() == 0
@@ -163,7 +165,7 @@ def test_password_reset_by_emailed_code(client):
         assert client.call("POST", "/password-reset",
                            {"email": "pat@example.com", "code": codes[0], "new_password": "brand new phrase"})[0] == 204
 
-        assert client.call("GET", "/me", headers=bearer(old))[0] == 401  # every session revoked
+        assert client.call("POST", "/refresh", {"refresh_token": old})[0] == 401  # every session revoked
         assert client.call("POST", "/login", {"email": "pat@example.com", "password": PASSWORD})[0] == 401
         assert client.call("POST", "/login", {"email": "pat@example.com", "password": "brand new phrase"})[0] == 200
         with client.db.connection_context():
@@ -269,3 +271,85 @@ def test_200_concurrent_requests_to_the_bottle_example_leave_no_connection_open(
     ).fetchone()[0]
     assert still_open == 0
     assert isinstance(app, bottle.Bottle)
+
+
+# --- hostile input (issue 14): every answer is JSON, none a 500 or an HTML page -------------------
+
+FIELDS = ["email", "password", "refresh_token", "code", "new_password", "name"]
+MALFORMED_BODIES = {
+    "a JSON array": (b"[1]", "application/json", 400),
+    "a JSON string": (b'"abc"', "application/json", 400),
+    "JSON null": (b"null", "application/json", 400),
+    "not JSON": (b"abc", "application/json", 400),
+    "truncated JSON": (b'{"email": ', "application/json", 400),
+    "not UTF-8": (b'{"email": "\xff\xfe"}', "application/json", 400),
+    "deeply nested": (b"[" * 30_000 + b"]" * 30_000, "application/json", 400),
+    "a form, not JSON": (b"email=a%40b.c&password=x", "application/x-www-form-urlencoded", 400),
+    "JSON as text/plain": (b'{"email": "a@b.c"}', "text/plain", 400),
+    # Every field any of the routes reads, each with the same wrong value.
+    **{case: (("{" + ", ".join(f'"{f}": {value}' for f in FIELDS) + "}").encode(), "application/json", 400)
+       for case, value in [("a number for a string", "5"), ("a list for a string", '["x"]'),
+                           ("an object for a string", '{"$ne": null}'), ("true for a string", "true"),
+                           ("a NUL in a string", '"a\\u0000b"'), ("a lone surrogate", '"a\\ud800b"')]},
+    "20 MB": (b'{"email": "' + b"a" * (20 * 1024 * 1024) + b'"}', "application/json", 413),
+}
+BODY_ROUTES = ["/register", "/login", "/refresh", "/password-reset/request", "/password-reset", "/api-keys"]
+
+
+def _is_json_refusal(reply: Reply) -> bool:
+    return (reply.header("Content-Type") or "").startswith("application/json") and isinstance(
+        reply.json, dict) and isinstance(reply.json.get("error"), str) and "<html" not in reply.text.lower()
+
+
+# The refusals come before any query, so one dialect shows them (the suite runs the flows on two).
+SQLITE_ONLY = pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("case", list(MALFORMED_BODIES))
+def test_a_malformed_body_is_a_json_400_or_413_on_every_route(client, case):
+    raw, content_type, expected = MALFORMED_BODIES[case]
+    for path in BODY_ROUTES if case != "20 MB" else ["/login", "/register"]:
+        headers = {}
+        if path == "/api-keys":  # behind auth_required: authenticate first
+            client.call("POST", "/register", {"email": "mal@example.com", "password": PASSWORD})
+            login = client.call("POST", "/login", {"email": "mal@example.com", "password": PASSWORD})[1]
+            headers = bearer(login["access_token"])
+        reply = client.reply("POST", path, raw=raw, content_type=content_type, headers=headers)
+        assert reply.status == expected, (path, reply.status, reply.text[:300])
+        assert _is_json_refusal(reply), (path, reply.headers, reply.text[:300])
+        wanted = "REQUEST_TOO_LARGE" if expected == 413 else "MALFORMED_REQUEST"
+        assert reply.json["error"] == wanted, (path, reply.json)
+    with client.db.connection_context():
+        assert User.select().where(User.email != "mal@example.com").count() == 0
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("path,method,status", [("/nowhere", "GET", 404), ("/login", "GET", 405),
+                                                ("/me", "DELETE", 405)])
+def test_unknown_routes_and_methods_answer_json(client, path, method, status):
+    reply = client.reply(method, path)
+    assert reply.status == status and _is_json_refusal(reply), reply.text[:300]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("header", ["Bearer", "Token abc", "Bearer \xff\xfe", "Bearer " + "x" * 10_000])
+def test_malformed_credentials_are_json_401s(client, header):
+    for path in ("/me", "/reports", "/logout"):
+        reply = client.reply("POST" if path == "/logout" else "GET", path, headers={"Authorization": header})
+        assert reply.status == 401 and _is_json_refusal(reply), (path, reply.text[:300])
+
+
+@SQLITE_ONLY
+def test_the_example_apps_run_without_a_debugger_unless_the_environment_asks(monkeypatch, db, db_url):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("BOTTLE_DEBUG", raising=False)
+    assert flask_app.run_options() == {"debug": False}
+    assert bottle_app.run_options()["debug"] is False
+    app = flask_app.create_app(db_url, SETTINGS)
+    nestauth_peewee.database.initialize(db)
+    assert app.debug is False
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("BOTTLE_DEBUG", "1")
+    assert flask_app.run_options() == {"debug": True}
+    assert bottle_app.run_options()["debug"] is True

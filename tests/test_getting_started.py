@@ -79,6 +79,7 @@ def test_the_wheel_holds_every_package_the_seed_the_examples_and_the_license(whe
     assert {f"{p}/__init__.py" for p in packages} <= names, "add the package to pyproject's packages"
     assert {"nestauth_peewee/seeding/example_seed.toml", "nestauth_peewee/examples/flask_app.py",
             "nestauth_peewee/examples/bottle_app.py", "nestauth_peewee/examples/app_models.py",
+            "nestauth_peewee/examples/web_app.py", "nestauth_peewee/examples/templates/web/base.html",
             "nestauth_peewee/migrations/001_initial.py"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 

@@ -326,3 +326,17 @@ def test_cleanup_removes_expired_and_revoked_devices(devices, make_user, clock):
     clock.advance(days=3)
     assert devices.cleanup(batch_size=2) == 4
     assert [d.id for d in TrustedDevice.select()] == [live.device.id]
+
+
+def test_the_enrolment_is_a_qr_code_of_the_provisioning_uri(mfa, make_user):
+    import segno
+
+    enrolment = mfa.add_totp_device(make_user(email="qr@example.com").id)
+    expected = segno.make(enrolment.provisioning_uri, error="m", micro=False)
+    assert enrolment.qr_svg(scale=3) == expected.svg_inline(scale=3, title="TOTP enrolment")
+    assert enrolment.qr_svg().startswith("<svg") and "TOTP enrolment" in enrolment.qr_svg()
+    png = enrolment.qr_png()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert enrolment.qr_data_uri().startswith("data:image/png;base64,")
+    other = segno.make(enrolment.provisioning_uri.replace("secret=", "secret=A"), error="m", micro=False)
+    assert enrolment.qr_svg(scale=3) != other.svg_inline(scale=3, title="TOTP enrolment")

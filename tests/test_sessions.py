@@ -355,3 +355,12 @@ def test_listing_shows_both_deadlines_and_drops_idle_sessions(service, make_user
     clock.advance(days=5)  # the first is 8 days idle
     assert [s.id for s in service.list_active(user.id)] == [used.session.id]
     assert not Session.select().where(Session.id == idle_one.session.id).exists()
+
+
+def test_a_session_past_a_lifetime_is_not_found_by_get(service, make_user, clock, settings):
+    user = make_user()
+    issued = service.create(user.id)
+    assert service.get(issued.session.id).id == issued.session.id
+    clock.advance(seconds=settings.session_idle_timeout.total_seconds() + 1)
+    with pytest.raises(errors.SessionNotFound):
+        service.get(issued.session.id)

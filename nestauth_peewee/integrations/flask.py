@@ -29,25 +29,57 @@ opens no request-wide transaction.
 
 Signals are the blinker signals of :mod:`nestauth_peewee.events`; connect to
 them from the app as usual (they are sent after commit).
+
+Request authentication (docs/flask.md)::
+
+    from nestauth_peewee.integrations.flask import (auth_required, current_user,
+                                                    permission_required, role_required)
+    from nestauth_peewee.integrations.request_auth import from_header
+
+    nestauth = NestAuth(app, tenant=from_header("X-Tenant"), api_keys=True)
+
+    @app.get("/me")
+    @auth_required                       # Authorization: Bearer <access token> (or X-API-Key)
+    def me():
+        return {"email": current_user.email}
+
+    @app.get("/reports")
+    @permission_required("reports.read")  # in the tenant named by X-Tenant
+    def reports(): ...
+
+A refused request gets a 401 or 403 JSON answer in the shape of
+:mod:`nestauth_peewee.integrations.http`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import click
 import peewee
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.local import LocalProxy
 
 from .. import events
 from ..cli.base import CONTEXT_DATABASE_KEY, CONTEXT_SETTINGS_KEY, NestAuthGroup
 from ..cli.base import main as cli_main
 from ..config import Settings
 from ..db import init_database
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, NestAuthError
+from ..models import Session, User
 from ..services.bundle import SERVICE_NAMES, AuthServices
+from ..services.sessions import IssuedSession
+from .http import refusal
+from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
-__all__ = ["NestAuth"]
+__all__ = ["NestAuth", "auth_required", "permission_required", "role_required", "current_user",
+           "current_session", "current_identity"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_IDENTITY = "nestauth_identity"
+_USER = "nestauth_user"
 
 
 class NestAuth:
@@ -56,11 +88,23 @@ class NestAuth:
     signals = events
 
     def __init__(self, app: Flask | None = None, *, database: str | peewee.Database | None = None,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, tenant: TenantSource | None = None,
+                 api_keys: bool = False, cookies: CookieMode | None = None,
+                 strict: bool | None = None, json_errors: bool = True) -> None:
+        """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`.
+
+        ``json_errors``: answer every library error a view lets escape (``current_session``
+        of a revoked session, a refused login, ...) with :func:`~.http.refusal`'s JSON;
+        an app's own ``errorhandler(NestAuthError)`` registered afterwards replaces it.
+        """
+        self._json_errors = json_errors
         self._database = database
         self.settings = settings
         self.db: peewee.Database | None = None
         self.services: AuthServices | None = None
+        self.request_auth: RequestAuth | None = None
+        self._auth_options: dict[str, Any] = {"tenant": tenant, "api_keys": api_keys, "cookies": cookies,
+                                              "strict": strict}
         if app is not None:
             self.init_app(app)
 
@@ -76,10 +120,13 @@ class NestAuth:
                 overrides["secret_key"] = app.config["NESTAUTH_SECRET_KEY"]
             self.settings = Settings.from_env(**overrides)
         self.services = AuthServices(self.settings)
+        self.request_auth = RequestAuth(self.services, **self._auth_options)
         app.extensions["nestauth"] = self
         app.before_request(self._open_connection)
         app.teardown_request(self._close_connection)
         app.cli.add_command(_flask_cli_group())
+        if self._json_errors:
+            app.register_error_handler(NestAuthError, _refuse)
 
     def _open_connection(self) -> None:
         assert self.db is not None
@@ -107,6 +154,136 @@ class NestAuth:
         """The extension of the current app."""
         return current_app.extensions["nestauth"]
 
+    # --- request authentication ---------------------------------------------------------
+
+    def _auth(self) -> RequestAuth:
+        if self.request_auth is None:
+            raise ConfigurationError("NestAuth has no app yet: call init_app(app) first.")
+        return self.request_auth
+
+    def authorize(self, **checks: Any) -> Identity:
+        """Authenticate (and authorize) the current request; raises the typed refusal."""
+        identity = self._auth().authorize(_FlaskView(), known=g.get(_IDENTITY), **checks)
+        setattr(g, _IDENTITY, identity)
+        return identity
+
+    def csrf_token(self) -> str:
+        """The CSRF token of the current request's session (for a form's hidden field)."""
+        identity = current_identity()
+        if identity is None or identity.session_id is None:
+            raise ConfigurationError("csrf_token() needs a request authenticated by a session.")
+        return self._auth().csrf_token(identity.session_id)
+
+    def set_session_cookies(self, response: Response, issued: IssuedSession) -> Response:
+        """Cookie mode: put a new or refreshed session's cookies on the response."""
+        for c in self._auth().session_cookies(issued):
+            response.set_cookie(c.name, c.value, max_age=c.max_age, path=c.path, secure=c.secure,
+                                httponly=c.http_only, samesite=c.same_site)
+        return response
+
+    def clear_session_cookies(self, response: Response) -> Response:
+        """Cookie mode: delete the session's cookies (sign-out)."""
+        for c in self._auth().clearing_cookies():
+            response.set_cookie(c.name, "", max_age=0, expires=0, path=c.path, secure=c.secure,
+                                httponly=c.http_only, samesite=c.same_site)
+        return response
+
+    def refresh_from_cookie(self, *, check_csrf: bool = True) -> IssuedSession:
+        """Cookie mode: rotate the session of the refresh cookie (CSRF token checked first)."""
+        return self._auth().refresh_from_cookie(
+            _FlaskView(), user_agent=request.user_agent.string or None,
+            ip_address=request.remote_addr, check_csrf=check_csrf)
+
+    def cookie_session_id(self) -> Any:
+        """Cookie mode: the session id the refresh cookie names (unchecked), or ``None``."""
+        return self._auth().refresh_cookie_session(_FlaskView())
+
+
+class _FlaskView:
+    """The current Flask request, as :class:`RequestView`."""
+
+    @property
+    def method(self) -> str:
+        return request.method
+
+    def header(self, name: str) -> str | None:
+        return request.headers.get(name)
+
+    def cookie(self, name: str) -> str | None:
+        return request.cookies.get(name)
+
+    def url_arg(self, name: str) -> str | None:
+        value = (request.view_args or {}).get(name)
+        return None if value is None else str(value)
+
+    def query_arg(self, name: str) -> str | None:
+        return request.args.get(name)
+
+    def form_field(self, name: str) -> str | None:
+        if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return None
+        return request.form.get(name)
+
+
+def current_identity() -> Identity | None:
+    """The caller of the current request, authenticating it now if no decorator has; ``None``
+    when it carries no valid credential."""
+    identity = g.get(_IDENTITY)
+    if identity is None:
+        try:
+            identity = NestAuth.current().authorize()
+        except NestAuthError:
+            return None
+    return cast("Identity", identity)
+
+
+def _current_user() -> User | None:
+    user = g.get(_USER)
+    if user is None:
+        identity = current_identity()
+        if identity is None:
+            return None
+        user = NestAuth.current()._auth().user(identity)
+        setattr(g, _USER, user)
+    return cast("User", user)
+
+
+def _current_session() -> Session | None:
+    identity = current_identity()
+    return None if identity is None else NestAuth.current()._auth().session(identity)
+
+
+#: The signed-in :class:`~nestauth_peewee.models.User` of this request (read on first use), or ``None``.
+current_user: User | None = cast("User | None", LocalProxy(_current_user))
+#: The :class:`~nestauth_peewee.models.Session` behind the access token (one query on use), or ``None``.
+current_session: Session | None = cast("Session | None", LocalProxy(_current_session))
+
+
+def _refuse(exc: NestAuthError) -> tuple[Response, int, dict[str, str]]:
+    status, body, headers = refusal(exc)
+    return jsonify(body), status, headers
+
+
+def _guarded(view: F, checks: dict[str, Any]) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            NestAuth.current().authorize(**checks)
+        except NestAuthError as exc:
+            return _refuse(exc)
+        return view(*args, **kwargs)
+
+    return cast("F", wrapper)
+
+
+_decorators = RouteDecorators(_guarded)
+#: ``@auth_required`` / ``@auth_required(api_keys=True, strict=True)``: see :class:`RouteDecorators`.
+auth_required = _decorators.auth_required
+#: ``@permission_required("reports.read", tenant=from_url_arg("tenant"))``.
+permission_required = _decorators.permission_required
+#: ``@role_required("admin", require="any")``.
+role_required = _decorators.role_required
+
 
 def _flask_cli_group() -> click.Group:
     @click.pass_context
@@ -123,5 +300,3 @@ def _flask_cli_group() -> click.Group:
         callback=use_app_database,
         help="nest-auth's commands, on this app's database.",
     )
-
-

@@ -1,4 +1,4 @@
-"""The HTTP status and JSON body for a library error, for any web framework.
+"""The HTTP status, JSON body and headers for a library error, for any web framework.
 
     from nestauth_peewee import errors
     from nestauth_peewee.integrations.http import error_body, status_for
@@ -9,26 +9,45 @@
         return error_body(exc), status_for(exc)      # {"error": "EMAIL_ALREADY_EXISTS", ...}, 409
 
 Bodies carry the stable ``code`` and the message, which says what to do and
-never contains a secret.
+never contains a secret. Every refusal has this one shape, the 401s and 403s of
+the ``auth_required`` / ``permission_required`` / ``role_required`` decorators
+included::
+
+    401  {"error": "AUTHENTICATION_REQUIRED" | "INVALID_ACCESS_TOKEN" | "ACCESS_TOKEN_EXPIRED"
+                   | "INVALID_ACCESS_KEY" | ..., "message": "..."}
+         + WWW-Authenticate: Bearer (RFC 6750; error="invalid_token" for a bad or expired token)
+    403  {"error": "PERMISSION_DENIED", "message": "You need the reports.read permission."}
+    403  {"error": "CSRF_REJECTED", "message": "..."}
+
+:func:`refusal` gives all three parts at once.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .. import errors
 
-__all__ = ["status_for", "error_body"]
+__all__ = ["status_for", "error_body", "headers_for", "refusal", "MAX_BODY_BYTES", "json_object",
+           "text_fields"]
+
+#: The request-body limit of the example apps (and a sane default for JSON auth routes): 64 KiB.
+MAX_BODY_BYTES = 64 * 1024
 
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.AccountInactive, 403),
     (errors.AccountLocked, 429),
+    (errors.PermissionDenied, 403),
+    (errors.CsrfRejected, 403),
     (errors.AuthenticationError, 401),
     (errors.CredentialRejected, 401),
     (errors.NotFound, 404),
     (errors.LastAdminUser, 409),
     (errors.ReferenceNotFound, 422),
+    (errors.MalformedRequest, 400),
+    (errors.RequestTooLarge, 413),
     (errors.ConflictError, 409),
     (errors.ValidationError, 422),
     (errors.DatabaseBusy, 503),
@@ -39,8 +58,9 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
 
 
 def status_for(error: errors.NestAuthError) -> int:
-    """401 for refused credentials, 403 inactive account, 429 throttled (``ACCOUNT_LOCKED``), 404,
-    409 conflicts, 422 bad input, 503 busy."""
+    """401 refused or missing credentials, 403 inactive account / missing permission / CSRF,
+    429 throttled (``ACCOUNT_LOCKED``), 400 malformed body, 404, 409 conflicts, 413 body too
+    large, 422 bad input, 503 busy."""
     for cls, status in _STATUSES:
         if isinstance(error, cls):
             return status
@@ -55,3 +75,64 @@ def error_body(error: errors.NestAuthError) -> dict[str, Any]:
     if isinstance(error, errors.AccountLocked):
         body["retry_after"] = error.retry_after  # seconds; also worth a Retry-After header
     return body
+
+
+def headers_for(error: errors.NestAuthError) -> dict[str, str]:
+    """Extra response headers: ``WWW-Authenticate`` on a 401 (RFC 6750's bearer scheme)."""
+    if status_for(error) != 401:
+        return {}
+    if isinstance(error, errors.InvalidAccessToken):
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    return {"WWW-Authenticate": "Bearer"}
+
+
+def refusal(error: errors.NestAuthError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """``(status, body, headers)`` of the answer to a refused request."""
+    return status_for(error), error_body(error), headers_for(error)
+
+
+def json_object(raw: bytes, content_type: str | None, *, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The body as a JSON object; an empty body is ``{}``.
+
+    :class:`~nestauth_peewee.errors.RequestTooLarge` past ``limit`` bytes,
+    :class:`~nestauth_peewee.errors.MalformedRequest` for another content type,
+    bytes that are not UTF-8, JSON that does not parse, or JSON that is not an object.
+    """
+    if len(raw) > limit:
+        raise errors.RequestTooLarge(f"The request body is over {limit} bytes.")
+    if not raw.strip():
+        return {}
+    if (content_type or "").split(";")[0].strip().lower() != "application/json":
+        raise errors.MalformedRequest()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.MalformedRequest("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise errors.MalformedRequest("The body must be a JSON object ({...}).")
+    return data
+
+
+def text_fields(data: dict[str, Any], *names: str) -> list[str | None]:
+    """The named fields of a JSON object, each a string or ``None`` (absent or null).
+
+    Any other type, a NUL or a lone surrogate is a
+    :class:`~nestauth_peewee.errors.MalformedRequest` naming the field.
+    """
+    values: list[str | None] = []
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise errors.MalformedRequest(f"{name} must be a string.", field=name)
+        if value is not None and ("\x00" in value or not _encodable(value)):
+            raise errors.MalformedRequest(f"{name} contains a NUL or a lone surrogate.", field=name)
+        values.append(value)
+    return values
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

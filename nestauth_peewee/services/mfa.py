@@ -5,7 +5,8 @@
 
     mfa = MfaService(Settings(secret_key="a key of at least thirty-two bytes...."), issuer="Acme")
     enrolment = mfa.add_totp_device(user.id, device_name="phone")
-    enrolment.provisioning_uri           # render as a QR code; the device is unverified
+    enrolment.provisioning_uri           # the device is unverified until a first code
+    enrolment.qr_svg()                   # the URI as a QR code to scan (also qr_png, qr_data_uri)
     mfa.confirm_totp_device(user.id, enrolment.device.id, "123456")
     mfa.enable(user.id)                  # refused (MFA_METHOD_REQUIRED) without a verified device
     codes = mfa.generate_recovery_codes(user.id)   # shown once; only digests are kept
@@ -21,6 +22,7 @@ stores it as plain base32, as upstream does; rows written either way are read.
 from __future__ import annotations
 
 import hmac
+import io
 import logging
 import re
 import uuid
@@ -61,6 +63,30 @@ class TotpEnrolment:
 
     def __repr__(self) -> str:
         return f"TotpEnrolment(device={self.device.id!s}, secret='***')"
+
+    def qr_svg(self, *, scale: int = 5) -> str:
+        """The provisioning URI as a QR code, an SVG document (``pip install nestauth-peewee[qr]``)."""
+        return _qr(self.provisioning_uri).svg_inline(scale=scale, title="TOTP enrolment")
+
+    def qr_png(self, *, scale: int = 5) -> bytes:
+        """The provisioning URI as a QR code, a PNG image."""
+        out = io.BytesIO()
+        _qr(self.provisioning_uri).save(out, kind="png", scale=scale)
+        return out.getvalue()
+
+    def qr_data_uri(self, *, scale: int = 5) -> str:
+        """The PNG as a ``data:`` URI, for ``<img src="...">`` without a route of its own."""
+        return _qr(self.provisioning_uri).png_data_uri(scale=scale)
+
+
+def _qr(uri: str) -> Any:
+    try:
+        import segno
+    except ImportError as exc:  # the optional extra is not installed
+        raise errors.ConfigurationError(
+            "QR codes need segno: pip install 'nestauth-peewee[qr]'.") from exc
+    # Error correction "M"; the secret is in the URI, so the image is as secret as the URI.
+    return segno.make(uri, error="m", micro=False)
 
 
 class MfaService(KeyedService):

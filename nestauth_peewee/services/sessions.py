@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from .. import errors, events
+from .. import access_tokens, errors, events
 from .. import secrets as tokens
 from ..models import Session
 from ..repositories import sessions as repo
@@ -48,17 +48,26 @@ _PURPOSE = "refresh-token"
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 #: A presented refresh token: anything malformed is ``INVALID_REFRESH_TOKEN``, like a wrong one.
 REFRESH_TOKEN = credential(errors.InvalidRefreshToken)
+ACCESS_TOKEN = credential(errors.InvalidAccessToken)
 
 
 @dataclass(frozen=True)
 class IssuedSession:
-    """A session row and its refresh token (plaintext, shown this once)."""
+    """A session row, its refresh token (plaintext, shown this once) and a fresh access token.
+
+    Send ``access_token`` with every request (``Authorization: Bearer ...``) and
+    ``refresh_token`` to the refresh endpoint only. The access-token fields are
+    filled by :meth:`SessionService.create` and :meth:`SessionService.refresh`;
+    they default to empty so code that builds an ``IssuedSession`` itself keeps working.
+    """
 
     session: Session
     refresh_token: str
+    access_token: str = ""
+    access_token_expires_at: datetime | None = None
 
-    def __repr__(self) -> str:  # keep the token out of logs and tracebacks
-        return f"IssuedSession(session={self.session.id!s}, refresh_token='***')"
+    def __repr__(self) -> str:  # keep the tokens out of logs and tracebacks
+        return f"IssuedSession(session={self.session.id!s}, refresh_token='***', access_token='***')"
 
 
 class SessionService(KeyedService):
@@ -103,7 +112,7 @@ class SessionService(KeyedService):
             emit(events.session_created, session=session, user_id=uid)
             if evicted:
                 emit(events.session_revoked, user_id=uid, session_ids=evicted, reason="evicted")
-        return IssuedSession(session, token)
+        return self._issued(session, token, now)
 
     # --- presenting a refresh token ---------------------------------------------
 
@@ -161,7 +170,70 @@ class SessionService(KeyedService):
         for name, value in columns.items():
             setattr(session, name, value)
         session._dirty.clear()
-        return IssuedSession(session, new_token)
+        return self._issued(session, new_token, now)
+
+    # --- access tokens ---------------------------------------------------------
+
+    def _issued(self, session: Session, refresh_token: str, now: datetime) -> IssuedSession:
+        access, expires_at = access_tokens.issue(
+            self._key, user_id=session.user_id, session_id=session.id, now=now,
+            lifetime=self.settings.access_token_validity)
+        return IssuedSession(session, refresh_token, access, expires_at)
+
+    def _verification_keys(self) -> tuple[bytes, ...]:
+        # The current key signs; verification tries it first, then the previous keys.
+        return (self._key,)
+
+    @checked(access_token=ACCESS_TOKEN)
+    def check_access_token(self, access_token: str) -> access_tokens.AccessClaims:
+        """The claims of a valid, unexpired access token; **no query**.
+
+        A revoked session's access tokens stay valid here until they expire
+        (``Settings.access_token_validity``, 15 minutes by default); use
+        :meth:`authenticate_access_token` where a revocation must count at once.
+        Raises :class:`~nestauth_peewee.errors.AccessTokenExpired` (refresh and
+        retry) or :class:`~nestauth_peewee.errors.InvalidAccessToken`.
+        """
+        return access_tokens.verify(access_token, self._verification_keys(), now=self.now())
+
+    @checked(access_token=ACCESS_TOKEN)
+    def authenticate_access_token(self, access_token: str) -> Session:
+        """Strict check: the token's claims, then its session row and user in one query.
+
+        The session must still exist (not revoked, not expired) and belong to
+        the token's user, and the user must be active; otherwise
+        :class:`~nestauth_peewee.errors.InvalidAccessToken`. ``session.user`` is loaded.
+        """
+        claims = self.check_access_token(access_token)
+        return self._live(claims.session_id, claims.user_id, errors.InvalidAccessToken)
+
+    @checked(session_id=ID, user_id=ID.optional)
+    def get(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> Session:
+        """The live session (``session.user`` loaded) in one query; :class:`SessionNotFound` otherwise.
+
+        Expired sessions, sessions of an inactive user and, when ``user_id`` is
+        given, another user's sessions are "not found" alike.
+        """
+        return self._live(cast("uuid.UUID", session_id), cast("uuid.UUID | None", user_id),
+                          errors.SessionNotFound)
+
+    def _live(self, session_id: uuid.UUID, user_id: uuid.UUID | None,
+              refusal: type[errors.NestAuthError]) -> Session:
+        found = repo.get_with_user(session_id)
+        if found is None:
+            raise refusal()
+        session, user = found
+        if user_id is not None and session.user_id != user_id:
+            raise refusal()
+        now = self.now()
+        if (session.expires_at is not None and session.expires_at <= now) or not user.is_active:
+            raise refusal()
+        absolute, idle = self._deadlines(session)  # past either lifetime: refused (refresh removes it)
+        if (absolute is not None and absolute <= now) or (idle is not None and idle <= now):
+            raise refusal()
+        return session
+
+    # --- checking a refresh token -------------------------------------------------
 
     def _check(self, refresh_token: str) -> tuple[Session, str]:
         """The live session and its stored digest (made under the current or a previous key)."""
