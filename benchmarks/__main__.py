@@ -30,7 +30,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         description="Hot paths of nestauth-peewee vs the bare driver and SQLAlchemy 2, per dialect.",
         epilog="`python -m benchmarks login-timing --help`: the failed-login timing comparison; "
            "`python -m benchmarks reset-timing --help`: the same for password resets; "
-           "`python -m benchmarks report FILE.json`: the tables of a saved run.",
+           "`python -m benchmarks report FILE.json`: the tables of a saved run; "
+           "`python -m benchmarks drivers --help`: the hot-path SQL on each driver, text vs prepared; "
+           "`python -m benchmarks http --help`: an authenticated GET through gunicorn and waitress; "
+           "`python -m benchmarks create-session --help`: two statements vs one CTE.",
     )
     p.add_argument("--dialects", default=",".join(DIALECTS),
                    help="comma-separated subset of sqlite,postgres,mysql (default: all three)")
@@ -73,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         from .reset_timing import main as reset_timing
 
         return reset_timing(argv[1:])
+    if argv and argv[0] == "create-session":
+        from .create_session import main as create_session
+
+        return create_session(argv[1:])
+    if argv and argv[0] == "http":
+        from .web import main as web
+
+        return web(argv[1:])
+    if argv and argv[0] == "drivers":
+        from .drivers import main as drivers
+
+        return drivers(argv[1:])
     if argv and argv[0] == "report":
         return show_report(argv[1:])
     args = parse(argv)
@@ -137,6 +152,8 @@ def show_report(argv: list[str]) -> int:
     print(report.extras(results))
     print()
     print(report.plans(results))
+    print()
+    print(report.compact(results))
     missed = report.misses(results)
     if missed:
         print("\nTargets missed:")

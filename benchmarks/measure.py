@@ -229,7 +229,7 @@ class count_sqlalchemy:
 def counter_for(impl: Any, db: Any) -> Any:
     if impl.name == "library":
         return count_library(db)
-    if impl.name == "driver":
+    if impl.name in ("driver", "driver_prepared", "select_1"):
         return count_driver(impl)
     return count_sqlalchemy(impl)
 

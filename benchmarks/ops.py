@@ -32,7 +32,12 @@ from nestauth_peewee import (
     UserService,
 )
 from nestauth_peewee import secrets as tokens
-from nestauth_peewee.repositories.authorization import render_sql
+
+try:
+    from nestauth_peewee.repositories.authorization import statement
+except ImportError:  # the library before its Prepared statements: benchmarking an older checkout
+    from nestauth_peewee.repositories.authorization import render_sql
+    statement = None
 
 from . import data
 from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
@@ -129,6 +134,33 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return uuid.UUID(bytes=value) if isinstance(value, bytes) else uuid.UUID(str(value))
 
 
+def permissions_sql() -> tuple[str, Callable[[str, str, str], tuple]]:
+    """The library's effective-permissions text for the bound Database, and its parameters.
+
+    The statement is taken from the library (peewee writes it); its parameters
+    are laid out once here, so the driver only fills in the three values.
+    """
+    user, tenant, guard = uuid.UUID(int=1), uuid.UUID(int=2), "~guard~"
+    if statement is None:
+        from nestauth_peewee.db import database, dialect_of
+
+        sql = render_sql(dialect_of(database), "permissions", "tenant", True)
+        params = [user.hex, tenant.hex, guard, user.hex, guard, guard]
+    else:
+        sql, params = statement("permissions", "tenant", True).sql_and_params(user, tenant, guard)
+    where = {user.hex: 0, tenant.hex: 1, guard: 2}
+    slots = [(i, where[p]) for i, p in enumerate(params) if isinstance(p, str) and p in where]
+    template = list(params)
+
+    def make(*values: str) -> tuple:
+        out = list(template)
+        for i, k in slots:
+            out[i] = values[k]
+        return tuple(out)
+
+    return sql, make
+
+
 def _cols(alias: str, names: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{n}" for n in names)
 
@@ -159,7 +191,7 @@ class DriverOps:
                    f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
             "mark_used": f"UPDATE nest_auth_access_keys SET last_used_at = {ph} WHERE id = {ph}"
                          f" AND (last_used_at IS NULL OR last_used_at <= {ph})",
-            "perms": render_sql(self.dialect, "permissions", "tenant", True),
+            "perms": "",
             "email": f"SELECT {', '.join(USER_COLS)} FROM nest_auth_users WHERE email = {ph}",
             "insert_session": (
                 "INSERT INTO nest_auth_sessions (id, user_id, data, refresh_token_hash, expires_at,"
@@ -174,8 +206,12 @@ class DriverOps:
             ),
             "revoke_all": f"DELETE FROM nest_auth_sessions WHERE user_id = {ph} RETURNING id",
         }
+        self.sql["perms"], self.perm_params = permissions_sql()
         self.text_times = self.dialect == "sqlite"
         self.begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+
+    def _run(self, key: str, params: tuple) -> None:
+        self.cur.execute(self.sql[key], params)
 
     def _now(self, value: datetime) -> Any:
         return dt(value) if self.text_times else value.replace(tzinfo=None)
@@ -189,7 +225,7 @@ class DriverOps:
             raise Refused
         sid, secret = parsed
         digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
-        self.cur.execute(self.sql["auth"], (sid.hex,))
+        self._run("auth", (sid.hex,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[5]):
             raise Refused
@@ -204,7 +240,7 @@ class DriverOps:
 
     def strict_access_token(self, token: str) -> tuple:
         user_id, sid = data.bare_access_claims(token)
-        self.cur.execute(self.sql["auth"], (sid.hex,))
+        self._run("auth", (sid.hex,))
         row = self.cur.fetchone()
         if row is None or _as_uuid(row[3]) != user_id or not row[11 + 8]:
             raise Refused
@@ -218,7 +254,7 @@ class DriverOps:
             raise Refused
         public, secret = parsed
         digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
-        self.cur.execute(self.sql["key"], (public,))
+        self._run("key", (public,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[6]):
             raise Refused
@@ -229,16 +265,16 @@ class DriverOps:
             raise Refused
         stale_at = self._now(KEY_CLOCK_NOW - timedelta(minutes=1))
         if row[10] is None or row[10] <= stale_at:
-            self.cur.execute(self.sql["mark_used"], (now, row[0], stale_at))
+            self._run("mark_used", (now, row[0], stale_at))
         return row
 
     def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
         uid = user_id.hex
-        self.cur.execute(self.sql["perms"], (uid, tenant_id.hex, GUARD, uid, GUARD, GUARD))
+        self._run("perms", self.perm_params(uid, tenant_id.hex, GUARD))
         return sorted(row[0] for row in self.cur.fetchall())
 
     def get_user_by_email(self, email: str) -> tuple:
-        self.cur.execute(self.sql["email"], (email,))
+        self._run("email", (email,))
         row = self.cur.fetchone()
         if row is None:
             raise Refused
@@ -252,12 +288,12 @@ class DriverOps:
         cur, uid, now_db = self.cur, user_id.hex, dt(now)
         cur.execute(self.begin)
         try:
-            cur.execute(self.sql["insert_session"], (
+            self._run("insert_session", (
                 sid.hex, "{}", digest, dt(now + timedelta(days=30)), None, None, None, now_db, now_db,
                 now_db, uid))
             if cur.rowcount != 1:
                 raise Refused
-            cur.execute(self.sql["evict"], (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
+            self._run("evict", (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
             cur.fetchall()
             cur.execute("COMMIT")
         except BaseException:
@@ -266,19 +302,78 @@ class DriverOps:
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:
-        self.cur.execute(self.sql["revoke_all"], (user_id.hex,))
+        self._run("revoke_all", (user_id.hex,))
         return len(self.cur.fetchall())
 
     def close(self) -> None:
         self.cur.close()
 
 
+#: PostgreSQL types of the session INSERT's parameters (its SELECT list infers none).
+_INSERT_TYPES = ("uuid", "jsonb", "varchar", "timestamp", "varchar", "varchar", "varchar", "timestamp",
+                 "timestamp", "timestamp", "uuid")
+
+
+class PreparedDriverOps(DriverOps):
+    """PostgreSQL: the same SQL as server-side prepared statements on the same connection.
+
+    Each statement is ``PREPARE``d once (on first use) and then sent as
+    ``EXECUTE bench_<key> (...)``: the server parses and plans it once per
+    connection. This is the honest limit of a hot path on PostgreSQL.
+    """
+
+    name = "driver_prepared"
+
+    def __init__(self, target: Any, conn: Any) -> None:
+        super().__init__(target, conn)
+        self.prepared: dict[str, str] = {}
+
+    def _run(self, key: str, params: tuple) -> None:
+        execute = self.prepared.get(key)
+        if execute is None:
+            sql = self.sql[key]
+            pieces = sql.split("%s")
+            body = "".join(p + (f"${n + 1}" if n < len(pieces) - 1 else "") for n, p in enumerate(pieces))
+            types = f" ({', '.join(_INSERT_TYPES)})" if key == "insert_session" else ""
+            self.cur.execute(f"PREPARE bench_{key}{types} AS {body}")
+            execute = self.prepared[key] = f"EXECUTE bench_{key} ({', '.join(['%s'] * len(params))})"
+        self.cur.execute(execute, params)
+
+
+class FloorOps:
+    """``SELECT 1`` on the driver's connection in place of every operation: the round-trip floor."""
+
+    name = "select_1"
+
+    def __init__(self, conn: Any) -> None:
+        self.cur = conn.cursor()
+
+    def _floor(self, *args: Any) -> Any:
+        self.cur.execute("SELECT 1")
+        return self.cur.fetchone()
+
+    def __getattr__(self, name: str) -> Any:
+        if any(op.name == name for op in OPERATIONS):  # every operation, whatever its name
+            return self._floor
+        raise AttributeError(name)
+
+    def close(self) -> None:
+        self.cur.close()
+
+
 def implementations(target: Any, driver_conn: Any, with_sqlalchemy: bool = True) -> list[Any]:
-    """The three implementations for ``target`` (the library must already be bound to it)."""
+    """The implementations for ``target`` (the library must already be bound to it).
+
+    The library, the bare driver (text SQL), on PostgreSQL the same SQL prepared
+    server-side, SQLAlchemy, and ``SELECT 1`` (the round-trip floor).
+    """
     impls: list[Any] = [LibraryOps(), DriverOps(target, driver_conn)]
+    if target.dialect == "postgres":
+        impls.append(PreparedDriverOps(target, driver_conn))
     if with_sqlalchemy:
         from .sa_models import SqlAlchemyOps
 
         impls.append(SqlAlchemyOps(target.sqlalchemy_url(), target.dialect, KEY_CLOCK_NOW,
                                    max_sessions=MAX_SESSIONS))
+    impls.append(FloorOps(driver_conn))
     return impls

@@ -9,6 +9,10 @@ from .ops import OPERATIONS
 LABELS = {op.name: op.label for op in OPERATIONS}
 DIALECT_NAMES = {"postgres": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
 DRIVER_LIMIT = {"postgres": 1.3, "mysql": 1.3, "sqlite": 2.0}
+#: PostgreSQL reads against the same SQL prepared server-side on the same connection.
+PREPARED_LIMIT = 1.2
+#: Effective permissions against the round trip of ``SELECT 1`` (PostgreSQL).
+FLOOR_LIMIT = {"effective_permissions": 2.5}
 SQLALCHEMY_LIMIT = 0.7
 SCALING_LIMIT = 1.2
 SEEDING_LIMIT = 0.9
@@ -54,6 +58,9 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "library_ops": op["timings"]["library"]["ops_per_s"],
                 "driver_p50": _p50(op, "driver"), "sqlalchemy_p50": _p50(op, "sqlalchemy"),
                 "vs_driver": _ratio(lib, _p50(op, "driver")),
+                "driver_prepared_p50": _p50(op, "driver_prepared"), "floor_p50": _p50(op, "select_1"),
+                "vs_prepared": _ratio(lib, _p50(op, "driver_prepared")),
+                "vs_floor": _ratio(lib, _p50(op, "select_1")),
                 "vs_sqlalchemy": _ratio(lib, _p50(op, "sqlalchemy")),
                 "scaling": scaling, "driver_scaling": driver_scaling,
                 "disk_reads": op.get("disk_reads"),
@@ -68,19 +75,24 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 def table(results: dict[str, Any]) -> str:
     """A Markdown table of the largest size (and p50 at the largest / p50 at the smallest size)."""
     lines = [
-        "| dialect | operation | library p50 / p95 µs | ops/s | × driver | × SQLAlchemy | "
-        "p50 large/small | statements (round trips; SQLAlchemy's) | index |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| dialect | operation | library p50 / p95 µs | ops/s | × driver | × driver, prepared | × SELECT 1 | "
+        "× SQLAlchemy | p50 large/small | statements (round trips; SQLAlchemy's) | index |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows(results):
         d = r["dialect"]
         driver_ok = r["vs_driver"] is not None and r["vs_driver"] <= DRIVER_LIMIT[d]
+        prepared_ok = r["vs_prepared"] is None or r["op"] not in READS or r["vs_prepared"] <= PREPARED_LIMIT
+        floor_ok = r["vs_floor"] is None or r["vs_floor"] <= FLOOR_LIMIT.get(r["op"], float("inf"))
         sa_ok = r["vs_sqlalchemy"] is not None and r["vs_sqlalchemy"] <= SQLALCHEMY_LIMIT
         scale_ok = r["scaling"] is None or r["scaling"] <= SCALING_LIMIT
         lines.append(
             f"| {DIALECT_NAMES[d]} | {LABELS[r['op']]} | {_fmt(r['library_p50'], '.0f')} / "
             f"{_fmt(r['library_p95'], '.0f')} | {_fmt(r['library_ops'], ',.0f')} | "
-            f"{_fmt(r['vs_driver'])}{'' if driver_ok else ' ✗'} | {_fmt(r['vs_sqlalchemy'])}{'' if sa_ok else ' ✗'} | "
+            f"{_fmt(r['vs_driver'])}{'' if driver_ok else ' ✗'} | "
+            f"{_fmt(r['vs_prepared'])}{'' if prepared_ok else ' ✗'} | "
+            f"{_fmt(r['vs_floor'])}{'' if floor_ok or d != 'postgres' else ' ✗'} | "
+            f"{_fmt(r['vs_sqlalchemy'])}{'' if sa_ok else ' ✗'} | "
             f"{_fmt(r['scaling'])}{'' if scale_ok else ' ✗'} | {r['statements']} ({r['round_trips']}; "
             f"{r['sa_round_trips'] if r['sa_round_trips'] is not None else '–'}) | "
             f"{'yes' if r['indexed'] else ('no ✗' if r['indexed'] is False else '–')} |"
@@ -119,6 +131,11 @@ def misses(results: dict[str, Any]) -> list[str]:
         where = f"{DIALECT_NAMES[r['dialect']]} {LABELS[r['op']]}"
         if r["vs_driver"] is not None and r["vs_driver"] > DRIVER_LIMIT[r["dialect"]]:
             found.append(f"{where}: {r['vs_driver']:.2f}× the bare driver (target {DRIVER_LIMIT[r['dialect']]}×)")
+        if r["vs_prepared"] is not None and r["op"] in READS and r["vs_prepared"] > PREPARED_LIMIT:
+            found.append(f"{where}: {r['vs_prepared']:.2f}× the prepared driver (target {PREPARED_LIMIT}×)")
+        limit = FLOOR_LIMIT.get(r["op"])
+        if r["dialect"] == "postgres" and limit and r["vs_floor"] is not None and r["vs_floor"] > limit:
+            found.append(f"{where}: {r['vs_floor']:.2f}× SELECT 1 (target {limit}×)")
         if r["op"] not in NO_QUERY and r["vs_sqlalchemy"] is not None and r["vs_sqlalchemy"] > SQLALCHEMY_LIMIT:
             found.append(f"{where}: {r['vs_sqlalchemy']:.2f}× SQLAlchemy (target {SQLALCHEMY_LIMIT}×)")
         if r["scaling"] is not None and r["scaling"] > SCALING_LIMIT:
@@ -197,14 +214,15 @@ def compact(results: dict[str, Any]) -> str:
     for r in rows(results):
         by_op.setdefault(r["op"], {})[r["dialect"]] = r
     dialects = list(results["dialects"])
-    lines = ["| p50 µs (× driver, × SQLAlchemy, × p50 at 10k) | " + " | ".join(DIALECT_NAMES[d] for d in dialects) + " |",
+    lines = ["| p50 µs (× driver, × prepared driver, × SQLAlchemy, × p50 at 10k) | "
+             + " | ".join(DIALECT_NAMES[d] for d in dialects) + " |",
              "| --- |" + " --- |" * len(dialects)]
     for op, per in by_op.items():
         cells = []
         for d in dialects:
             r = per.get(d)
             cells.append("–" if r is None else
-                         f"{_fmt(r['library_p50'], ',.0f')} ({_fmt(r['vs_driver'])}, {_fmt(r['vs_sqlalchemy'])}, "
-                         f"{_fmt(r['scaling'])})")
+                         f"{_fmt(r['library_p50'], ',.0f')} ({_fmt(r['vs_driver'])}, {_fmt(r['vs_prepared'])}, "
+                         f"{_fmt(r['vs_sqlalchemy'])}, {_fmt(r['scaling'])})")
         lines.append(f"| {LABELS[op]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -33,7 +33,7 @@ MIN_SECRET_KEY_BYTES = 32
 MIN_SECRET_KEY_DISTINCT = 8
 #: OTP codes are 4 to 64 characters (the column holds an HMAC, so the length is free within that).
 OTP_LENGTH_RANGE = (4, 64)
-#: Recovery-code digests share one varchar(255) column: at most 14 fit (see services/_recovery.py).
+#: At most 14 recovery codes, so a rollback to 0.1 can pack their digests into its varchar(255) column.
 MAX_RECOVERY_CODES = 14
 
 

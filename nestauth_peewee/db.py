@@ -18,7 +18,9 @@ What each dialect gets, so users need not remember it:
   the session time zone pinned to UTC, ``DATETIME(6)`` so microseconds
   survive, and MariaDB detected from the server's version so JSON values are
   written the way MariaDB understands.
-* PostgreSQL: the session time zone pinned to UTC.
+* PostgreSQL: the session time zone pinned to UTC; the request-path statements
+  prepared server-side once per connection (``prepare=False``, or
+  ``?prepare=false`` in the URL, switches that off: see :func:`prepares`).
 
 Every query the models run goes through :data:`database` (a proxy), which
 turns driver exceptions into the library's typed errors (:mod:`.errors`).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -45,6 +48,8 @@ __all__ = [
     "normalize_dialect",
     "offline_database",
     "DIALECTS",
+    "prepares",
+    "PREPARE_OPTION",
     "DEFAULT_DATABASE_URL",
     "MYSQL_SQL_MODE",
 ]
@@ -101,6 +106,35 @@ class _TranslatingProxy(peewee.DatabaseProxy):
         return obj
 
 
+#: The option (``init_database(..., prepare=False)``, ``?prepare=false``) that switches off
+#: server-side prepared statements on PostgreSQL; read back with :func:`prepares`.
+PREPARE_OPTION = "prepare"
+_PREPARE_ATTRIBUTE = "nestauth_prepare"
+_FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def prepares(db: Any) -> bool:
+    """Whether nest-auth prepares its hot-path statements server-side on ``db`` (PostgreSQL only).
+
+    On unless switched off with ``init_database(..., prepare=False)`` or a
+    ``prepare=false`` URL parameter. Switch it off behind pgbouncer in
+    transaction (or statement) pooling mode: there consecutive transactions
+    may run in different server sessions, and an SQL-level ``PREPARE`` stays
+    with the session it ran in.
+    """
+    while isinstance(db, peewee.DatabaseProxy):
+        db = db.obj
+    return bool(getattr(db, _PREPARE_ATTRIBUTE, True))
+
+
+def _set_prepare(db: peewee.Database, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        value = value.strip().lower() not in _FALSE_WORDS
+    setattr(db, _PREPARE_ATTRIBUTE, bool(value))
+
+
 #: The late-bound database every nest-auth model uses.
 database = _TranslatingProxy()
 _init_lock = threading.Lock()
@@ -146,13 +180,78 @@ def _mariadb_aware(base: type[peewee.MySQLDatabase]) -> type[peewee.MySQLDatabas
     })
 
 
+class _RecentlyPingedPool:
+    """A pool that skips the liveness round trip for a connection checked in moments ago.
+
+    peewee's PostgreSQL and MySQL pools ping every connection they hand out
+    (``SELECT 1`` / ``ping``): one more round trip per request, as long as an
+    auth lookup. A connection returned less than :data:`POOL_PING_AFTER`
+    seconds ago is only checked client-side (the driver's closed flag); one
+    that sat idle longer is pinged as before. A server that went away in that
+    moment fails the request's first statement (``DatabaseUnavailable``) and
+    the broken connection is not put back. A forked child never reuses its
+    parent's pooled connections (see ``_connect``).
+    """
+
+    _checked_in: dict[int, float]
+    _inherited: list[Any]
+    _pool_pid: int
+    # peewee's pool state (playhouse.pool.PooledDatabase), declared for the type checker.
+    _pool_lock: Any
+    _connections: list[Any]
+    _in_use: dict[Any, Any]
+
+    def _connect(self) -> Any:
+        # After a fork (gunicorn --preload, multiprocessing) the child inherits the parent's
+        # pooled connections: their sockets are shared with the parent. They are set aside,
+        # never used and never closed here (closing would end the parent's server session), and
+        # the child starts an empty pool of its own. peewee's pool keeps this state privately.
+        pid = os.getpid()
+        if getattr(self, "_pool_pid", pid) != pid:
+            with self._pool_lock:
+                inherited = getattr(self, "_inherited", [])
+                inherited += [entry[-1] for entry in self._connections]
+                inherited += [held.connection for held in self._in_use.values()]
+                self._inherited = inherited
+                self._connections, self._in_use = [], {}
+                self._checked_in = {}
+        self._pool_pid = pid
+        return super()._connect()  # type: ignore[misc]
+
+    def _is_closed(self, conn: Any) -> bool:
+        checked_in = getattr(self, "_checked_in", {}).get(id(conn))
+        if checked_in is not None and time.monotonic() - checked_in < POOL_PING_AFTER:
+            closed = getattr(conn, "closed", None)  # psycopg2: 0 while open
+            if closed is None:
+                closed = not getattr(conn, "open", True)  # PyMySQL
+            return bool(closed)
+        return super()._is_closed(conn)  # type: ignore[misc]
+
+    def _close(self, conn: Any, close_conn: bool = False) -> None:
+        super()._close(conn, close_conn)  # type: ignore[misc]
+        if not hasattr(self, "_checked_in"):
+            self._checked_in = {}
+        if close_conn:
+            self._checked_in.pop(id(conn), None)
+        else:
+            self._checked_in[id(conn)] = time.monotonic()
+
+
+#: Seconds within which a pooled connection handed back is trusted without a ping.
+POOL_PING_AFTER = 1.0
+
+NestAuthPooledPostgresqlDatabase = type("NestAuthPooledPostgresqlDatabase",
+                                        (_RecentlyPingedPool, pool.PooledPostgresqlDatabase),
+                                        {"__module__": __name__})
 NestAuthMySQLDatabase = _mariadb_aware(peewee.MySQLDatabase)
-NestAuthPooledMySQLDatabase = _mariadb_aware(pool.PooledMySQLDatabase)
+NestAuthPooledMySQLDatabase = _mariadb_aware(type("PooledMySQLDatabase",
+                                                  (_RecentlyPingedPool, pool.PooledMySQLDatabase),
+                                                  {"__module__": __name__}))
 _mariadb_aware_classes: dict[type, type] = {}
 
 _SCHEMES: dict[str, tuple[str, type, type]] = {
-    "postgres": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
-    "postgresql": ("postgres", peewee.PostgresqlDatabase, pool.PooledPostgresqlDatabase),
+    "postgres": ("postgres", peewee.PostgresqlDatabase, NestAuthPooledPostgresqlDatabase),
+    "postgresql": ("postgres", peewee.PostgresqlDatabase, NestAuthPooledPostgresqlDatabase),
     "mysql": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
     "mariadb": ("mysql", NestAuthMySQLDatabase, NestAuthPooledMySQLDatabase),
     "sqlite": ("sqlite", peewee.SqliteDatabase, pool.PooledSqliteDatabase),
@@ -185,7 +284,11 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
             f"SQLite URLs need three slashes: sqlite:///relative.db or sqlite:////abs/path.db, "
             f"not {url!r}."
         )
+    url_pool = params.pop("pool", None)  # ?pool=true|false, as the scheme's +pool
+    if isinstance(url_pool, str):
+        pooled = url_pool.strip().lower() not in _FALSE_WORDS
     params.update(options)
+    prepare = params.pop(PREPARE_OPTION, None)
     use_pool = pooled if pool_connections is None else pool_connections
     if use_pool:
         params.setdefault("max_connections", 20)
@@ -195,9 +298,11 @@ def _database_from_url(url: str, *, pool_connections: bool | None, **options: An
         params.pop("stale_timeout", None)
     cls = pooled_cls if use_pool else plain_cls
     try:
-        return cls(**params)
+        db = cls(**params)
     except TypeError as exc:
         raise errors.ConfigurationError(f"Bad option in database URL {_redact(url)!r}: {exc}") from exc
+    _set_prepare(db, prepare)
+    return db
 
 
 def _redact(url: str) -> str:
@@ -268,15 +373,21 @@ def init_database(
     target: str | peewee.Database | None = None,
     *,
     pool: bool | None = None,
+    prepare: bool | None = None,
     **options: Any,
 ) -> peewee.Database:
     """Build (or adopt) a Database, configure it for its dialect, and bind the models.
 
     ``target`` is a URL (``postgresql://``, ``mysql://``, ``mariadb://``,
-    ``sqlite:///``; add ``+pool`` to the scheme, or pass ``pool=True``, for a
-    connection pool), an existing :class:`peewee.Database`, or ``None`` to read
+    ``sqlite:///``; add ``+pool`` to the scheme, ``?pool=true`` to the URL, or
+    pass ``pool=True``, for a connection pool; ``pool=False`` wins over both), an existing :class:`peewee.Database`, or ``None`` to read
     ``DATABASE_URL`` (falling back to :data:`DEFAULT_DATABASE_URL`). Extra
     keyword arguments go to the Database constructor. No connection is opened.
+
+    ``prepare=False`` (or ``prepare=false`` in the URL's query) stops the
+    hot-path statements from being prepared server-side on PostgreSQL (see
+    :func:`prepares`); it applies to a Database instance too. ``None`` keeps
+    the URL's setting, else the default (on).
 
     An existing Database must not be connected yet: its connection settings
     are adjusted in place (a MySQLDatabase also learns to detect MariaDB).
@@ -284,6 +395,8 @@ def init_database(
     if target is None:
         target = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if isinstance(target, str):
+        if prepare is not None:
+            options[PREPARE_OPTION] = prepare
         db = _database_from_url(target.strip(), pool_connections=pool, **options)
     elif isinstance(target, peewee.Database):
         if options or pool is not None:
@@ -291,6 +404,7 @@ def init_database(
                 "Options and pool= apply to URLs only; configure your Database instance yourself."
             )
         db = target
+        _set_prepare(db, prepare)
     else:
         raise errors.ConfigurationError(
             f"init_database() takes a URL or a peewee Database, not {type(target).__name__}."

@@ -47,6 +47,7 @@ __all__ = [
     "TenantAlreadyExists",
     "AdminEmailAlreadyExists",
     "SessionTokenCollision",
+    "BlockedDomainAlreadyExists",
     "ReferenceNotFound",
     "NotFound",
     "MigrationError",
@@ -57,6 +58,8 @@ __all__ = [
     "EmailOrPhoneRequired",
     "InvalidEmail",
     "InvalidPhone",
+    "EmailDomainBlocked",
+    "InvalidEmailDomain",
     "UserHasNoEmail",
     "UserHasNoPhone",
     "PasswordPolicyViolation",
@@ -286,6 +289,11 @@ class SessionTokenCollision(UniqueViolation):
     default_message = "Two sessions produced the same token digest; retry."
 
 
+class BlockedDomainAlreadyExists(UniqueViolation):
+    code = "BLOCKED_DOMAIN_ALREADY_EXISTS"
+    default_message = "This email domain is already blocked."
+
+
 class ReferenceNotFound(ConflictError):
     """A foreign key pointed at a row that does not exist."""
 
@@ -411,6 +419,18 @@ class EmailOrPhoneRequired(ValidationError):
 class InvalidEmail(InvalidValue):
     code = "INVALID_EMAIL"
     default_message = "The email address is not valid; use the form name@example.com."
+
+
+class EmailDomainBlocked(ValidationError):
+    """The email's domain (or a parent of it) is on the blocked list."""
+
+    code = "EMAIL_DOMAIN_BLOCKED"
+    default_message = "Email addresses of this domain are not accepted; use another address."
+
+
+class InvalidEmailDomain(InvalidValue):
+    code = "INVALID_EMAIL_DOMAIN"
+    default_message = "Not an email domain; give a name like example.com (no @ or path)."
 
 
 class InvalidPhone(InvalidValue):

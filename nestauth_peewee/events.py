@@ -125,3 +125,12 @@ role_deleted = signals.signal("role-deleted")
 permission_created = signals.signal("permission-created")
 permission_updated = signals.signal("permission-updated")
 permission_deleted = signals.signal("permission-deleted")
+
+# Sign-up screening.
+blocked_domain_added = signals.signal("blocked-domain-added")  # domain=, source=
+blocked_domain_removed = signals.signal("blocked-domain-removed")  # domain=
+blocked_domains_imported = signals.signal("blocked-domains-imported")  # added=count, source=
+
+# Passwordless login.
+magic_link_requested = signals.signal("magic-link-requested")  # carries the link token for delivery
+passwordless_login = signals.signal("passwordless-login")  # user_id=, method=, session_id=

@@ -1,4 +1,4 @@
--- nestauth-peewee 0.1.0: the auth schema for MySQL / MariaDB.
+-- nestauth-peewee 0.2.0: the auth schema for MySQL / MariaDB.
 -- Generated from the models by `nestauth sql mysql`. Do not edit: regenerate.
 -- Tables come in dependency order. Each statement ends with a semicolon at the end of a line,
 -- and no other semicolon appears in this file.
@@ -114,6 +114,17 @@ CREATE TABLE `nest_auth_mfa_secrets` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE INDEX `nest_auth_mfa_secrets_user_id` ON `nest_auth_mfa_secrets` (`user_id`);
+
+CREATE TABLE `nest_auth_mfa_recovery_codes` (
+    `id` VARCHAR(40) NOT NULL PRIMARY KEY,
+    `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    `user_id` VARCHAR(40) NOT NULL,
+    `code_hash` VARCHAR(255) NOT NULL,
+    `used_at` DATETIME(6),
+    FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE INDEX `nest_auth_mfa_recovery_codes_user_id` ON `nest_auth_mfa_recovery_codes` (`user_id`);
 
 CREATE TABLE `nest_auth_trusted_devices` (
     `id` VARCHAR(40) NOT NULL PRIMARY KEY,
@@ -270,3 +281,12 @@ CREATE TABLE `nest_auth_login_throttles` (
 CREATE INDEX `nest_auth_login_throttles_expires_at` ON `nest_auth_login_throttles` (`expires_at`);
 
 CREATE UNIQUE INDEX `nest_auth_login_throttles_subject_idx` ON `nest_auth_login_throttles` (`scope`, `subject`);
+
+CREATE TABLE `nest_auth_blocked_email_domains` (
+    `id` VARCHAR(40) NOT NULL PRIMARY KEY,
+    `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    `domain` VARCHAR(255) NOT NULL COLLATE utf8mb4_bin,
+    `source` VARCHAR(32) NOT NULL DEFAULT 'manual'
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE UNIQUE INDEX `nest_auth_blocked_email_domains_domain_idx` ON `nest_auth_blocked_email_domains` (`domain`);

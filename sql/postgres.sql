@@ -1,4 +1,4 @@
--- nestauth-peewee 0.1.0: the auth schema for PostgreSQL.
+-- nestauth-peewee 0.2.0: the auth schema for PostgreSQL.
 -- Generated from the models by `nestauth sql postgres`. Do not edit: regenerate.
 -- Tables come in dependency order. Each statement ends with a semicolon at the end of a line,
 -- and no other semicolon appears in this file.
@@ -112,6 +112,17 @@ CREATE TABLE "nest_auth_mfa_secrets" (
 );
 
 CREATE INDEX "nest_auth_mfa_secrets_user_id" ON "nest_auth_mfa_secrets" ("user_id");
+
+CREATE TABLE "nest_auth_mfa_recovery_codes" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
+    "user_id" UUID NOT NULL,
+    "code_hash" VARCHAR(255) NOT NULL,
+    "used_at" TIMESTAMP,
+    FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "nest_auth_mfa_recovery_codes_user_id" ON "nest_auth_mfa_recovery_codes" ("user_id");
 
 CREATE TABLE "nest_auth_trusted_devices" (
     "id" UUID NOT NULL PRIMARY KEY,
@@ -268,3 +279,12 @@ CREATE TABLE "nest_auth_login_throttles" (
 CREATE INDEX "nest_auth_login_throttles_expires_at" ON "nest_auth_login_throttles" ("expires_at");
 
 CREATE UNIQUE INDEX "nest_auth_login_throttles_subject_idx" ON "nest_auth_login_throttles" ("scope", "subject");
+
+CREATE TABLE "nest_auth_blocked_email_domains" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
+    "domain" VARCHAR(255) NOT NULL,
+    "source" VARCHAR(32) NOT NULL DEFAULT 'manual'
+);
+
+CREATE UNIQUE INDEX "nest_auth_blocked_email_domains_domain_idx" ON "nest_auth_blocked_email_domains" ("domain");

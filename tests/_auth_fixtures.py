@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import peewee
 import pytest
 
-from nestauth_peewee import events
+from nestauth_peewee import events, init_database
 from nestauth_peewee.config import Settings
 from nestauth_peewee.fields import utcnow
 from nestauth_peewee.models import User
+from nestauth_peewee.repositories._prepared import text_of
 
-__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "KEY"]
+__all__ = ["Clock", "clock", "settings", "make_user", "recorded", "count_queries", "run_together", "KEY",
+           "prepare"]
 
 KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 
@@ -74,14 +77,55 @@ def recorded() -> Iterator[list[tuple[str, dict]]]:
 
 @contextlib.contextmanager
 def count_queries(db: peewee.Database) -> Iterator[list[str]]:
-    """Record every statement ``db`` executes inside the block (through peewee's query hooks)."""
+    """Record every statement ``db`` executes inside the block (through peewee's query hooks).
+
+    A server-side prepared statement (PostgreSQL) counts as its ``EXECUTE``, recorded as the
+    statement's text; its one-time ``PREPARE`` is not one of the operation's statements.
+    """
     seen: list[str] = []
 
     def hook(event: peewee.QueryEvent) -> None:
-        seen.append(event.sql)
+        seen.append(text_of(event.sql))  # a prepared statement's EXECUTE as the SQL it runs
 
     db.query_hooks.append(hook)
     try:
         yield seen
     finally:
         db.query_hooks.remove(hook)
+
+
+def run_together(db, count: int, work) -> list[object]:
+    """Run ``work(i)`` in ``count`` threads released at once, each on its own connection."""
+    barrier = threading.Barrier(count, timeout=30)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        db.connect(reuse_if_open=True)
+        try:
+            barrier.wait()
+            outcome: object = work(i)
+        except Exception as exc:  # noqa: BLE001 - recorded so the assertion shows it
+            outcome = exc
+        finally:
+            db.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(t.is_alive() for t in threads)
+    db.connect(reuse_if_open=True)
+    return results
+
+
+@pytest.fixture(params=["prepared", "text"])
+def prepare(request: pytest.FixtureRequest, db: peewee.Database) -> Iterator[bool]:
+    """Run a test with server-side preparation on (the default) and off (PostgreSQL's switch)."""
+    on = request.param == "prepared"
+    init_database(db, prepare=on)
+    yield on
+    init_database(db, prepare=True)

@@ -199,6 +199,13 @@ def _valid(world: dict[str, Any], param: str, kind: Any) -> st.SearchStrategy[An
         return st.one_of(st.sampled_from(world["provider"] + ["google", "email"]), _TEXT)
     if name == "provider id":
         return st.one_of(st.sampled_from(world["provider_id"]), _TEXT)
+    if name == "domain":
+        return st.one_of(st.sampled_from(kind.examples), st.from_regex(r"[a-z]{1,8}\.example", fullmatch=True))
+    if name == "domain lines":
+        return st.lists(st.one_of(st.sampled_from(["example.com", "# a comment", "", "spam.example"]),
+                                  st.from_regex(r"[a-z]{1,8}\.example", fullmatch=True)), max_size=4)
+    if name == "path":
+        return st.sampled_from(["/nonexistent/blocked.txt", "relative/missing.txt"])
     raise AssertionError(f"no strategy for kind {name!r} ({param}); add one")
 
 

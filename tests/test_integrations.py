@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from socketserver import ThreadingMixIn
@@ -11,11 +12,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import bottle
 import flask
+import peewee
 import pytest
+from playhouse.pool import PooledDatabase
 from webtest import TestApp
 
 import nestauth_peewee
-from nestauth_peewee import User, events
+from nestauth_peewee import User, dialect_of, events
+from nestauth_peewee.integrations._database import web_database
 from nestauth_peewee.integrations.bottle import NestAuthPlugin
 from nestauth_peewee.integrations.flask import NestAuth
 from nestauth_peewee.unit_of_work import emit
@@ -68,7 +72,7 @@ def test_flask_cli_runs_nestauth_commands_on_the_apps_database(empty_db, empty_d
     app, _ = make_flask_app(empty_db_url)
     result = app.test_cli_runner().invoke(args=["nestauth", "create-tables"])
     assert result.exit_code == 0, result.output
-    assert "Created 17 tables" in result.output
+    assert "Created 19 tables" in result.output
     nestauth_peewee.database.initialize(empty_db)
     assert "nest_auth_users" in empty_db.get_tables()
 
@@ -170,10 +174,23 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
-def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_url):
-    tag = "nestauth-bottle-load"
-    app, plugin = make_bottle_app(f"{db_url}?application_name={tag}")
+@pytest.fixture
+def connects(monkeypatch):
+    """How many server connections the driver opened (psycopg2 / PyMySQL ``connect`` counted)."""
+    opened = []
+    for module in (peewee.psycopg2, peewee.mysql):
+        real = module.connect
+
+        def counting(*args, _real=real, **kwargs):
+            opened.append(1)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, "connect", counting)
+    return opened
+
+
+def _serve(app, requests, threads=20):
+    """``requests`` GETs of /count through a threaded WSGI server on loopback, ``threads`` at a time."""
     server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -184,17 +201,66 @@ def test_bottle_under_200_concurrent_requests_leaves_no_connection_open(db, db_u
             return json.load(response)["users"]
 
     try:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            results = list(pool.map(hit, range(200)))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(hit, range(requests)))
     finally:
         server.shutdown()
         server.server_close()
-    assert results == [0] * 200
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_bottle_pools_a_server_url_by_default_and_close_returns_every_connection(db, db_url, connects):
+    tag = "nestauth-bottle-load"
+    url = f"{db_url}?application_name={tag}" if dialect_of(db) == "postgres" else db_url
+    app, plugin = make_bottle_app(url)
+    plugin_pool = NestAuthPlugin(url, pool_size=4)
+    assert isinstance(plugin.db, PooledDatabase)
+    app = bottle.Bottle()
+    app.install(plugin_pool)
+    app.get("/count")(lambda: {"users": User.select().count()})
+    assert _serve(app, 200) == [0] * 200
+    assert 1 <= len(connects) <= 4  # 200 requests, 20 at a time: never more than the pool's size
     nestauth_peewee.database.initialize(db)
-    still_open = db.execute_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
-    ).fetchone()[0]
-    assert still_open == 0
+    plugin.close()
+    if dialect_of(db) == "postgres":
+        def open_now():
+            sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+            return db.execute_sql(sql, (tag,)).fetchone()[0]
+
+        assert 1 <= open_now() <= 4  # kept for the next requests
+        plugin_pool.close()
+        for _ in range(100):  # a closed backend leaves pg_stat_activity a moment later
+            if open_now() == 0:
+                break
+            time.sleep(0.05)
+        assert open_now() == 0
+    plugin_pool.close()
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_flask_pools_a_server_url_by_default(db, db_url, connects):
+    app = flask.Flask("t")
+    app.config.update(NESTAUTH_DATABASE_URL=db_url, NESTAUTH_POOL_SIZE=3)
+    ext = NestAuth(app)
+    app.get("/count")(lambda: {"users": User.select().count()})
+    assert isinstance(ext.db, PooledDatabase)
+    assert _serve(app, 120, threads=12) == [0] * 120
+    assert 1 <= len(connects) <= 3
+    assert ext.db.is_closed()
+    ext.db.close_all()
+    nestauth_peewee.database.initialize(db)
+
+
+def test_the_pool_default_can_be_refused_and_sqlite_is_never_pooled(db, db_url):
+    app = flask.Flask("t")
+    app.config.update(NESTAUTH_DATABASE_URL=db_url, NESTAUTH_POOL=False)
+    assert not isinstance(NestAuth(app).db, PooledDatabase)
+    pooled = isinstance(web_database(db_url), PooledDatabase)
+    assert pooled is (dialect_of(db) != "sqlite")
+    assert not isinstance(web_database(db_url, pool=False), PooledDatabase)
+    assert not isinstance(web_database(f"{db_url}?pool=false"), PooledDatabase)
+    assert isinstance(web_database(f"{db_url}?pool=true&max_connections=5"), PooledDatabase)
+    nestauth_peewee.database.initialize(db)
 
 
 # --- services on the app, settings shared with the CLI ----------------------------------
@@ -281,3 +347,69 @@ def test_bottle_keeps_the_writes_of_a_credential_refusal(db, db_url):
     assert plugin.db.is_closed()
     nestauth_peewee.database.initialize(db)
     assert Otp.get().attempts == 1
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_the_pool_pings_only_connections_that_sat_idle(db, db_url, monkeypatch, connects):
+    """A connection handed back moments ago is reused without a round trip; an idle one is
+    pinged first, and one the server dropped meanwhile is replaced, not handed out."""
+    import nestauth_peewee.db as db_module
+
+    pings = []
+    pooled = web_database(db_url, pool_size=2)
+    checks = next(c for c in type(pooled).__mro__ if c.__module__ == "playhouse.pool" and "_is_closed" in vars(c))
+    real = checks._is_closed  # the pool's own liveness check (a round trip)
+    monkeypatch.setattr(checks, "_is_closed", lambda self, conn: (pings.append(1), real(self, conn))[1])
+    for _ in range(20):
+        pooled.connect(reuse_if_open=True)
+        pooled.execute_sql("SELECT 1")
+        pooled.close()
+    assert pings == [] and len(connects) == 1
+    monkeypatch.setattr(db_module, "POOL_PING_AFTER", 0.0)
+    pooled.connect()
+    backend = pooled.execute_sql(
+        "SELECT pg_backend_pid()" if dialect_of(db) == "postgres" else "SELECT CONNECTION_ID()").fetchone()[0]
+    pooled.close()
+    db.execute_sql(("SELECT pg_terminate_backend(%s)" if dialect_of(db) == "postgres" else "KILL %s"),
+                   (backend,))
+    time.sleep(0.2)
+    pooled.connect()  # pinged, found dead, discarded: a fresh connection
+    assert pooled.execute_sql("SELECT 1").fetchone()[0] == 1
+    pooled.close()
+    assert len(pings) >= 1 and len(connects) == 2
+    pooled.close_all()
+    nestauth_peewee.database.initialize(db)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)
+def test_a_forked_child_never_reuses_its_parents_pooled_connection(db, db_url):
+    """gunicorn --preload forks after start-up: a child must open its own connection."""
+    import os
+
+    pooled = web_database(db_url, pool_size=2)
+    backend_sql = "SELECT pg_backend_pid()" if dialect_of(db) == "postgres" else "SELECT CONNECTION_ID()"
+    pooled.connect()
+    parent_backend = pooled.execute_sql(backend_sql).fetchone()[0]
+    pooled.close()  # back in the pool, still open
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: report the backend it gets, then leave without cleaning up
+        code = 1
+        try:
+            os.close(read)
+            pooled.connect()
+            os.write(write, str(pooled.execute_sql(backend_sql).fetchone()[0]).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    child_backend = int(os.read(read, 64).decode() or 0)
+    os.close(read)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert child_backend and child_backend != parent_backend
+    pooled.connect()  # the parent's connection survived the child
+    assert pooled.execute_sql(backend_sql).fetchone()[0] == parent_backend
+    pooled.close()
+    pooled.close_all()
+    nestauth_peewee.database.initialize(db)

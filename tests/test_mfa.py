@@ -9,11 +9,11 @@ import uuid
 import pyotp
 import pytest
 from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from _auth_fixtures import KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
-from nestauth_peewee.models import MfaSecret, TrustedDevice, User
+from nestauth_peewee.models import MfaRecoveryCode, MfaSecret, TrustedDevice, User
 from nestauth_peewee.services import _recovery
 from nestauth_peewee.services.mfa import MfaService
 from nestauth_peewee.services.trusted_devices import TrustedDeviceService
@@ -205,18 +205,19 @@ def test_disabling_mfa_drops_recovery_codes_and_revokes_trusted_devices(mfa, dev
 # --- recovery codes --------------------------------------------------------------------
 
 
-def test_recovery_codes_are_returned_once_and_only_truncated_hmacs_are_stored(mfa, make_user):
+def test_recovery_codes_are_returned_once_and_only_keyed_digests_are_stored(mfa, make_user):
     user = make_user()
     codes = mfa.generate_recovery_codes(user.id)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(len(c) == 34 and c.count("-") == 6 for c in codes)
-    stored = User.get_by_id(user.id).mfa_recovery_code
-    assert len(stored) <= 255 and stored.startswith("r1:")
+    rows = list(MfaRecoveryCode.select().where(MfaRecoveryCode.user == user.id))
+    assert len(rows) == 10 and all(r.used_at is None and len(r.code_hash) == 16 for r in rows)
     for code in codes:
-        assert code not in stored and code.replace("-", "") not in stored
+        assert all(code not in r.code_hash and code.replace("-", "") not in r.code_hash for r in rows)
+    assert User.get_by_id(user.id).mfa_recovery_code is None  # 0.1's packed column is retired
 
 
-def test_each_recovery_code_works_once(mfa, make_user, recorded):
+def test_each_recovery_code_works_once(mfa, make_user, recorded, clock):
     user = make_user()
     codes = mfa.generate_recovery_codes(user.id)
     assert mfa.use_recovery_code(user.id, codes[3].lower().replace("-", " ")) == 9
@@ -225,30 +226,67 @@ def test_each_recovery_code_works_once(mfa, make_user, recorded):
     assert info.value.code == "MFA_RECOVERY_CODE_INVALID"
     for left, code in zip(range(8, -1, -1), codes[:3] + codes[4:], strict=True):
         assert mfa.use_recovery_code(user.id, code) == left
-    assert User.get_by_id(user.id).mfa_recovery_code is None
+    rows = list(MfaRecoveryCode.select().where(MfaRecoveryCode.user == user.id))
+    assert len(rows) == 10 and all(r.used_at == clock.now for r in rows)  # spent rows stay, marked
+    assert mfa.recovery_codes_left(user.id) == 0
     used = [p for n, p in recorded if n == "recovery-code-used"]
     assert [p["remaining"] for p in used] == list(range(9, -1, -1))
 
 
-def test_regenerating_replaces_the_unused_codes(mfa, make_user):
+def test_regenerating_replaces_every_code(mfa, make_user):
     user = make_user()
     old = mfa.generate_recovery_codes(user.id)
     mfa.use_recovery_code(user.id, old[0])
     new = mfa.generate_recovery_codes(user.id)
     assert mfa.recovery_codes_left(user.id) == 10
+    assert MfaRecoveryCode.select().where(MfaRecoveryCode.user == user.id).count() == 10
     with pytest.raises(errors.RecoveryCodeInvalid):
         mfa.use_recovery_code(user.id, old[1])
-    mfa.use_recovery_code(user.id, new[1])
+    assert mfa.use_recovery_code(user.id, new[1]) == 9
+
+
+def test_recovery_codes_left_of_an_unknown_user_is_refused(mfa):
+    with pytest.raises(errors.ReferenceNotFound):
+        mfa.recovery_codes_left(uuid.uuid4())
 
 
 def test_recovery_codes_are_bound_to_their_user(mfa, make_user):
     alice, bob = make_user(), make_user()
     codes = mfa.generate_recovery_codes(alice.id)
     mfa.generate_recovery_codes(bob.id)
-    User.update(mfa_recovery_code=User.get_by_id(alice.id).mfa_recovery_code).where(
-        User.id == bob.id).execute()
+    for row in MfaRecoveryCode.select().where(MfaRecoveryCode.user == alice.id):
+        MfaRecoveryCode.create(user=bob.id, code_hash=row.code_hash)  # alice's digests copied to bob
     with pytest.raises(errors.RecoveryCodeInvalid):
         mfa.use_recovery_code(bob.id, codes[0])
+
+
+def test_the_packed_column_of_0_1_is_not_read(mfa, make_user):
+    # Migration 003 moves packed codes into rows; a value written there later is ignored.
+    user = make_user()
+    code = mfa.generate_recovery_codes(user.id)[0]
+    digests = [r.code_hash for r in MfaRecoveryCode.select().where(MfaRecoveryCode.user == user.id)]
+    MfaRecoveryCode.delete().execute()
+    User.update(mfa_recovery_code="r1:" + ",".join(digests)).where(User.id == user.id).execute()
+    assert mfa.recovery_codes_left(user.id) == 0
+    with pytest.raises(errors.RecoveryCodeInvalid):
+        mfa.use_recovery_code(user.id, code)
+
+
+def test_concurrent_uses_of_one_recovery_code_let_exactly_one_win(db, mfa, make_user):
+    user = make_user()
+    codes = mfa.generate_recovery_codes(user.id)
+    results = run_together(db, 8, lambda i: mfa.use_recovery_code(user.id, codes[0]))
+    assert sorted(type(r).__name__ for r in results) == ["RecoveryCodeInvalid"] * 7 + ["int"]
+    assert [r for r in results if isinstance(r, int)] == [9]
+    assert mfa.recovery_codes_left(user.id) == 9
+
+
+def test_concurrent_uses_of_different_recovery_codes_all_succeed(db, mfa, make_user):
+    user = make_user()
+    codes = mfa.generate_recovery_codes(user.id)
+    results = run_together(db, 6, lambda i: mfa.use_recovery_code(user.id, codes[i]))
+    assert all(isinstance(r, int) for r in results), results
+    assert mfa.recovery_codes_left(user.id) == 4
 
 
 @pytest.mark.parametrize("bad", ["", "ABCD", "I" * 28, "A" * 27, "A" * 29, "x" * 100_000, None, 7])
@@ -260,7 +298,7 @@ def test_malformed_recovery_codes_are_refused_before_any_query(mfa, make_user, d
     assert queries == []
 
 
-def test_more_recovery_codes_than_the_column_holds_is_a_configuration_error():
+def test_more_recovery_codes_than_a_rollback_can_pack_is_a_configuration_error():
     assert _recovery.MAX_CODES == 14
     with pytest.raises(errors.ConfigurationError, match="recovery_code_count"):
         MfaService(Settings(secret_key=KEY, recovery_code_count=15))
@@ -268,11 +306,11 @@ def test_more_recovery_codes_than_the_column_holds_is_a_configuration_error():
         MfaService(Settings())
 
 
-def test_fourteen_codes_fit_the_column(make_user, clock):
+def test_fourteen_codes(make_user, clock):
     mfa = MfaService(Settings(secret_key=KEY, recovery_code_count=14), clock=clock)
     user = make_user()
     codes = mfa.generate_recovery_codes(user.id)
-    assert len(User.get_by_id(user.id).mfa_recovery_code) <= 255
+    assert mfa.recovery_codes_left(user.id) == 14
     assert mfa.use_recovery_code(user.id, codes[-1]) == 13
 
 

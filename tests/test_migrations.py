@@ -48,22 +48,18 @@ from nestauth_peewee.schema.migrations import (
     rollback,
 )
 
-#: The library's migrations as shipped (a test that adds its own numbers them after these).
+#: The tables of release 0.2.0 (migration 002).
+TABLES_ADDED_IN_020 = ("nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes")
+#: The table migration 004 (account security: login throttling) added.
+TABLES_ADDED_IN_004 = ("nest_auth_login_throttles",)
+#: The migrations the package ships, and the newest of them.
 SHIPPED = migration_names()
 HEAD = SHIPPED[-1]
 
 
-def _next(step: int = 1) -> str:
-    """The number a test's own migration gets: after the shipped ones."""
-    return f"{len(SHIPPED) + step:03d}"
-
-
-#: Which models each shipped migration leaves (its state is rendered from them).
-def _history() -> list[tuple[str, list[type[peewee.Model]]]]:
-    from nestauth_peewee.models import LoginThrottle, NestAuthModels
-
-    return [("001_initial", [m for m in NestAuthModels if m is not LoginThrottle]),
-            ("002_account_security", list(NestAuthModels))]
+def _next(offset: int, name: str) -> str:
+    """The name of the ``offset``-th migration written after the shipped ones."""
+    return f"{len(SHIPPED) + offset:03d}_{name}"
 
 
 def _cli(*args: str, url: str) -> tuple[int, str]:
@@ -94,8 +90,8 @@ def test_migrations_build_the_create_tables_catalog_forward_back_and_again(empty
     assert HISTORY_TABLE in empty_db.get_tables()
     assert "migratehistory" not in empty_db.get_tables()
 
-    for _ in SHIPPED:  # pw_migrate rolls back one at a time
-        pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations")
+    pw_migrate("rollback", "--database", empty_db_url, "--directory", "nestauth_peewee/migrations",
+               "--count", str(len(SHIPPED)))
     assert _library_tables(empty_db) == set()
 
     # The installed command, on the database init_database() configures.
@@ -132,7 +128,7 @@ def test_migrate_stops_before_any_change_on_a_schema_changed_by_hand(empty_db, e
 
 def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(dialect, empty_db, tmp_path):
     folder = _copy_migrations(tmp_path / "migrations")
-    (folder / f"{_next()}_broken.py").write_text(
+    (folder / f"{_next(1, 'broken')}.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n"
         "    migrator.sql('CREATE TABLE broken_probe (id INTEGER)')\n"
         "    migrator.sql('ALTER TABLE nest_auth_users ADD COLUMN nickname VARCHAR(10)')\n"
@@ -143,7 +139,7 @@ def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(d
     with pytest.raises(errors.MigrationError) as failure:
         migrate(empty_db, directory=folder)
 
-    assert failure.value.details["migration"] == f"{_next()}_broken"
+    assert failure.value.details["migration"] == _next(1, "broken")
     assert migration_status(empty_db, directory=folder).done == SHIPPED
     columns = {c.name for c in empty_db.get_columns("nest_auth_users")}
     if dialect == "mysql":
@@ -160,22 +156,25 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     result = run([sys.executable, "scripts/make_migration.py", "--check"])
     assert "No changes" in result.stdout
 
-    # Every shipped migration and the state beside the newest are exactly what the writer
-    # produces from the models of their release: never hand-edited.
-    history = _history()
-    assert [name for name, _ in history] == SHIPPED
-    previous: dict = {}
-    for name, models in history:
-        state = migration_writer.schema_state(models)
-        text = migration_writer.render_migration(name, previous, state)
-        assert text == (MIGRATIONS_DIR / f"{name}.py").read_text(encoding="utf-8"), name
-        previous = state
-    assert state == migration_writer.schema_state()
-    state_text = migration_state.render_state_file(state, HEAD, text)
+    # The generated migrations are exactly what the writer produces from the state before them
+    # (0.1.0's schema is today's without the tables 0.2.0 added); 003 is the hand-written data
+    # move that changes no table, and 004 is generated from the state recorded after it.
+    state = migration_writer.schema_state()
+    state_003 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_004}
+    state_010 = {name: table for name, table in state_003.items() if name not in TABLES_ADDED_IN_020}
+    text = migration_writer.render_migration("001_initial", {}, state_010)
+    assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
+    second = "002_add_blocked_domains_and_recovery_codes"
+    assert migration_writer.render_migration(second, state_010, state_003) == (
+        MIGRATIONS_DIR / f"{second}.py").read_text(encoding="utf-8")
+    assert (MIGRATIONS_DIR / "003_move_recovery_codes.py").is_file()
+    head = "004_account_security"
+    assert migration_names()[-1] == head
+    head_text = (MIGRATIONS_DIR / f"{head}.py").read_text(encoding="utf-8")
+    assert migration_writer.render_migration(head, state_003, state) == head_text
+    state_text = migration_state.render_state_file(state, head, head_text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
-    initial = migration_writer.render_migration("001_initial", {}, state)
-    initial_state = migration_state.render_state_file(state, "001_initial", initial)
 
     # Deterministic across processes and hash seeds; no object addresses.
     outputs = []
@@ -187,7 +186,8 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
              "write_migration('initial', directory=sys.argv[1])", str(folder)],
             env={"PYTHONHASHSEED": seed})
         outputs.append((folder / "001_initial.py").read_bytes() + (folder / "schema_state.json").read_bytes())
-    assert outputs[0] == outputs[1] == (initial + initial_state).encode("utf-8")
+    full = migration_writer.render_migration("001_initial", {}, state)
+    assert outputs[0] == outputs[1] == (full + migration_state.render_state_file(state, "001_initial", full)).encode()
     assert b" at 0x" not in outputs[0]
 
 
@@ -222,13 +222,13 @@ def test_make_migration_check_fails_when_the_state_file_does_not_belong_to_the_n
 
     edited_migration = _copy_migrations(tmp_path / "edited_migration")
     path = edited_migration / f"{HEAD}.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("VARCHAR(", "VARCHAR(2", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     _check_fails(edited_migration, "changed after schema_state.json was written")
 
     behind = _copy_migrations(tmp_path / "behind")
-    (behind / f"{_next()}_by_hand.py").write_text(
+    (behind / f"{_next(1, 'by_hand')}.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n    pass\n", encoding="utf-8")
-    _check_fails(behind, f"is the schema after {HEAD}, but the newest migration is {_next()}_by_hand")
+    _check_fails(behind, f"is the schema after {HEAD}, but the newest migration is {_next(1, 'by_hand')}")
     # A migration written by hand: its author records the state it leaves.
     run([sys.executable, "scripts/make_migration.py", "--record-state", "--directory", str(behind)])
     assert migration_writer.head_state(behind) == migration_writer.schema_state()
@@ -260,11 +260,9 @@ def test_the_migration_runtime_is_frozen_and_imports_no_models():
 def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empty_db):
     # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
-    names = migration_names()
-    assert names[0] == "001_initial" and names == sorted(names)
-    assert [int(name[:3]) for name in names] == list(range(1, len(names) + 1))
-    assert {f"{name}.py" for name in names} == {p.name for p in MIGRATIONS_DIR.glob("[0-9]*.py")}
-    assert migration_status(empty_db).pending == names
+    assert migration_names() == ["001_initial", "002_add_blocked_domains_and_recovery_codes",
+                                 "003_move_recovery_codes", "004_account_security"]
+    assert migration_status(empty_db).pending == SHIPPED
 
 
 def test_writer_refuses_a_not_null_column_without_a_default(tmp_path):
@@ -301,8 +299,8 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
     second = migration_writer.write_migration("add_session_label", with_label, folder)
     third = migration_writer.write_migration("add_session_tenant", with_tenant, folder)
 
-    assert second is not None and second.name == f"{_next()}_add_session_label.py"
-    assert third is not None and third.name == f"{_next(2)}_add_session_tenant.py"
+    assert second is not None and second.name == f"{_next(1, 'add_session_label')}.py"
+    assert third is not None and third.name == f"{_next(2, 'add_session_tenant')}.py"
     assert migration_writer.pending_changes(with_tenant, folder) == []
     assert migration_writer.write_migration("again", with_tenant, folder) is None
     label_steps = _read_steps(second)
@@ -317,15 +315,14 @@ def test_writer_migrations_add_columns_and_a_named_index_then_roll_back_cleanly(
     user = nestauth_peewee.User.create(email="kept@example.com")
     session = Session.create(user=user)
 
-    assert migrate(empty_db, directory=folder) == [f"{_next()}_add_session_label",
-                                                   f"{_next(2)}_add_session_tenant"]
+    assert migrate(empty_db, directory=folder) == [_next(1, "add_session_label"), _next(2, "add_session_tenant")]
     after = library_catalog(empty_db)
     assert_same_catalog(expected_tenant, after, ("expected", "migrated"))
     assert after["nest_auth_sessions"].indexes["nest_auth_sessions_label_idx"].columns == ("label",)
 
-    assert rollback(empty_db, directory=folder) == [f"{_next(2)}_add_session_tenant"]  # SQLite: rebuild
+    assert rollback(empty_db, directory=folder) == [_next(2, "add_session_tenant")]  # SQLite: table rebuild
     assert_same_catalog(expected_label, library_catalog(empty_db), ("expected", "migrated"))
-    assert rollback(empty_db, directory=folder) == [f"{_next()}_add_session_label"]  # SQLite: DROP COLUMN
+    assert rollback(empty_db, directory=folder) == [_next(1, "add_session_label")]  # SQLite: DROP COLUMN
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert Session.get_by_id(session.id).user_id == user.id  # the rows survived
     assert migration_status(empty_db, directory=folder).done == SHIPPED
@@ -365,11 +362,11 @@ def test_writer_migration_changes_and_drops_columns_and_indexes_then_rolls_back(
     user = nestauth_peewee.User.create(email="keys@example.com")
     key = AccessKey.create(user=user, name="ci", public_key="pk_1", secret_hash="x", description="kept")
 
-    assert migrate(empty_db, directory=folder) == [f"{_next()}_reshape"]
+    assert migrate(empty_db, directory=folder) == [_next(1, "reshape")]
     assert_same_catalog(expected_changed, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 
-    assert rollback(empty_db, directory=folder) == [f"{_next()}_reshape"]
+    assert rollback(empty_db, directory=folder) == [_next(1, "reshape")]
     assert_same_catalog(expected_initial, library_catalog(empty_db), ("expected", "migrated"))
     assert AccessKey.get_by_id(key.id).description == "kept"
 

@@ -19,11 +19,12 @@ from _auth_fixtures import *  # noqa: F403
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nestauth_peewee import errors
+from nestauth_peewee import dialect_of, errors, init_database
 from nestauth_peewee.fields import datetime_from_db, uuid_from_db
-from nestauth_peewee.models import User
+from nestauth_peewee.models import Session, User
 from nestauth_peewee.repositories import users as users_repo
-from nestauth_peewee.repositories._prepared import PreparedSelect
+from nestauth_peewee.repositories._prepared import Prepared
+from nestauth_peewee.unit_of_work import transaction
 
 # --- UUIDs ---------------------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ def test_char_field_checks_are_the_same_on_the_fast_path():
 # --- prebuilt lookups ----------------------------------------------------------------------
 
 
-def test_a_query_hook_sees_every_prebuilt_lookup(db, make_user):
+def test_a_query_hook_sees_every_prebuilt_lookup(db, make_user, prepare):
     user = make_user(email="watched@example.com")
     seen: list[peewee.QueryEvent] = []
     db.query_hooks.append(seen.append)
@@ -117,30 +118,55 @@ def test_a_query_hook_sees_every_prebuilt_lookup(db, make_user):
         assert users_repo.get(user.id).id == user.id
     finally:
         db.query_hooks.remove(seen.append)
-    assert len(seen) == 2
-    assert all("nest_auth_users" in event.sql and event.exception is None for event in seen)
+    assert len(seen) == 2  # one statement each: a PREPARE is not one of the operation's statements
+    assert all(event.exception is None for event in seen)
+    if prepare and dialect_of(db) == "postgres":
+        assert seen[0].sql == "EXECUTE nestauth_users_by_email (%s)"
+    else:
+        assert all("nest_auth_users" in event.sql for event in seen)
     assert seen[0].params == ["watched@example.com"]
 
 
-def test_peewee_debug_logging_sees_prebuilt_lookups(db, make_user, caplog):
+def test_peewee_debug_logging_sees_prebuilt_lookups(db, make_user, caplog, prepare):
     make_user(email="logged@example.com")
     with caplog.at_level(logging.DEBUG, logger="peewee"):
         users_repo.get_by_email("logged@example.com")
-    assert any("nest_auth_users" in str(record.msg) for record in caplog.records)
+    assert any("nest_auth_users" in str(record.msg) or "nestauth_users_by_email" in str(record.msg)
+               for record in caplog.records)
 
 
-class _Missing(peewee.Model):
-    """A model whose table is never created: every query on it is a driver error."""
+@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)  # the only dialect that prepares
+def test_preparation_follows_the_switch_on_postgres(db, make_user, prepare):
+    make_user(email="switch@example.com")
+    users_repo.get_by_email("switch@example.com")
+    names = {row[0] for row in db.execute_sql("SELECT name FROM pg_prepared_statements").fetchall()}
+    assert ("nestauth_users_by_email" in names) is prepare
 
-    id = peewee.IntegerField(primary_key=True)
 
-    class Meta:
-        table_name = "nest_auth_no_such_table"
+@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
+@pytest.mark.parametrize("where", ["autocommit", "transaction"])
+def test_a_statement_the_server_forgot_is_prepared_again(db, make_user, where):
+    """DISCARD ALL drops every prepared statement of the session, as a pooler's reset does."""
+    init_database(db, prepare=True)
+    user = make_user(email="forgot@example.com")
+    assert users_repo.get_by_email("forgot@example.com").id == user.id  # prepared now
+    assert users_repo.get(user.id).id == user.id
+    db.execute_sql("DISCARD ALL")
+    db.execute_sql("SET TIME ZONE 'UTC'")  # DISCARD ALL resets the session's settings too
+    if where == "autocommit":
+        assert users_repo.get_by_email("forgot@example.com").id == user.id  # re-prepared, re-run
+    else:
+        with pytest.raises(errors.TransactionConflict), transaction():
+            users_repo.get_by_email("forgot@example.com")  # the server aborted this transaction
+        with transaction():  # the next attempt prepares afresh
+            assert users_repo.get_by_email("forgot@example.com").id == user.id
+    assert users_repo.get(user.id).id == user.id  # the other statement was forgotten too, and is back
+    names = {row[0] for row in db.execute_sql("SELECT name FROM pg_prepared_statements").fetchall()}
+    assert {"nestauth_users_by_email", "nestauth_users_by_id"} <= names
 
 
-def test_a_driver_error_is_the_same_with_and_without_an_observer(db):
-    missing = PreparedSelect(lambda: _Missing.select().where(_Missing.id == 1),
-                             models=(_Missing,), params=(_Missing.id,))
+def test_a_driver_error_is_the_same_with_and_without_an_observer(db, prepare):
+    missing = _MISSING
     _Missing._meta.set_database(db)
     caught = []
     for observed in (False, True):
@@ -152,18 +178,55 @@ def test_a_driver_error_is_the_same_with_and_without_an_observer(db):
             caught.append(type(error.value))
         finally:
             db.query_hooks.clear()
+        if db.in_transaction():  # PostgreSQL: leave the aborted transaction
+            db.rollback()
     assert caught[0] is caught[1]  # peewee's class for the driver error, on both paths
-    if db.in_transaction():  # PostgreSQL: leave the aborted transaction
-        db.rollback()
+
+
+class _Missing(peewee.Model):
+    """A model whose table is never created: every query on it is a driver error."""
+
+    id = peewee.IntegerField(primary_key=True)
+
+    class Meta:
+        table_name = "nest_auth_no_such_table"
+
+
+_MISSING = Prepared("read_path_missing", lambda key: _Missing.select().where(_Missing.id == key),
+                    args=(_Missing.id,), models=(_Missing,))
+_JOINED = Prepared("read_path_joined",
+                   lambda sid: Session.select(Session, User).join(User).where(Session.id == sid),
+                   args=(Session.id,), models=(Session, User))
 
 
 def test_get_is_for_one_model_and_first_for_several(db):
-    from nestauth_peewee.models import Session
-
-    joined = PreparedSelect(
-        lambda: Session.select(*Session._meta.sorted_fields, *User._meta.sorted_fields)
-        .join(User).where(Session.id == uuid.UUID(int=0)),
-        models=(Session, User), params=(Session.id,))
+    joined = _JOINED
     assert joined.first(uuid.uuid4()) is None
     with pytest.raises(TypeError):
         joined.get(uuid.uuid4())
+
+
+def test_rows_come_back_as_the_general_path_reads_them(db, make_user, prepare):
+    user = make_user(email="same@example.com", phone="+15550100")
+    general = User.get(User.id == user.id)
+    for found in (users_repo.get(user.id), users_repo.get_by_email("same@example.com"),
+                  users_repo.get_by_phone("+15550100")):
+        assert found.__data__ == general.__data__
+        assert not found.is_dirty() and found._pk == user.id
+
+
+def test_a_statement_binds_an_argument_everywhere_it_stands_and_keeps_constants(db):
+    from nestauth_peewee.repositories.authorization import statement
+
+    stmt = statement("permissions", "tenant", True)
+    user, tenant = uuid.uuid4(), uuid.uuid4()
+    sql, params = stmt.sql_and_params(user, tenant, "web")
+    assert params.count(user.hex) == 2 and params.count(tenant.hex) == 1 and params.count("web") == 3
+    assert "active" in params  # the membership status: a constant of the statement
+    with pytest.raises(TypeError):
+        stmt.sql_and_params(user, "web")
+
+
+def test_names_are_unique():
+    with pytest.raises(ValueError):
+        Prepared("users_by_email", lambda v: User.select().where(User.email == v), args=(User.email,))

@@ -90,6 +90,15 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str, bool, str | None]]] = {
         ("password_hash", vc(255), False, None), ("metadata", JSON, True, "{}"),
         ("last_login_at", TS, True, None), ("token_version", INT, False, "0"), *STAMPS,
     ],
+    # Release 0.2 (schema.md "Release 0.2": upstream 2.8 and 2.10).
+    "nest_auth_blocked_email_domains": [
+        ("id", UUID, False, None), ("domain", vc(255), False, None), ("source", vc(32), False, "manual"),
+        ("created_at", TS, False, NOW),
+    ],
+    "nest_auth_mfa_recovery_codes": [
+        ("id", UUID, False, None), ("user_id", UUID, False, None), ("code_hash", vc(255), False, None),
+        ("used_at", TS, True, None), ("created_at", TS, False, NOW),
+    ],
     "nest_auth_user_access_roles": [
         ("user_access_id", UUID, False, None), ("role_id", UUID, False, None),
     ],
@@ -109,6 +118,7 @@ SEED_INDEXES = [
     ("nest_auth_otps", "nest_auth_otps_user_type_idx", ("user_id", "type"), False),
     ("nest_auth_user_accesses", "nest_auth_user_access_ut_idx", ("user_id", "tenant_id"), True),
     ("nest_auth_access_keys", "nest_auth_access_keys_pub_idx", ("public_key",), True),
+    ("nest_auth_blocked_email_domains", "nest_auth_blocked_email_domains_domain_idx", ("domain",), True),
 ]
 
 USERS = ("nest_auth_users", "id")
@@ -118,6 +128,7 @@ EXPECTED_FKS = {
     ("nest_auth_access_keys", "user_id"): USERS,
     ("nest_auth_otps", "user_id"): USERS,
     ("nest_auth_mfa_secrets", "user_id"): USERS,
+    ("nest_auth_mfa_recovery_codes", "user_id"): USERS,
     ("nest_auth_trusted_devices", "user_id"): USERS,
     ("nest_auth_user_accesses", "user_id"): USERS,
     ("nest_auth_platform_accesses", "user_id"): USERS,
@@ -153,14 +164,17 @@ def _normalised_default(raw_kind: str | None, family: str) -> str | None:
     return raw_kind
 
 
-def test_the_bundle_holds_seventeen_models_with_the_spec_table_names():
-    """The spec's sixteen tables, and nest_auth_login_throttles (0.2, login throttling)."""
+def test_the_bundle_holds_nineteen_models_with_the_spec_table_names():
+    # The seed's sixteen models (fourteen entity tables and two role links), plus release 0.2's
+    # three (blocked email domains and recovery codes, and login throttles for account security).
     assert [m._meta.table_name for m in NestAuthModels] == [
         "nest_auth_users", "nest_auth_sessions", "nest_auth_identities", "nest_auth_access_keys",
-        "nest_auth_otps", "nest_auth_mfa_secrets", "nest_auth_trusted_devices", "nest_auth_tenants",
+        "nest_auth_otps", "nest_auth_mfa_secrets", "nest_auth_mfa_recovery_codes",
+        "nest_auth_trusted_devices", "nest_auth_tenants",
         "nest_auth_roles", "nest_auth_permissions", "nest_auth_role_permissions",
         "nest_auth_user_accesses", "nest_auth_platform_accesses", "nest_auth_user_access_roles",
         "nest_auth_platform_access_roles", "nest_auth_admin_users", "nest_auth_login_throttles",
+        "nest_auth_blocked_email_domains",
     ]
 
 
@@ -224,6 +238,7 @@ def test_indexed_columns_of_the_spec_are_indexed(db):
         ("nest_auth_sessions", "expires_at"), ("nest_auth_identities", "user_id"),
         ("nest_auth_access_keys", "user_id"), ("nest_auth_mfa_secrets", "user_id"),
         ("nest_auth_trusted_devices", "user_id"), ("nest_auth_trusted_devices", "token_hash"),
+        ("nest_auth_mfa_recovery_codes", "user_id"),
         ("nest_auth_permissions", "name"), ("nest_auth_permissions", "guard"),
         ("nest_auth_role_permissions", "role_id"), ("nest_auth_role_permissions", "permission_id"),
         ("nest_auth_user_accesses", "user_id"), ("nest_auth_user_accesses", "tenant_id"),

@@ -24,6 +24,9 @@ from nestauth_peewee.schema.lock import HISTORY_TABLE, LOCK_ROW_ID, schema_lock
 from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migrate, migration_names, migration_status
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The migrations the package ships, and the names of two written after them.
+SHIPPED = migration_names()
+RACED, HALF = (f"{len(SHIPPED) + n:03d}_{name}" for n, name in ((1, "raced"), (2, "half")))
 
 
 def _nestauth_at_once(count: int, *args: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
@@ -70,9 +73,9 @@ def test_three_concurrent_migrate_all_succeed_and_one_applies(empty_db, empty_db
     applied = [r for r in results if "+ 001_initial" in r.stdout]
     idle = [r for r in results if r.stdout.startswith("Nothing to migrate")]
     assert (len(applied), len(idle)) == (1, 2), [r.stdout for r in results]
-    assert migration_status(empty_db).done == migration_names()
+    assert migration_status(empty_db).done == SHIPPED
     # The MariaDB lock left nothing in the history but the migrations.
-    assert sorted(r[0] for r in empty_db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")) == migration_names()
+    assert [r[0] for r in empty_db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} ORDER BY id")] == SHIPPED
 
 
 def test_concurrent_sync_adds_a_missing_table_once(empty_db, empty_db_url, tmp_path):
@@ -211,7 +214,7 @@ def test_a_waiter_times_out_with_a_typed_error(empty_db):
 BROKEN_AFTER_ANOTHER_RECORDED_IT = '''\
 def migrate(migrator, database, *, fake=False):
     # Another process (one that took no lock) records this migration and commits ...
-    migrator.sql("INSERT INTO nestauth_migrate_history (name, migrated_at) VALUES ('002_raced', NOW())")
+    migrator.sql("INSERT INTO nestauth_migrate_history (name, migrated_at) VALUES ('{RACED}', NOW())")
     migrator.sql("CREATE TABLE raced_probe (id INTEGER PRIMARY KEY)")  # MySQL: an implicit commit
     # ... then this run's next statement fails.
     migrator.sql("THIS IS NOT SQL")
@@ -226,19 +229,19 @@ def rollback(migrator, database, *, fake=False):
 def test_the_mariadb_failure_message_tells_finished_by_another_from_half_applied(empty_db, tmp_path):
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    assert migrate(empty_db, directory=folder, history_table=HISTORY_TABLE) == migration_names()
-    (folder / "002_raced.py").write_text(BROKEN_AFTER_ANOTHER_RECORDED_IT)
+    assert migrate(empty_db, directory=folder, history_table=HISTORY_TABLE) == SHIPPED
+    (folder / f"{RACED}.py").write_text(BROKEN_AFTER_ANOTHER_RECORDED_IT.replace("{RACED}", RACED))
     with pytest.raises(errors.MigrationError) as failure:
         migrate(empty_db, directory=folder, history_table=HISTORY_TABLE)
     message = str(failure.value)
     assert "meanwhile been applied and recorded by another process" in message
     assert "nothing to repair" in message and "half-applied" not in message
 
-    (folder / "003_half.py").write_text(
+    (folder / f"{HALF}.py").write_text(
         "def migrate(migrator, database, *, fake=False):\n"
         "    migrator.sql('CREATE TABLE half_probe (id INTEGER PRIMARY KEY)')\n"
         "    migrator.sql('THIS IS NOT SQL')\n")
     with pytest.raises(errors.MigrationError, match="half-applied"):
         migrate(empty_db, directory=folder, history_table=HISTORY_TABLE)
     assert "half_probe" in empty_db.get_tables()
-    assert migration_status(empty_db, directory=folder, history_table=HISTORY_TABLE).pending == ["003_half"]
+    assert migration_status(empty_db, directory=folder, history_table=HISTORY_TABLE).pending == [HALF]

@@ -56,7 +56,7 @@ def test_seeding_the_example_file_twice_reports_zero_changes_the_second_time(db,
     runner = CliRunner()
     first = runner.invoke(main, ["seed", str(EXAMPLE), "--database", db_url])
     assert first.exit_code == 0, first.output
-    assert "Applied 12 change(s)" in first.output
+    assert "Applied 14 change(s)" in first.output
     assert "users: 3 created, 0 updated, 0 unchanged" in first.output
     second = runner.invoke(main, ["seed", str(EXAMPLE), "--database", db_url])
     assert second.exit_code == 0, second.output
@@ -218,7 +218,7 @@ def test_json_and_toml_files_give_the_same_plan(tmp_path):
     data = small_seed()
     (tmp_path / "seed.json").write_text(json.dumps(data))
     toml_plan = load_seed(EXAMPLE, CHEAP_SETTINGS)
-    assert toml_plan.size == 12 and [u.email for u in toml_plan.users][0] == "alice@example.com"
+    assert toml_plan.size == 14 and [u.email for u in toml_plan.users][0] == "alice@example.com"
     json_plan = load_seed(tmp_path / "seed.json", CHEAP_SETTINGS)
     assert json_plan == parse_seed(data, CHEAP_SETTINGS, source=str(tmp_path / "seed.json"))
     (tmp_path / "broken.toml").write_text("[[users]\nemail = 1")

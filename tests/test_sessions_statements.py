@@ -17,6 +17,11 @@ from nestauth_peewee.services.sessions import SessionService
 from nestauth_peewee.unit_of_work import transaction
 
 
+@pytest.fixture(autouse=True)
+def _prepared_and_text(prepare) -> None:
+    """Every test here runs with server-side preparation on and off (PostgreSQL; the same elsewhere)."""
+
+
 @pytest.fixture
 def service(settings, clock) -> SessionService:
     return SessionService(settings, clock=clock)

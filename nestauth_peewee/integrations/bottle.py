@@ -20,6 +20,12 @@ attempt is counted) and a rollback would undo them. Events queued
 by the services during the request are sent after that commit. The connection
 is closed (returned to the pool) when the request ends, whatever happened.
 
+A PostgreSQL or MySQL/MariaDB URL is pooled by default (``pool_size``
+connections per process, default 16; a request waits up to ``pool_timeout``
+seconds, default 10, for a free one); ``pool=False`` or ``?pool=false`` in the
+URL connects per request instead. SQLite is not pooled. :meth:`close` closes
+the pool's connections.
+
 Switch it off for one route with ``@app.route(..., nestauth=False)``.
 
 Request authentication goes through the plugin (docs/bottle.md)::
@@ -51,12 +57,12 @@ import bottle
 import peewee
 
 from ..config import Settings
-from ..db import init_database
 from ..errors import CredentialRejected, NestAuthError
 from ..models import Session, User
 from ..services.bundle import AuthServices
 from ..services.sessions import IssuedSession
 from ..unit_of_work import transaction
+from ._database import web_database
 from .http import refusal
 from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
@@ -89,7 +95,8 @@ class NestAuthPlugin:
     def __init__(self, database: str | peewee.Database | None = None, *,
                  settings: Settings | None = None, tenant: TenantSource | None = None,
                  api_keys: bool = False, cookies: CookieMode | None = None,
-                 strict: bool | None = None, json_errors: bool = False) -> None:
+                 strict: bool | None = None, json_errors: bool = False, pool: bool | None = None,
+                 pool_size: int | None = None, pool_timeout: float | None = None) -> None:
         """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`.
 
         ``json_errors``: answer a library error that escapes a route with
@@ -98,6 +105,7 @@ class NestAuthPlugin:
         """
         self.json_errors = json_errors
         self._target = database
+        self._pool = (pool, pool_size, pool_timeout)
         self.db: peewee.Database | None = None
         #: The services (:class:`~nestauth_peewee.AuthServices`), built from ``settings``
         #: (default :meth:`Settings.from_env`) when the plugin is created.
@@ -116,7 +124,8 @@ class NestAuthPlugin:
         for other in app.plugins:
             if other is not self and getattr(other, "name", None) == self.name:
                 raise bottle.PluginError("A nestauth plugin is already installed on this app.")
-        self.db = init_database(self._target)
+        pool, size, timeout = self._pool
+        self.db = web_database(self._target, pool=pool, pool_size=size, pool_timeout=timeout)
 
     def apply(self, callback: Callable[..., Any], route: bottle.Route) -> Callable[..., Any]:
         if route.config.get("nestauth", True) is False:

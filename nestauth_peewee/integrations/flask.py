@@ -1,4 +1,4 @@
-"""Flask extension: one connection per request, the app's database, the CLI on ``flask``.
+"""Flask extension: a pooled connection per request, the app's database, the CLI on ``flask``.
 
     from flask import Flask
     from nestauth_peewee.integrations.flask import NestAuth
@@ -16,7 +16,11 @@ The database comes from ``NESTAUTH_DATABASE_URL``, then ``DATABASE_URL`` in the
 app config, then the environment (see :func:`nestauth_peewee.init_database`).
 Each request opens its connection with ``reuse_if_open=True`` (so code that
 connected early does not fail with "connection already open") and the
-teardown closes it, returning it to the pool when the URL asks for one.
+teardown closes it, which returns it to the pool. A PostgreSQL or MySQL/MariaDB
+URL is pooled by default (``NESTAUTH_POOL_SIZE``, default 16 per process;
+``NESTAUTH_POOL_TIMEOUT`` seconds a request waits for a free one, default 10);
+``NESTAUTH_POOL = False`` (or ``NestAuth(pool=False)``, or ``?pool=false`` in the
+URL) connects per request instead. SQLite is not pooled.
 
 The services (``nestauth.users``, ``.sessions``, ``.access_keys``, ``.otps``,
 ``.mfa``, ``.trusted_devices``, ``.admins``, ``.tenants``, ``.memberships``,
@@ -66,11 +70,11 @@ from .. import events
 from ..cli.base import CONTEXT_DATABASE_KEY, CONTEXT_SETTINGS_KEY, NestAuthGroup
 from ..cli.base import main as cli_main
 from ..config import Settings
-from ..db import init_database
 from ..errors import ConfigurationError, NestAuthError
 from ..models import Session, User
 from ..services.bundle import SERVICE_NAMES, AuthServices
 from ..services.sessions import IssuedSession
+from ._database import web_database
 from .http import refusal
 from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
@@ -90,7 +94,8 @@ class NestAuth:
     def __init__(self, app: Flask | None = None, *, database: str | peewee.Database | None = None,
                  settings: Settings | None = None, tenant: TenantSource | None = None,
                  api_keys: bool = False, cookies: CookieMode | None = None,
-                 strict: bool | None = None, json_errors: bool = True) -> None:
+                 strict: bool | None = None, json_errors: bool = True, pool: bool | None = None,
+                 pool_size: int | None = None) -> None:
         """``tenant``, ``api_keys``, ``cookies`` and ``strict``: see :class:`RequestAuth`.
 
         ``json_errors``: answer every library error a view lets escape (``current_session``
@@ -99,6 +104,7 @@ class NestAuth:
         """
         self._json_errors = json_errors
         self._database = database
+        self._pool = (pool, pool_size)
         self.settings = settings
         self.db: peewee.Database | None = None
         self.services: AuthServices | None = None
@@ -111,7 +117,10 @@ class NestAuth:
     def init_app(self, app: Flask) -> None:
         target = (self._database or app.config.get("NESTAUTH_DATABASE_URL")
                   or app.config.get("DATABASE_URL"))
-        self.db = init_database(target)
+        pool, size = self._pool
+        self.db = web_database(target, pool=app.config.get("NESTAUTH_POOL", pool),
+                               pool_size=app.config.get("NESTAUTH_POOL_SIZE", size),
+                               pool_timeout=app.config.get("NESTAUTH_POOL_TIMEOUT"))
         if self.settings is None:
             self.settings = app.config.get("NESTAUTH_SETTINGS")
         if self.settings is None:

@@ -17,6 +17,7 @@ from .accounts import (
     AdminUser,
     Identity,
     LoginThrottle,
+    MfaRecoveryCode,
     MfaSecret,
     Otp,
     Session,
@@ -38,11 +39,13 @@ from .rbac import (
     StaffAccessRole,
     Tenant,
 )
+from .screening import SOURCE_IMPORT, SOURCE_MANUAL, BlockedEmailDomain
 
 __all__ = [
     "AccessKey",
     "AdminUser",
     "AuthModel",
+    "BlockedEmailDomain",
     "DEFAULT_GUARD",
     "MEMBERSHIP_ACTIVE",
     "MEMBERSHIP_INACTIVE",
@@ -50,6 +53,7 @@ __all__ = [
     "Entity",
     "Identity",
     "LoginThrottle",
+    "MfaRecoveryCode",
     "MfaSecret",
     "NestAuthModels",
     "Otp",
@@ -59,6 +63,8 @@ __all__ = [
     "Record",
     "Role",
     "RolePermission",
+    "SOURCE_IMPORT",
+    "SOURCE_MANUAL",
     "Session",
     "Tenant",
     "TrustedDevice",
@@ -77,6 +83,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     AccessKey,
     Otp,
     MfaSecret,
+    MfaRecoveryCode,
     TrustedDevice,
     Tenant,
     Role,
@@ -88,6 +95,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     StaffAccessRole,
     AdminUser,
     LoginThrottle,
+    BlockedEmailDomain,
 )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "AccessKey",
     "Otp",
     "MfaSecret",
+    "MfaRecoveryCode",
     "TrustedDevice",
     "AdminUser",
 ]
@@ -47,6 +48,8 @@ class User(Entity):
     must_change_password = BooleanField(default=False, server_default=False)
     metadata = JSONField(null=True, default=dict, server_default="{}")
     is_mfa_enabled = BooleanField(default=False, server_default=False)
+    #: 0.1's packed recovery-code digests. Kept for upstream parity, no longer read or written:
+    #: migration 003 moved its codes into nest_auth_mfa_recovery_codes and cleared it.
     mfa_recovery_code = CharField(max_length=255, null=True)
 
     class Meta:
@@ -151,6 +154,23 @@ class MfaSecret(Entity):
 
     class Meta:
         table_name = "nest_auth_mfa_secrets"
+
+
+class MfaRecoveryCode(Record):
+    """nest_auth_mfa_recovery_codes: one row per recovery code (upstream 2.10), a keyed digest only.
+
+    ``used_at`` is set once, by a conditional UPDATE on ``used_at IS NULL``: a
+    code cannot be spent twice, even by two requests at the same moment. Rows
+    migrated from 0.1's packed ``users.mfa_recovery_code`` keep their digests.
+    """
+
+    user = _owner("recovery_codes")
+    user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
+    code_hash = CharField(max_length=255)
+    used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "nest_auth_mfa_recovery_codes"
 
 
 class TrustedDevice(Record):

@@ -1,118 +1,357 @@
-"""Hot-path SELECTs whose SQL is built once per Database and then reused.
+"""Hot-path statements: built once per Database by peewee, run server-side prepared on PostgreSQL.
 
-Building the SQL string is most of what a peewee query costs on a fast lookup
-(see the platform notes); the request-path lookups (API key, refresh token)
-build theirs once per bound Database and pass only parameters afterwards. Rows
-come back as model instances, converted by the models' own fields::
+One mechanism for every statement on the request path. A :class:`Prepared`
+is written as an ordinary peewee query whose arguments are the parameters of
+a function; it is rendered once per bound Database (that Database's own
+``param`` and ``quote``), and each call only binds values::
 
-    by_id = PreparedSelect(
-        lambda: Session.select(*Session._meta.sorted_fields).where(Session.id == SAMPLE_UUID),
-        models=(Session,), params=(Session.id,),
-    )
-    found = by_id.first(session_id)      # (Session,) or None: one query
-    session = by_id.get(session_id)      # the same, for a single model: Session or None
+    by_email = Prepared("users_by_email", lambda email: User.select().where(User.email == email),
+                        args=(User.email,), models=(User,))
+    user = by_email.get("bob@example.com")          # User or None: one statement
 
-:class:`PerDatabase` caches any other SQL text (a write, a per-dialect
-statement) the same way: built by a function of the Database on first use.
+``build`` is called with one sample value per argument (unique values of the
+arguments' types); the sample's positions in the rendered parameters are the
+argument's slots, every other parameter is a constant of the statement (a
+status, ``TRUE``). Call values go through each argument's ``db_value`` (or
+the converter given with it), as a peewee query would convert them.
+
+**Server-side preparation (PostgreSQL, psycopg2).** Sent as text, PostgreSQL
+parses and plans a statement on every call, which on the permission query
+costs more than running it (docs/performance.md). On a psycopg2 connection
+each statement is therefore ``PREPARE``\\d once per connection (under the name
+``nestauth_<name>``) and then sent as ``EXECUTE nestauth_<name> (values)``.
+Preparation is on by default and switched off per Database with
+``init_database(..., prepare=False)`` or ``?prepare=false`` in the URL
+(:func:`~nestauth_peewee.db.prepares`): needed behind pgbouncer in transaction
+mode, where consecutive transactions may meet different server sessions.
+
+A statement the server forgot (``DISCARD ALL``, ``DEALLOCATE``, a pooler that
+reset the session) fails with SQLSTATE 26000. Outside a transaction it is
+prepared again and re-run at once: the caller never sees it. Inside a
+transaction PostgreSQL has already aborted the transaction, which nothing can
+resume: the statement cache of the connection is dropped and the error is a
+:class:`~nestauth_peewee.errors.TransactionConflict` (retryable: the next try
+prepares afresh, and the services that retry conflicts do so by themselves).
+MySQL/MariaDB (PyMySQL has no server-side statements) and SQLite (whose
+driver keeps its own statement cache) run the text.
+
+Rows come back as model instances, read by a function generated once per
+statement (:func:`row_reader`: measured faster than a loop by more than 10% on
+SQLite's quickest lookup), converters computed once.
+
+When someone watches the SQL (peewee's ``query_hooks``, or its logger at
+DEBUG) the statement goes through ``Database.execute_sql``, so the hook sees
+the ``EXECUTE`` (or the text) with its parameters; otherwise it runs on
+``db.cursor()`` directly, skipping that wrapper's timing and logging.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import itertools
 import logging
 import threading
 import uuid
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import peewee
 
-from .. import fields
-from ..db import database
+from .. import errors, fields
+from ..db import database, dialect_of, prepares
 from ..driver_errors import translate
 
 if TYPE_CHECKING:
     from ..models import AuthModel
 
-__all__ = ["PreparedSelect", "PerDatabase", "SAMPLE_UUID", "loaded", "run"]
+__all__ = ["Prepared", "loaded", "run", "text_of"]
 
 _peewee_log = logging.getLogger("peewee")
 
-#: A placeholder value for building a query whose parameter is a UUID.
-SAMPLE_UUID = uuid.UUID(int=0)
-
 M = TypeVar("M", bound="AuthModel")
+T = TypeVar("T", bound=peewee.Model)
+
+#: SQLSTATE of "prepared statement ... does not exist".
+_FORGOTTEN = "26000"
+
+Arg = peewee.Field | tuple[peewee.Field, Callable[[Any], Any]]
+
+_registry: weakref.WeakValueDictionary[str, Prepared[Any]] = weakref.WeakValueDictionary()
+_names_lock = threading.Lock()
 
 
-class PreparedSelect:
-    """A SELECT of all columns of ``models`` (in order), parameterised by ``params``' fields."""
+class Prepared(Generic[M]):
+    """One statement, built by ``build(*samples)`` once per Database and run prepared where possible.
 
-    def __init__(
-        self,
-        build: Callable[[], peewee.Select],
-        *,
-        models: Sequence[type[peewee.Model]],
-        params: Sequence[peewee.Field],
-    ) -> None:
+    ``args`` are the statement's arguments, in call order: a field (values go
+    through its ``db_value``) or ``(field, converter)``. ``models`` are the
+    models whose columns the statement selects, in order (for :meth:`first`
+    and :meth:`get`); a write or a raw read leaves it empty and uses
+    :meth:`execute` / :meth:`rows`. ``M`` is the type :meth:`get` returns.
+    """
+
+    def __init__(self, name: str, build: Callable[..., peewee.Node], *, args: Sequence[Arg],
+                 models: Sequence[type[peewee.Model]] = ()) -> None:
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"statement names are identifiers, not {name!r}")
+        with _names_lock:
+            if name in _registry:
+                raise ValueError(f"a prepared statement named {name!r} exists already")
+            _registry[name] = self
+        self.name = name
         self._build = build
+        self._args = tuple(a if isinstance(a, tuple) else (a, a.db_value) for a in args)
         self._models = tuple(models)
-        self._params = tuple(params)
-        self._sql: weakref.WeakKeyDictionary[peewee.Database, str] = weakref.WeakKeyDictionary()
+        self._per_db: weakref.WeakKeyDictionary[peewee.Database, _Statement] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        self._read: tuple[Callable[[tuple], tuple[peewee.Model, ...]], Callable[[tuple], Any] | None] | None = None
-        self._last: tuple[Callable[[], Any], str] = (lambda: None, "")
-        self._bind = _binder(self._params)
+        self._last: tuple[Callable[[], Any], _Statement | None] = (lambda: None, None)
+        self._reader: Callable[[tuple], tuple[peewee.Model, ...]] | None = None
 
-    def sql_for(self, db: peewee.Database) -> str:
-        """The SQL text for ``db`` (built on first use)."""
-        sql = self._sql.get(db)
-        if sql is None:
+    # --- building ----------------------------------------------------------------------
+
+    def statement(self, db: peewee.Database | None = None) -> _Statement:
+        """The statement for ``db`` (default: the bound Database), built on first use."""
+        db = database._bound() if db is None else db
+        last_db, stmt = self._last
+        if stmt is not None and last_db() is db:
+            return stmt
+        stmt = self._per_db.get(db)
+        if stmt is None:
             with self._lock:
-                query = self._build()
-                sql, sample = query.sql()
-                if len(sample) != len(self._params):
-                    raise RuntimeError(
-                        f"prepared query has {len(sample)} parameters, {len(self._params)} declared"
-                    )
-                self._sql[db] = sql
-        return sql
+                stmt = self._per_db.get(db)
+                if stmt is None:
+                    stmt = self._per_db[db] = _Statement.build(self, db)
+        self._last = (weakref.ref(db), stmt)
+        return stmt
 
-    def _readers(self) -> tuple[Callable[[tuple], tuple[peewee.Model, ...]], Callable[[tuple], Any] | None]:
-        if self._read is None:
-            one = _row_reader(self._models, single=True) if len(self._models) == 1 else None
-            self._read = (_row_reader(self._models), one)
-        return self._read
+    def sql_and_params(self, *values: Any) -> tuple[str, list[Any]]:
+        """The statement's text for the bound Database and the parameters for ``values``."""
+        stmt = self.statement()
+        return stmt.sql, stmt.bind(values)
 
-    def _row(self, values: tuple) -> tuple | None:
+    # --- running -----------------------------------------------------------------------
+
+    def execute(self, *values: Any) -> Any:
+        """Run the statement once (one round trip); the driver's cursor."""
         db = database._bound()
-        last_db, sql = self._last
-        if last_db() is not db:
-            sql = self.sql_for(db)
-            self._last = (weakref.ref(db), sql)
-        return run(db, sql, self._bind(values)).fetchone()
+        stmt = self.statement(db)
+        return stmt.run(db, stmt.bind(values))
+
+    def rows(self, *values: Any) -> list[tuple]:
+        """Every row, as the driver returns them."""
+        return self.execute(*values).fetchall()
 
     def first(self, *values: Any) -> tuple[peewee.Model, ...] | None:
-        """Run the query (exactly one statement); the first row as model instances."""
-        row = self._row(values)
-        return None if row is None else self._readers()[0](row)
+        """The first row as instances of ``models``, or None."""
+        row = self.execute(*values).fetchone()
+        return None if row is None else self._read()(row)
 
-    def get(self, *values: Any) -> peewee.Model | None:
-        """:meth:`first` for a query of one model: the instance, or None."""
-        read_one = self._readers()[1]
-        if read_one is None:
-            raise TypeError("get() reads a query of one model; use first()")
-        row = self._row(values)
-        return None if row is None else read_one(row)
+    def get(self, *values: Any) -> M | None:
+        """:meth:`first` for a statement of one model: the instance, or None."""
+        if len(self._models) != 1:
+            raise TypeError("get() reads a statement of one model; use first()")
+        row = self.execute(*values).fetchone()
+        return None if row is None else self._read()(row)[0]  # type: ignore[return-value]
+
+    def _read(self) -> Callable[[tuple], tuple[peewee.Model, ...]]:
+        if self._reader is None:
+            if not self._models:
+                raise TypeError(f"{self.name} selects no models: use rows() or execute()")
+            self._reader = row_reader(self._models)
+        return self._reader
+
+
+class _Statement:
+    """A :class:`Prepared` rendered for one Database: text, parameter template, how to run it."""
+
+    __slots__ = ("sql", "template", "slots", "converters", "prepare_sql", "execute_sql", "pg_name",
+                 "single")
+
+    def __init__(self) -> None:
+        self.sql = ""
+        self.template: list[Any] = []
+        self.slots: tuple[tuple[int, int], ...] = ()
+        self.converters: tuple[Callable[[Any], Any], ...] = ()
+        self.prepare_sql: str | None = None
+        self.execute_sql = ""
+        self.pg_name = ""
+        self.single: tuple[int, Callable[[Any], Any]] | None = None
+
+    @classmethod
+    def build(cls, owner: Prepared, db: peewee.Database) -> _Statement:
+        samples = [_sample(field, k) for k, (field, _) in enumerate(owner._args)]
+        query = owner._build(*samples)
+        sql, params = db.get_sql_context().sql(query).query()
+        stmt = cls()
+        stmt.sql, stmt.template = sql, list(params)
+        slots = []
+        for k, ((field, _), sample) in enumerate(zip(owner._args, samples, strict=True)):
+            converted = field.db_value(sample)
+            found = [i for i, p in enumerate(params) if p is sample or (type(p) is type(converted) and p == converted)]
+            if not found:
+                raise RuntimeError(f"{owner.name}: argument {k} ({field.name}) is not in the statement")
+            slots += [(i, k) for i in found]
+        stmt.slots = tuple(sorted(slots))
+        stmt.converters = tuple(convert for _, convert in owner._args)
+        if len(stmt.slots) == 1 and len(params) == 1:
+            stmt.single = (stmt.slots[0][1], stmt.converters[stmt.slots[0][1]])
+        if dialect_of(db) == "postgres":  # used while prepares(db) holds
+            stmt._prepare_for_postgres(owner, db, params)
+        return stmt
+
+    def _prepare_for_postgres(self, owner: Prepared, db: peewee.Database, params: Sequence[Any]) -> None:
+        # $n placeholders in place of psycopg2's %s: peewee writes every value as a parameter,
+        # so a '%' anywhere else means text this cannot rewrite safely; such SQL stays text.
+        pieces = self.sql.split("%s")
+        if len(pieces) != len(params) + 1 or any("%" in piece for piece in pieces):
+            return
+        numbers = itertools.count(1)
+        body = "".join(piece + (f"${next(numbers)}" if k < len(params) else "") for k, piece in enumerate(pieces))
+        # The arguments' types from their fields (an INSERT ... SELECT list infers none);
+        # the constants' from where they stand.
+        types = ["unknown"] * len(params)
+        for position, k in self.slots:
+            ctx = db.get_sql_context()
+            types[position] = db.get_sql_context().sql(owner._args[k][0].ddl_datatype(ctx)).query()[0]
+        self.pg_name = "nestauth_" + owner.name
+        declared = f" ({', '.join(types)})" if types else ""
+        self.prepare_sql = f"PREPARE {self.pg_name}{declared} AS {body}"
+        self.execute_sql = (f"EXECUTE {self.pg_name} ({', '.join(['%s'] * len(params))})" if params
+                            else f"EXECUTE {self.pg_name}")
+
+    def bind(self, values: tuple) -> list[Any]:
+        single = self.single
+        if single is not None:
+            (value,) = values  # a wrong count fails here, as the general path does below
+            return [single[1](value)]
+        if len(values) != len(self.converters):
+            raise TypeError(f"expected {len(self.converters)} values, got {len(values)}")
+        params = list(self.template)
+        converted = [convert(value) for convert, value in zip(self.converters, values, strict=True)]
+        for position, k in self.slots:
+            params[position] = converted[k]
+        return params
+
+    def run(self, db: peewee.Database, params: list[Any]) -> Any:
+        if self.prepare_sql is None or not prepares(db):
+            return run(db, self.sql, params)
+        try:
+            cursor = db.cursor()
+            conn = cursor.connection
+            known = _known_on(conn)
+            if known is None:  # not psycopg2 (psycopg 3 prepares by itself): the text
+                return run(db, self.sql, params)
+            if self.pg_name not in known:
+                self._prepare(cursor, known)
+            try:
+                return self._execute(db, cursor, params)
+            except peewee.PeeweeException as exc:
+                if _pgcode(exc) != _FORGOTTEN:
+                    raise
+                known.clear()  # the server lost every statement of this session, not just this one
+                if conn.get_transaction_status() != _idle():
+                    raise errors.TransactionConflict(
+                        detail="the server no longer had a prepared statement; the transaction "
+                               "was aborted and the next attempt prepares it again") from exc
+                self._prepare(cursor, known)
+                return self._execute(db, cursor, params)
+        except peewee.PeeweeException as exc:
+            raise translate(exc) from exc
+
+    def _prepare(self, cursor: Any, known: set[str]) -> None:
+        assert self.prepare_sql is not None
+        if _peewee_log.isEnabledFor(logging.DEBUG):
+            _peewee_log.debug((self.prepare_sql, None))
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # peewee's driver-error mapping
+            cursor.execute(self.prepare_sql)
+        known.add(self.pg_name)
+
+    def _execute(self, db: peewee.Database, cursor: Any, params: list[Any]) -> Any:
+        if db.query_hooks or _peewee_log.isEnabledFor(logging.DEBUG):
+            return db.execute_sql(self.execute_sql, params)
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+            cursor.execute(self.execute_sql, params)
+        return cursor
+
+
+# --- per-connection state -------------------------------------------------------------------
+
+_known: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_known_lock = threading.Lock()
+_psycopg2_connection: Any = None
+
+
+def _known_on(conn: Any) -> set[str] | None:
+    """The names prepared on this psycopg2 connection so far (None: not a psycopg2 connection)."""
+    known = _known.get(conn)
+    if known is not None:
+        return known
+    global _psycopg2_connection
+    if _psycopg2_connection is None:
+        try:
+            import psycopg2.extensions  # type: ignore[import-untyped]
+        except ImportError:  # pragma: no cover - psycopg2 is a dependency
+            return None
+        _psycopg2_connection = psycopg2.extensions.connection
+    if not isinstance(conn, _psycopg2_connection):
+        return None
+    with _known_lock:
+        return _known.setdefault(conn, set())
+
+
+def _pgcode(exc: BaseException) -> str | None:
+    """The SQLSTATE of the driver error under a peewee exception."""
+    for candidate in (*exc.args[:1], exc.__cause__, exc.__context__):
+        code = getattr(candidate, "pgcode", None)
+        if code is not None:
+            return code
+    return None
+
+
+def _idle() -> int:
+    import psycopg2.extensions
+
+    return psycopg2.extensions.TRANSACTION_STATUS_IDLE
+
+
+def text_of(sql: str) -> str:
+    """The statement behind ``EXECUTE nestauth_<name> (...)`` for the bound Database; other SQL as is.
+
+    For whoever reads what a query hook saw (tests, logs).
+    """
+    if sql.startswith("EXECUTE nestauth_"):
+        owner = _registry.get(sql[len("EXECUTE nestauth_"):].split(" ", 1)[0])
+        if owner is not None:
+            return owner.statement().sql
+    return sql
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _sample(field: peewee.Field, k: int) -> Any:
+    """A value of ``field``'s type that no constant of a statement equals."""
+    target = field.rel_field if isinstance(field, peewee.ForeignKeyField) else field
+    if isinstance(target, peewee.UUIDField):
+        return uuid.uuid4()
+    if isinstance(target, peewee.DateTimeField):
+        return _dt.datetime(1001, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(seconds=k, microseconds=uuid.uuid4().int % 10**6)
+    if isinstance(target, peewee.IntegerField):
+        return -(2**31) + 7 + k
+    if isinstance(target, peewee.JSONField):
+        return {"nestauth-sample": uuid.uuid4().hex}
+    if isinstance(target, (peewee.CharField, peewee.TextField)):
+        return f"~{k}~{uuid.uuid4().hex[:10]}"
+    raise TypeError(f"no sample value for {type(field).__name__} {field.name}")
 
 
 def run(db: peewee.Database, sql: str, params: list[Any]) -> Any:
-    """Execute ``sql`` on the bound Database ``db``: its cursor, driver errors translated.
+    """Execute ``sql`` as text on the bound Database ``db``: its cursor, driver errors translated.
 
     Unless someone watches the SQL (peewee's ``query_hooks`` or its logger at
     DEBUG), this skips ``execute_sql``'s logging and timing wrapper and runs the
     statement on ``db.cursor()`` directly: the same cursor, connection and
-    autoconnect, about half a microsecond less per call, which on SQLite is a
-    tenth of a lookup.
+    autoconnect.
     """
     try:
         if db.query_hooks or _peewee_log.isEnabledFor(logging.DEBUG):
@@ -129,60 +368,25 @@ def run(db: peewee.Database, sql: str, params: list[Any]) -> Any:
         raise translate(exc) from exc
 
 
-def _binder(params: Sequence[peewee.Field]) -> Callable[[tuple], list[Any]]:
-    """A function turning the call's values into driver parameters (``db_value`` of each field)."""
-    converters = tuple(field.db_value for field in params)
-    if len(converters) == 1:
-        (convert,) = converters
-
-        def bind_one(values: tuple) -> list[Any]:
-            (value,) = values  # a wrong count fails here, as zip(strict=True) does below
-            return [convert(value)]
-
-        return bind_one
-
-    def bind(values: tuple) -> list[Any]:
-        return [convert(value) for convert, value in zip(converters, values, strict=True)]
-
-    return bind
-
-
-class PerDatabase:
-    """SQL text built by ``build(db)`` once per Database (weakly keyed), then reused."""
-
-    def __init__(self, build: Callable[[peewee.Database], str]) -> None:
-        self._build = build
-        self._sql: weakref.WeakKeyDictionary[peewee.Database, str] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-
-    def __call__(self) -> str:
-        """The text for the bound Database."""
-        db = database._bound()
-        sql = self._sql.get(db)
-        if sql is None:
-            with self._lock:
-                sql = self._sql[db] = self._build(db)
-        return sql
-
-
-def _row_reader(models: Sequence[type[peewee.Model]], *, single: bool = False) -> Callable[[tuple], Any]:
+def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[peewee.Model, ...]]:
     """A function turning one row (all columns of ``models``, in order) into model instances.
 
-    It is generated once per query, with one expression per column, because on
-    SQLite converting the row costs as much as running the query: a generic
-    loop over the fields was a third slower. Text columns are taken as the
-    driver returns them (str on every dialect); UUID, timestamp and boolean
-    columns call their converter function directly (what the field's
-    ``python_value`` calls, minus a method call per column); every other column
-    goes through its field's ``python_value``, as peewee's own row reader does.
-    Only field names (identifiers) and positions are written into the source;
-    models and converters are passed in as default arguments. With ``single``
-    (one model) it returns the instance rather than a 1-tuple.
+    **Generated on purpose** (the one generated piece of the read path): a
+    function with one dict literal per model, text columns taken as the driver
+    returns them (str on every dialect), every other column through its
+    converter (:func:`_converter`: UUID and timestamp functions called
+    directly, the field's ``python_value`` otherwise), NULL staying None. A
+    plain loop over (name, converter) pairs, peewee's own way, measured 2-3 µs
+    slower per row (``dict(zip(...))`` alone costs three times a literal): on
+    SQLite's get-user-by-email, about 20 µs in all, that is more than 10%
+    (docs/performance.md). Only field names (checked to be identifiers) and
+    column positions are written into the source; models and converters are
+    passed in as default arguments. Instances are built by the model's own
+    constructor (``__no_default__``, as peewee's row reader does), so no
+    private attribute is set here.
     """
-    if single and len(models) != 1:
-        raise RuntimeError("a single-instance reader reads one model")
-    args: dict[str, Any] = {"_new": object.__new__, "_set": set}
-    body, results, column = [], [], 0
+    args: dict[str, Any] = {}
+    instances, column = [], 0
     for m, model in enumerate(models):
         args[f"_m{m}"] = model
         items = []
@@ -190,44 +394,40 @@ def _row_reader(models: Sequence[type[peewee.Model]], *, single: bool = False) -
             if not field.name.isidentifier():
                 raise RuntimeError(f"unexpected field name {field.name!r}")
             value = f"row[{column}]"
-            if isinstance(field, peewee._StringField):
+            convert = _converter(field)
+            if convert is None:
                 items.append(f"{field.name!r}: {value}")
             else:
-                args[f"_c{column}"] = _converter(field)
-                guarded = f"(None if {value} is None else _c{column}({value}))"
-                items.append(f"{field.name!r}: {guarded if field.null else f'_c{column}({value})'}")
+                args[f"_c{column}"] = convert
+                items.append(f"{field.name!r}: (None if {value} is None else _c{column}({value}))")
             column += 1
-        body += [f"    i{m} = _new(_m{m})", f"    i{m}.__data__ = {{{', '.join(items)}}}",
-                 f"    i{m}._dirty = _set()", f"    i{m}.__rel__ = {{}}"]
-        results.append(f"i{m}")
-    result = results[0] if single else f"({', '.join(results)},)"
+        instances.append(f"_loaded(_m{m}, {{{', '.join(items)}}})")
+    args["_loaded"] = loaded
     signature = ", ".join(f"{name}={name}" for name in args)
-    source = "\n".join([f"def read(row, *, {signature}):", *body, f"    return {result}"])
+    source = f"def read(row, *, {signature}):\n    return ({', '.join(instances)},)\n"
     namespace: dict[str, Any] = dict(args)
     exec(compile(source, f"<row reader of {'+'.join(m.__name__ for m in models)}>", "exec"), namespace)
     return namespace["read"]
 
 
-def _converter(field: peewee.Field) -> Callable[[Any], Any]:
-    """What turns a non-NULL driver value of ``field`` into its Python value.
-
-    The reader checks for NULL only in NULL-able columns, so a converter used
-    for a NOT NULL column never sees None (prepared selects use inner joins
-    only); ``bool`` is used for NOT NULL booleans alone.
-    """
-    if type(field).python_value is fields.UUIDField.python_value:
+def _converter(field: peewee.Field) -> Callable[[Any], Any] | None:
+    """What turns a non-NULL driver value of ``field`` into its Python value (None: nothing)."""
+    python_value = type(field).python_value
+    if isinstance(field, (peewee.CharField, peewee.TextField)) and python_value is peewee.Field.python_value:
+        return None  # the driver hands text over as str on every dialect
+    if python_value is fields.UUIDField.python_value:
         return fields.uuid_from_db
-    if type(field).python_value is fields.DateTimeField.python_value:
+    if python_value is fields.DateTimeField.python_value:
         return fields.datetime_from_db
-    if isinstance(field, peewee.BooleanField) and type(field).python_value is peewee.BooleanField.python_value:
-        return bool if not field.null else field.python_value
+    if isinstance(field, peewee.BooleanField) and python_value is peewee.BooleanField.python_value:
+        return bool  # what that python_value does to a non-NULL value
+    if isinstance(field, peewee.ForeignKeyField):
+        return _converter(field.rel_field)
     return field.python_value
 
 
-def loaded(model: type[M], data: dict[str, Any]) -> M:
-    """A clean instance holding ``data`` (what peewee's own row reader builds, minus __init__)."""
-    instance = model.__new__(model)
+def loaded(model: type[T], data: dict[str, Any]) -> T:
+    """A clean instance holding ``data``, as peewee's row reader builds one (nothing dirty)."""
+    instance = model(__no_default__=1)
     instance.__data__ = data
-    instance._dirty = set()
-    instance.__rel__ = {}
     return instance

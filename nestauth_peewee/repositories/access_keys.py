@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from ..models import AccessKey, User
-from ._prepared import PreparedSelect
+from ._prepared import Prepared
 
 __all__ = [
     "insert",
@@ -27,12 +27,13 @@ __all__ = [
 
 UserId = uuid.UUID | str
 
-_BY_PUBLIC_KEY_WITH_USER = PreparedSelect(
-    lambda: AccessKey.select(*AccessKey._meta.sorted_fields, *User._meta.sorted_fields)
+_BY_PUBLIC_KEY_WITH_USER: Prepared[AccessKey] = Prepared(
+    "access_key_with_user",
+    lambda public_key: AccessKey.select(AccessKey, User)
     .join(User, on=(AccessKey.user == User.id))
-    .where(AccessKey.public_key == "sample"),
+    .where(AccessKey.public_key == public_key),
+    args=(AccessKey.public_key,),
     models=(AccessKey, User),
-    params=(AccessKey.public_key,),
 )
 
 

@@ -10,20 +10,22 @@ What a user holds, in a tenant or globally (``tenant_id=None``):
 
 :func:`permission_names` returns the distinct names of the permissions (of the
 same guard) those roles grant; :func:`role_names` the names of the roles. This
-sits on the hot path of every request, so the SQL text is rendered once per
-(dialect, variant) and reused with ``execute_sql`` (see platform-notes: peewee
-spends more time building SQL than the server spends running it).
+sits on the hot path of every request: each variant is one prepared statement
+(:class:`._prepared.Prepared`), built by peewee once per Database and, on
+PostgreSQL, planned once per connection (the UNION of joins costs more to plan
+than to run). :func:`statement` gives a variant's statement (the benchmark
+runs the same SQL on the bare driver).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
-from ..db import database, dialect_of
+import peewee
+
 from ..models import (
     MEMBERSHIP_ACTIVE,
-    AuthModel,
     Membership,
     MembershipRole,
     Permission,
@@ -33,99 +35,79 @@ from ..models import (
     StaffAccessRole,
     Tenant,
 )
+from ._prepared import Prepared
 
-__all__ = ["permission_names", "role_names", "render_sql"]
+__all__ = ["permission_names", "role_names", "statement"]
 
 Scope = Literal["tenant", "global", "staff"]
 Kind = Literal["permissions", "roles"]
 
-_cache: dict[tuple[str, Kind, Scope, bool], str] = {}
 
-
-def render_sql(dialect: str, kind: Kind, scope: Scope, include_staff: bool) -> str:
-    """The SQL for one variant (``scope="staff"``: staff access only). Cached."""
-    key = (dialect, kind, scope, include_staff)
-    sql = _cache.get(key)
-    if sql is None:
-        sql = _cache[key] = _build(dialect, kind, scope, include_staff)
-    return sql
-
-
-def _build(dialect: str, kind: Kind, scope: Scope, include_staff: bool) -> str:
-    q = "`" if dialect == "mysql" else '"'
-    ph = "?" if dialect == "sqlite" else "%s"
-
-    def t(model: type[AuthModel]) -> str:
-        return q + model._meta.table_name + q
-
-    def c(alias: str, column: str) -> str:
-        return f"{alias}.{q}{column}{q}"
-
-    branches: list[str] = []
+def _held(scope: Scope, include_staff: bool, user: Any, tenant: Any, guard: Any) -> peewee.SelectBase:
+    """(role_id, role_name) of every role the user holds in ``scope``: a UNION ALL of its sources."""
+    branches: list[peewee.SelectBase] = []
+    picked = (Role.id.alias("role_id"), Role.name.alias("role_name"))
     if scope in ("tenant", "global"):
-        tenant_join = ""
+        query = (Membership.select(*picked)
+                 .join(MembershipRole, on=(MembershipRole.membership == Membership.id))
+                 .join(Role, on=(Role.id == MembershipRole.role)))
         if scope == "tenant":
-            ua_scope = f"{c('ua', 'tenant_id')} = {ph}"
-            role_scope = f"({c('r', 'tenant_id')} IS NULL OR {c('r', 'tenant_id')} = {c('ua', 'tenant_id')})"
-            tenant_join = (f" JOIN {t(Tenant)} t ON {c('t', 'id')} = {c('ua', 'tenant_id')}"
-                           f" AND {c('t', 'is_active')} = TRUE")
+            query = query.join(Tenant, on=((Tenant.id == Membership.tenant) & (Tenant.is_active == True)))  # noqa: E712
+            where = (Membership.tenant == tenant) & (Role.tenant.is_null() | (Role.tenant == Membership.tenant))
         else:
-            ua_scope = f"{c('ua', 'tenant_id')} IS NULL"
-            role_scope = f"{c('r', 'tenant_id')} IS NULL"
-        branches.append(
-            f"SELECT {c('r', 'id')} AS role_id, {c('r', 'name')} AS role_name"
-            f" FROM {t(Membership)} ua"
-            f" JOIN {t(MembershipRole)} uar ON {c('uar', 'user_access_id')} = {c('ua', 'id')}"
-            f" JOIN {t(Role)} r ON {c('r', 'id')} = {c('uar', 'role_id')}"
-            f"{tenant_join}"
-            f" WHERE {c('ua', 'user_id')} = {ph} AND {ua_scope} AND {c('ua', 'status')} = '{MEMBERSHIP_ACTIVE}'"
-            f" AND {c('r', 'is_active')} = TRUE AND {c('r', 'guard')} = {ph} AND {role_scope}"
-        )
+            where = Membership.tenant.is_null() & Role.tenant.is_null()
+        branches.append(query.where(
+            (Membership.user == user) & where & (Membership.status == MEMBERSHIP_ACTIVE)
+            & (Role.is_active == True) & (Role.guard == guard)))  # noqa: E712
     if scope == "staff" or include_staff:
         branches.append(
-            f"SELECT {c('r', 'id')} AS role_id, {c('r', 'name')} AS role_name"
-            f" FROM {t(StaffAccess)} pa"
-            f" JOIN {t(StaffAccessRole)} par ON {c('par', 'platform_access_id')} = {c('pa', 'id')}"
-            f" JOIN {t(Role)} r ON {c('r', 'id')} = {c('par', 'role_id')}"
-            f" WHERE {c('pa', 'user_id')} = {ph} AND {c('pa', 'is_active')} = TRUE"
-            f" AND {c('r', 'is_active')} = TRUE AND {c('r', 'guard')} = {ph}"
-            f" AND {c('r', 'tenant_id')} IS NULL"
-        )
-    held = " UNION ALL ".join(branches)
-    if kind == "roles":
-        return f"SELECT DISTINCT held.role_name FROM ({held}) held"
-    return (
-        f"SELECT DISTINCT {c('p', 'name')} FROM ({held}) held"
-        f" JOIN {t(RolePermission)} rp ON {c('rp', 'role_id')} = held.role_id"
-        f" JOIN {t(Permission)} p ON {c('p', 'id')} = {c('rp', 'permission_id')}"
-        f" WHERE {c('p', 'guard')} = {ph}"
-    )
+            StaffAccess.select(*picked)
+            .join(StaffAccessRole, on=(StaffAccessRole.staff_access == StaffAccess.id))
+            .join(Role, on=(Role.id == StaffAccessRole.role))
+            .where((StaffAccess.user == user) & (StaffAccess.is_active == True)  # noqa: E712
+                   & (Role.is_active == True) & (Role.guard == guard) & Role.tenant.is_null()))  # noqa: E712
+    held = branches[0]
+    for branch in branches[1:]:
+        held = held.union_all(branch)
+    return held
 
 
-def _params(kind: Kind, scope: Scope, include_staff: bool, user: str, tenant: str | None,
-            guard: str) -> tuple[str, ...]:
-    params: list[str] = []
-    if scope == "tenant":
-        params += [user, tenant, guard]  # type: ignore[list-item]
-    elif scope == "global":
-        params += [user, guard]
-    if scope == "staff" or include_staff:
-        params += [user, guard]
-    if kind == "permissions":
-        params.append(guard)
-    return tuple(params)
+def _build(kind: Kind, scope: Scope, include_staff: bool) -> Prepared[Any]:
+    def build(user: Any, *rest: Any) -> peewee.Node:
+        tenant, guard = rest if scope == "tenant" else (None, rest[0])
+        held = _held(scope, include_staff, user, tenant, guard).alias("held")
+        if kind == "roles":
+            return peewee.Select((held,), (held.c.role_name,)).distinct()
+        return (Permission.select(Permission.name).distinct()
+                .from_(held)
+                .join(RolePermission, on=(RolePermission.role == held.c.role_id))
+                .join(Permission, on=(Permission.id == RolePermission.permission))
+                .where(Permission.guard == guard))
+
+    args: tuple[peewee.Field, ...] = (Membership.user,) + ((Membership.tenant,) if scope == "tenant" else ()) + (Role.guard,)
+    return Prepared(f"authz_{kind}_{scope}{'_staff' if include_staff and scope != 'staff' else ''}", build, args=args)
+
+
+_STATEMENTS: dict[tuple[Kind, Scope, bool], Prepared[Any]] = {}
+for _kind in ("permissions", "roles"):
+    for _scope in ("tenant", "global"):
+        for _staff in (True, False):
+            _STATEMENTS[(_kind, _scope, _staff)] = _build(_kind, _scope, _staff)
+    _STATEMENTS[(_kind, "staff", True)] = _STATEMENTS[(_kind, "staff", False)] = _build(_kind, "staff", False)
+
+
+def statement(kind: Kind, scope: Scope, include_staff: bool) -> Prepared[Any]:
+    """The prepared statement of one variant (``scope="staff"``: staff access only)."""
+    return _STATEMENTS[(kind, scope, include_staff)]
 
 
 def _run(kind: Kind, user_id: uuid.UUID, tenant_id: uuid.UUID | None, guard: str, *,
          include_staff: bool, staff_only: bool) -> list[str]:
     scope: Scope = "staff" if staff_only else ("global" if tenant_id is None else "tenant")
-    sql = render_sql(dialect_of(database), kind, scope, include_staff)
-    # UUIDs as 32 hex digits: what MySQL/SQLite store, and a valid uuid literal on PostgreSQL.
-    params = _params(kind, scope, include_staff, user_id.hex,
-                     tenant_id.hex if tenant_id is not None else None, guard)
-    cursor = database.execute_sql(sql, params)
+    args = (user_id, tenant_id, guard) if scope == "tenant" else (user_id, guard)
+    rows = _STATEMENTS[(kind, scope, include_staff)].rows(*args)
     # Sorted in Python so the order is the same on every dialect (collations differ).
-    return sorted(row[0] for row in cursor.fetchall())
+    return sorted(row[0] for row in rows)
 
 
 def permission_names(user_id: uuid.UUID, tenant_id: uuid.UUID | None, guard: str, *,

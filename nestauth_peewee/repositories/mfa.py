@@ -1,4 +1,4 @@
-"""Queries for MFA: TOTP devices (nest_auth_mfa_secrets) and the MFA columns of users.
+"""Queries for MFA: TOTP devices (nest_auth_mfa_secrets), the MFA switch of users, recovery codes.
 
 No hashing, no events, no transactions of its own::
 
@@ -10,10 +10,11 @@ No hashing, no events, no transactions of its own::
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..models import MfaSecret, User
+from ..models import MfaRecoveryCode, MfaSecret, User
 
 __all__ = [
     "insert_device",
@@ -23,11 +24,13 @@ __all__ = [
     "accept_code",
     "delete_device",
     "set_mfa_enabled",
-    "recovery_codes",
-    "recovery_codes_if_active",
     "reseal_device",
-    "set_recovery_codes",
-    "swap_recovery_codes",
+    "user_exists",
+    "user_is_active",
+    "replace_recovery_codes",
+    "delete_recovery_codes",
+    "count_unused_recovery_codes",
+    "spend_recovery_code",
 ]
 
 
@@ -84,12 +87,8 @@ def delete_device(device_id: uuid.UUID) -> int:
     return MfaSecret.delete().where(MfaSecret.id == device_id).execute()
 
 
-def set_mfa_enabled(user_id: uuid.UUID, enabled: bool, *, now: datetime,
-                    clear_recovery_codes: bool = False) -> int:
-    values: dict[Any, Any] = {User.is_mfa_enabled: enabled, User.updated_at: now}
-    if clear_recovery_codes:
-        values[User.mfa_recovery_code] = None
-    return User.update(values).where(User.id == user_id).execute()
+def set_mfa_enabled(user_id: uuid.UUID, enabled: bool, *, now: datetime) -> int:
+    return User.update({User.is_mfa_enabled: enabled, User.updated_at: now}).where(User.id == user_id).execute()
 
 
 def reseal_device(device_id: uuid.UUID, old_secret: str, new_secret: str) -> bool:
@@ -98,34 +97,59 @@ def reseal_device(device_id: uuid.UUID, old_secret: str, new_secret: str) -> boo
         (MfaSecret.id == device_id) & (MfaSecret.secret == old_secret)).execute() == 1
 
 
-def recovery_codes_if_active(user_id: uuid.UUID) -> tuple[bool, str | None]:
-    """(the user exists and is active, the stored digests) in one query."""
-    row = User.select(User.id, User.is_active, User.mfa_recovery_code).where(User.id == user_id).first()
-    if row is None or not row.is_active:
-        return False, None
-    return True, row.mfa_recovery_code
+def user_exists(user_id: uuid.UUID) -> bool:
+    return User.select(User.id).where(User.id == user_id).exists()
 
 
-def recovery_codes(user_id: uuid.UUID) -> tuple[bool, str | None]:
-    """``(user exists, stored recovery-code column)``."""
-    row = User.select(User.id, User.mfa_recovery_code).where(User.id == user_id).first()
-    return (row is not None, row.mfa_recovery_code if row is not None else None)
+def user_is_active(user_id: uuid.UUID) -> bool:
+    """True if the user exists and is active."""
+    return User.select(User.id).where((User.id == user_id) & (User.is_active == True)).exists()  # noqa: E712
 
 
-def set_recovery_codes(user_id: uuid.UUID, value: str | None, *, now: datetime) -> int:
+# --- recovery codes (nest_auth_mfa_recovery_codes) -------------------------------------
+
+
+def replace_recovery_codes(user_id: uuid.UUID, digests: list[str], *, now: datetime) -> None:
+    """Drop every code of the user (used or not) and store ``digests`` as fresh, unused ones."""
+    MfaRecoveryCode.delete().where(MfaRecoveryCode.user == user_id).execute()
+    if digests:
+        MfaRecoveryCode.insert_many(
+            [{"id": uuid.uuid4(), "user": user_id, "code_hash": d, "created_at": now} for d in digests]
+        ).execute()
+
+
+def delete_recovery_codes(user_id: uuid.UUID) -> int:
+    return MfaRecoveryCode.delete().where(MfaRecoveryCode.user == user_id).execute()
+
+
+def count_unused_recovery_codes(user_id: uuid.UUID) -> int:
     return (
-        User.update({User.mfa_recovery_code: value, User.updated_at: now})
-        .where(User.id == user_id)
-        .execute()
+        MfaRecoveryCode.select()
+        .where((MfaRecoveryCode.user == user_id) & MfaRecoveryCode.used_at.is_null())
+        .count()
     )
 
 
-def swap_recovery_codes(user_id: uuid.UUID, old: str | None, new: str | None, *, now: datetime) -> bool:
-    """Compare-and-swap the recovery-code column; False if it changed meanwhile."""
-    guard = User.mfa_recovery_code.is_null() if old is None else (User.mfa_recovery_code == old)
+def spend_recovery_code(user_id: uuid.UUID, code_hashes: Sequence[str], *, now: datetime) -> bool:
+    """Mark the active user's unused code with one of these digests used; False if there is none.
+
+    ``code_hashes`` are the digests of one presented code under each accepted
+    key (the current key first); a code matches under at most one of them.
+    One conditional UPDATE (``used_at IS NULL``, the owner active): of two
+    concurrent uses of one code, the database lets exactly one change the row,
+    and a deactivated user's codes match nothing.
+    """
+    if not code_hashes:
+        return False
+    active_owner = User.select(User.id).where((User.id == user_id) & (User.is_active == True))  # noqa: E712
     count = (
-        User.update({User.mfa_recovery_code: new, User.updated_at: now})
-        .where((User.id == user_id) & guard)
+        MfaRecoveryCode.update({MfaRecoveryCode.used_at: now})
+        .where(
+            (MfaRecoveryCode.user == user_id)
+            & MfaRecoveryCode.code_hash.in_(list(code_hashes))
+            & MfaRecoveryCode.used_at.is_null()
+            & MfaRecoveryCode.user.in_(active_owner)
+        )
         .execute()
     )
-    return count == 1
+    return count >= 1

@@ -29,11 +29,11 @@ from typing import Any, cast
 
 import peewee
 
-from ..db import database, dialect_of
+from ..db import database
 from ..fields import utcnow
 from ..models import Session, User
-from ._prepared import SAMPLE_UUID, PerDatabase, PreparedSelect, loaded
-from ._support import delete_batch, supports_delete_returning
+from ._prepared import Prepared, loaded
+from ._support import delete_batch, locked, supports_delete_returning
 
 __all__ = [
     "insert",
@@ -59,12 +59,11 @@ __all__ = [
 
 UserId = uuid.UUID | str
 
-_BY_ID_WITH_USER = PreparedSelect(
-    lambda: Session.select(*Session._meta.sorted_fields, *User._meta.sorted_fields)
-    .join(User, on=(Session.user == User.id))
-    .where(Session.id == SAMPLE_UUID),
+_BY_ID_WITH_USER: Prepared[Session] = Prepared(
+    "session_with_user",
+    lambda sid: Session.select(Session, User).join(User, on=(Session.user == User.id)).where(Session.id == sid),
+    args=(Session.id,),
     models=(Session, User),
-    params=(Session.id,),
 )
 
 
@@ -183,78 +182,65 @@ def delete_expired_for_user(user_id: UserId, *, now: datetime | None = None) -> 
     return Session.delete().where((Session.user == user_id) & (Session.expires_at <= now)).execute()
 
 
-# --- statements written once per Database -------------------------------------------------
+# --- statements built once per Database ----------------------------------------------------
 
-_INSERT_COLUMNS = ("id", "user_id", "data", "refresh_token_hash", "expires_at", "user_agent",
-                   "device_name", "ip_address", "last_active", "created_at", "updated_at")
-
-
-def _words(db: peewee.Database) -> tuple[str, str, str]:
-    """(placeholder, quote, FOR UPDATE or '') for ``db``."""
-    dialect = dialect_of(db)
-    return ("?" if dialect == "sqlite" else "%s", "`" if dialect == "mysql" else '"',
-            "" if dialect == "sqlite" else " FOR UPDATE")
+_INSERT_FIELDS = (Session.id, Session.user, Session.data, Session.refresh_token_hash, Session.expires_at,
+                  Session.user_agent, Session.device_name, Session.ip_address, Session.last_active,
+                  Session.created_at, Session.updated_at)
+#: How many sessions to keep (an OFFSET): a plain integer argument.
+_KEEP = peewee.IntegerField()
+_KEEP.name = "keep"
 
 
-def _insert_sql(db: peewee.Database) -> str:
-    ph, q, lock = _words(db)
-    sessions, users = q + Session._meta.table_name + q, q + User._meta.table_name + q
-    columns = ", ".join(q + c + q for c in _INSERT_COLUMNS)
-    values = ", ".join(["u." + q + "id" + q if c == "user_id" else ph for c in _INSERT_COLUMNS])
-    return (f"INSERT INTO {sessions} ({columns}) SELECT {values} FROM {users} u"
-            f" WHERE u.{q}id{q} = {ph}{lock}")
+def _insert_for_user(sid: Any, data: Any, token_hash: Any, expires_at: Any, user_agent: Any,
+                     device_name: Any, ip_address: Any, now: Any, uid: Any) -> peewee.Insert:
+    """INSERT ... SELECT from the user row (locked where the dialect can): checks, locks, writes."""
+    values = (peewee.Value(sid), User.id, peewee.Value(data), peewee.Value(token_hash),
+              peewee.Value(expires_at), peewee.Value(user_agent), peewee.Value(device_name),
+              peewee.Value(ip_address), peewee.Value(now), peewee.Value(now), peewee.Value(now))
+    return Session.insert_from(locked(User.select(*values).where(User.id == uid)), list(_INSERT_FIELDS))
 
 
-def _beyond_newest(db: peewee.Database) -> str:
-    """Ids of a user's live sessions but one, past the newest N (params: user, excluded id, now, N)."""
-    ph, q, _ = _words(db)
-    dialect = dialect_of(db)
-    sessions = q + Session._meta.table_name + q
-    if dialect == "mysql":
-        order = f"{q}last_active{q} IS NULL, {q}last_active{q} DESC, {q}created_at{q} DESC"
-        limit = "LIMIT 18446744073709551615 "
-    else:
-        order = f"{q}last_active{q} DESC NULLS LAST, {q}created_at{q} DESC"
-        limit = "LIMIT -1 " if dialect == "sqlite" else ""
-    # The derived table lets MySQL/MariaDB read the table a DELETE is changing.
-    return (f"SELECT {q}id{q} FROM (SELECT {q}id{q} FROM {sessions} WHERE {q}user_id{q} = {ph}"
-            f" AND {q}id{q} <> {ph} AND ({q}expires_at{q} IS NULL OR {q}expires_at{q} > {ph})"
-            f" ORDER BY {order} {limit}OFFSET {ph}) beyond")
+_INSERT: Prepared[Session] = Prepared("sessions_insert_for_user", _insert_for_user, args=(
+    Session.id, (Session.data, Session.data.json_text), Session.refresh_token_hash, Session.expires_at,
+    Session.user_agent, Session.device_name, Session.ip_address, Session.last_active, User.id))
 
 
-def _evict_where(db: peewee.Database, with_limit: bool) -> str:
-    ph, q, _ = _words(db)
-    where = f"{q}user_id{q} = {ph} AND {q}id{q} <> {ph} AND ({q}expires_at{q} <= {ph}"
-    if with_limit:
-        where += f" OR {q}id{q} IN ({_beyond_newest(db)})"
-    return where + ")"
+def _evict_where(uid: Any, sid: Any, now: Any, keep: Any | None) -> peewee.Expression:
+    """A user's sessions but one that expired, or (with ``keep``) lie beyond the newest ``keep``."""
+    gone = Session.expires_at <= now
+    if keep is not None:
+        newest_first = (Session.last_active.desc(nulls="LAST"), Session.created_at.desc())
+        beyond = (Session.select(Session.id)
+                  .where((Session.user == uid) & (Session.id != sid)
+                         & (Session.expires_at.is_null() | (Session.expires_at > now)))
+                  .order_by(*newest_first).offset(keep).alias("beyond"))
+        # The derived table lets MySQL/MariaDB read the table a DELETE is changing.
+        gone = gone | Session.id.in_(peewee.Select((beyond,), (beyond.c.id,)))
+    return (Session.user == uid) & (Session.id != sid) & gone
 
 
-def _table(db: peewee.Database) -> str:
-    q = _words(db)[1]
-    return q + Session._meta.table_name + q
+def _evict_statement(limited: bool, returning: bool) -> Prepared[Session]:
+    def build(uid: Any, sid: Any, now: Any, keep: Any = None) -> peewee.Node:
+        where = _evict_where(uid, sid, now, keep)
+        if returning:
+            return Session.delete().where(where).returning(Session.id, Session.expires_at)
+        return locked(Session.select(Session.id, Session.expires_at).where(where))
+
+    args: tuple[Any, ...] = (User.id, Session.id, Session.expires_at) + ((_KEEP,) if limited else ())
+    name = f"sessions_evict_{'newest' if limited else 'expired'}{'' if returning else '_select'}"
+    return Prepared(name, build, args=args)
 
 
-_INSERT = PerDatabase(_insert_sql)
-
-
-# evict()'s statements, with and without the newest-N limit.
-def _evict_sql(limited: bool) -> PerDatabase:
-    return PerDatabase(lambda db: (
-        f"DELETE FROM {_table(db)} WHERE {_evict_where(db, limited)} RETURNING id, expires_at"))
-
-
-def _evict_select_sql(limited: bool) -> PerDatabase:
-    return PerDatabase(lambda db: (
-        f"SELECT id, expires_at FROM {_table(db)} WHERE {_evict_where(db, limited)}{_words(db)[2]}"))
-
-
-_EVICT = {limited: _evict_sql(limited) for limited in (True, False)}
-_EVICT_SELECT = {limited: _evict_select_sql(limited) for limited in (True, False)}
-_DELETE_FOR_USER = PerDatabase(lambda db: (
-    f"DELETE FROM {_table(db)} WHERE user_id = {_words(db)[0]} RETURNING id"))
-_DELETE_FOR_USER_EXCEPT = PerDatabase(lambda db: (
-    f"DELETE FROM {_table(db)} WHERE user_id = {_words(db)[0]} AND id <> {_words(db)[0]} RETURNING id"))
+_EVICT = {(limited, returning): _evict_statement(limited, returning)
+          for limited in (True, False) for returning in (True, False)}
+_DELETE_FOR_USER: Prepared[Session] = Prepared(
+    "sessions_delete_for_user",
+    lambda uid: Session.delete().where(Session.user == uid).returning(Session.id), args=(User.id,))
+_DELETE_FOR_USER_EXCEPT: Prepared[Session] = Prepared(
+    "sessions_delete_for_user_except",
+    lambda uid, sid: Session.delete().where((Session.user == uid) & (Session.id != sid)).returning(Session.id),
+    args=(User.id, Session.id))
 
 
 #: Rows per clean-up statement, per dialect: measured to keep every batch well under a second
@@ -277,20 +263,14 @@ def insert_for_user(*, session_id: uuid.UUID, user_id: uuid.UUID, refresh_token_
     writers are serialised anyway) makes concurrent creations for one user
     run one after the other, so a per-user limit enforced afterwards holds.
     """
-    f = Session._meta.fields
     values = {
         "id": session_id, "user": user_id, "data": data if data is not None else {},
         "refresh_token_hash": refresh_token_hash, "expires_at": expires_at, "user_agent": user_agent,
         "device_name": device_name, "ip_address": ip_address, "last_active": now, "created_at": now,
         "updated_at": now,
     }
-    # Bound in _INSERT_COLUMNS order; user_id comes from the locked user row, the id to match last.
-    params = [Session.id.db_value(session_id), Session.data.json_text(values["data"])]
-    params += [f[name].db_value(values[name]) for name in (
-        "refresh_token_hash", "expires_at", "user_agent", "device_name", "ip_address",
-        "last_active", "created_at", "updated_at")]
-    params.append(User.id.db_value(user_id))
-    cursor = database.execute_sql(_INSERT(), params)
+    cursor = _INSERT.execute(session_id, values["data"], refresh_token_hash, expires_at, user_agent,
+                             device_name, ip_address, now, user_id)
     if cursor.rowcount != 1:
         return None
     row = {field.name: values.get(field.name) for field in Session._meta.sorted_fields}
@@ -306,15 +286,10 @@ def evict(user_id: uuid.UUID, keep_id: uuid.UUID, *, now: datetime, keep: int | 
     ``keep=None``: expired ones only. One statement where the dialect has
     ``DELETE ... RETURNING``, else a locking SELECT and a DELETE.
     """
-    uid, sid, stamp = User.id.db_value(user_id), Session.id.db_value(keep_id), Session.expires_at.db_value(now)
-    limited = keep is not None
-    params: list[Any] = [uid, sid, stamp]
-    if keep is not None:
-        params += [uid, sid, stamp, max(keep, 0)]
-    if one_statement_deletes():
-        rows = database.execute_sql(_EVICT[limited](), params).fetchall()
-    else:
-        rows = database.execute_sql(_EVICT_SELECT[limited](), params).fetchall()
+    args: tuple[Any, ...] = (user_id, keep_id, now) + (() if keep is None else (max(keep, 0),))
+    returning = one_statement_deletes()
+    rows = _EVICT[(keep is not None, returning)].rows(*args)
+    if not returning:
         delete_ids([Session.id.python_value(r[0]) for r in rows])
     evicted, expired = [], 0
     to_time = Session.expires_at.python_value
@@ -330,17 +305,16 @@ def evict(user_id: uuid.UUID, keep_id: uuid.UUID, *, now: datetime, keep: int | 
 def delete_for_user_returning(user_id: uuid.UUID, *, except_id: uuid.UUID | None = None
                               ) -> list[uuid.UUID]:
     """Delete the user's sessions (but ``except_id``); the deleted ids (one statement where possible)."""
-    uid = User.id.db_value(user_id)
     if not one_statement_deletes():
         ids = ids_for_user(user_id, except_id=except_id)
         delete_ids(ids)
         return ids
     if except_id is None:
-        cursor = database.execute_sql(_DELETE_FOR_USER(), [uid])
+        rows = _DELETE_FOR_USER.rows(user_id)
     else:
-        cursor = database.execute_sql(_DELETE_FOR_USER_EXCEPT(), [uid, Session.id.db_value(except_id)])
+        rows = _DELETE_FOR_USER_EXCEPT.rows(user_id, except_id)
     to_id = Session.id.python_value
-    return [to_id(row[0]) for row in cursor.fetchall()]
+    return [to_id(row[0]) for row in rows]
 
 
 def delete_expired_batch(*, now: datetime, limit: int) -> int:

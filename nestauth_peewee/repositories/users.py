@@ -19,7 +19,7 @@ import peewee
 
 from ..fields import utcnow
 from ..models import Membership, MembershipRole, Role, User
-from ._prepared import SAMPLE_UUID, PreparedSelect
+from ._prepared import Prepared
 from ._support import locked
 
 __all__ = [
@@ -36,17 +36,17 @@ __all__ = [
 ]
 
 
-# Request-path lookups (login, "who is this"): SQL built once per Database, one statement each.
-_BY_ID = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.id == SAMPLE_UUID),
-                        models=(User,), params=(User.id,))
-_BY_EMAIL = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.email == "x"),
-                           models=(User,), params=(User.email,))
-_BY_PHONE = PreparedSelect(lambda: User.select(*User._meta.sorted_fields).where(User.phone == "x"),
-                           models=(User,), params=(User.phone,))
+# Request-path lookups (login, "who is this"): one prepared statement each.
+def _by(field: peewee.Field) -> Prepared[User]:
+    return Prepared(f"users_by_{field.name}", lambda value: User.select().where(field == value),
+                    args=(field,), models=(User,))
+
+
+_BY_ID, _BY_EMAIL, _BY_PHONE = _by(User.id), _by(User.email), _by(User.phone)
 
 
 def get(user_id: uuid.UUID) -> User | None:
-    return _BY_ID.get(user_id)  # type: ignore[return-value]
+    return _BY_ID.get(user_id)
 
 
 def get_locked(user_id: uuid.UUID | str) -> User | None:
@@ -61,11 +61,11 @@ def get_locked(user_id: uuid.UUID | str) -> User | None:
 
 def get_by_email(email: str) -> User | None:
     """The user whose stored (normalised) email equals ``email``, byte for byte on every dialect."""
-    return _BY_EMAIL.get(email)  # type: ignore[return-value]
+    return _BY_EMAIL.get(email)
 
 
 def get_by_phone(phone: str) -> User | None:
-    return _BY_PHONE.get(phone)  # type: ignore[return-value]
+    return _BY_PHONE.get(phone)
 
 
 def insert(**fields: Any) -> User:

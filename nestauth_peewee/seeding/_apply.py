@@ -17,11 +17,13 @@ from ..models import MEMBERSHIP_ACTIVE, AdminUser, User
 from ..passwords import PasswordHasher
 from ..services import MembershipService, PermissionService, RoleService, StaffAccessService, TenantService
 from ..services.admin_users import AdminUserService
+from ..services.blocked_domains import BlockedDomainService
 from ..services.users import UserService
 from ..unit_of_work import retry_on_conflict, transaction
 from ._plan import (
     SECTIONS,
     AdminSpec,
+    BlockedDomainSpec,
     Entry,
     MembershipSpec,
     PermissionSpec,
@@ -118,6 +120,7 @@ class Seeder:
         self.users = UserService(self.settings, hasher=staged)
         self.admins = AdminUserService(self.settings, hasher=staged)
         self.permissions = PermissionService(self.settings)
+        self.blocked_domains = BlockedDomainService(self.settings)
         self.tenants = TenantService(self.settings)
         self.roles = RoleService(self.settings)
         self.memberships = MembershipService(self.settings)
@@ -125,7 +128,7 @@ class Seeder:
         self._tenant_ids: dict[str, uuid.UUID] = {}
 
     def apply(self, plan: SeedPlan, *, progress: Progress | None = None) -> SeedReport:
-        """Apply every entry in file order (permissions, tenants, roles, users, admins).
+        """Apply every entry in file order (blocked domains, permissions, tenants, roles, users, admins).
 
         Each entry is one transaction; the first entry the database or a
         service refuses stops the run with :class:`~nestauth_peewee.errors.SeedEntryFailed`
@@ -152,6 +155,7 @@ class Seeder:
                     if found_admin is None:
                         hashes[admin.entry] = pool.submit(self.hasher.hash, admin.password)
                 steps: list[tuple[Iterable[Any], Callable[[Any], Outcome]]] = [
+                    (plan.blocked_domains, self._blocked_domain),
                     (plan.permissions, self._permission),
                     (plan.tenants, self._tenant),
                     (plan.roles, self._role),
@@ -179,6 +183,13 @@ class Seeder:
             raise failure from exc
 
     # --- sections ------------------------------------------------------------------
+
+    def _blocked_domain(self, spec: BlockedDomainSpec) -> Outcome:
+        # Already blocked (by hand, an import or a seed): unchanged; its source stays as it is.
+        if self.blocked_domains.contains(spec.domain):
+            return "unchanged"
+        self.blocked_domains.add(spec.domain, source=spec.source)
+        return "created"
 
     def _permission(self, spec: PermissionSpec) -> Outcome:
         declared: dict[str, Any] = {"description": spec.description, "category": spec.category}

@@ -15,6 +15,7 @@ from ..config import Settings
 from ..normalize import normalize_email, normalize_phone
 from ..passwords import check_policy
 from ..services._rbac_common import resolve_guard
+from ..services.blocked_domains import normalize_domain
 
 __all__ = [
     "Entry",
@@ -25,6 +26,7 @@ __all__ = [
     "StaffSpec",
     "UserSpec",
     "AdminSpec",
+    "BlockedDomainSpec",
     "SeedPlan",
     "load_seed",
     "parse_seed",
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 #: The sections of a seed file, in the order they are applied.
-SECTIONS = ("permissions", "tenants", "roles", "users", "admins")
+SECTIONS = ("blocked_domains", "permissions", "tenants", "roles", "users", "admins")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ class Entry:
 
     def __str__(self) -> str:
         return f"{self.section} entry {self.position} ({self.label})"
+
+
+@dataclass(frozen=True)
+class BlockedDomainSpec:
+    entry: Entry
+    domain: str
+    source: str = "seed"
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class SeedPlan:
     """A checked seed file: every entry valid in itself, passwords within the policy."""
 
     source: str
+    blocked_domains: tuple[BlockedDomainSpec, ...] = ()
     permissions: tuple[PermissionSpec, ...] = ()
     tenants: tuple[TenantSpec, ...] = ()
     roles: tuple[RoleSpec, ...] = ()
@@ -180,6 +190,7 @@ def parse_seed(data: Any, settings: Settings | None = None, *, source: str = "<s
             f"a seed file has {', '.join(SECTIONS)}."
         )
     parsers: dict[str, Callable[[_Reader], Any]] = {
+        "blocked_domains": _blocked_domain,
         "permissions": lambda r: _permission(r, settings),
         "tenants": _tenant,
         "roles": lambda r: _role(r, settings),
@@ -208,6 +219,8 @@ def parse_seed(data: Any, settings: Settings | None = None, *, source: str = "<s
 
 
 def _identity(spec: Any) -> Any:
+    if isinstance(spec, BlockedDomainSpec):
+        return ("blocked_domain", spec.domain)
     if isinstance(spec, PermissionSpec):
         return (spec.name, spec.guard)
     if isinstance(spec, TenantSpec):
@@ -311,6 +324,16 @@ class _Reader:
         return value
 
 
+def _blocked_domain(r: _Reader) -> BlockedDomainSpec:
+    item = r.item
+    if isinstance(item, str):
+        item = {"domain": item}
+    item = r.table({"domain", "source"}, item)
+    domain = r.checked(lambda: normalize_domain(r.text(item, "domain", required=True)))
+    r.label(domain)
+    return BlockedDomainSpec(entry=r.entry, domain=domain, source=r.text(item, "source") or "seed")
+
+
 def _permission(r: _Reader, settings: Settings) -> PermissionSpec:
     item = r.item
     if isinstance(item, str):
@@ -394,7 +417,7 @@ def _provisional_label(item: Any) -> str:
     if isinstance(item, str):
         return item
     if isinstance(item, Mapping):
-        for key in ("email", "phone", "slug", "name"):
+        for key in ("email", "phone", "slug", "name", "domain"):
             if isinstance(item.get(key), str) and item[key].strip():
                 return item[key].strip()
     return "?"

@@ -8,12 +8,14 @@ Every service is importable from here (and from the package root)::
 from .access_keys import AccessKeyService, IssuedAccessKey
 from .admin_users import AdminSnapshot, AdminUserService
 from .authorization import AuthorizationService
+from .blocked_domains import BlockedDomainService, ImportResult
 from .bundle import AuthServices
 from .cleanup import CleanupCounts, ExpiryCleanup
 from .memberships import MembershipService
 from .mfa import MfaService, TotpEnrolment
 from .otps import IssuedOtp, OtpService
 from .password_reset import PasswordResetService
+from .passwordless import PasswordlessService
 from .permissions import PermissionService, RegistrationResult
 from .roles import RoleService
 from .sessions import IssuedSession, SessionService
@@ -29,17 +31,20 @@ __all__ = [
     "AdminUserService",
     "AuthServices",
     "AuthorizationService",
+    "BlockedDomainService",
     "CleanupCounts",
     "ExpiryCleanup",
     "IssuedAccessKey",
     "IssuedDevice",
     "IssuedOtp",
+    "ImportResult",
     "IssuedSession",
     "MembershipService",
     "MfaService",
     "OtpService",
     "Page",
     "PasswordResetService",
+    "PasswordlessService",
     "PermissionService",
     "RegistrationResult",
     "RoleService",

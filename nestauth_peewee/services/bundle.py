@@ -11,7 +11,7 @@
 The services are thread-safe and hold no connection, so one bundle serves a
 whole app; the Flask extension and the Bottle plugin each build one. The
 services that need the app's secret key (sessions, API keys, OTPs, password
-resets, MFA, trusted devices) are built at once when a key is configured, so a
+resets, passwordless login, MFA, trusted devices) are built at once when a key is configured, so a
 short key fails at start-up; without a key the other services work and those six
 raise :class:`~nestauth_peewee.errors.ConfigurationError` when first used.
 """
@@ -24,10 +24,12 @@ from ..config import Settings
 from .access_keys import AccessKeyService
 from .admin_users import AdminUserService
 from .authorization import AuthorizationService
+from .blocked_domains import BlockedDomainService
 from .memberships import MembershipService
 from .mfa import MfaService
 from .otps import OtpService
 from .password_reset import PasswordResetService
+from .passwordless import PasswordlessService
 from .permissions import PermissionService
 from .roles import RoleService
 from .sessions import SessionService
@@ -40,8 +42,9 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 
 #: The attribute names of the services in a bundle.
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
-                 "sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
-_KEYED = ("sessions", "access_keys", "otps", "password_resets", "mfa", "trusted_devices")
+                 "blocked_domains", "sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa",
+                 "trusted_devices")
+_KEYED = ("sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa", "trusted_devices")
 
 
 class AuthServices:
@@ -58,6 +61,7 @@ class AuthServices:
         self.roles = RoleService(s)
         self.permissions = PermissionService(s)
         self.authorization = AuthorizationService(s)
+        self.blocked_domains = BlockedDomainService(s)
         if s.secret_key:
             for name in _KEYED:  # a short key fails here, at start-up
                 getattr(self, name)
@@ -77,6 +81,10 @@ class AuthServices:
     @cached_property
     def password_resets(self) -> PasswordResetService:
         return PasswordResetService(self.settings, users=self.users, otps=self.otps)
+
+    @cached_property
+    def passwordless(self) -> PasswordlessService:
+        return PasswordlessService(self.settings, users=self.users, otps=self.otps, sessions=self.sessions)
 
     @cached_property
     def mfa(self) -> MfaService:

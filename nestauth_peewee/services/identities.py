@@ -19,9 +19,11 @@ from typing import Any, cast
 
 from .. import errors, events
 from ..models import Identity, User
+from ..normalize import normalize_email
 from ..repositories import identities as identities_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, METADATA, Kind, checked, text
+from .blocked_domains import ensure_allowed
 
 __all__ = ["IdentityOperations", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -77,10 +79,14 @@ class IdentityOperations:
         """Link a provider account (``github``, ``583231``) to the user; idempotent for the same user.
 
         Linked to another user already: ``IDENTITY_ALREADY_LINKED``. The
-        ``email`` and ``phone`` providers are kept by the service itself.
-        Emits ``identity_linked``.
+        ``email`` and ``phone`` providers are kept by the service itself. An
+        identity whose ``provider_id`` is an email address, or whose
+        ``metadata["email"]`` is one, of a blocked domain is
+        ``EMAIL_DOMAIN_BLOCKED``. Emits ``identity_linked``.
         """
         uid, provider_n, pid, meta = cast(uuid.UUID, user_id), provider, provider_id, metadata
+        for candidate in (pid, (meta or {}).get("email")):
+            ensure_allowed(_as_email(candidate))
         with transaction():
             self._require(uid)
             existing = identities_repo.get(provider_n, pid)
@@ -126,3 +132,11 @@ class IdentityOperations:
         return identities_repo.for_user(self.get(user_id).id)
 
 
+def _as_email(value: Any) -> str | None:
+    """``value`` as a normalised email address, or None when it is not one."""
+    if not isinstance(value, str) or "@" not in value:
+        return None
+    try:
+        return normalize_email(value)
+    except errors.InvalidEmail:
+        return None

@@ -135,7 +135,7 @@ class MfaService(KeyedService):
         device = repo.get_device(cast(uuid.UUID, device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
-        if not repo.recovery_codes_if_active(user)[0]:
+        if not repo.user_is_active(user):
             raise errors.MfaCodeInvalid()  # a deactivated user's devices accept nothing
         gate = self.throttle.check(throttling.TOTP, user.hex)
         if not self._accept(device, code, verify=True):
@@ -249,7 +249,8 @@ class MfaService(KeyedService):
             user = self._locked_user(user_id)
             if not user.is_mfa_enabled:
                 return False
-            repo.set_mfa_enabled(user.id, False, now=now, clear_recovery_codes=True)
+            repo.set_mfa_enabled(user.id, False, now=now)
+            repo.delete_recovery_codes(user.id)
             devices_repo.revoke_all(user.id, now=now)
             emit(events.mfa_disabled, user_id=user.id)
         return True
@@ -271,7 +272,7 @@ class MfaService(KeyedService):
     @checked(user_id=ID)
     @retry_on_conflict
     def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
-        """Fresh codes replacing any unused ones; the returned list is the only plaintext copy."""
+        """Fresh codes replacing all the user's codes; the returned list is the only plaintext copy."""
         user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
@@ -279,51 +280,47 @@ class MfaService(KeyedService):
             target = self._locked_user(user)
             if not target.is_active:
                 raise errors.AccountInactive("A deactivated account gets no recovery codes.")
-            repo.set_recovery_codes(target.id, _recovery.pack(digests), now=self.now())
+            repo.replace_recovery_codes(target.id, digests, now=self.now())
         return codes
 
     @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
-        exists, stored = repo.recovery_codes(cast(uuid.UUID, user_id))
-        if not exists:
+        """How many of the user's recovery codes are unused."""
+        user = cast(uuid.UUID, user_id)
+        if not repo.user_exists(user):
             raise errors.ReferenceNotFound(f"No user with id {user_id}.")
-        return len(_recovery.unpack(stored))
+        return repo.count_unused_recovery_codes(user)
 
     @checked(user_id=ID, code=RECOVERY_CODE)
     @retry_on_conflict
     def use_recovery_code(self, user_id: uuid.UUID | str, code: str) -> int:
-        """Consume one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches).
+        """Spend one code; returns how many are left (:class:`RecoveryCodeInvalid` if none matches).
 
-        A deactivated user's codes are refused. Codes made under a previous
-        secret key (kept in ``secret_key_fallbacks``) still match; the others
-        cannot be re-keyed without their plaintext, so generate fresh codes
-        before retiring an old key.
+        The row is found by its keyed digest and spent by one conditional
+        UPDATE (``used_at IS NULL``), so two concurrent uses of a code cannot
+        both succeed; the lookup by digest reveals nothing without the app key.
+        Failed attempts are throttled per user, and a deactivated user's codes
+        are refused. Codes made under a previous secret key (kept in
+        ``secret_key_fallbacks``) still match; the others cannot be re-keyed
+        without their plaintext, so generate fresh codes before retiring an
+        old key.
         """
         user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
-        candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)
+        candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)  # the current key first
         gate = self.throttle.check(throttling.RECOVERY_CODE, user.hex)
-        for _ in range(5):  # another code of this user may be consumed concurrently: re-read
-            _active, stored = repo.recovery_codes_if_active(user)
-            digests = _recovery.unpack(stored)
-            index = None
-            for presented in candidates:  # the current key first
-                found = _recovery.find(presented, digests)
-                index = found if index is None else index
-            if index is None:
-                self.throttle.failed(gate)
-                raise errors.RecoveryCodeInvalid()
-            remaining = digests[:index] + digests[index + 1:]
-            with transaction():
-                swapped = repo.swap_recovery_codes(user, stored, _recovery.pack(remaining), now=self.now())
-                if swapped:
-                    emit(events.recovery_code_used, user_id=user, remaining=len(remaining))
-            if swapped:
-                self.throttle.succeeded(gate)
-                return len(remaining)
-        raise errors.RecoveryCodeInvalid()
+        left = None
+        with transaction():
+            if repo.spend_recovery_code(user, candidates, now=self.now()):
+                left = repo.count_unused_recovery_codes(user)
+                emit(events.recovery_code_used, user_id=user, remaining=left)
+        if left is None:
+            self.throttle.failed(gate)
+            raise errors.RecoveryCodeInvalid()
+        self.throttle.succeeded(gate)
+        return left
 
     def _code_digest(self, user_id: uuid.UUID, bare_code: str) -> str:
         return self._keys.short_digest(_recovery.PURPOSE, user_id.hex, bare_code)

@@ -34,6 +34,7 @@ from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
 from ._common import Page, UserSnapshot, updatable
+from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
@@ -81,11 +82,13 @@ class UserService(IdentityOperations):
         ``EMAIL_ALREADY_EXISTS`` / ``PHONE_ALREADY_EXISTS`` (the unique indexes
         decide, so concurrent registrations cannot both win). The password, if
         any, must meet the policy and is stored as an argon2id hash. The
-        membership is for ``tenant_id``, or the global one. Emits ``user_created``.
+        membership is for ``tenant_id``, or the global one. An email of a
+        blocked domain is ``EMAIL_DOMAIN_BLOCKED``. Emits ``user_created``.
         """
         email_n, phone_n, tenant = email, phone, cast(uuid.UUID | None, tenant_id)
         if email_n is None and phone_n is None:
             raise errors.EmailOrPhoneRequired()
+        ensure_allowed(email_n)
         fields: dict[str, Any] = {
             "email": email_n,
             "phone": phone_n,
@@ -274,7 +277,8 @@ class UserService(IdentityOperations):
 
         Email and phone are normalised and re-checked for uniqueness; a new
         email re-links the email identity and clears ``email_verified_at``
-        (likewise phone). Passwords go through :meth:`change_password` or
+        (likewise phone); a new email of a blocked domain is
+        ``EMAIL_DOMAIN_BLOCKED``. Passwords go through :meth:`change_password` or
         :meth:`set_password`, never here. Emits ``user_updated`` with the
         names of the fields that really changed (none: no event).
         """
@@ -288,6 +292,8 @@ class UserService(IdentityOperations):
             phone_after = diff.get("phone", user.phone)
             if email_after is None and phone_after is None:
                 raise errors.EmailOrPhoneRequired("A user must keep an email address or a phone number.")
+            if diff.get("email") is not None:
+                ensure_allowed(diff["email"])
             if "email" in diff and user.email_verified_at is not None:
                 diff["email_verified_at"] = None
             if "phone" in diff and user.phone_verified_at is not None:

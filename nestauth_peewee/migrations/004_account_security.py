@@ -1,4 +1,4 @@
-"""nestauth-peewee migration 002_account_security.
+"""nestauth-peewee migration 004_account_security.
 
 Written by scripts/make_migration.py from the nestauth-peewee models; review it,
 commit it, and never edit it silently (regenerate instead). Changes:
@@ -25,7 +25,7 @@ one is derived from, is schema_state.json in this directory.
 
 from nestauth_peewee.schema.migration_runtime_v1 import apply
 
-NAME = '002_account_security'
+NAME = '004_account_security'
 
 
 #: (kind, table, name, must exist) that must hold before migrate() / before rollback();

@@ -1,0 +1,172 @@
+"""Passwordless login: a one-time code, or a magic link, sent to the account; then a session.
+
+    from nestauth_peewee import events
+    from nestauth_peewee.services.passwordless import PasswordlessService
+
+    @events.otp_requested.connect
+    def deliver_code(sender, email, type, code, **extra):
+        if type == "passwordless_login":
+            send_mail(email, f"Your sign-in code: {code}")
+
+    @events.magic_link_requested.connect
+    def deliver_link(sender, email, token, **extra):
+        send_mail(email, f"https://app.example/login?token={token}")
+
+    login = PasswordlessService(settings)
+    login.request_code(email="bob@example.com")   # None for an unknown address: say "sent" anyway
+    issued = login.sign_in_with_code(email="bob@example.com", code="123456", user_agent=ua)
+    login.request_link(email="bob@example.com")
+    issued = login.sign_in_with_link(token)       # an IssuedSession either way
+
+The rules are password reset's (:mod:`.password_reset`): the code is an
+ordinary OTP (``passwordless_login``; a link is a ``magic_link_login`` OTP of
+48 characters from the unambiguous alphabet, 237 bits) with an HMAC at rest,
+``otp_validity`` expiry, ``otp_max_attempts`` attempts, each attempt claimed
+atomically before the comparison and committed even when the sign-in fails;
+a new request kills the previous code or link; a code or link works once (it
+is consumed in the same transaction that creates the session). Nothing tells
+an unknown or deactivated account from a wrong code: requests return None and
+send nothing, sign-ins refuse with the same ``VERIFICATION_CODE_INVALID``.
+
+A link's token is ``<user id, 32 hex>.<48 characters>``; only
+``magic_link_requested`` carries it (``otp_requested`` for a
+``magic_link_login`` code carries just the secret half: deliver links from
+the former). The session's ``data`` records ``{"auth_method": "passwordless_code"}``
+or ``"magic_link"``: this is one factor, so an app that requires MFA checks
+``user.is_mfa_enabled`` on the returned session's user before trusting it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from .. import errors, events
+from ..config import Settings
+from ..fields import utcnow
+from ..models import User
+from ..repositories import users as users_repo
+from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..validation import EMAIL, IP_ADDRESS, LINE, PHONE, USER_AGENT, checked
+from ._base import Clock
+from .otps import OTP_CODE, IssuedOtp, OtpService
+from .sessions import IssuedSession, SessionService
+from .users import UserService
+
+__all__ = ["PasswordlessService", "CODE_OTP_TYPE", "LINK_OTP_TYPE"]
+
+CODE_OTP_TYPE = "passwordless_login"
+LINK_OTP_TYPE = "magic_link_login"
+_LINK_LENGTH = 48
+_LINK_TOKEN = re.compile(r"([0-9a-f]{32})\.([2-9A-HJKMNP-Z]{48})")
+
+
+class PasswordlessService:
+    """Sign in by a code or a magic link sent to the account (needs the app's secret key)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        users: UserService | None = None,
+        otps: OtpService | None = None,
+        sessions: SessionService | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings.from_env()
+        self.users = users or UserService(self.settings)
+        self.otps = otps or OtpService(self.settings, clock=clock)
+        self.sessions = sessions or SessionService(self.settings, clock=clock)
+
+    # --- by code -------------------------------------------------------------------
+
+    @checked(email=EMAIL, phone=PHONE)
+    @retry_on_conflict
+    def request_code(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
+        """Issue a sign-in code for the active account (``otp_requested``, type ``passwordless_login``).
+
+        Unknown or deactivated account: None, nothing sent.
+        """
+        user = self._active(email, phone)
+        return None if user is None else self.otps.create(user.id, CODE_OTP_TYPE)
+
+    @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS,
+             device_name=LINE)
+    @retry_on_conflict
+    def sign_in_with_code(self, *, email: str | None = None, phone: str | None = None, code: str,
+                          user_agent: str | None = None, ip_address: str | None = None,
+                          device_name: str | None = None) -> IssuedSession:
+        """A new session if ``code`` is the account's live sign-in code (consumed with it).
+
+        Refusals: ``VERIFICATION_CODE_INVALID`` (wrong, used, dead, unknown or
+        inactive account), ``VERIFICATION_CODE_EXPIRED``.
+        """
+        user = self._active(email, phone)
+        if user is None:
+            raise errors.VerificationCodeInvalid()
+        return self._sign_in(user.id, CODE_OTP_TYPE, code, "passwordless_code",
+                             user_agent=user_agent, ip_address=ip_address, device_name=device_name)
+
+    # --- by magic link -------------------------------------------------------------
+
+    @checked(email=EMAIL, phone=PHONE)
+    @retry_on_conflict
+    def request_link(self, *, email: str | None = None, phone: str | None = None) -> str | None:
+        """Issue a magic link token for the active account; it goes to ``magic_link_requested``.
+
+        Returns the token (for tests and for apps that deliver it themselves),
+        or None for an unknown or deactivated account (nothing sent).
+        """
+        user = self._active(email, phone)
+        if user is None:
+            return None
+        with transaction():
+            issued = self.otps.create(user.id, LINK_OTP_TYPE, length=_LINK_LENGTH, alphabet="alphanumeric")
+            token = f"{user.id.hex}.{issued.code}"
+            emit(events.magic_link_requested, self, user_id=user.id, email=user.email, phone=user.phone,
+                 token=token, expires_at=issued.otp.expires_at)
+        return token
+
+    @checked(token=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS, device_name=LINE)
+    @retry_on_conflict
+    def sign_in_with_link(self, token: str, *, user_agent: str | None = None, ip_address: str | None = None,
+                          device_name: str | None = None) -> IssuedSession:
+        """A new session if ``token`` is the account's live magic link (consumed with it).
+
+        The same refusals as :meth:`sign_in_with_code`; a malformed token is
+        refused before any query.
+        """
+        match = _LINK_TOKEN.fullmatch(token) if isinstance(token, str) and len(token) == 81 else None
+        if match is None:
+            raise errors.VerificationCodeInvalid()
+        found = users_repo.get(uuid.UUID(match.group(1)))
+        if found is None or not found.is_active:
+            raise errors.VerificationCodeInvalid()
+        return self._sign_in(found.id, LINK_OTP_TYPE, match.group(2), "magic_link",
+                             user_agent=user_agent, ip_address=ip_address, device_name=device_name)
+
+    # --- internals -----------------------------------------------------------------
+
+    def _active(self, email: str | None, phone: str | None) -> User | None:
+        user = self.users.lookup(email=email, phone=phone)
+        return user if user is not None and user.is_active else None
+
+    def _sign_in(self, user_id: uuid.UUID, otp_type: str, code: str, method: str, **client: Any) -> IssuedSession:
+        refused: errors.NestAuthError | None = None
+        issued: IssuedSession | None = None
+        with transaction():
+            try:
+                self.otps.verify(user_id, otp_type, code)
+            except (errors.VerificationCodeInvalid, errors.VerificationCodeExpired) as exc:
+                refused = exc  # commit the spent attempt (or the expired code's removal), then raise
+            else:
+                issued = self.sessions.create(user_id, data={"auth_method": method}, **client)
+                emit(events.passwordless_login, self, user_id=user_id, method=method,
+                     session_id=issued.session.id)
+        if refused is not None:
+            raise refused
+        if issued is None:  # unreachable: either refused or issued
+            raise errors.VerificationCodeInvalid()
+        return issued
+
