@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: the hot-path benchmark; ``python -m benchmarks login-timing``: login timing."""
+"""``python -m benchmarks``: the hot-path benchmark; ``login-timing`` / ``reset-timing``: failure timing."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m benchmarks",
         description="Hot paths of nestauth-peewee vs the bare driver and SQLAlchemy 2, per dialect.",
         epilog="`python -m benchmarks login-timing --help`: the failed-login timing comparison; "
+           "`python -m benchmarks reset-timing --help`: the same for password resets; "
            "`python -m benchmarks report FILE.json`: the tables of a saved run; "
            "`python -m benchmarks drivers --help`: the hot-path SQL on each driver, text vs prepared; "
            "`python -m benchmarks http --help`: an authenticated GET through gunicorn and waitress; "
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         from .login_timing import main as login_timing
 
         return login_timing(argv[1:])
+    if argv and argv[0] == "reset-timing":
+        from .reset_timing import main as reset_timing
+
+        return reset_timing(argv[1:])
     if argv and argv[0] == "create-session":
         from .create_session import main as create_session
 

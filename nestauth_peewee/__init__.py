@@ -22,7 +22,7 @@ import warnings
 from typing import Any
 
 from . import errors, events
-from .config import Argon2Params, PasswordPolicy, Settings
+from .config import Argon2Params, PasswordPolicy, Settings, ThrottlePolicy
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
@@ -30,6 +30,7 @@ from .models import (
     AuthModel,
     BlockedEmailDomain,
     Identity,
+    LoginThrottle,
     Membership,
     MembershipRole,
     MfaRecoveryCode,
@@ -96,6 +97,7 @@ __all__ = [
     "Settings",
     "Argon2Params",
     "PasswordPolicy",
+    "ThrottlePolicy",
     "PasswordHasher",
     "errors",
     "events",
@@ -119,6 +121,7 @@ __all__ = [
     "StaffAccess",
     "StaffAccessRole",
     "AdminUser",
+    "LoginThrottle",
     "BlockedEmailDomain",
     # every service from one Settings, and each service on its own
     "AuthServices",

@@ -17,12 +17,20 @@ import os
 import warnings
 from dataclasses import InitVar, dataclass, field, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from . import errors
 
-__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams"]
+if TYPE_CHECKING:
+    from .passwords import BreachChecker
+    from .secrets import KeyRing
+
+__all__ = ["Settings", "Argon2Params", "PasswordPolicy", "PasswordParams", "ThrottlePolicy", "key_ring",
+           "check_secret_key"]
 
 MIN_SECRET_KEY_BYTES = 32
+#: A key with fewer distinct bytes than this is refused (a random 32-byte key has ~20+).
+MIN_SECRET_KEY_DISTINCT = 8
 #: OTP codes are 4 to 64 characters (the column holds an HMAC, so the length is free within that).
 OTP_LENGTH_RANGE = (4, 64)
 #: At most 14 recovery codes, so a rollback to 0.1 can pack their digests into its varchar(255) column.
@@ -66,19 +74,62 @@ class PasswordPolicy:
     Length is counted in Unicode characters; any character but NUL is allowed
     and nothing is truncated. There are deliberately no composition rules
     ("one digit, one upper-case letter"): OWASP ASVS 5.0 (6.2.5) forbids them.
-    ``common_passwords`` (compared case-insensitively) defaults to a short
-    built-in list; pass a larger frozenset (e.g. from a breach corpus) to
-    widen it, or an empty one to switch the check off.
+    The password is NFKC-normalised first (NIST SP 800-63B 5.1.1.2), so length
+    and the lists see what is hashed. ``common_passwords`` (compared
+    case-insensitively) defaults to the 30,000 most common passwords of the
+    ``zxcvbn`` package's frequency lists (MIT licence; loaded once, on first
+    use; see :func:`nestauth_peewee.passwords.common_passwords`); pass your own
+    frozenset to replace it, or an empty one to switch the check off.
+    ``breached_checker``: anything with ``is_breached(password) -> bool``
+    (e.g. :class:`nestauth_peewee.passwords.RangeBreachChecker`, the
+    k-anonymity range protocol); off by default.
     """
 
     min_length: int = 8
     max_length: int = 128
     forbid_email_local_part: bool = True
-    common_passwords: frozenset[str] | None = None  # None: the built-in list
+    common_passwords: frozenset[str] | None = None  # None: the default list (zxcvbn's)
+    breached_checker: BreachChecker | None = None
 
     def __post_init__(self) -> None:
         _positive_int("PasswordPolicy", "min_length", self.min_length)
         _positive_int("PasswordPolicy", "max_length", self.max_length, low=self.min_length, high=4096)
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """How consecutive failures of one identifier (or user) slow down and then lock attempts.
+
+    After failure number ``n``: nothing while ``n < free_failures``; then a wait
+    of ``base_delay * 2 ** (n - free_failures)``, at most ``max_delay``; from
+    ``lock_after`` failures on, a lock of ``lock_duration``. Any success resets
+    the count; so does ``forget_after`` without a failure (the row is then
+    removed by ``nestauth cleanup``). An attempt during a wait or a lock is
+    refused with ``ACCOUNT_LOCKED`` and the seconds left (``retry_after``),
+    before any password is checked.
+    """
+
+    free_failures: int = 5
+    base_delay: timedelta = timedelta(seconds=1)
+    max_delay: timedelta = timedelta(seconds=30)
+    lock_after: int = 10
+    lock_duration: timedelta = timedelta(minutes=15)
+    forget_after: timedelta = timedelta(hours=24)
+
+    def __post_init__(self) -> None:
+        _positive_int("ThrottlePolicy", "free_failures", self.free_failures)
+        _positive_int("ThrottlePolicy", "lock_after", self.lock_after)
+        for name in ("base_delay", "max_delay", "lock_duration", "forget_after"):
+            if not isinstance(getattr(self, name), timedelta) or getattr(self, name) <= timedelta(0):
+                raise _refuse(f"ThrottlePolicy.{name} must be a positive timedelta, not {getattr(self, name)!r}.")
+
+    def delay_after(self, failures: int) -> timedelta | None:
+        """How long attempts wait after the ``failures``-th consecutive failure (None: not at all)."""
+        if failures >= self.lock_after:
+            return self.lock_duration
+        if failures >= self.free_failures:
+            return min(self.base_delay * 2 ** (failures - self.free_failures), self.max_delay)
+        return None
 
 
 @dataclass(frozen=True)
@@ -92,9 +143,17 @@ class Settings:
     """
 
     secret_key: str | None = None
+    #: Previous secret keys, still accepted for what was stored under them (key rotation;
+    #: ``NESTAUTH_SECRET_KEY_FALLBACKS``, comma-separated). New values use ``secret_key`` only.
+    secret_key_fallbacks: tuple[str, ...] = ()
     argon2: Argon2Params = field(default_factory=Argon2Params)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     refresh_token_validity: timedelta = timedelta(days=30)
+    #: A session ends this long after it was created, however often it is refreshed
+    #: (ASVS 5.0 7.3.2; None: no limit). See docs/security.md for the defaults' reasons.
+    session_absolute_lifetime: timedelta | None = timedelta(days=30)
+    #: A session unused (no refresh, no authenticate) for this long ends (ASVS 7.3.1; None: never).
+    session_idle_timeout: timedelta | None = timedelta(days=7)
     #: Lifetime of the signed access tokens issued with every session (and every refresh).
     access_token_validity: timedelta = timedelta(minutes=15)
     #: Check the session row on every access token (one query; a revocation counts at once).
@@ -105,7 +164,18 @@ class Settings:
     otp_max_attempts: int = 5
     trusted_device_validity: timedelta = timedelta(days=7)
     recovery_code_count: int = 10
+    #: A completed password reset also deactivates the user's API keys (an account recovery
+    #: may follow a takeover, and keys the intruder made would outlive it). Reactivate with
+    #: AccessKeyService.activate(); False leaves keys alone.
+    reset_deactivates_access_keys: bool = True
     guards: tuple[str, ...] = ("web",)
+    #: Password logins of users and admins, per normalised email/phone (known or not); None: off.
+    #: Needs the secret key (the identifier is stored as an HMAC under it).
+    login_throttle: ThrottlePolicy | None = field(default_factory=ThrottlePolicy)
+    #: OTP, TOTP and recovery-code attempts, per user (and scope); None: off. Looser than logins:
+    #: each OTP has its own ``otp_max_attempts``, and a user may mistype a few codes in a row.
+    code_throttle: ThrottlePolicy | None = field(
+        default_factory=lambda: ThrottlePolicy(free_failures=10, lock_after=20))
     phone_login: bool = False
     #: Deprecated (0.1 name of ``argon2``); removed in 0.3.
     password: InitVar[Argon2Params | None] = None
@@ -142,6 +212,19 @@ class Settings:
                           f"characters, no surrounding spaces), not {guards!r}.")
         if not isinstance(self.phone_login, bool):
             raise _refuse(f"Settings.phone_login must be True or False, not {self.phone_login!r}.")
+        if not isinstance(self.secret_key_fallbacks, tuple) or not all(
+                isinstance(k, str) for k in self.secret_key_fallbacks):
+            raise _refuse("Settings.secret_key_fallbacks must be a tuple of keys (strings), "
+                          f"not {type(self.secret_key_fallbacks).__name__}.")
+        for name in ("session_absolute_lifetime", "session_idle_timeout"):
+            if getattr(self, name) is not None:
+                _positive_duration(name, getattr(self, name))
+        for name in ("login_throttle", "code_throttle"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), ThrottlePolicy):
+                raise _refuse(f"Settings.{name} must be a ThrottlePolicy or None, not {getattr(self, name)!r}.")
+        if not isinstance(self.reset_deactivates_access_keys, bool):
+            raise _refuse("Settings.reset_deactivates_access_keys must be True or False, "
+                          f"not {self.reset_deactivates_access_keys!r}.")
 
     @classmethod
     def or_default(cls, settings: Settings | None) -> Settings:
@@ -150,8 +233,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings with ``NESTAUTH_SECRET_KEY`` from the environment, plus overrides."""
-        settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None)
+        """Settings with ``NESTAUTH_SECRET_KEY`` (and ``NESTAUTH_SECRET_KEY_FALLBACKS``) from the
+        environment, plus overrides."""
+        fallbacks = tuple(k.strip() for k in os.environ.get("NESTAUTH_SECRET_KEY_FALLBACKS", "").split(",")
+                          if k.strip())
+        settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None,
+                       secret_key_fallbacks=fallbacks)
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
 
     def require_secret_key(self) -> bytes:
@@ -162,12 +249,53 @@ class Settings:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) or pass "
                 "Settings(secret_key=...)."
             )
-        key = self.secret_key.encode("utf-8")
-        if len(key) < MIN_SECRET_KEY_BYTES:
-            raise errors.ConfigurationError(
-                f"The secret key is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
-            )
-        return key
+        return check_secret_key(self.secret_key, "NESTAUTH_SECRET_KEY")
+
+    def require_secret_keys(self) -> tuple[bytes, ...]:
+        """The current key then each fallback, as bytes, all checked (ConfigurationError)."""
+        current = self.require_secret_key()
+        if isinstance(self.secret_key_fallbacks, str):
+            raise errors.ConfigurationError("secret_key_fallbacks must be a tuple of keys, not one string.")
+        fallbacks = tuple(check_secret_key(k, f"NESTAUTH_SECRET_KEY_FALLBACKS[{i}]")
+                          for i, k in enumerate(self.secret_key_fallbacks))
+        return (current, *(k for k in fallbacks if k != current))
+
+
+def check_secret_key(value: object, name: str = "the secret key") -> bytes:
+    """``value`` as bytes if it can be a secret key, else a ConfigurationError saying why.
+
+    At least :data:`MIN_SECRET_KEY_BYTES` bytes, at least
+    :data:`MIN_SECRET_KEY_DISTINCT` distinct bytes, and not a short pattern
+    repeated (``"a" * 32``, ``"abcd" * 8``).
+    """
+    if not isinstance(value, str | bytes) or not value:
+        raise errors.ConfigurationError(f"{name} must be a non-empty string.")
+    key = value.encode("utf-8") if isinstance(value, str) else value
+    if len(key) < MIN_SECRET_KEY_BYTES:
+        raise errors.ConfigurationError(
+            f"{name} is {len(key)} bytes; use at least {MIN_SECRET_KEY_BYTES}."
+        )
+    repeated = any(key == (key[:period] * (len(key) // period + 1))[:len(key)]
+                   for period in range(1, len(key) // 4 + 1))
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT or repeated:
+        raise errors.ConfigurationError(
+            f"{name} has too little entropy (a repeated character or pattern); use random bytes, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    return key
+
+
+def key_ring(settings: Settings | None = None) -> KeyRing:
+    """The app's :class:`~nestauth_peewee.secrets.KeyRing`: current key + fallbacks, all checked.
+
+    What every keyed service uses (and what other modules should use to sign or
+    verify with "the current key, or a previous one during a rotation").
+    ``settings`` defaults to :meth:`Settings.from_env`.
+    """
+    from .secrets import KeyRing
+
+    keys = (settings if settings is not None else Settings.from_env()).require_secret_keys()
+    return KeyRing(keys[0], keys[1:])
 
 
 #: Deprecated alias of :class:`Argon2Params` (its 0.1 name); removed in 0.3.

@@ -69,6 +69,7 @@ __all__ = [
     "InvalidCredentials",
     "CurrentPasswordIncorrect",
     "AccountInactive",
+    "AccountLocked",
     "LastAdminUser",
     "DatabaseBusy",
     # tenancy and RBAC
@@ -495,6 +496,18 @@ class AccountInactive(AuthenticationError):
     default_message = "This account is deactivated; an administrator can reactivate it."
 
 
+class AccountLocked(AuthenticationError):
+    """Too many consecutive failures: attempts are refused for ``retry_after`` seconds."""
+
+    code = "ACCOUNT_LOCKED"
+    default_message = "Too many failed attempts; wait before trying again."
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **details: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message or f"Too many failed attempts; try again in {retry_after} seconds.",
+                         retry_after=retry_after, **details)
+
+
 class LastAdminUser(NestAuthError):
     code = "LAST_ADMIN_USER"
     default_message = "The last remaining admin user cannot be deleted; create another admin first."
@@ -517,6 +530,13 @@ class CredentialRejected(NestAuthError):
 class InvalidRefreshToken(CredentialRejected):
     code = "INVALID_REFRESH_TOKEN"
     default_message = "The refresh token is invalid, expired or already used; sign in again."
+
+
+class SessionExpired(InvalidRefreshToken):
+    """The session outlived its absolute lifetime or sat idle past the idle timeout (it is removed)."""
+
+    code = "SESSION_EXPIRED"
+    default_message = "The session has ended (too old, or unused for too long); sign in again."
 
 
 class MalformedRequest(ValidationError):

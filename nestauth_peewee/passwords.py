@@ -13,13 +13,31 @@
 
 Verification is kept free of persistence (the caller stores ``upgraded``), in
 the manner of Django's ``check_password(password, encoded, setter)``.
+
+Passwords are NFKC-normalised before policy and hashing (NIST SP 800-63B
+5.1.1.2: the same password typed as NFC or NFD, or with compatibility
+characters, is the same password). A hash made before 0.2 from the raw,
+un-normalised form still verifies: when the normalised form fails and differs
+from the raw one, the raw one is tried, and a match is re-hashed from the
+normalised form (``upgraded``). Unknown accounts pay the same second attempt.
+
+The default common-password list is the ``passwords`` frequency list that the
+``zxcvbn`` package ships (30,000 entries, MIT licence), read on first use.
+:class:`RangeBreachChecker` asks a "range" service (Have I Been Pwned's
+protocol) whether a password appears in known breaches; only the first five
+hex characters of its SHA-1 leave the machine.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import logging
 import threading
+import unicodedata
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
+from typing import Protocol
 
 import argon2
 from argon2.exceptions import Argon2Error, InvalidHashError
@@ -27,10 +45,111 @@ from argon2.exceptions import Argon2Error, InvalidHashError
 from . import errors
 from .config import Argon2Params, PasswordPolicy
 
-__all__ = ["PasswordHasher", "check_policy", "COMMON_PASSWORDS"]
+__all__ = [
+    "PasswordHasher",
+    "check_policy",
+    "normalize_password",
+    "common_passwords",
+    "BreachChecker",
+    "RangeBreachChecker",
+    "COMMON_PASSWORDS",
+]
 
-#: A short built-in list of the passwords seen most often in breaches (lower-case).
-#: Deployments that care should pass a larger list through ``PasswordPolicy``.
+log = logging.getLogger(__name__)
+
+
+def normalize_password(password: str) -> str:
+    """The NFKC form of ``password`` (what policy and hashing see)."""
+    return unicodedata.normalize("NFKC", password)
+
+
+_common: frozenset[str] | None = None
+_common_lock = threading.Lock()
+
+
+def common_passwords() -> frozenset[str]:
+    """The default common-password list: zxcvbn's 30,000 passwords (lower-case) and
+    :data:`COMMON_PASSWORDS`, built once, on first call.
+
+    The list comes from the ``zxcvbn`` package (a dependency; MIT licence,
+    recorded in docs/security.md), not from a copy in this repository.
+    """
+    global _common
+    if _common is None:
+        with _common_lock:
+            if _common is None:
+                from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+                words = FREQUENCY_LISTS["passwords"]
+                if isinstance(words, str):
+                    words = words.split(",")
+                _common = frozenset(normalize_password(w).lower() for w in words) | COMMON_PASSWORDS
+    return _common
+
+
+class BreachChecker(Protocol):
+    """Anything that says whether a password is known from breaches."""
+
+    def is_breached(self, password: str) -> bool: ...
+
+
+class RangeBreachChecker:
+    """The k-anonymity range protocol (Have I Been Pwned's "Pwned Passwords" API).
+
+    ``GET {url}{first 5 hex chars of SHA-1}`` answers ``SUFFIX:COUNT`` lines
+    for every breached hash with that prefix; the password, its hash and the
+    other 35 characters never leave the machine. The request asks for padding
+    (``Add-Padding: true``; padded lines have count 0 and are ignored)::
+
+        policy = PasswordPolicy(breached_checker=RangeBreachChecker(timeout=2.0))
+
+    When the service cannot be reached within ``timeout`` seconds (or answers
+    garbage): ``fail_closed=False`` (the default) accepts the password and logs
+    a warning; ``fail_closed=True`` refuses it (``PASSWORD_POLICY_VIOLATION``
+    with reason ``breach_check_unavailable``). ``min_count``: how many sightings
+    make a password breached (1).
+    """
+
+    DEFAULT_URL = "https://api.pwnedpasswords.com/range/"
+
+    def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 2.0, fail_closed: bool = False,
+                 min_count: int = 1, user_agent: str = "nestauth-peewee") -> None:
+        self.url = url if url.endswith("/") else url + "/"
+        self.timeout = timeout
+        self.fail_closed = fail_closed
+        self.min_count = min_count
+        self.user_agent = user_agent
+
+    def is_breached(self, password: str) -> bool:
+        digest = hashlib.sha1(password.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
+        prefix, suffix = digest[:5], digest[5:]
+        request = urllib.request.Request(  # noqa: S310 - the URL is the app's configuration
+            self.url + prefix, headers={"Add-Padding": "true", "User-Agent": self.user_agent})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                body = response.read(4 * 1024 * 1024).decode("ascii")
+            found = None
+            for line in body.splitlines():
+                tail, _, count = line.strip().partition(":")
+                if len(tail) != 35:
+                    raise ValueError(f"unexpected line {line[:60]!r}")
+                if tail.upper() == suffix:
+                    found = int(count or 0)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:  # URLError and timeouts are OSErrors
+            if self.fail_closed:
+                raise _Unavailable() from exc
+            log.warning("nestauth_peewee: breached-password check unavailable (%s); accepting the password",
+                        type(exc).__name__)
+            return False
+        return found is not None and found >= self.min_count
+
+
+class _Unavailable(Exception):
+    """The breach service could not answer and the checker fails closed."""
+
+
+#: A short built-in list of the passwords seen most often in breaches (lower-case), part of
+#: the default list (:func:`common_passwords`) since 0.2.
 COMMON_PASSWORDS: frozenset[str] = frozenset(
     {
         "password", "password1", "password12", "password123", "password1234", "passw0rd", "p@ssw0rd",
@@ -65,11 +184,11 @@ class PasswordHasher:
         self._dummy_lock = threading.Lock()
 
     def hash(self, password: str) -> str:
-        """The argon2id encoded hash of ``password`` (a new random salt each time)."""
+        """The argon2id encoded hash of NFKC(``password``) (a new random salt each time)."""
         if not isinstance(password, str):
             raise errors.InvalidValue(f"A password must be a string, not {type(password).__name__}.")
         try:
-            secret = password.encode("utf-8")
+            secret = normalize_password(password).encode("utf-8")
         except UnicodeEncodeError as exc:
             raise errors.InvalidValue("A password must be valid Unicode text (no lone surrogates).") from exc
         return self._argon2.hash(secret)
@@ -78,26 +197,39 @@ class PasswordHasher:
         """``(matches, new_hash_or_None)``; never raises, whatever ``encoded`` holds.
 
         ``new_hash`` is set only on a match whose stored hash was made with other
-        parameters (or another argon2 variant): the caller should store it.
+        parameters (or another argon2 variant), or from the raw (un-normalised)
+        form of a password whose NFKC form differs: the caller should store it.
         """
-        secret = _secret_bytes(password)
-        if not isinstance(encoded, str) or not encoded.startswith("$argon2") or secret is None:
+        forms = _forms(password)
+        if not isinstance(encoded, str) or not encoded.startswith("$argon2") or forms is None:
             return False, None
+        secret, raw = forms
+        if self._matches(encoded, secret):
+            try:
+                stale = self._argon2.check_needs_rehash(encoded)
+            except (Argon2Error, InvalidHashError, ValueError, TypeError):
+                stale = True
+            return True, (self._argon2.hash(secret) if stale else None)
+        if raw is not None and self._matches(encoded, raw):  # a hash from before normalisation
+            return True, self._argon2.hash(secret)
+        return False, None
+
+    def _matches(self, encoded: str, secret: bytes) -> bool:
         try:
-            self._argon2.verify(encoded, secret)
+            return bool(self._argon2.verify(encoded, secret))
         except (Argon2Error, InvalidHashError, ValueError, TypeError):
-            return False, None
-        try:
-            stale = self._argon2.check_needs_rehash(encoded)
-        except (Argon2Error, InvalidHashError, ValueError, TypeError):
-            stale = True
-        return True, (self._argon2.hash(secret) if stale else None)
+            return False
 
     def dummy_verify(self, password: object) -> None:
-        """Spend one verification's time against a throw-away hash (unknown accounts)."""
-        secret = _secret_bytes(password)
-        with contextlib.suppress(Argon2Error, InvalidHashError, ValueError, TypeError):
-            self._argon2.verify(self._dummy(), secret if secret is not None else b"")
+        """Spend a failed verification's time against a throw-away hash (unknown accounts).
+
+        Like :meth:`verify`, twice when the password's NFKC form differs from it.
+        """
+        forms = _forms(password)
+        secret, raw = forms if forms is not None else (b"", None)
+        self._matches(self._dummy(), secret)
+        if raw is not None:
+            self._matches(self._dummy(), raw)
 
     def needs_rehash(self, encoded: str) -> bool:
         """True when ``encoded`` was not made with this hasher's parameters."""
@@ -120,18 +252,29 @@ def _secret_bytes(password: object) -> bytes | None:
     return password.encode("utf-8", "surrogatepass")
 
 
+def _forms(password: object) -> tuple[bytes, bytes | None] | None:
+    """(NFKC form, raw form if it differs) as bytes, or None for a non-string."""
+    if not isinstance(password, str):
+        return None
+    normalised = normalize_password(password)
+    secret = normalised.encode("utf-8", "surrogatepass")
+    return secret, (password.encode("utf-8", "surrogatepass") if normalised != password else None)
+
+
 def check_policy(
     password: object, policy: PasswordPolicy, *, email: str | None = None, extra_words: Iterable[str] = ()
 ) -> str:
-    """Return ``password`` if it meets ``policy``, else raise PasswordPolicyViolation.
+    """Return NFKC(``password``) if it meets ``policy``, else raise PasswordPolicyViolation.
 
     The error's ``details['reasons']`` lists every rule broken, and its message
-    says what to change.
+    says what to change. The breach check (if configured) runs last, only for
+    a password that passed every other rule.
     """
     if not isinstance(password, str):
         raise errors.PasswordPolicyViolation(
             f"A password must be a string, not {type(password).__name__}.", reasons=["type"]
         )
+    password = normalize_password(password)
     reasons: list[str] = []
     problems: list[str] = []
     length = len(password)
@@ -150,7 +293,7 @@ def check_policy(
         reasons.append("invalid_unicode")
         problems.append("use valid Unicode text (it contains a lone surrogate)")
     lowered = password.lower()
-    common = COMMON_PASSWORDS if policy.common_passwords is None else policy.common_passwords
+    common = common_passwords() if policy.common_passwords is None else policy.common_passwords
     if lowered in common or password in common:
         reasons.append("common")
         problems.append("choose one that is not on the list of commonly used passwords")
@@ -164,6 +307,14 @@ def check_policy(
             reasons.append("contains_personal_word")
             problems.append("do not put your own name or identifiers inside it")
             break
+    if not reasons and policy.breached_checker is not None:
+        try:
+            if policy.breached_checker.is_breached(password):
+                reasons.append("breached")
+                problems.append("choose another: this one appears in known data breaches")
+        except _Unavailable:
+            reasons.append("breach_check_unavailable")
+            problems.append("it could not be checked against known breaches just now; try again later")
     if reasons:
         raise errors.PasswordPolicyViolation(
             "The password does not meet the policy: " + "; ".join(problems) + ".", reasons=reasons

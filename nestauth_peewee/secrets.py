@@ -53,6 +53,7 @@ __all__ = [
     "derive_key",
     "encrypt",
     "decrypt",
+    "KeyRing",
 ]
 
 #: Bytes of randomness in every secret part (256 bits; ASVS asks for at least 128).
@@ -184,3 +185,79 @@ def decrypt(key: bytes, stored: str, context: str) -> str | None:
     except (InvalidTag, ValueError):
         return None
     return plain.decode("utf-8")
+
+
+class KeyRing:
+    """The app's current secret key and the previous ones still accepted (key rotation).
+
+    New digests and ciphertexts always use :attr:`current`; a stored value is
+    checked against the current key first, then each fallback, so values made
+    before a rotation keep working until their key is retired. The ``match_*``
+    and ``open`` methods say which key matched (0: the current one), so the
+    caller can re-key what it stored::
+
+        ring = KeyRing(b"new key ...", fallbacks=(b"old key ...",))
+        stored = ring.digest("refresh", session_id.hex, secret)
+        index = ring.match_digest(stored, "refresh", session_id.hex, secret)   # 0, 1.. or None
+        if index:                                  # made with a previous key: store a fresh one
+            ...
+
+    Built from :class:`~nestauth_peewee.config.Settings` by
+    :func:`nestauth_peewee.config.key_ring` (which validates every key).
+    """
+
+    __slots__ = ("current", "fallbacks", "keys")
+
+    def __init__(self, current: bytes, fallbacks: tuple[bytes, ...] = ()) -> None:
+        self.current = current
+        self.fallbacks = tuple(k for k in fallbacks if k != current)
+        self.keys = (current, *self.fallbacks)
+
+    def __repr__(self) -> str:  # never show a key
+        return f"KeyRing(current=***, fallbacks={len(self.fallbacks)})"
+
+    def digest(self, purpose: str, *parts: str) -> str:
+        """:func:`keyed_digest` under the current key."""
+        return keyed_digest(self.current, purpose, *parts)
+
+    def short_digest(self, purpose: str, *parts: str, nbytes: int = 12) -> str:
+        """:func:`short_digest` under the current key."""
+        return short_digest(self.current, purpose, *parts, nbytes=nbytes)
+
+    def match_digest(self, stored: str | None, purpose: str, *parts: str,
+                     current: str | None = None) -> int | None:
+        """Index of the key whose :func:`keyed_digest` of ``parts`` equals ``stored``, else None.
+
+        ``current``: the current key's digest when the caller already has it
+        (saves one HMAC). Fallbacks are tried only when the current key fails.
+        """
+        if stored is None:
+            return None
+        first = current if current is not None else keyed_digest(self.current, purpose, *parts)
+        if digests_equal(first, stored):
+            return 0
+        for index, key in enumerate(self.fallbacks, start=1):
+            if digests_equal(keyed_digest(key, purpose, *parts), stored):
+                return index
+        return None
+
+    def short_digests(self, purpose: str, *parts: str, nbytes: int = 12) -> list[str]:
+        """:func:`short_digest` of ``parts`` under every key, the current one first."""
+        return [short_digest(key, purpose, *parts, nbytes=nbytes) for key in self.keys]
+
+    def encrypt(self, plaintext: str, context: str) -> str:
+        """:func:`encrypt` under the current key."""
+        return encrypt(self.current, plaintext, context)
+
+    def open(self, stored: str, context: str) -> tuple[str | None, int | None]:
+        """``(plaintext, key index)`` of :func:`encrypt`'s output; ``(None, None)`` if no key opens it.
+
+        A value stored unencrypted comes back with index 0 (nothing to re-key).
+        """
+        if not stored.startswith(_ENC_PREFIX):
+            return stored, 0
+        for index, key in enumerate(self.keys):
+            plain = decrypt(key, stored, context)
+            if plain is not None:
+                return plain, index
+        return None, None

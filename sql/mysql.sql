@@ -267,6 +267,21 @@ CREATE TABLE `nest_auth_admin_users` (
 
 CREATE UNIQUE INDEX `nest_auth_admin_users_email_idx` ON `nest_auth_admin_users` (`email`);
 
+CREATE TABLE `nest_auth_login_throttles` (
+    `id` VARCHAR(40) NOT NULL PRIMARY KEY,
+    `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    `updated_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    `scope` VARCHAR(32) NOT NULL,
+    `subject` VARCHAR(64) NOT NULL COLLATE utf8mb4_bin,
+    `failures` INTEGER NOT NULL DEFAULT 0,
+    `locked_until` DATETIME(6),
+    `expires_at` DATETIME(6) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE INDEX `nest_auth_login_throttles_expires_at` ON `nest_auth_login_throttles` (`expires_at`);
+
+CREATE UNIQUE INDEX `nest_auth_login_throttles_subject_idx` ON `nest_auth_login_throttles` (`scope`, `subject`);
+
 CREATE TABLE `nest_auth_blocked_email_domains` (
     `id` VARCHAR(40) NOT NULL PRIMARY KEY,
     `created_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),

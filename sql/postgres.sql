@@ -265,6 +265,21 @@ CREATE TABLE "nest_auth_admin_users" (
 
 CREATE UNIQUE INDEX "nest_auth_admin_users_email_idx" ON "nest_auth_admin_users" ("email");
 
+CREATE TABLE "nest_auth_login_throttles" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
+    "updated_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
+    "scope" VARCHAR(32) NOT NULL,
+    "subject" VARCHAR(64) NOT NULL,
+    "failures" INTEGER NOT NULL DEFAULT 0,
+    "locked_until" TIMESTAMP,
+    "expires_at" TIMESTAMP NOT NULL
+);
+
+CREATE INDEX "nest_auth_login_throttles_expires_at" ON "nest_auth_login_throttles" ("expires_at");
+
+CREATE UNIQUE INDEX "nest_auth_login_throttles_subject_idx" ON "nest_auth_login_throttles" ("scope", "subject");
+
 CREATE TABLE "nest_auth_blocked_email_domains" (
     "id" UUID NOT NULL PRIMARY KEY,
     "created_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),

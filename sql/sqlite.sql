@@ -266,6 +266,21 @@ CREATE TABLE "nest_auth_admin_users" (
 
 CREATE UNIQUE INDEX "nest_auth_admin_users_email_idx" ON "nest_auth_admin_users" ("email");
 
+CREATE TABLE "nest_auth_login_throttles" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "updated_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "scope" VARCHAR(32) NOT NULL,
+    "subject" VARCHAR(64) NOT NULL,
+    "failures" INTEGER NOT NULL DEFAULT 0,
+    "locked_until" DATETIME,
+    "expires_at" DATETIME NOT NULL
+);
+
+CREATE INDEX "nest_auth_login_throttles_expires_at" ON "nest_auth_login_throttles" ("expires_at");
+
+CREATE UNIQUE INDEX "nest_auth_login_throttles_subject_idx" ON "nest_auth_login_throttles" ("scope", "subject");
+
 CREATE TABLE "nest_auth_blocked_email_domains" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "created_at" DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),

@@ -26,8 +26,10 @@ from nestauth_peewee import (
 from nestauth_peewee.cli import main
 from nestauth_peewee.config import Settings
 from nestauth_peewee.fields import utcnow
+from nestauth_peewee.models import LoginThrottle
 from nestauth_peewee.services.otps import OtpService
 from nestauth_peewee.services.sessions import SessionService
+from nestauth_peewee.services.throttling import Throttle
 from nestauth_peewee.services.trusted_devices import TrustedDeviceService
 
 PASSWORD = "a long enough passphrase"
@@ -164,11 +166,15 @@ def test_cleanup_deletes_expired_sessions_otps_and_dead_devices(cli):
     SessionService(KEYED, clock=lambda: past).create(user.id)
     OtpService(KEYED, clock=lambda: past).create(user.id, "email_verification")
     TrustedDeviceService(KEYED, clock=lambda: past).issue(user.id)
+    then, today = Throttle(KEYED, clock=lambda: past), Throttle(KEYED)
+    then.failed(then.check("login", "email:gone@example.com"))  # forgotten since
+    today.failed(today.check("login", "email:recent@example.com"))
 
     result = cli("cleanup", "--batch-size", "1")
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("Deleted 1 expired session(s), 1 expired OTP(s) and 2 expired or revoked "
-                             "trusted device(s).\n")
+    assert result.stdout == ("Deleted 1 expired session(s), 1 expired OTP(s), 2 expired or revoked "
+                             "trusted device(s) and 1 forgotten login-throttle counter(s).\n")
+    assert LoginThrottle.select().count() == 1
     assert [s.id for s in Session.select()] == [live.session.id]
     assert Otp.select().count() == 0 and TrustedDevice.select().count() == 0
 

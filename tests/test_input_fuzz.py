@@ -22,6 +22,8 @@ derandomized, so CI runs the same inputs every time.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import functools
 import inspect
 import operator
@@ -337,8 +339,13 @@ def _fuzz_method(db: peewee.Database, cls: type, method: str) -> str | None:
         before = state["before"]
         try:
             result = getattr(service, method)(**kwargs)
-        except errors.CredentialRejected:
-            state["before"] = _tables()  # may write on purpose (a spent attempt, a revoked replayed session)
+            if isinstance(result, concurrent.futures.Future):  # request_in_background: its work too
+                with contextlib.suppress(errors.NestAuthError):
+                    result = result.result(timeout=60)
+        except (errors.CredentialRejected, errors.AuthenticationError):
+            # May write on purpose: a spent attempt, a revoked replayed session, a failure counted
+            # by login throttling (nest_auth_login_throttles).
+            state["before"] = _tables()
             return
         except errors.NestAuthError:
             assert _tables() == before, f"{where} was refused but changed the tables"

@@ -50,6 +50,8 @@ from nestauth_peewee.schema.migrations import (
 
 #: The tables of release 0.2.0 (migration 002).
 TABLES_ADDED_IN_020 = ("nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes")
+#: The table migration 004 (account security: login throttling) added.
+TABLES_ADDED_IN_004 = ("nest_auth_login_throttles",)
 #: The migrations the package ships, and the newest of them.
 SHIPPED = migration_names()
 HEAD = SHIPPED[-1]
@@ -156,17 +158,20 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
 
     # The generated migrations are exactly what the writer produces from the state before them
     # (0.1.0's schema is today's without the tables 0.2.0 added); 003 is the hand-written data
-    # move, so the state file was recorded after it (--record-state).
+    # move that changes no table, and 004 is generated from the state recorded after it.
     state = migration_writer.schema_state()
-    state_010 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_020}
+    state_003 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_004}
+    state_010 = {name: table for name, table in state_003.items() if name not in TABLES_ADDED_IN_020}
     text = migration_writer.render_migration("001_initial", {}, state_010)
     assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
     second = "002_add_blocked_domains_and_recovery_codes"
-    assert migration_writer.render_migration(second, state_010, state) == (
+    assert migration_writer.render_migration(second, state_010, state_003) == (
         MIGRATIONS_DIR / f"{second}.py").read_text(encoding="utf-8")
-    head = "003_move_recovery_codes"
+    assert (MIGRATIONS_DIR / "003_move_recovery_codes.py").is_file()
+    head = "004_account_security"
     assert migration_names()[-1] == head
     head_text = (MIGRATIONS_DIR / f"{head}.py").read_text(encoding="utf-8")
+    assert migration_writer.render_migration(head, state_003, state) == head_text
     state_text = migration_state.render_state_file(state, head, head_text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
@@ -256,7 +261,7 @@ def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empt
     # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
     assert migration_names() == ["001_initial", "002_add_blocked_domains_and_recovery_codes",
-                                 "003_move_recovery_codes"]
+                                 "003_move_recovery_codes", "004_account_security"]
     assert migration_status(empty_db).pending == SHIPPED
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _auth_fixtures import *  # noqa: F403
 from _auth_fixtures import KEY
@@ -177,3 +179,92 @@ def test_a_failure_after_the_code_matched_leaves_code_and_password_as_they_were(
 def test_the_bundle_builds_it_on_its_own_users_and_otps(settings, db):
     auth = AuthServices(settings)
     assert auth.password_resets.users is auth.users and auth.password_resets.otps is auth.otps
+
+
+# --- recovery reveals nothing (0.2) ---------------------------------------------------------
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+@pytest.mark.parametrize("who", ["unknown", "inactive", "known"])
+def test_a_wrong_code_with_a_refused_password_is_a_wrong_code_for_everyone(resets, users, bob, who,
+                                                                           monkeypatch):
+    """The code is checked before the policy and before any hashing (issue 15)."""
+    issued = resets.request(email="bob@example.com")
+    email = "nobody@example.com" if who == "unknown" else "bob@example.com"
+    if who == "inactive":
+        users.deactivate(bob.id)
+    hashed = []
+    monkeypatch.setattr(users.hasher, "hash", lambda password: hashed.append(password) or "x")
+    for new_password in ("short", NEW):
+        with pytest.raises(errors.VerificationCodeInvalid) as caught:
+            resets.reset(email=email, code=_wrong(issued.code), new_password=new_password)
+        assert caught.value.code == "VERIFICATION_CODE_INVALID"
+        with pytest.raises(errors.VerificationCodeInvalid):
+            resets.check(email=email, code=_wrong(issued.code))
+    assert hashed == []
+
+
+def test_a_refused_password_after_the_right_code_spends_no_attempt(resets, bob, settings):
+    issued = resets.request(email="bob@example.com")
+    for _ in range(settings.otp_max_attempts + 2):
+        with pytest.raises(errors.PasswordPolicyViolation):
+            resets.reset(email="bob@example.com", code=issued.code, new_password="short")
+    assert Otp.get().attempts == 0
+    resets.reset(email="bob@example.com", code=issued.code, new_password=NEW)
+
+
+def _shapes(statements: list[str]) -> list[str]:
+    return [re.sub(r"SAVEPOINT \S+", "SAVEPOINT", sql.split(" WHERE ")[0]) for sql in statements]
+
+
+def test_unknown_inactive_and_known_accounts_run_the_same_statements(resets, users, bob, db):
+    """Equivalent work: the dummy paths issue what a known account without a pending code issues."""
+    from _auth_fixtures import count_queries
+
+    carol = users.create(email="carol@example.com", password=OLD)
+    users.deactivate(carol.id)
+    runs = {}
+    for email in ("nobody@example.com", "carol@example.com", "bob@example.com"):
+        with count_queries(db) as seen:
+            with pytest.raises(errors.VerificationCodeInvalid):
+                resets.check(email=email, code="123456")
+            with pytest.raises(errors.VerificationCodeInvalid):
+                resets.reset(email=email, code="123456", new_password=NEW)
+        runs[email] = _shapes(seen)
+    assert runs["nobody@example.com"] == runs["carol@example.com"] == runs["bob@example.com"]
+    assert any("nest_auth_otps" in sql for sql in runs["nobody@example.com"])
+
+    requests = {}
+    for email in ("nobody@example.com", "carol@example.com", "bob@example.com"):
+        with count_queries(db) as seen:
+            resets.request(email=email)
+        requests[email] = _shapes(seen)
+    assert requests["nobody@example.com"] == requests["carol@example.com"]
+    known = [sql for sql in requests["bob@example.com"]  # all but the INSERT of the code itself
+             if not (sql.startswith("INSERT") and "nest_auth_otps" in sql.split("(")[0])]
+    assert requests["nobody@example.com"] == known
+
+
+def test_request_in_background_answers_at_once_and_does_the_work_on_a_worker(resets, bob, recorded):
+    recorded.clear()
+    future = resets.request_in_background(email="bob@example.com")
+    issued = future.result(timeout=30)
+    assert issued is not None and issued.otp.user_id == bob.id
+    assert [name for name, _ in recorded] == ["otp-requested", "password-reset-requested"]
+    assert resets.request_in_background(email="nobody@example.com").result(timeout=30) is None
+    with pytest.raises(errors.EmailOrPhoneRequired):
+        resets.request_in_background()
+    with pytest.raises(errors.InvalidEmail):
+        resets.request_in_background(email="not an address")
+
+
+def test_a_reset_revokes_trusted_devices_too(resets, bob, settings, clock):
+    from nestauth_peewee.services.trusted_devices import TrustedDeviceService
+
+    devices = TrustedDeviceService(settings, clock=clock)
+    remembered = devices.issue(bob.id)
+    issued = resets.request(email="bob@example.com")
+    resets.reset(email="bob@example.com", code=issued.code, new_password=NEW)
+    assert not devices.is_trusted(bob.id, remembered.token)

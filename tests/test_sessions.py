@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 
 import pytest
 from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import count_queries
+from _auth_fixtures import KEY, count_queries
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -129,7 +130,7 @@ def test_a_deactivated_users_token_is_refused(service, make_user):
 
 
 def test_the_least_recently_active_session_is_evicted_beyond_the_maximum(make_user, clock, recorded):
-    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=3), clock=clock)
+    service = SessionService(Settings(secret_key="session-test-key-" + "k" * 40, max_sessions_per_user=3), clock=clock)
     user, other = make_user(), make_user()
     service.create(other.id)
     issued = []
@@ -146,7 +147,9 @@ def test_the_least_recently_active_session_is_evicted_beyond_the_maximum(make_us
     assert evicted == [{"user_id": user.id, "session_ids": [issued[1].session.id], "reason": "evicted"}]
 
 
-def test_list_active_is_newest_activity_first_and_drops_expired(service, make_user, clock):
+def test_list_active_is_newest_activity_first_and_drops_expired(make_user, clock):
+    service = SessionService(Settings(secret_key=KEY, session_idle_timeout=None,
+                                      session_absolute_lifetime=None), clock=clock)
     user = make_user()
     old = service.create(user.id)
     clock.advance(days=29)
@@ -279,3 +282,85 @@ def test_events_wait_for_the_outer_commit_and_vanish_on_rollback(service, make_u
         service.create(user.id)
         assert recorded == []
     assert [name for name, _ in recorded] == ["session-created"]
+
+
+# --- lifetimes (0.2): absolute from created_at, idle from last_active -----------------------
+
+def test_a_session_refreshed_every_day_still_ends_at_its_absolute_lifetime(service, make_user, clock,
+                                                                          settings, recorded):
+    user = make_user()
+    token = service.create(user.id).refresh_token
+    lifetime = settings.session_absolute_lifetime
+    assert lifetime is not None and lifetime <= dt.timedelta(days=90)
+    for _ in range(lifetime.days - 1):
+        clock.advance(days=1)
+        issued = service.refresh(token)
+        token = issued.refresh_token
+        assert issued.session.expires_at <= issued.session.created_at + lifetime
+    clock.advance(days=1)
+    recorded.clear()
+    with pytest.raises(errors.SessionExpired) as caught:
+        service.refresh(token)
+    assert caught.value.code == "SESSION_EXPIRED" and isinstance(caught.value, errors.InvalidRefreshToken)
+    assert Session.select().count() == 0
+    assert recorded[-1][1]["reason"] == "absolute_lifetime"
+
+
+@pytest.mark.parametrize("how", ["authenticate", "refresh"])
+def test_a_session_unused_past_the_idle_timeout_is_refused_and_removed(service, make_user, clock,
+                                                                      settings, how):
+    user = make_user()
+    issued = service.create(user.id)
+    idle = settings.session_idle_timeout
+    assert idle is not None
+    clock.advance(seconds=idle.total_seconds() - 60)
+    service.authenticate(issued.refresh_token)  # used: the idle clock starts again
+    clock.advance(seconds=idle.total_seconds() - 60)
+    assert service.authenticate(issued.refresh_token).id == issued.session.id
+    clock.advance(seconds=idle.total_seconds() + 1)
+    with pytest.raises(errors.SessionExpired):
+        getattr(service, how)(issued.refresh_token)
+    assert Session.select().count() == 0
+
+
+def test_authenticate_writes_last_active_at_most_once_a_minute(service, make_user, clock, db):
+    from _auth_fixtures import count_queries
+
+    user = make_user()
+    issued = service.create(user.id)
+    with count_queries(db) as queries:
+        service.authenticate(issued.refresh_token)
+    assert len(queries) == 1  # fresh: the lookup only
+    clock.advance(seconds=61)
+    with count_queries(db) as queries:
+        session = service.authenticate(issued.refresh_token)
+    assert len(queries) == 2 and queries[1].lstrip().upper().startswith("UPDATE")
+    assert session.last_active == clock.now == Session.get_by_id(issued.session.id).last_active
+    clock.advance(seconds=30)
+    with count_queries(db) as queries:
+        service.authenticate(issued.refresh_token)
+    assert len(queries) == 1
+
+
+def test_listing_shows_both_deadlines_and_drops_idle_sessions(service, make_user, clock, settings):
+    user = make_user()
+    idle_one = service.create(user.id)
+    clock.advance(days=3)
+    used = service.create(user.id)
+    listed = service.list_active(user.id)
+    assert [s.id for s in listed] == [used.session.id, idle_one.session.id]
+    first = listed[0]
+    assert first.absolute_expires_at == first.created_at + settings.session_absolute_lifetime
+    assert first.idle_expires_at == first.last_active + settings.session_idle_timeout
+    clock.advance(days=5)  # the first is 8 days idle
+    assert [s.id for s in service.list_active(user.id)] == [used.session.id]
+    assert not Session.select().where(Session.id == idle_one.session.id).exists()
+
+
+def test_a_session_past_a_lifetime_is_not_found_by_get(service, make_user, clock, settings):
+    user = make_user()
+    issued = service.create(user.id)
+    assert service.get(issued.session.id).id == issued.session.id
+    clock.advance(seconds=settings.session_idle_timeout.total_seconds() + 1)
+    with pytest.raises(errors.SessionNotFound):
+        service.get(issued.session.id)

@@ -76,7 +76,7 @@ def test_revoke_all_inside_a_transaction_waits_for_its_commit_and_rolls_back_wit
 
 def test_revoke_others_and_eviction_hold_with_and_without_delete_returning(make_user, clock, recorded,
                                                                            returning):
-    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=2), clock=clock)
+    service = SessionService(Settings(secret_key="session-test-key-" + "k" * 40, max_sessions_per_user=2), clock=clock)
     user = make_user()
     first = service.create(user.id)
     clock.advance(seconds=5)
@@ -93,7 +93,7 @@ def test_revoke_others_and_eviction_hold_with_and_without_delete_returning(make_
 
 
 def test_expired_sessions_go_without_an_eviction_event(make_user, clock, recorded, returning):
-    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=5), clock=clock)
+    service = SessionService(Settings(secret_key="session-test-key-" + "k" * 40, max_sessions_per_user=5), clock=clock)
     user = make_user()
     old = service.create(user.id)
     clock.advance(days=31)
@@ -106,7 +106,7 @@ def test_expired_sessions_go_without_an_eviction_event(make_user, clock, recorde
 
 def test_concurrent_creations_for_one_user_never_exceed_the_limit(make_user, db, clock):
     """The INSERT ... SELECT locks the user row, so each eviction sees the others' sessions."""
-    service = SessionService(Settings(secret_key="k" * 40, max_sessions_per_user=3), clock=clock)
+    service = SessionService(Settings(secret_key="session-test-key-" + "k" * 40, max_sessions_per_user=3), clock=clock)
     user = make_user()
     for _ in range(2):
         service.create(user.id)

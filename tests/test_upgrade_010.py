@@ -36,9 +36,10 @@ WHEEL = HERE / "data" / "nestauth_peewee-0.1.0-py3-none-any.whl"
 HELPER = HERE / "upgrade_helper_010.py"
 KEY = "upgrade-test-secret-key-of-at-least-32-bytes"  # the helper's
 SETTINGS = Settings(secret_key=KEY, argon2=Argon2Params(memory_cost=1024, time_cost=1, parallelism=1))
-#: What 0.2.0 adds on top of 0.1.0 (migrations 002 and 003).
-NEW_MIGRATIONS = ["002_add_blocked_domains_and_recovery_codes", "003_move_recovery_codes"]
-TABLES_010 = LIBRARY_TABLES - {"nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes"}
+#: What 0.2.0 adds on top of 0.1.0 (migrations 002, 003 and 004).
+NEW_MIGRATIONS = ["002_add_blocked_domains_and_recovery_codes", "003_move_recovery_codes", "004_account_security"]
+TABLES_010 = LIBRARY_TABLES - {"nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes",
+                               "nest_auth_login_throttles"}
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def _migration(name: str) -> Any:
     return module
 
 
-def test_docs_upgrading_quotes_exactly_the_statements_of_migrations_002_and_003() -> None:
+def test_docs_upgrading_quotes_exactly_the_statements_of_migrations_002_to_004() -> None:
     text = (HERE.parent / "docs" / "upgrading.md").read_text(encoding="utf-8")
     modules = [_migration(name) for name in NEW_MIGRATIONS]
     for module in modules:

@@ -4,6 +4,7 @@
     nestauth users list --search example.com
     nestauth users set-password alice@example.com
     nestauth users deactivate alice@example.com
+    nestauth users unlock alice@example.com          # after too many failed logins
     NESTAUTH_ADMIN_PASSWORD=... nestauth admins create root@example.com --password-env NESTAUTH_ADMIN_PASSWORD
 
 A USER argument is an email address, a phone number or a user id. Passwords
@@ -192,6 +193,26 @@ def users_deactivate(db: Any, user: str) -> None:
     click.echo(f"{_label(target)} is deactivated" + ("." if target.is_active else " (it already was)."))
 
 
+@users_group.command("unlock")
+@click.argument("user")
+@database_option
+def users_unlock(db: Any, user: str) -> None:
+    """Forget USER's failed logins and failed OTP/TOTP/recovery-code attempts (ends a lock).
+
+    USER is an email address, a phone number or a user id; an address that
+    belongs to no account is unlocked too (unknown addresses are throttled alike).
+    """
+    users = UserService(command_settings())
+    if not users.throttle.enabled:
+        fail("login throttling is off here (no NESTAUTH_SECRET_KEY, or Settings.login_throttle=None).")
+    if _exists(users, user):
+        removed = users.unlock(user_id=find_user(users, user).id)
+    else:
+        ref = user.strip()
+        removed = users.unlock(email=ref) if "@" in ref else users.unlock(phone=ref)
+    click.echo(f"{user.strip()}: {removed} failure counter(s) removed" + ("." if removed else " (none was set)."))
+
+
 @users_group.command("delete")
 @click.argument("user")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -270,6 +291,18 @@ def admins_set_password(db: Any, email: str, password_env: str | None) -> None:
     admin = _admin(admins, email)
     admins.set_password(admin.id, read_password(password_env, prompt="New password"))
     click.echo(f"Password of admin {admin.email} set; their console sessions were ended.")
+
+
+@admins_group.command("unlock")
+@click.argument("email")
+@database_option
+def admins_unlock(db: Any, email: str) -> None:
+    """Forget the failed console logins of EMAIL (ends a lock)."""
+    admins = AdminUserService(command_settings())
+    if not admins.throttle.enabled:
+        fail("login throttling is off here (no NESTAUTH_SECRET_KEY, or Settings.login_throttle=None).")
+    removed = admins.unlock(email)
+    click.echo(f"{email.strip()}: " + ("unlocked." if removed else "no failed logins were counted."))
 
 
 @admins_group.command("delete")

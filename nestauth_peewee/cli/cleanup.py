@@ -1,4 +1,4 @@
-"""``nestauth cleanup``: delete expired sessions, OTPs and dead trusted devices.
+"""``nestauth cleanup``: delete expired sessions, OTPs, dead trusted devices and old throttle rows.
 
     nestauth cleanup --database postgresql://app@db/app     # e.g. hourly from cron
 
@@ -22,7 +22,9 @@ from .base import database_option, main
               help="Rows deleted per statement (default: per-dialect for sessions, 1000 for the rest).")
 @database_option
 def cleanup_command(db: Any, batch_size: int | None) -> None:
-    """Delete expired sessions, expired OTPs, and expired or revoked trusted devices."""
+    """Delete expired sessions, expired OTPs, expired or revoked trusted devices and forgotten
+    login-throttle counters."""
     counts = ExpiryCleanup().run(batch_size=batch_size)
-    click.echo(f"Deleted {counts.sessions} expired session(s), {counts.otps} expired OTP(s) and "
-               f"{counts.trusted_devices} expired or revoked trusted device(s).")
+    click.echo(f"Deleted {counts.sessions} expired session(s), {counts.otps} expired OTP(s), "
+               f"{counts.trusted_devices} expired or revoked trusted device(s) and "
+               f"{counts.login_throttles} forgotten login-throttle counter(s).")

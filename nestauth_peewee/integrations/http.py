@@ -38,6 +38,7 @@ MAX_BODY_BYTES = 64 * 1024
 # Most specific first: the first class the error is an instance of decides.
 _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
     (errors.AccountInactive, 403),
+    (errors.AccountLocked, 429),
     (errors.PermissionDenied, 403),
     (errors.CsrfRejected, 403),
     (errors.AuthenticationError, 401),
@@ -58,7 +59,8 @@ _STATUSES: tuple[tuple[type[errors.NestAuthError], int], ...] = (
 
 def status_for(error: errors.NestAuthError) -> int:
     """401 refused or missing credentials, 403 inactive account / missing permission / CSRF,
-    400 malformed body, 404, 409 conflicts, 413 body too large, 422 bad input, 503 busy."""
+    429 throttled (``ACCOUNT_LOCKED``), 400 malformed body, 404, 409 conflicts, 413 body too
+    large, 422 bad input, 503 busy."""
     for cls, status in _STATUSES:
         if isinstance(error, cls):
             return status
@@ -70,6 +72,8 @@ def error_body(error: errors.NestAuthError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": error.code, "message": error.message}
     if isinstance(error, errors.PasswordPolicyViolation) and "reasons" in error.details:
         body["reasons"] = list(error.details["reasons"])
+    if isinstance(error, errors.AccountLocked):
+        body["retry_after"] = error.retry_after  # seconds; also worth a Retry-After header
     return body
 
 

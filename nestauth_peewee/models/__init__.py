@@ -16,6 +16,7 @@ from .accounts import (
     AccessKey,
     AdminUser,
     Identity,
+    LoginThrottle,
     MfaRecoveryCode,
     MfaSecret,
     Otp,
@@ -51,6 +52,7 @@ __all__ = [
     "MEMBERSHIP_STATUSES",
     "Entity",
     "Identity",
+    "LoginThrottle",
     "MfaRecoveryCode",
     "MfaSecret",
     "NestAuthModels",
@@ -92,6 +94,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     MembershipRole,
     StaffAccessRole,
     AdminUser,
+    LoginThrottle,
     BlockedEmailDomain,
 )
 

@@ -8,6 +8,7 @@ rest.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import peewee
 
@@ -19,6 +20,7 @@ __all__ = [
     "User",
     "Session",
     "Identity",
+    "LoginThrottle",
     "AccessKey",
     "Otp",
     "MfaSecret",
@@ -65,6 +67,9 @@ class Session(Entity):
 
     user = _owner("sessions", index=False)
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
+    #: Set by SessionService.list_active(): when the session ends however used / when unused.
+    absolute_expires_at: datetime | None
+    idle_expires_at: datetime | None
     data = JSONField(null=True, default=dict, server_default="{}")
     refresh_token_hash = CharField(max_length=128, null=True, exact=True)
     expires_at = DateTimeField(null=True, index=True)
@@ -200,3 +205,25 @@ class AdminUser(Entity):
 
 named_index(AdminUser, AdminUser.email, name="nest_auth_admin_users_email_idx", unique=True,
             error=errors.AdminEmailAlreadyExists)
+
+
+class LoginThrottle(Entity):
+    """nest_auth_login_throttles: consecutive failures per (scope, subject), and the lock they earned.
+
+    ``subject`` is an HMAC of the normalised identifier (or user id), never the
+    identifier itself, so no address of a non-user is stored; ``expires_at``
+    is when the row may be forgotten (``nestauth cleanup``).
+    """
+
+    scope = CharField(max_length=32)
+    subject = CharField(max_length=64, exact=True)
+    failures = IntegerField(default=0, server_default=0)
+    locked_until = DateTimeField(null=True)
+    expires_at = DateTimeField(index=True)
+
+    class Meta:
+        table_name = "nest_auth_login_throttles"
+
+
+named_index(LoginThrottle, LoginThrottle.scope, LoginThrottle.subject,
+            name="nest_auth_login_throttles_subject_idx", unique=True)

@@ -21,6 +21,8 @@ __all__ = [
     "update",
     "delete",
     "list_for_user",
+    "deactivate_all_for_user",
+    "rekey",
 ]
 
 UserId = uuid.UUID | str
@@ -74,6 +76,19 @@ def update(key_id: uuid.UUID | str, *, now: datetime, **columns: Any) -> int:
     values = {getattr(AccessKey, name): value for name, value in columns.items()}
     values[AccessKey.updated_at] = now
     return AccessKey.update(values).where(AccessKey.id == key_id).execute()
+
+
+def deactivate_all_for_user(user_id: UserId, *, now: datetime) -> int:
+    """Switch off every active key of the user; how many were on."""
+    return (AccessKey.update({AccessKey.is_active: False, AccessKey.updated_at: now})
+            .where((AccessKey.user == user_id) & (AccessKey.is_active == True))  # noqa: E712
+            .execute())
+
+
+def rekey(key_id: uuid.UUID, old_hash: str, new_hash: str) -> bool:
+    """Replace the secret's digest (made under a previous key) if it is still ``old_hash``."""
+    return AccessKey.update({AccessKey.secret_hash: new_hash}).where(
+        (AccessKey.id == key_id) & (AccessKey.secret_hash == old_hash)).execute() == 1
 
 
 def delete(key_id: uuid.UUID | str) -> int:

@@ -10,6 +10,7 @@ No hashing, no events, no transactions of its own::
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,9 @@ __all__ = [
     "accept_code",
     "delete_device",
     "set_mfa_enabled",
+    "reseal_device",
     "user_exists",
+    "user_is_active",
     "replace_recovery_codes",
     "delete_recovery_codes",
     "count_unused_recovery_codes",
@@ -39,9 +42,12 @@ def get_device(device_id: uuid.UUID, user_id: uuid.UUID) -> MfaSecret | None:
     return MfaSecret.get_or_none((MfaSecret.id == device_id) & (MfaSecret.user == user_id))
 
 
-def devices_for_user(user_id: uuid.UUID, *, verified_only: bool = False) -> list[MfaSecret]:
-    """The user's devices, oldest first."""
+def devices_for_user(user_id: uuid.UUID, *, verified_only: bool = False,
+                     active_owner: bool = False) -> list[MfaSecret]:
+    """The user's devices, oldest first (``active_owner``: none if the user is deactivated)."""
     query = MfaSecret.select().where(MfaSecret.user == user_id)
+    if active_owner:
+        query = query.join(User, on=(MfaSecret.user == User.id)).where(User.is_active == True)  # noqa: E712
     if verified_only:
         query = query.where(MfaSecret.verified == True)  # noqa: E712 - peewee expression
     return list(query.order_by(MfaSecret.created_at, MfaSecret.id))
@@ -85,8 +91,19 @@ def set_mfa_enabled(user_id: uuid.UUID, enabled: bool, *, now: datetime) -> int:
     return User.update({User.is_mfa_enabled: enabled, User.updated_at: now}).where(User.id == user_id).execute()
 
 
+def reseal_device(device_id: uuid.UUID, old_secret: str, new_secret: str) -> bool:
+    """Replace a device's stored secret (re-encrypted under the current key) if still ``old_secret``."""
+    return MfaSecret.update({MfaSecret.secret: new_secret}).where(
+        (MfaSecret.id == device_id) & (MfaSecret.secret == old_secret)).execute() == 1
+
+
 def user_exists(user_id: uuid.UUID) -> bool:
     return User.select(User.id).where(User.id == user_id).exists()
+
+
+def user_is_active(user_id: uuid.UUID) -> bool:
+    """True if the user exists and is active."""
+    return User.select(User.id).where((User.id == user_id) & (User.is_active == True)).exists()  # noqa: E712
 
 
 # --- recovery codes (nest_auth_mfa_recovery_codes) -------------------------------------
@@ -113,18 +130,25 @@ def count_unused_recovery_codes(user_id: uuid.UUID) -> int:
     )
 
 
-def spend_recovery_code(user_id: uuid.UUID, code_hash: str, *, now: datetime) -> bool:
-    """Mark the user's unused code with this digest used; False if there is none.
+def spend_recovery_code(user_id: uuid.UUID, code_hashes: Sequence[str], *, now: datetime) -> bool:
+    """Mark the active user's unused code with one of these digests used; False if there is none.
 
-    One conditional UPDATE (``used_at IS NULL``): of two concurrent uses of one
-    code, the database lets exactly one change the row.
+    ``code_hashes`` are the digests of one presented code under each accepted
+    key (the current key first); a code matches under at most one of them.
+    One conditional UPDATE (``used_at IS NULL``, the owner active): of two
+    concurrent uses of one code, the database lets exactly one change the row,
+    and a deactivated user's codes match nothing.
     """
+    if not code_hashes:
+        return False
+    active_owner = User.select(User.id).where((User.id == user_id) & (User.is_active == True))  # noqa: E712
     count = (
         MfaRecoveryCode.update({MfaRecoveryCode.used_at: now})
         .where(
             (MfaRecoveryCode.user == user_id)
-            & (MfaRecoveryCode.code_hash == code_hash)
+            & MfaRecoveryCode.code_hash.in_(list(code_hashes))
             & MfaRecoveryCode.used_at.is_null()
+            & MfaRecoveryCode.user.in_(active_owner)
         )
         .execute()
     )

@@ -12,12 +12,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ..models import Otp
+from ..models import Otp, User
 from ._support import delete_batch
 
 __all__ = [
     "insert",
     "latest",
+    "rekey",
     "claim_attempt",
     "release_attempt",
     "delete",
@@ -30,14 +31,27 @@ def insert(**columns: Any) -> Otp:
     return Otp.create(**columns)
 
 
-def latest(user_id: uuid.UUID, otp_type: str) -> Otp | None:
-    """The newest code of this type for the user (normally the only one)."""
-    return (
-        Otp.select()
+def latest(user_id: uuid.UUID, otp_type: str) -> tuple[Otp, bool] | None:
+    """The newest code of this type for the user (normally the only one) and whether its
+    owner is active (joined in the same query)."""
+    otp = (
+        Otp.select(Otp, User.is_active.alias("owner_is_active"))
+        .join(User, on=(Otp.user == User.id))
         .where((Otp.user == user_id) & (Otp.type == otp_type))
         .order_by(Otp.created_at.desc(), Otp.id)
+        .objects()
         .first()
     )
+    if otp is None:
+        return None
+    active = bool(otp.__data__.pop("owner_is_active", getattr(otp, "owner_is_active", False)))
+    return otp, active
+
+
+def rekey(otp_id: uuid.UUID, old_hash: str, new_hash: str) -> bool:
+    """Replace the code's digest (made under a previous key) if it is still ``old_hash``."""
+    return Otp.update({Otp.code_hash: new_hash}).where(
+        (Otp.id == otp_id) & (Otp.code_hash == old_hash)).execute() == 1
 
 
 def claim_attempt(otp_id: uuid.UUID, *, max_attempts: int, now: datetime) -> bool:

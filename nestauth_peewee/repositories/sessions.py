@@ -41,6 +41,7 @@ __all__ = [
     "get_with_user",
     "swap_token",
     "touch",
+    "mark_active",
     "list_for_user",
     "ids_for_user",
     "ids_beyond_newest",
@@ -101,6 +102,21 @@ def swap_token(session_id: uuid.UUID, old_hash: str, new_hash: str, *, now: date
     count = (
         Session.update(updates)
         .where((Session.id == session_id) & (Session.refresh_token_hash == old_hash))
+        .execute()
+    )
+    return count == 1
+
+
+def mark_active(session_id: uuid.UUID, *, now: datetime, stale_at: datetime) -> bool:
+    """Set ``last_active`` to ``now`` if it is older than ``stale_at`` (one conditional UPDATE).
+
+    The request path calls this only when the row it already read is stale,
+    so a busy session writes at most once per resolution period.
+    """
+    count = (
+        Session.update({Session.last_active: now})
+        .where((Session.id == session_id)
+               & (Session.last_active.is_null() | (Session.last_active <= stale_at)))
         .execute()
     )
     return count == 1

@@ -11,10 +11,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ..models import TrustedDevice
+from ..models import TrustedDevice, User
 from ._support import delete_batch
 
-__all__ = ["insert", "get", "mark_used", "revoke", "revoke_all", "list_active", "delete_dead_batch"]
+__all__ = ["insert", "get", "get_if_owner_active", "rekey", "mark_used", "revoke", "revoke_all", "list_active", "delete_dead_batch"]
 
 
 def insert(**columns: Any) -> TrustedDevice:
@@ -23,6 +23,19 @@ def insert(**columns: Any) -> TrustedDevice:
 
 def get(device_id: uuid.UUID) -> TrustedDevice | None:
     return TrustedDevice.get_or_none(TrustedDevice.id == device_id)
+
+
+def get_if_owner_active(device_id: uuid.UUID) -> TrustedDevice | None:
+    """The device, if its user is active (one query, the user joined)."""
+    return (TrustedDevice.select(TrustedDevice).join(User, on=(TrustedDevice.user == User.id))
+            .where((TrustedDevice.id == device_id) & (User.is_active == True))  # noqa: E712
+            .first())
+
+
+def rekey(device_id: uuid.UUID, old_hash: str, new_hash: str) -> bool:
+    """Replace the token digest (made under a previous key) if it is still ``old_hash``."""
+    return TrustedDevice.update({TrustedDevice.token_hash: new_hash}).where(
+        (TrustedDevice.id == device_id) & (TrustedDevice.token_hash == old_hash)).execute() == 1
 
 
 def mark_used(device_id: uuid.UUID, *, now: datetime) -> None:

@@ -21,6 +21,7 @@ from .roles import RoleService
 from .sessions import IssuedSession, SessionService
 from .staff_access import StaffAccessService
 from .tenants import TenantService
+from .throttling import Throttle
 from .trusted_devices import IssuedDevice, TrustedDeviceService
 from .users import Page, UserService, UserSnapshot
 
@@ -52,6 +53,7 @@ __all__ = [
     "TenantService",
     "TotpEnrolment",
     "TrustedDeviceService",
+    "Throttle",
     "UserService",
     "UserSnapshot",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from ..config import Settings
+from ..config import Settings, key_ring
 from ..fields import utcnow
 from ..validation import checked
 
@@ -19,7 +19,8 @@ class KeyedService:
 
     def __init__(self, settings: Settings | None = None, *, clock: Clock = utcnow) -> None:
         self.settings = Settings.or_default(settings)
-        self._key = self.settings.require_secret_key()
+        self._keys = key_ring(self.settings)
+        self._key = self._keys.current
         self._clock = clock
 
     @checked()

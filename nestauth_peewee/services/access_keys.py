@@ -101,8 +101,12 @@ class AccessKeyService(KeyedService):
         if found is None:
             raise errors.InvalidAccessKey()
         key, user = found
-        if not tokens.digests_equal(digest, key.secret_hash):
+        matched = self._keys.match_digest(key.secret_hash, _PURPOSE, public, secret, current=digest)
+        if matched is None:
             raise errors.InvalidAccessKey()
+        if matched and repo.rekey(key.id, key.secret_hash, digest):  # made under a previous key
+            key.secret_hash = digest
+            key._dirty.clear()
         if not key.is_active or not user.is_active:
             raise errors.InactiveAccessKey()
         now = self.now()
@@ -116,7 +120,7 @@ class AccessKeyService(KeyedService):
         return key
 
     def _digest(self, public: str, secret: str) -> str:
-        return tokens.keyed_digest(self._key, _PURPOSE, public, secret)
+        return self._keys.digest(_PURPOSE, public, secret)
 
     # --- managing ------------------------------------------------------------
 

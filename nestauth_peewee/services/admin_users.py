@@ -24,12 +24,13 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
 from ..normalize import normalize_email
-from ..passwords import PasswordHasher, check_policy
+from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..replicas import on_primary, replica_ok
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
 from ._common import AdminSnapshot, Page, updatable
+from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
 
@@ -53,6 +54,8 @@ class AdminUserService:
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
+        #: Consecutive failed admin logins per normalised email (``Settings.login_throttle``).
+        self.throttle = Throttle(self.settings)
 
     @checked(email=ADMIN_EMAIL, password=PASSWORD, name=TEXT, metadata=METADATA)
     @retry_on_conflict
@@ -75,15 +78,20 @@ class AdminUserService:
         """The admin with this email and password (``last_login_at`` set), else ``INVALID_CREDENTIALS``.
 
         An unknown email costs a dummy verification; an old-parameter hash is
-        upgraded in the same write as ``last_login_at``.
+        upgraded in the same write as ``last_login_at``. Throttled per email,
+        known or not, like user logins (``ACCOUNT_LOCKED``; see :meth:`unlock`).
         """
+        gate = self.throttle.check(ADMIN_LOGIN, email)
         admin = admins_repo.get_by_email(email)
         if admin is None:
             self.hasher.dummy_verify(password)
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials("The email and password do not match an admin account.")
         ok, upgraded = self.hasher.verify(admin.password_hash, password)
         if not ok:
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials("The email and password do not match an admin account.")
+        self.throttle.succeeded(gate)
         with transaction():
             if upgraded is not None and admins_repo.replace_password_hash(
                 admin.id, admin.password_hash, upgraded
@@ -91,6 +99,11 @@ class AdminUserService:
                 admin.password_hash = upgraded
             admins_repo.update_fields(admin, {"last_login_at": utcnow()})
         return admin
+
+    @checked(email=ADMIN_EMAIL)
+    def unlock(self, email: str) -> bool:
+        """Forget the failed logins of this admin email at once; False if there were none."""
+        return self.throttle.unlock(ADMIN_LOGIN, email)
 
     @replica_ok
     @checked(admin_id=ID)
@@ -141,7 +154,8 @@ class AdminUserService:
         ok, _ = self.hasher.verify(admin.password_hash, current_password)
         if not ok:
             raise errors.CurrentPasswordIncorrect()
-        if new_password == current_password:
+        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
+                current_password):
             raise errors.NewPasswordSameAsCurrent()
         check_policy(new_password, self.settings.password_policy, email=admin.email)
         new_hash = self.hasher.hash(new_password)

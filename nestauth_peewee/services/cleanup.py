@@ -24,6 +24,7 @@ from ..db import database, dialect_of
 from ..fields import utcnow
 from ..repositories import otps as otps_repo
 from ..repositories import sessions as sessions_repo
+from ..repositories import throttles as throttles_repo
 from ..repositories import trusted_devices as devices_repo
 from ..unit_of_work import retry_on_conflict, single_statement
 from ..validation import BATCH_SIZE, DATETIME, checked
@@ -42,6 +43,7 @@ class CleanupCounts:
     sessions: int
     otps: int
     trusted_devices: int
+    login_throttles: int = 0
 
 
 class ExpiryCleanup:
@@ -73,13 +75,21 @@ class ExpiryCleanup:
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
+    def login_throttles(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Failure counters past their ``expires_at`` (forgotten, and no lock left)."""
+        moment = now or self._clock()
+        return _in_batches(lambda limit: throttles_repo.delete_expired_batch(now=moment, limit=limit),
+                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def run(self, *, batch_size: int | None = None, now: datetime | None = None) -> CleanupCounts:
-        """All three, with one clock reading; ``batch_size`` None: each table's default."""
+        """All four, with one clock reading; ``batch_size`` None: each table's default."""
         moment = now or self._clock()
         return CleanupCounts(
             sessions=self.sessions(batch_size=batch_size, now=moment),
             otps=self.otps(batch_size=batch_size, now=moment),
             trusted_devices=self.trusted_devices(batch_size=batch_size, now=moment),
+            login_throttles=self.login_throttles(batch_size=batch_size, now=moment),
         )
 
 

@@ -33,15 +33,15 @@ from typing import Any, cast
 import pyotp
 
 from .. import errors, events
-from .. import secrets as tokens
 from ..models import MfaSecret, User
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LINE, checked, credential
-from . import _recovery
+from . import _recovery, throttling
 from ._base import KeyedService
+from .throttling import Throttle
 
 __all__ = ["MfaService", "TotpEnrolment"]
 
@@ -97,6 +97,8 @@ class MfaService(KeyedService):
         """``otp_methods``: count a verified email or phone as an MFA method (codes by OTP)."""
         super().__init__(settings, **kwargs)  # Settings checked recovery_code_count (1..MAX_CODES)
         self.issuer = issuer
+        #: Consecutive wrong TOTP / recovery codes per user (``Settings.code_throttle``).
+        self.throttle = Throttle(self.settings, keys=self._keys, clock=self._clock, codes=True)
         self.encrypt_secrets = encrypt_secrets
         self.otp_methods = otp_methods
 
@@ -113,6 +115,8 @@ class MfaService(KeyedService):
             user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
+            if not user.is_active:
+                raise errors.AccountInactive("A deactivated account cannot enrol an MFA device.")
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,
@@ -131,18 +135,29 @@ class MfaService(KeyedService):
         device = repo.get_device(cast(uuid.UUID, device_id), user)
         if device is None:
             raise errors.MfaDeviceNotFound()
+        if not repo.user_is_active(user):
+            raise errors.MfaCodeInvalid()  # a deactivated user's devices accept nothing
+        gate = self.throttle.check(throttling.TOTP, user.hex)
         if not self._accept(device, code, verify=True):
+            self.throttle.failed(gate)
             raise errors.MfaCodeInvalid()
+        self.throttle.succeeded(gate)
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
     @checked(user_id=ID, code=TOTP_CODE)
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
-        """The verified device that accepts ``code`` (current step ±1, each code once)."""
+        """The verified device that accepts ``code`` (current step ±1, each code once).
+
+        A deactivated user's devices accept nothing (``MFA_CODE_INVALID``).
+        """
         user = cast(uuid.UUID, user_id)
         code = self._totp_code(code)
-        for device in repo.devices_for_user(user, verified_only=True):
+        gate = self.throttle.check(throttling.TOTP, user.hex)
+        for device in repo.devices_for_user(user, verified_only=True, active_owner=True):
             if self._accept(device, code, verify=False):
+                self.throttle.succeeded(gate)
                 return device
+        self.throttle.failed(gate)
         raise errors.MfaCodeInvalid()
 
     @checked(user_id=ID)
@@ -194,13 +209,19 @@ class MfaService(KeyedService):
     def _seal(self, secret: str, user_id: uuid.UUID, device_id: uuid.UUID) -> str:
         if not self.encrypt_secrets:
             return secret
-        return tokens.encrypt(self._key, secret, f"mfa-secret:{user_id.hex}:{device_id.hex}")
+        return self._keys.encrypt(secret, f"mfa-secret:{user_id.hex}:{device_id.hex}")
 
     def _open(self, device: MfaSecret) -> str | None:
-        secret = tokens.decrypt(self._key, device.secret, f"mfa-secret:{device.user_id.hex}:{device.id.hex}")
+        """The device's plain secret; one sealed under a previous key is re-sealed under the current one."""
+        secret, index = self._keys.open(device.secret, f"mfa-secret:{device.user_id.hex}:{device.id.hex}")
         if secret is None:
             log.warning("nestauth_peewee: TOTP secret of device %s cannot be decrypted "
-                        "(was the secret key changed?)", device.id)
+                        "(was the secret key changed without keeping the old one as a fallback?)", device.id)
+        elif index:
+            resealed = self._seal(secret, device.user_id, device.id)
+            if repo.reseal_device(device.id, device.secret, resealed):
+                device.secret = resealed
+                device._dirty.clear()
         return secret
 
     # --- the MFA switch ------------------------------------------------------------
@@ -257,6 +278,8 @@ class MfaService(KeyedService):
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]
         with transaction():
             target = self._locked_user(user)
+            if not target.is_active:
+                raise errors.AccountInactive("A deactivated account gets no recovery codes.")
             repo.replace_recovery_codes(target.id, digests, now=self.now())
         return codes
 
@@ -276,18 +299,28 @@ class MfaService(KeyedService):
         The row is found by its keyed digest and spent by one conditional
         UPDATE (``used_at IS NULL``), so two concurrent uses of a code cannot
         both succeed; the lookup by digest reveals nothing without the app key.
+        Failed attempts are throttled per user, and a deactivated user's codes
+        are refused. Codes made under a previous secret key (kept in
+        ``secret_key_fallbacks``) still match; the others cannot be re-keyed
+        without their plaintext, so generate fresh codes before retiring an
+        old key.
         """
         user = cast(uuid.UUID, user_id)
         bare = _recovery.normalise(code)
         if bare is None:
             raise errors.RecoveryCodeInvalid()
-        presented = self._code_digest(user, bare)
+        candidates = self._keys.short_digests(_recovery.PURPOSE, user.hex, bare)  # the current key first
+        gate = self.throttle.check(throttling.RECOVERY_CODE, user.hex)
+        left = None
         with transaction():
-            if not repo.spend_recovery_code(user, presented, now=self.now()):
-                raise errors.RecoveryCodeInvalid()
-            left = repo.count_unused_recovery_codes(user)
-            emit(events.recovery_code_used, user_id=user, remaining=left)
+            if repo.spend_recovery_code(user, candidates, now=self.now()):
+                left = repo.count_unused_recovery_codes(user)
+                emit(events.recovery_code_used, user_id=user, remaining=left)
+        if left is None:
+            self.throttle.failed(gate)
+            raise errors.RecoveryCodeInvalid()
+        self.throttle.succeeded(gate)
         return left
 
     def _code_digest(self, user_id: uuid.UUID, bare_code: str) -> str:
-        return tokens.short_digest(self._key, _recovery.PURPOSE, user_id.hex, bare_code)
+        return self._keys.short_digest(_recovery.PURPOSE, user_id.hex, bare_code)

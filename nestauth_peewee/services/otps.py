@@ -26,10 +26,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import NoReturn, cast
 
 from .. import errors, events
 from .. import secrets as tokens
+from ..config import Settings
+from ..fields import utcnow
 from ..models import Otp
 from ..repositories import otps as repo
 from ..repositories import users as users_repo
@@ -40,14 +42,16 @@ from ..validation import (
     DURATION,
     FLAG,
     ID,
+    LINE,
     checked,
     choice,
     credential,
     int_in,
     pattern,
 )
-from ._base import KeyedService
+from ._base import Clock, KeyedService
 from .cleanup import ExpiryCleanup
+from .throttling import OTP, Gate, Throttle
 
 __all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
 
@@ -100,6 +104,11 @@ def _normalise_code(code: object) -> str | None:
 class OtpService(KeyedService):
     """Issue and verify one-time codes per (user, type)."""
 
+    def __init__(self, settings: Settings | None = None, *, clock: Clock = utcnow) -> None:
+        super().__init__(settings, clock=clock)
+        #: Consecutive wrong codes per user, all types together (``Settings.code_throttle``).
+        self.throttle = Throttle(self.settings, keys=self._keys, clock=clock, codes=True)
+
     @checked(user_id=ID, otp_type=OTP_TYPE, length=OTP_LENGTH.optional, alphabet=choice(*_ALPHABETS),
              validity=DURATION.optional)
     @retry_on_conflict
@@ -121,6 +130,8 @@ class OtpService(KeyedService):
             user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot issue a code.")
+            if not user.is_active:
+                raise errors.AccountInactive("A deactivated account gets no one-time codes.")
             repo.delete_for_user_type(user.id, otp_type)
             otp = repo.insert(
                 user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code),
@@ -138,36 +149,91 @@ class OtpService(KeyedService):
         Raises :class:`~nestauth_peewee.errors.VerificationCodeExpired` for an
         expired code (which is deleted) and
         :class:`~nestauth_peewee.errors.VerificationCodeInvalid` for a wrong,
-        malformed, unknown or dead (``otp_max_attempts`` used) one. Every
-        comparison, right or wrong, first claims an attempt; a successful
-        non-consuming check gives it back.
+        malformed, unknown or dead (``otp_max_attempts`` used) one, and for
+        any code of a deactivated user. Every comparison, right or wrong,
+        first claims an attempt; a successful non-consuming check gives it
+        back. A code stored under a previous secret key (rotation) still
+        matches and is re-keyed when a check leaves it alive. Wrong codes are
+        counted per user (``Settings.code_throttle``): past the threshold,
+        ``ACCOUNT_LOCKED``.
         """
         user = cast(uuid.UUID, user_id)
         normalised = _normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
-        digest = self._digest(user, otp_type, normalised)
-        now = self.now()
-        outcome = "invalid"
-        with transaction():
-            otp = repo.latest(user, otp_type)
-            if otp is None:
-                pass
-            elif otp.expires_at <= now:
-                repo.delete(otp.id)
-                outcome = "expired"
-            elif not repo.claim_attempt(otp.id, max_attempts=self.settings.otp_max_attempts, now=now):
-                repo.delete(otp.id)  # dead: no attempt left
-            elif tokens.digests_equal(digest, otp.code_hash):
-                if consume:
-                    repo.delete(otp.id)
-                else:
-                    repo.release_attempt(otp.id)
-                outcome = "ok"
+        gate = self.throttle.check(OTP, user.hex)
+        outcome = self._verify(user, otp_type, normalised, consume=consume, gate=gate)
         if outcome == "expired":
             raise errors.VerificationCodeExpired()
         if outcome != "ok":
             raise errors.VerificationCodeInvalid()
+
+    @checked(otp_type=OTP_TYPE)
+    def dummy_create(self, otp_type: str) -> None:
+        """The database work of :meth:`create` for a user that does not exist; issues nothing.
+
+        A code drawn and digested, the owner looked up (and locked) and the
+        earlier codes deleted, for a user id no row has: what a caller that
+        must not reveal whether an account exists does for a missing one.
+        """
+        nobody = uuid.uuid4()
+        code = tokens.random_code(self.settings.otp_length, tokens.NUMERIC)
+        self._keys.digest(_PURPOSE, nobody.hex, otp_type, code)
+        with transaction():
+            users_repo.get_locked(nobody)
+            repo.delete_for_user_type(nobody, otp_type)
+
+    @checked(otp_type=OTP_TYPE, code=OTP_CODE, identifier=LINE)
+    def dummy_verify(self, otp_type: str, code: object, *, identifier: str | None = None) -> NoReturn:
+        """The work of a :meth:`verify` for a user without a live code, then ``VERIFICATION_CODE_INVALID``.
+
+        For callers that must not show whether an account exists (password
+        reset): the same digest and the same lookup, for a user id no row has,
+        and the failure counted against ``identifier`` (the email or phone
+        asked for) as a known user's is counted against the user.
+        """
+        if identifier is not None and not isinstance(identifier, str):
+            raise errors.InvalidValue("identifier must be a string (the email or phone asked for).",
+                                      field="identifier")
+        normalised = _normalise_code(code)
+        gate = self.throttle.check(OTP, "unknown:" + identifier) if identifier is not None else None
+        if normalised is not None:
+            self._verify(uuid.uuid4(), otp_type, normalised, consume=True, gate=gate)
+        raise errors.VerificationCodeInvalid()
+
+    def _verify(self, user: uuid.UUID, otp_type: str, normalised: str, *, consume: bool,
+                gate: Gate | None) -> str:
+        parts = (user.hex, otp_type, normalised)
+        digest = self._keys.digest(_PURPOSE, *parts)
+        now = self.now()
+        outcome = "invalid"
+        with transaction():
+            found = repo.latest(user, otp_type)
+            otp, owner_active = found if found is not None else (None, False)
+            if otp is None:  # the attempt-claiming UPDATE all the same (it matches no row)
+                repo.claim_attempt(uuid.uuid4(), max_attempts=self.settings.otp_max_attempts, now=now)
+            elif otp.expires_at <= now:
+                repo.delete(otp.id)
+                outcome = "expired"
+            elif not owner_active:
+                outcome = "inactive"  # a deactivated user's codes are refused (and spend nothing)
+            elif not repo.claim_attempt(otp.id, max_attempts=self.settings.otp_max_attempts, now=now):
+                repo.delete(otp.id)  # dead: no attempt left
+            else:
+                matched = self._keys.match_digest(otp.code_hash, _PURPOSE, *parts, current=digest)
+                if matched is not None:
+                    if consume:
+                        repo.delete(otp.id)
+                    else:
+                        repo.release_attempt(otp.id)
+                        if matched:
+                            repo.rekey(otp.id, otp.code_hash, digest)
+                    outcome = "ok"
+            if outcome == "invalid":  # counted in this transaction: one commit, whoever asked
+                self.throttle.failed(gate)
+        if outcome == "ok":
+            self.throttle.succeeded(gate)
+        return outcome
 
     @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE)
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
@@ -175,7 +241,7 @@ class OtpService(KeyedService):
         self.verify(user_id, otp_type, code, consume=False)
 
     def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
-        return tokens.keyed_digest(self._key, _PURPOSE, user_id.hex, otp_type, code)
+        return self._keys.digest(_PURPOSE, user_id.hex, otp_type, code)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from .. import access_tokens, errors, events
@@ -42,9 +42,11 @@ from ..validation import (
 from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
-__all__ = ["SessionService", "IssuedSession"]
+__all__ = ["SessionService", "IssuedSession", "ACTIVITY_RESOLUTION"]
 
 _PURPOSE = "refresh-token"
+#: ``last_active`` is refreshed by :meth:`SessionService.authenticate` when it is at least this old.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 #: A presented refresh token: anything malformed is ``INVALID_REFRESH_TOKEN``, like a wrong one.
 REFRESH_TOKEN = credential(errors.InvalidRefreshToken)
 ACCESS_TOKEN = credential(errors.InvalidAccessToken)
@@ -121,9 +123,14 @@ class SessionService(KeyedService):
         """The live session a refresh token belongs to (``session.user`` loaded); one query.
 
         Raises :class:`~nestauth_peewee.errors.InvalidRefreshToken` for a
-        malformed, unknown, expired, replayed or deactivated-user token alike.
+        malformed, unknown, expired, replayed or deactivated-user token alike,
+        and its subclass :class:`~nestauth_peewee.errors.SessionExpired` (the
+        session is removed) past the absolute lifetime or the idle timeout.
+        ``last_active`` is moved to now by a second, conditional statement only
+        when it is more than :data:`ACTIVITY_RESOLUTION` old.
         """
         session, _digest = self._check(refresh_token)
+        self._mark_active(session, self.now())
         return session
 
     @on_primary
@@ -149,6 +156,9 @@ class SessionService(KeyedService):
             columns["ip_address"] = ip_address
         new_digest = self._digest(session.id, new_secret)
         expires_at = now + self.settings.refresh_token_validity
+        absolute, _idle = self._deadlines(session)
+        if absolute is not None:
+            expires_at = min(expires_at, absolute)  # rotation never outlives the absolute lifetime
         with transaction():
             swapped = repo.swap_token(session.id, old_digest, new_digest, now=now,
                                       expires_at=expires_at, **columns)
@@ -218,13 +228,18 @@ class SessionService(KeyedService):
         session, user = found
         if user_id is not None and session.user_id != user_id:
             raise refusal()
-        if (session.expires_at is not None and session.expires_at <= self.now()) or not user.is_active:
+        now = self.now()
+        if (session.expires_at is not None and session.expires_at <= now) or not user.is_active:
+            raise refusal()
+        absolute, idle = self._deadlines(session)  # past either lifetime: refused (refresh removes it)
+        if (absolute is not None and absolute <= now) or (idle is not None and idle <= now):
             raise refusal()
         return session
 
     # --- checking a refresh token -------------------------------------------------
 
     def _check(self, refresh_token: str) -> tuple[Session, str]:
+        """The live session and its stored digest (made under the current or a previous key)."""
         parsed = tokens.parse_id_token(refresh_token)
         if parsed is None:
             raise errors.InvalidRefreshToken()
@@ -239,15 +254,52 @@ class SessionService(KeyedService):
         if found is None:
             raise errors.InvalidRefreshToken()
         session, user = found
-        if not tokens.digests_equal(digest, session.refresh_token_hash):
+        if self._keys.match_digest(session.refresh_token_hash, _PURPOSE, session_id.hex, secret,
+                                   current=digest) is None:
             self._revoke_reused(session)
             raise errors.InvalidRefreshToken()
-        if session.expires_at is not None and session.expires_at <= self.now():
+        now = self.now()
+        self._enforce_lifetimes(session, now)
+        if session.expires_at is not None and session.expires_at <= now:
             repo.delete(session.id)
             raise errors.InvalidRefreshToken()
         if not user.is_active:
             raise errors.InvalidRefreshToken()
-        return session, digest
+        return session, session.refresh_token_hash
+
+    def _enforce_lifetimes(self, session: Session, now: datetime) -> None:
+        """Refuse (and remove) a session past its absolute lifetime or idle timeout."""
+        absolute, idle = self._deadlines(session)
+        reason = ("absolute_lifetime" if absolute is not None and absolute <= now
+                  else "idle_timeout" if idle is not None and idle <= now else None)
+        if reason is None:
+            return
+        with transaction():
+            removed = repo.delete(session.id)
+            if removed:
+                emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+                     reason=reason)
+        raise errors.SessionExpired(reason=reason)
+
+    def _deadlines(self, session: Session) -> tuple[datetime | None, datetime | None]:
+        """``(absolute, idle)``: when the session ends however it is used, and when it ends unused.
+
+        ``None`` for a limit switched off in the settings. The idle deadline
+        counts from ``last_active`` (kept to within :data:`ACTIVITY_RESOLUTION`).
+        """
+        absolute = self.settings.session_absolute_lifetime
+        idle = self.settings.session_idle_timeout
+        last = session.last_active or session.created_at
+        return (session.created_at + absolute if absolute is not None else None,
+                last + idle if idle is not None else None)
+
+    def _mark_active(self, session: Session, now: datetime) -> None:
+        stale_at = now - ACTIVITY_RESOLUTION
+        if session.last_active is not None and session.last_active > stale_at:
+            return  # the common case: no write
+        if repo.mark_active(session.id, now=now, stale_at=stale_at):
+            session.last_active = now
+            session._dirty.clear()
 
     @retry_on_conflict
     def _revoke_reused(self, session: Session) -> None:
@@ -272,11 +324,28 @@ class SessionService(KeyedService):
     @checked(user_id=ID)
     @retry_on_conflict
     def list_active(self, user_id: uuid.UUID | str) -> list[Session]:
-        """The user's live sessions, most recently active first (expired ones are removed)."""
+        """The user's live sessions, most recently active first; dead ones are removed.
+
+        Each carries ``absolute_expires_at`` and ``idle_expires_at`` (see
+        :meth:`_deadlines`; ``None`` where the limit is off) beside
+        ``expires_at`` (the refresh token's own expiry).
+        """
         now = self.now()
+        live = []
         with transaction():
             repo.delete_expired_for_user(user_id, now=now)
-            return repo.list_for_user(user_id, now=now)
+            dead = []
+            for session in repo.list_for_user(user_id, now=now):
+                absolute, idle = self._deadlines(session)
+                if (absolute is not None and absolute <= now) or (idle is not None and idle <= now):
+                    dead.append(session.id)
+                    continue
+                session.absolute_expires_at, session.idle_expires_at = absolute, idle
+                live.append(session)
+            if dead:
+                repo.delete_ids(dead)
+                emit(events.session_revoked, user_id=user_id, session_ids=dead, reason="expired")
+        return live
 
     @checked(session_id=ID, user_id=ID.optional)
     @retry_on_conflict

@@ -69,6 +69,8 @@ class TrustedDeviceService(KeyedService):
             user = users_repo.get_locked(user_id)
             if user is None:
                 raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
+            if not user.is_active:
+                raise errors.AccountInactive("A deactivated account cannot trust a device.")
             device = repo.insert(
                 id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
                 user_agent=user_agent, ip_address=ip_address,
@@ -81,7 +83,8 @@ class TrustedDeviceService(KeyedService):
         """The device if ``token`` is the user's, unrevoked and unexpired; records the use.
 
         Raises :class:`~nestauth_peewee.errors.TrustedDeviceInvalid` otherwise
-        (malformed tokens included, before any query).
+        (malformed tokens included, before any query), and for any device of a
+        deactivated user.
         """
         parsed = tokens.parse_id_token(token)
         if parsed is None:
@@ -89,16 +92,20 @@ class TrustedDeviceService(KeyedService):
         device_id, secret = parsed
         digest = self._digest(device_id, secret)
         user = user_id
-        device = repo.get(device_id)
+        device = repo.get_if_owner_active(device_id)
         now = self.now()
+        matched = None if device is None else self._keys.match_digest(
+            device.token_hash, _PURPOSE, device_id.hex, secret, current=digest)
         if (
             device is None
-            or not tokens.digests_equal(digest, device.token_hash)
+            or matched is None
             or device.user_id != user
             or device.revoked_at is not None
             or device.expires_at <= now
         ):
             raise errors.TrustedDeviceInvalid()
+        if matched and repo.rekey(device.id, device.token_hash, digest):  # made under a previous key
+            device.token_hash = digest
         repo.mark_used(device.id, now=now)
         device.last_used_at = now
         device._dirty.clear()
@@ -140,4 +147,4 @@ class TrustedDeviceService(KeyedService):
         return ExpiryCleanup(clock=self._clock).trusted_devices(batch_size=batch_size, now=now)
 
     def _digest(self, device_id: uuid.UUID, secret: str) -> str:
-        return tokens.keyed_digest(self._key, _PURPOSE, device_id.hex, secret)
+        return self._keys.digest(_PURPOSE, device_id.hex, secret)

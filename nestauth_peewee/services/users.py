@@ -25,17 +25,19 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
-from ..passwords import PasswordHasher, check_policy
+from ..passwords import PasswordHasher, check_policy, normalize_password
 from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
 from ..repositories import sessions as sessions_repo
+from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
 from ._common import Page, UserSnapshot, updatable
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
+from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
 __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -53,6 +55,9 @@ class UserService(IdentityOperations):
     def __init__(self, settings: Settings | None = None, *, hasher: PasswordHasher | None = None) -> None:
         self.settings = Settings.or_default(settings)
         self.hasher = hasher or PasswordHasher(self.settings.argon2)
+        #: Consecutive failed logins per normalised email/phone (``Settings.login_throttle``).
+        self.throttle = Throttle(self.settings)
+        self._code_throttle = Throttle(self.settings, codes=True)
 
     # --- create ------------------------------------------------------------------------
 
@@ -133,13 +138,21 @@ class UserService(IdentityOperations):
         exist. A match whose hash was made with other parameters is re-hashed
         with the configured ones and stored (no event). A deactivated account
         with the right password gives ``ACCOUNT_INACTIVE``.
+
+        Throttled per normalised identifier, known or not (``Settings.login_throttle``):
+        after too many consecutive failures every attempt, right or wrong, is
+        ``ACCOUNT_LOCKED`` (with ``retry_after``) until the wait is over; a
+        success starts the count again. See :meth:`unlock`.
         """
         user = self.lookup(email=email, phone=phone)
+        gate = self.throttle.check(LOGIN, self.login_identifier(email=email, phone=phone))
         if user is None or user.password_hash is None:
             self.hasher.dummy_verify(password)
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials()
         ok, upgraded = self.hasher.verify(user.password_hash, password)
         if not ok:
+            self.throttle.failed(gate)
             raise errors.InvalidCredentials()
         if upgraded is not None:
             # Verified outside the transaction; the compare-and-swap keeps a
@@ -149,9 +162,39 @@ class UserService(IdentityOperations):
                     user.password_hash = upgraded
         if not user.is_active:
             raise errors.AccountInactive()
+        self.throttle.succeeded(gate)
         return user
 
     @replica_ok
+    @checked(email=EMAIL, phone=PHONE)
+    def login_identifier(self, *, email: str | None = None, phone: str | None = None) -> str:
+        """What logins are throttled by: ``email:<normalised>`` or ``phone:<E.164>`` (as :meth:`lookup` picks)."""
+        if email is not None:
+            return "email:" + email
+        if phone is not None:
+            return "phone:" + phone
+        raise errors.EmailOrPhoneRequired("Give the email or the phone number the account was registered with.")
+
+    @checked(email=EMAIL, phone=PHONE, user_id=ID.optional)
+    def unlock(self, *, email: str | None = None, phone: str | None = None,
+               user_id: uuid.UUID | str | User | None = None) -> int:
+        """An admin's unlock: forget the failed logins of this email/phone (or of the user's
+        email and phone) and the user's failed OTP/TOTP/recovery-code attempts; how many
+        counters went."""
+        identifiers = []
+        user = None
+        if user_id is not None:
+            user = self._require(cast(uuid.UUID, user_id))
+            identifiers += [self.login_identifier(email=v) for v in (user.email,) if v]
+            identifiers += [self.login_identifier(phone=v) for v in (user.phone,) if v]
+        else:
+            identifiers.append(self.login_identifier(email=email, phone=phone))
+            user = self.lookup(email=email, phone=phone)
+        removed = sum(self.throttle.unlock(LOGIN, identifier) for identifier in identifiers)
+        if user is not None:
+            removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
+        return removed
+
     @checked(email=EMAIL, phone=PHONE)
     def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
         """The user with this email, else this phone (each normalised first), or None.
@@ -310,7 +353,11 @@ class UserService(IdentityOperations):
 
     @checked(user_id=ID)
     def deactivate(self, user_id: uuid.UUID | str | User) -> User:
-        """Stop the user from signing in and revoke all their sessions; idempotent."""
+        """Stop the user from signing in and revoke all their sessions and trusted devices; idempotent.
+
+        While deactivated, the user's API keys, OTPs, TOTP devices and recovery
+        codes are refused too (those services check ``is_active``).
+        """
         return self._set_active(user_id, False)
 
     @retry_on_conflict
@@ -319,11 +366,12 @@ class UserService(IdentityOperations):
         with transaction():
             user = self._require(uid)
             revoked = 0 if active else sessions_repo.delete_for_user(uid)
+            devices = 0 if active else devices_repo.revoke_all(uid, now=utcnow())
             if user.is_active != active:
                 users_repo.update_fields(user, {"is_active": active})
                 emit(
                     events.user_updated, self, user=UserSnapshot.of(user), user_id=uid,
-                    changed=["is_active"], sessions_revoked=revoked,
+                    changed=["is_active"], sessions_revoked=revoked, trusted_devices_revoked=devices,
                 )
         return user
 
@@ -339,7 +387,8 @@ class UserService(IdentityOperations):
         Wrong current: ``CURRENT_PASSWORD_INCORRECT``; same as current:
         ``NEW_PASSWORD_SAME_AS_CURRENT``; outside the policy:
         ``PASSWORD_POLICY_VIOLATION``. On success ``must_change_password`` is
-        cleared, every session of the user is revoked, ``password_changed`` sent.
+        cleared, every session and trusted device of the user is revoked (in the
+        transaction that stores the hash), ``password_changed`` sent.
         """
         uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         user = self._require(uid)
@@ -351,7 +400,8 @@ class UserService(IdentityOperations):
         ok, _ = self.hasher.verify(user.password_hash, current_password)
         if not ok:
             raise errors.CurrentPasswordIncorrect()
-        if new_password == current_password:
+        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
+                current_password):
             raise errors.NewPasswordSameAsCurrent()
         check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.hasher.hash(new_password)
@@ -363,9 +413,11 @@ class UserService(IdentityOperations):
                 self._require(uid)
                 raise errors.CurrentPasswordIncorrect("The password was changed meanwhile; sign in again.")
             revoked = sessions_repo.delete_for_user(uid)
+            devices = devices_repo.revoke_all(uid, now=utcnow())
             user.password_hash = new_hash
             user.must_change_password = False
-            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked,
+                 trusted_devices_revoked=devices)
         return user
 
     @checked(user_id=ID, new_password=PASSWORD, must_change_password=FLAG, revoke_sessions=FLAG)
@@ -380,8 +432,9 @@ class UserService(IdentityOperations):
     ) -> User:
         """Set a password without the current one (admin action, completed reset).
 
-        Checks the policy, stores the hash, revokes the sessions unless told
-        not to, and sends ``password_changed``.
+        Checks the policy, stores the hash, revokes the sessions and trusted
+        devices (in the same transaction) unless told not to, and sends
+        ``password_changed``.
         """
         uid, must_change, revoke = cast(uuid.UUID, user_id), must_change_password, revoke_sessions
         user = self._require(uid)
@@ -391,7 +444,9 @@ class UserService(IdentityOperations):
             user = self._require(uid)
             users_repo.update_fields(user, {"password_hash": new_hash, "must_change_password": must_change})
             revoked = sessions_repo.delete_for_user(uid) if revoke else 0
-            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked)
+            devices = devices_repo.revoke_all(uid, now=utcnow()) if revoke else 0
+            emit(events.password_changed, self, user=UserSnapshot.of(user), user_id=uid, sessions_revoked=revoked,
+                 trusted_devices_revoked=devices)
         return user
 
     # --- delete ------------------------------------------------------------------------
