@@ -181,3 +181,19 @@ def test_issued_session_built_by_hand_still_works(service, make_user):
     issued = service.create(make_user().id)
     legacy = IssuedSession(issued.session, issued.refresh_token)
     assert legacy.access_token == "" and legacy.access_token_expires_at is None
+
+
+def test_an_access_token_signed_before_a_key_rotation_still_verifies(db):
+    from nestauth_peewee import SessionService, Settings, User
+    from nestauth_peewee.errors import NestAuthError
+
+    old_key = "access-token-rotation-old-key-" + "9f3Kq" * 8
+    new_key = "access-token-rotation-new-key-" + "Zr8Wm" * 8
+    user = User.create(email="rotate@example.com")
+    issued = SessionService(Settings(secret_key=old_key)).create(user.id)
+
+    rotated = SessionService(Settings(secret_key=new_key, secret_key_fallbacks=(old_key,)))
+    assert rotated.check_access_token(issued.access_token).session_id == issued.session.id
+    retired = SessionService(Settings(secret_key=new_key))
+    with pytest.raises(NestAuthError):
+        retired.check_access_token(issued.access_token)

@@ -184,8 +184,9 @@ class SessionService(KeyedService):
         return IssuedSession(session, refresh_token, access, expires_at)
 
     def _verification_keys(self) -> tuple[bytes, ...]:
-        # The current key signs; verification tries it first, then the previous keys.
-        return (self._key,)
+        # The current key signs; verification tries it first, then the previous keys
+        # (Settings.secret_key_fallbacks), so a key rotation does not sign everyone out.
+        return self._keys.keys
 
     @checked(access_token=ACCESS_TOKEN)
     def check_access_token(self, access_token: str) -> access_tokens.AccessClaims:
