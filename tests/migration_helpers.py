@@ -75,5 +75,18 @@ def run(args: Sequence[str], *, cwd: Path = ROOT, check: bool = True,
 
 
 def pw_migrate(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """peewee-migrate's own command line (``pw_migrate``), as a user runs it."""
+    """peewee-migrate's own command line (``pw_migrate``), as a user runs it.
+
+    A URL parameter only nest-auth understands (``prepare=false``, set when the tests
+    run behind pgbouncer) is taken off: pw_migrate hands every parameter to the driver.
+    """
+    args = tuple(without_library_options(a) if "://" in a else a for a in args)
     return run([sys.executable, "-m", "peewee_migrate", *args], cwd=cwd, check=check)
+
+
+def without_library_options(url: str) -> str:
+    from urllib.parse import parse_qsl, urlencode
+
+    base, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query) if k != "prepare"]
+    return base + ("?" + urlencode(kept) if kept else "")
