@@ -195,6 +195,7 @@ class UserService(IdentityOperations):
             removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
         return removed
 
+    @replica_ok
     @checked(email=EMAIL, phone=PHONE)
     def lookup(self, *, email: Any = None, phone: Any = None) -> User | None:
         """The user with this email, else this phone (each normalised first), or None.
