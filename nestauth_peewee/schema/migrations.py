@@ -196,6 +196,20 @@ def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
     return errors.MigrationError(f"{action} of {name} failed: {text}. {after}", migration=name)
 
 
+def _run_each(router: _Router, database: peewee.Database, names: list[str], action: str,
+              **options: bool) -> list[str]:
+    """Run (or undo) ``names`` one by one; a failure is one typed error naming the migration."""
+    migrator = router.migrator
+    done: list[str] = []
+    for name in names:
+        try:
+            router.run_one(name, migrator, **options)
+        except Exception as exc:  # noqa: BLE001 - reported as one typed error
+            raise _failure(name, database, exc, action, router) from exc
+        done.append(name)
+    return done
+
+
 def migration_status(db: peewee.Database | None = None, *, directory: Path | str | None = None,
                      history_table: str | None = None) -> MigrationStatus:
     """Compare the history table with the migration files."""
@@ -230,17 +244,7 @@ def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: b
                     f"No migration named {to!r}; known: {', '.join(router.todo) or 'none'}."
                 )
             pending = pending[: pending.index(to) + 1] if to in pending else []
-        applied: list[str] = []
-        if not pending:
-            return applied
-        migrator = router.migrator
-        for name in pending:
-            try:
-                router.run_one(name, migrator, fake=fake, force=fake)
-            except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Migration", router) from exc
-            applied.append(name)
-        return applied
+        return _run_each(router, database, pending, "Migration", fake=fake, force=fake)
 
 
 def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Path | str | None = None,
@@ -264,12 +268,4 @@ def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Pa
                 "does not ship; roll back with the version that applied them.",
                 migration=foreign[0],
             )
-        migrator = router.migrator
-        undone: list[str] = []
-        for name in targets:
-            try:
-                router.run_one(name, migrator, fake=False, downgrade=True)
-            except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Rollback", router) from exc
-            undone.append(name)
-        return undone
+        return _run_each(router, database, targets, "Rollback", fake=False, downgrade=True)
