@@ -86,7 +86,7 @@ class _TranslatingProxy(peewee.DatabaseProxy):
     """A DatabaseProxy whose query execution raises the library's errors."""
 
     def execute(self, query: Any, **context_options: Any) -> Any:
-        db = self._bound()
+        db = self.bound()
         if routing.replicas:  # read replicas: see replicas.py
             db = routing.for_query(db, query)
         try:
@@ -103,28 +103,29 @@ class _TranslatingProxy(peewee.DatabaseProxy):
 
     def for_sql(self, sql: str) -> peewee.Database:
         """The Database the SQL text ``sql`` runs on now (a write marks this context; see replicas.py)."""
-        db = self._bound()
+        db = self.bound()
         return routing.for_sql(db, sql) if routing.replicas else db
 
     def for_read(self) -> peewee.Database:
         """The Database a plain read runs on now: the primary, or a replica (see replicas.py)."""
-        db = self._bound()
+        db = self.bound()
         return routing.read_target(db) if routing.replicas else db
 
     def close(self) -> bool:
         """Close this thread's connection, and its replica connections."""
-        closed = self._bound().close()
+        closed = self.bound().close()
         if routing.replicas:
             routing.close_thread_connections()
         return closed
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
-            return self._bound().connect(reuse_if_open=reuse_if_open)
+            return self.bound().connect(reuse_if_open=reuse_if_open)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
 
-    def _bound(self) -> peewee.Database:
+    def bound(self) -> peewee.Database:
+        """The Database bound now (the primary), or ConfigurationError when none is."""
         obj = self.obj
         if obj is None:
             raise errors.ConfigurationError(
@@ -494,4 +495,4 @@ def _replica(target: str | peewee.Database, primary: peewee.Database, pool: bool
 
 def get_database() -> peewee.Database:
     """Return the bound Database, or raise :class:`ConfigurationError`."""
-    return database._bound()
+    return database.bound()

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import peewee
 
 from ..db import database, dialect_of
+from ..fields import utcnow
 
-__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
+__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch", "update_by_id"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Select)
@@ -51,6 +52,13 @@ def delete_batch(model: type[peewee.Model], condition: peewee.Expression, *, lim
         key = cast(peewee.Field, model._meta.primary_key)  # False only for a model without a key
         query = model.delete().where(key.in_(model.select(key).where(condition).limit(limit)))
     return query.execute()
+
+
+def update_by_id(model: Any, row_id: object, values: dict[str, object]) -> int:
+    """Set ``values`` (column name → value) and ``updated_at`` on one row; the number of rows changed."""
+    fields = {getattr(model, name): value for name, value in values.items()}
+    fields[model.updated_at] = utcnow()
+    return model.update(fields).where(model.id == row_id).execute()
 
 
 def locked(query: Q) -> Q:

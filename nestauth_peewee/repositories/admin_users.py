@@ -19,20 +19,8 @@ from ..fields import utcnow
 from ..models import AdminUser
 from ._support import locked
 
-__all__ = [
-    "get",
-    "get_by_email",
-    "insert",
-    "update_fields",
-    "replace_password_hash",
-    "bump_token_version",
-    "lock_all",
-    "another",
-    "touch",
-    "count",
-    "delete",
-    "list_page",
-]
+__all__ = ["get", "get_by_email", "insert", "update_fields", "replace_password_hash",
+           "bump_token_version", "lock_all", "another", "touch", "count", "delete", "list_page"]
 
 
 def get(admin_id: uuid.UUID) -> AdminUser | None:
