@@ -33,7 +33,7 @@ from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import FLAG, ID, IDS, NAMES, SHORT_NAME, checked
-from ._rbac_common import require_tenant, resolve_guard, roles_for_scope
+from ._rbac_common import require_tenant, roles_for_scope
 
 __all__ = ["MembershipService", "resolve_role_names"]
 
@@ -125,7 +125,7 @@ class MembershipService:
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with role names of ``guard`` (the tenant's own, then global)."""
         uid, tid = self._ids(user_id, tenant_id)
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid, tid)
             repo.replace_roles(access.id, resolve_role_names(names, guard, tid))

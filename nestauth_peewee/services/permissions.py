@@ -44,7 +44,7 @@ from ..validation import (
     Unset,
     checked,
 )
-from ._rbac_common import resolve_guard
+from ._common import found
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -117,7 +117,7 @@ class PermissionService:
     @retry_on_conflict
     def create(self, name: str, *, guard: str | None = None, description: str | None = None,
                category: str | None = None) -> Permission:
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             permission = repo.insert(name=name, guard=guard, description=description, category=category)
             emit(events.permission_created, permission=permission)
@@ -127,20 +127,15 @@ class PermissionService:
     @checked(permission_id=ID)
     def get(self, permission_id: Any) -> Permission:
         pid = permission_id
-        permission = repo.get(pid)
-        if permission is None:
-            raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))
-        return permission
+        return found(repo.get(pid), errors.PermissionNotFound, f"No permission with id {pid}.",
+                     permission_id=str(pid))
 
     @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional)
     def get_by_name(self, name: str, *, guard: str | None = None) -> Permission:
-        guard = resolve_guard(self.settings, guard)
-        permission = repo.get_by_name(name, guard)
-        if permission is None:
-            raise errors.PermissionNotFound(f"No permission {name!r} for guard {guard!r}.",
-                                            name=name, guard=guard)
-        return permission
+        guard = self.settings.resolve_guard(guard)
+        return found(repo.get_by_name(name, guard), errors.PermissionNotFound,
+                     f"No permission {name!r} for guard {guard!r}.", name=name, guard=guard)
 
     @checked(permission_id=ID, name=NAME, description=LONG_TEXT, category=CATEGORY)
     @retry_on_conflict
@@ -174,7 +169,7 @@ class PermissionService:
                limit: int = MAX_PAGE, offset: int = 0) -> list[Permission]:
         """Permissions whose name or description contains ``text`` (``%`` and ``_`` are literal)."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         return repo.search(text, guard=guard, category=category, limit=limit, offset=offset)
 
     @replica_ok
@@ -182,7 +177,7 @@ class PermissionService:
     def categories(self, *, guard: str | None = None) -> list[str]:
         """The distinct categories in use, sorted."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         return repo.categories(guard)
 
     # --- bulk registration -----------------------------------------------------
@@ -198,7 +193,7 @@ class PermissionService:
         One transaction; a permission that a concurrent registrar creates first
         counts as existing, never as an error. Names are reported in input order.
         """
-        default_guard = resolve_guard(self.settings, guard)
+        default_guard = self.settings.resolve_guard(guard)
         specs = self._specs(cast(list[dict[str, Any]], permissions), default_guard)  # PERMISSION_SPECS made them
         # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
         return self._register(specs)
@@ -235,6 +230,6 @@ class PermissionService:
         specs: dict[tuple[str, str], dict[str, Any]] = {}
         for spec in items:
             g = spec["guard"]
-            spec["guard"] = default_guard if g is None else resolve_guard(self.settings, g)
+            spec["guard"] = default_guard if g is None else self.settings.resolve_guard(g)
             specs.setdefault((spec["name"], spec["guard"]), spec)
         return specs

@@ -31,7 +31,7 @@ from ..replicas import replica_ok
 from ..repositories import staff_access as repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import ID, IDS, NAMES, SHORT_NAME, checked
-from ._rbac_common import resolve_guard, roles_for_scope
+from ._rbac_common import roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -102,7 +102,7 @@ class StaffAccessService:
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with names of global roles of ``guard``."""
         uid = user_id
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid)
             repo.replace_roles(access.id, resolve_role_names(names, guard, None))

@@ -34,7 +34,7 @@ from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
-from ._common import Page, UserSnapshot, updatable
+from ._common import Page, UserSnapshot, found, updatable
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
@@ -216,28 +216,21 @@ class UserService(IdentityOperations):
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
         uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
-        user = users_repo.get(uid)
-        if user is None:
-            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
-        return user
+        return found(users_repo.get(uid), errors.UserNotFound, f"No user has the id {uid}.", user_id=uid)
 
     @replica_ok
     @checked(email=EMAIL)
     def get_by_email(self, email: str) -> User:
         """The user with this email (normalised first), else ``USER_NOT_FOUND``."""
         user = users_repo.get_by_email(email) if email else None
-        if user is None:
-            raise errors.UserNotFound("No user has this email address.")
-        return user
+        return found(user, errors.UserNotFound, "No user has this email address.")
 
     @replica_ok
     @checked(phone=PHONE)
     def get_by_phone(self, phone: str) -> User:
         """The user with this phone number (normalised first), else ``USER_NOT_FOUND``."""
         user = users_repo.get_by_phone(phone) if phone else None
-        if user is None:
-            raise errors.UserNotFound("No user has this phone number.")
-        return user
+        return found(user, errors.UserNotFound, "No user has this phone number.")
 
     @replica_ok
     @checked(is_active=FLAG.optional, verified=FLAG.optional, email_verified=FLAG.optional,
