@@ -36,6 +36,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -168,16 +169,45 @@ database = _TranslatingProxy()
 _init_lock = threading.Lock()
 
 
+@dataclass(frozen=True)
+class DialectTraits:
+    """What nest-auth's queries need to know of a dialect beyond peewee's own Database traits.
+
+    peewee's Database classes already declare ``param``, ``quote``, ``for_update`` and
+    ``returning_clause``; read those from the Database. These are the rest, one row per dialect.
+    """
+
+    name: str
+    #: The database class (peewee's) whose instances, subclasses included, have these traits.
+    database_class: type[peewee.Database]
+    #: A skipped duplicate is ``ON DUPLICATE KEY UPDATE pk = pk`` (and an upsert names no conflict
+    #: target), not ``ON CONFLICT (...) DO ...``.
+    duplicate_key_update: bool
+    #: ``DELETE ... ORDER BY ... LIMIT n`` is the batched delete (a LIMIT in an ``IN`` subquery on
+    #: the same table is refused), rather than deleting the ids a limited subquery picks.
+    delete_order_limit: bool
+
+
+#: One row per supported dialect, in the order of :data:`DIALECTS`.
+TRAITS: dict[str, DialectTraits] = {
+    "postgres": DialectTraits("postgres", peewee.PostgresqlDatabase, False, False),
+    "mysql": DialectTraits("mysql", peewee.MySQLDatabase, True, True),
+    "sqlite": DialectTraits("sqlite", peewee.SqliteDatabase, False, False),
+}
+
+
+def traits_of(db: Any) -> DialectTraits:
+    """The :class:`DialectTraits` of a Database or proxy."""
+    return TRAITS[dialect_of(db)]
+
+
 def dialect_of(db: Any) -> str:
     """Return ``"postgres"``, ``"mysql"`` or ``"sqlite"`` for a Database or proxy."""
     while isinstance(db, peewee.DatabaseProxy):
         db = db.obj
-    if isinstance(db, peewee.PostgresqlDatabase):
-        return "postgres"
-    if isinstance(db, peewee.MySQLDatabase):
-        return "mysql"
-    if isinstance(db, peewee.SqliteDatabase):
-        return "sqlite"
+    for traits in TRAITS.values():
+        if isinstance(db, traits.database_class):
+            return traits.name
     if db is None:
         raise errors.ConfigurationError(
             "No database is bound: call nestauth_peewee.init_database(URL) first."
