@@ -15,7 +15,6 @@ missing) and one user, bench-login@example.com, which is deleted at the end.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from nestauth_peewee import (
     init_database,
 )
 
-from .measure import add_argon2_arguments, argon2_from, percentile_ms
+from .measure import argon2_from, percentile_ms, timing_parser
 
 EMAIL = "bench-login@example.com"
 PASSWORD = "the real password of the benchmark user"
@@ -46,12 +45,8 @@ def _failed_login(users: UserService, email: str, password: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks login-timing",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--samples", type=int, default=60, help="failed logins of each kind (default 60)")
-    parser.add_argument("--tolerance", type=float, default=0.20, help="allowed relative gap (default 0.20)")
-    add_argon2_arguments(parser)
+    parser = timing_parser("login-timing", __doc__.splitlines()[0], samples=60,
+                           samples_help="failed logins of each kind", tolerance=0.2)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -34,6 +34,20 @@ def percentile_ms(values: Sequence[float], pct: int, digits: int = 2) -> str:
     return f"{ordered[min(len(ordered) - 1, len(ordered) * pct // 100)] * 1000:.{digits}f} ms"
 
 
+def timing_parser(prog: str, description: str, *, samples: int, samples_help: str,
+                  tolerance: float) -> Any:
+    """The options of a timing-gap check: --database, --samples, --tolerance and the argon2 costs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks {prog}", description=description)
+    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--samples", type=int, default=samples, help=f"{samples_help} (default {samples})")
+    parser.add_argument("--tolerance", type=float, default=tolerance,
+                        help=f"allowed relative gap (default {tolerance:.2f})")
+    add_argon2_arguments(parser)
+    return parser
+
+
 def add_argon2_arguments(parser: Any) -> None:
     """``--memory-cost``, ``--time-cost``, ``--parallelism`` (the library's defaults)."""
     from nestauth_peewee import Argon2Params

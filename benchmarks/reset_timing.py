@@ -28,7 +28,6 @@ at the end.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import statistics
 import sys
@@ -43,7 +42,7 @@ from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.users import UserService
 
 from .data import BENCH_KEY
-from .measure import add_argon2_arguments, argon2_from, percentile_ms
+from .measure import argon2_from, percentile_ms, timing_parser
 
 KNOWN, INACTIVE, UNKNOWN = ("bench-reset-known@example.com", "bench-reset-inactive@example.com",
                             "bench-reset-nobody@example.com")
@@ -59,12 +58,8 @@ def _timed(call: Callable[[], object]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks reset-timing",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--samples", type=int, default=300, help="calls of each kind (default 300)")
-    parser.add_argument("--tolerance", type=float, default=0.10, help="allowed relative gap (default 0.10)")
-    add_argon2_arguments(parser)
+    parser = timing_parser("reset-timing", __doc__.splitlines()[0], samples=300,
+                           samples_help="calls of each kind", tolerance=0.1)
     args = parser.parse_args(argv)
 
     params = argon2_from(args)
