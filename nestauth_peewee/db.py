@@ -171,10 +171,12 @@ _init_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class DialectTraits:
-    """What nest-auth's queries need to know of a dialect beyond peewee's own Database traits.
+    """What nest-auth's queries and DDL need to know of a dialect beyond peewee's own traits.
 
     peewee's Database classes already declare ``param``, ``quote``, ``for_update`` and
-    ``returning_clause``; read those from the Database. These are the rest, one row per dialect.
+    ``returning_clause``: read those from the Database. These are the rest, one row per dialect
+    (:data:`TRAITS`); code asks a trait, never compares dialect names. Only the schema tooling
+    keys its per-dialect output (snapshots, migration statements, catalog queries) by name.
     """
 
     name: str
@@ -182,17 +184,48 @@ class DialectTraits:
     database_class: type[peewee.Database]
     #: A skipped duplicate is ``ON DUPLICATE KEY UPDATE pk = pk`` (and an upsert names no conflict
     #: target), not ``ON CONFLICT (...) DO ...``.
-    duplicate_key_update: bool
+    duplicate_key_update: bool = False
     #: ``DELETE ... ORDER BY ... LIMIT n`` is the batched delete (a LIMIT in an ``IN`` subquery on
     #: the same table is refused), rather than deleting the ids a limited subquery picks.
-    delete_order_limit: bool
+    delete_order_limit: bool = False
+    #: DDL runs inside the transaction (a failed migration leaves nothing behind).
+    transactional_ddl: bool = True
+    #: ``DROP TABLE ... CASCADE`` (drops what depends on the table, as peewee's ``cascade=``).
+    drop_cascade: bool = False
+    #: A foreign key can be added by ``ALTER TABLE ... ADD`` (SQLite: only inline with the column).
+    alter_add_foreign_key: bool = True
+    #: ``DROP INDEX name ON table`` (index names are per table).
+    drop_index_on_table: bool = False
+    #: The outermost transaction is ``BEGIN IMMEDIATE``: the write lock taken at once, so a
+    #: read-then-write transaction waits its turn instead of failing.
+    begin_immediate: bool = False
+    #: ``BEGIN`` can be refused by a pooler that closes the connection (pgbouncer in statement mode).
+    checked_begin: bool = False
+    #: The server default of "now", in UTC.
+    now_sql: str = ""
+    #: How a boolean server default is written (true, false).
+    boolean_literals: tuple[str, str] = ("1", "0")
+    #: A JSON object server default must be an expression: ``('{}')``.
+    json_default_in_parens: bool = False
+    #: The column type of a JSON field, where it is not peewee's.
+    json_type: str | None = None
+    #: The collation of an exact (case- and accent-sensitive) string column, where it needs one.
+    exact_collation: str | None = None
+    #: What CREATE TABLE appends (engine and character set).
+    table_options: str = ""
 
 
 #: One row per supported dialect, in the order of :data:`DIALECTS`.
 TRAITS: dict[str, DialectTraits] = {
-    "postgres": DialectTraits("postgres", peewee.PostgresqlDatabase, False, False),
-    "mysql": DialectTraits("mysql", peewee.MySQLDatabase, True, True),
-    "sqlite": DialectTraits("sqlite", peewee.SqliteDatabase, False, False),
+    "postgres": DialectTraits("postgres", peewee.PostgresqlDatabase, drop_cascade=True, checked_begin=True,
+                              now_sql="(now() AT TIME ZONE 'utc')", boolean_literals=("true", "false"),
+                              json_type="JSONB"),
+    "mysql": DialectTraits("mysql", peewee.MySQLDatabase, duplicate_key_update=True, delete_order_limit=True,
+                           transactional_ddl=False, drop_index_on_table=True, now_sql="(UTC_TIMESTAMP(6))",
+                           json_default_in_parens=True, exact_collation="utf8mb4_bin",
+                           table_options="ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"),
+    "sqlite": DialectTraits("sqlite", peewee.SqliteDatabase, alter_add_foreign_key=False, begin_immediate=True,
+                            now_sql="(strftime('%Y-%m-%d %H:%M:%f', 'now'))"),
 }
 
 

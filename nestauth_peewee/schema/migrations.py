@@ -41,7 +41,7 @@ from peewee_migrate import Router
 from peewee_migrate.models import MIGRATE_TABLE, MigrateHistory
 
 from .. import errors
-from ..db import dialect_of, get_database
+from ..db import get_database, traits_of
 from ..driver_errors import translate
 from .lock import DEFAULT_TIMEOUT, HISTORY_TABLE, LOCK_ROW_ID, ensure_history_table, schema_lock
 
@@ -156,7 +156,7 @@ def _session(db: peewee.Database) -> Iterator[None]:
     opened = db.connect(reuse_if_open=True)
     restore = False
     try:
-        if dialect_of(db) == "sqlite":
+        if isinstance(db, peewee.SqliteDatabase):  # the foreign_keys pragma is SQLite's own
             if db.in_transaction():
                 raise errors.ConfigurationError(
                     "Run SQLite migrations outside a transaction (foreign keys must be switched off)."
@@ -174,7 +174,7 @@ def _session(db: peewee.Database) -> Iterator[None]:
 def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
              router: _Router) -> errors.MigrationError:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if dialect_of(db) == "mysql":
+    if not traits_of(db).transactional_ddl:
         recorded = name in router.done  # read again: did another process finish it meanwhile?
         if recorded == (action == "Migration"):
             done = "applied" if recorded else "rolled back"
@@ -188,7 +188,7 @@ def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
     hint = translate(exc)
     if isinstance(hint, errors.ForeignKeyRefused):
         text += f" ({hint})"
-    if dialect_of(db) == "mysql":
+    if not traits_of(db).transactional_ddl:
         after = ("MySQL/MariaDB cannot roll DDL back: the migration is half-applied, the statements "
                  "before the failure stay; compare the schema with the migration file and repair it by hand.")
     else:

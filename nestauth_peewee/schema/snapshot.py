@@ -30,9 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import peewee
 
 from .. import errors
-from ..db import DIALECTS, normalize_dialect, offline_database
+from ..db import DIALECTS, TRAITS, normalize_dialect, offline_database
 from ..models import NestAuthModels
-from ..models.base import MYSQL_TABLE_OPTIONS
 from ..version import __version__
 from .sql_text import split_top_level
 
@@ -159,8 +158,9 @@ def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -
         for model in chosen:
             schema = model._schema  # type: ignore[attr-defined]  # peewee's (private) SchemaManager
             table_sql = _no_params(schema._create_table(safe=False).query(), model)
-            if dialect == "mysql" and "ENGINE=" not in table_sql.upper():
-                table_sql += " " + MYSQL_TABLE_OPTIONS  # an app model without AuthModel's options
+            options = TRAITS[dialect].table_options
+            if options and "ENGINE=" not in table_sql.upper():
+                table_sql += " " + options  # an app model without AuthModel's options
             statements.append(_pretty_create_table(table_sql))
             for index in schema._create_indexes(safe=False):
                 statements.append(_no_params(index.query(), model))
