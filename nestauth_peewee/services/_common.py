@@ -76,11 +76,17 @@ class AdminSnapshot(_ColumnSnapshot):
     updated_at: datetime | None
 
 
-def found(row: T | None, error: type[errors.NotFound], message: str, **details: Any) -> T:
-    """``row``, or ``error(message, **details)`` when the lookup found nothing."""
+def found(row: T | None, error: type[errors.NotFound] | errors.NotFound, message: str | None = None,
+          **details: Any) -> T:
+    """``row``, or the error (a class given ``message`` and ``details``, or an instance) when it is None."""
     if row is None:
-        raise error(message, **details)
+        raise error if isinstance(error, errors.NotFound) else error(message, **details)
     return row
+
+
+def columns_of(row: Any) -> dict[str, Any]:
+    """Every column of ``row`` by field name: an event's snapshot of a row about to be deleted."""
+    return {f.name: getattr(row, f.name) for f in type(row)._meta.sorted_fields}
 
 
 def updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:

@@ -44,7 +44,7 @@ from ..validation import (
     Unset,
     checked,
 )
-from ._common import found
+from ._common import columns_of, found
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -101,10 +101,6 @@ CATEGORY = LINE
 PERMISSION_SPECS = Kind("permission specs", _specs)
 
 
-def _snapshot(permission: Permission) -> dict[str, Any]:
-    return {f.name: getattr(permission, f.name) for f in Permission._meta.sorted_fields}
-
-
 class PermissionService:
     """Policy for nest_auth_permissions; one transaction per call, events after commit."""
 
@@ -159,7 +155,7 @@ class PermissionService:
         """Delete a permission; the database removes it from every role."""
         with transaction():
             permission = self.get(permission_id)
-            snapshot = _snapshot(permission)
+            snapshot = columns_of(permission)
             repo.delete(permission.id)
             emit(events.permission_deleted, snapshot=snapshot)
 

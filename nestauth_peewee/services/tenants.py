@@ -29,7 +29,7 @@ from ..replicas import replica_ok
 from ..repositories import tenants as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import FLAG, ID, LIMIT, METADATA, NAME, OFFSET, SEARCH, TEXT, UNSET, Unset, checked, pattern
-from ._common import found
+from ._common import columns_of, found
 
 __all__ = ["TenantService", "SLUG_PATTERN"]
 
@@ -40,10 +40,6 @@ MAX_PAGE = 100
 SLUG = pattern(SLUG_PATTERN, errors.InvalidSlugFormat,
                "use lowercase letters, digits, '-' and '_' only, at most 255 (e.g. 'acme-inc').",
                examples=("acme", "acme-inc", "globex_2"))
-
-
-def _snapshot(tenant: Tenant) -> dict[str, Any]:
-    return {f.name: getattr(tenant, f.name) for f in Tenant._meta.sorted_fields}
 
 
 class TenantService:
@@ -106,7 +102,7 @@ class TenantService:
         """Delete the tenant; the database cascades its memberships, roles and their links."""
         with transaction():
             tenant = self.get(tenant_id)
-            snapshot = _snapshot(tenant)
+            snapshot = columns_of(tenant)
             repo.delete(tenant.id)
             emit(events.tenant_deleted, snapshot=snapshot)
 

@@ -25,7 +25,7 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
-from ..passwords import PasswordHasher, check_policy, normalize_password
+from ..passwords import PasswordHasher, check_policy, hash_for_change
 from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
@@ -391,14 +391,8 @@ class UserService(IdentityOperations):
             raise errors.CurrentPasswordIncorrect(
                 "This account has no password yet; use set_password() (or a reset) instead."
             )
-        ok, _ = self.hasher.verify(user.password_hash, current_password)
-        if not ok:
-            raise errors.CurrentPasswordIncorrect()
-        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
-                current_password):
-            raise errors.NewPasswordSameAsCurrent()
-        check_policy(new_password, self.settings.password_policy, email=user.email)
-        new_hash = self.hasher.hash(new_password)
+        new_hash = hash_for_change(self.hasher, user.password_hash, current_password, new_password,
+                                   self.settings.password_policy, email=user.email)
         with transaction():
             swapped = users_repo.replace_password_hash(
                 uid, user.password_hash, new_hash, must_change_password=False
