@@ -29,7 +29,7 @@ from ..replicas import on_primary, replica_ok
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
-from ._common import AdminSnapshot, Page, updatable
+from ._common import AdminSnapshot, Page, found, updatable
 from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -217,8 +217,6 @@ class AdminUserService:
         return snapshot
 
     def _require(self, aid: uuid.UUID) -> AdminUser:
-        admin = admins_repo.get(aid)
-        if admin is None:
-            raise errors.AdminUserNotFound(f"No admin user has the id {aid}.", admin_id=aid)
-        return admin
+        return found(admins_repo.get(aid), errors.AdminUserNotFound, f"No admin user has the id {aid}.",
+                     admin_id=aid)
 

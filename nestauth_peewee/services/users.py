@@ -216,7 +216,7 @@ class UserService(IdentityOperations):
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
         uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
-        return found(users_repo.get(uid), errors.UserNotFound, f"No user has the id {uid}.", user_id=uid)
+        return self._require(uid)
 
     @replica_ok
     @checked(email=EMAIL)
@@ -458,10 +458,7 @@ class UserService(IdentityOperations):
     # --- internals -----------------------------------------------------------------------
 
     def _require(self, uid: uuid.UUID) -> User:
-        user = users_repo.get(uid)
-        if user is None:
-            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
-        return user
+        return found(users_repo.get(uid), errors.UserNotFound, f"No user has the id {uid}.", user_id=uid)
 
     def _sync_contact_identities(self, user: User, *, email_changed: bool, phone_changed: bool) -> None:
         """Keep the ``email`` (and ``phone``) identity equal to the user's columns."""
