@@ -17,7 +17,7 @@ from .. import errors
 from ..models import Session, User
 from ..repositories import sessions as sessions_repo
 
-__all__ = ["require_recent", "live_session", "check_session"]
+__all__ = ["require_recent", "live_session", "check_session", "record_step_up"]
 
 
 def require_recent(session: Session, *, now: datetime, within: timedelta, mfa: bool) -> None:
@@ -57,3 +57,12 @@ def check_session(session_id: uuid.UUID | None, user_id: uuid.UUID, *, now: date
         return
     session, user = live_session(session_id, now=now, user_id=user_id)
     require_recent(session, now=now, within=within, mfa=user.is_mfa_enabled)
+
+
+def record_step_up(session: Session, *, now: datetime, mfa: bool) -> Session:
+    """Store a proof just made in ``session``: ``authenticated_at`` (``mfa``: ``mfa_authenticated_at``) = now."""
+    if not sessions_repo.mark_authenticated(session.id, now=now, mfa=mfa):
+        raise errors.SessionNotFound()
+    setattr(session, "mfa_authenticated_at" if mfa else "authenticated_at", now)
+    session._dirty.clear()
+    return session

@@ -35,7 +35,6 @@ import pyotp
 from .. import errors, events
 from ..models import MfaSecret, Session, User
 from ..repositories import mfa as repo
-from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -292,12 +291,7 @@ class MfaService(KeyedService):
         """
         found, _user = _recent.live_session(cast(uuid.UUID, session), now=self.now())
         self.verify_totp(found.user_id, code)
-        now = self.now()
-        if not sessions_repo.mark_authenticated(found.id, now=now, mfa=True):
-            raise errors.SessionNotFound()
-        found.mfa_authenticated_at = now
-        found._dirty.clear()
-        return found
+        return _recent.record_step_up(found, now=self.now(), mfa=True)
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
         user = users_repo.get_locked(user_id)

@@ -277,12 +277,7 @@ class SessionService(KeyedService):
         are :meth:`UserService.reauthenticate` and :meth:`MfaService.reauthenticate`.
         """
         found = self._live(cast(uuid.UUID, session), cast("uuid.UUID | None", user_id), errors.SessionNotFound)
-        now = self.now()
-        if not repo.mark_authenticated(found.id, now=now, mfa=mfa):
-            raise errors.SessionNotFound()
-        setattr(found, "mfa_authenticated_at" if mfa else "authenticated_at", now)
-        found._dirty.clear()
-        return found
+        return _recent.record_step_up(found, now=self.now(), mfa=mfa)
 
     # --- checking a refresh token -------------------------------------------------
 

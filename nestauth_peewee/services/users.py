@@ -191,12 +191,7 @@ class UserService(IdentityOperations):
             self.throttle.failed(gate)
             raise errors.InvalidCredentials()
         self.throttle.succeeded(gate)
-        now = utcnow()
-        if not sessions_repo.mark_authenticated(found.id, now=now, mfa=False):
-            raise errors.SessionNotFound()
-        found.authenticated_at = now
-        found._dirty.clear()
-        return found
+        return _recent.record_step_up(found, now=utcnow(), mfa=False)
 
     @replica_ok
     @checked(email=EMAIL, phone=PHONE)
