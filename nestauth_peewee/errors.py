@@ -566,6 +566,7 @@ class AuthenticationRequired(AuthenticationError):
     """A protected route was called without any credential."""
 
     code = "AUTHENTICATION_REQUIRED"
+    default_message = "Sign in first: send Authorization: Bearer <access token>."
 
 
 class ReauthenticationRequired(AuthenticationError):
@@ -577,7 +578,6 @@ class ReauthenticationRequired(AuthenticationError):
 
     code = "REAUTHENTICATION_REQUIRED"
     default_message = "Confirm it is you (sign in again) before making this change."
-    default_message = "Sign in first: send Authorization: Bearer <access token>."
 
 
 class PermissionDenied(NestAuthError):

@@ -47,6 +47,7 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import Session, User
+from ..replicas import replica_ok
 from ..repositories import otps as otps_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -191,6 +192,7 @@ class ContactChangeService:
 
     # --- reading and cancelling ------------------------------------------------------
 
+    @replica_ok
     @checked(user_id=ID)
     def pending(self, user_id: uuid.UUID | str | User) -> list[PendingChange]:
         """The user's unexpired requested changes (at most one per kind); no code is shown."""
