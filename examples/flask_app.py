@@ -17,9 +17,12 @@ POST /api-keys, GET /reports (needs the ``reports.read`` permission, e.g.
 through the ``reporter`` role of the example seed: ``nestauth seed
 --example`` or ``nestauth roles grant ann@example.com reporter``),
 POST /password-reset/request ``{"email"}`` and POST /password-reset
-``{"email", "code", "new_password"}``. The reset code goes to
-:func:`deliver_code`, a listener of ``events.otp_requested``: replace its body
-with your mailer.
+``{"email", "code", "new_password"}``, and a verified email change: POST
+/account/email ``{"email"}`` (needs a sign-in of the last 15 minutes in this
+session, else a 401 ``REAUTHENTICATION_REQUIRED`` with ``"needs"``), POST
+/reauthenticate ``{"password"}`` and POST /account/email/confirm ``{"code"}``.
+The codes go to :func:`deliver_code`, a listener of ``events.otp_requested``:
+replace its body with your mailer.
 
 Requests authenticate with ``Authorization: Bearer <access token>`` (15
 minutes; checked without a query) through the extension's decorators; /me and
@@ -136,6 +139,34 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     def reports() -> Any:
         return jsonify(reports=[{"title": "Quarterly numbers"}])
 
+    @app.post("/reauthenticate")
+    @auth_required
+    def reauthenticate() -> Any:
+        (password,) = body("password")
+        identity = current_identity()
+        assert identity is not None and identity.session_id is not None
+        auth.users.reauthenticate(identity.session_id, password or "")
+        return "", 204
+
+    @app.post("/account/email")
+    @auth_required
+    def change_email() -> Any:
+        (email,) = body("email")
+        identity = current_identity()
+        assert identity is not None and identity.session_id is not None
+        # The code goes to the new address; the account keeps the old one until it comes back.
+        auth.contact_changes.request_email_change(identity.user_id, email or "", session=identity.session_id)
+        return jsonify(status="A code is on its way to the new address."), 202
+
+    @app.post("/account/email/confirm")
+    @auth_required
+    def confirm_email() -> Any:
+        (code,) = body("code")
+        identity = current_identity()
+        assert identity is not None
+        user = auth.contact_changes.confirm_email_change(identity.user_id, code or "")
+        return jsonify(id=user.id.hex, email=user.email)
+
     @app.post("/password-reset/request")
     def request_password_reset() -> Any:
         (email,) = body("email")
@@ -155,9 +186,9 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
 @events.otp_requested.connect
 def deliver_code(sender: Any, *, email: str | None, type: str, **payload: Any) -> None:
     """Send a one-time code to the user (after the transaction that created it committed)."""
-    if type == "password_reset" and email:
-        # A real app mails payload["code"] here; never log it.
-        logging.getLogger(__name__).info("A password reset code was issued for %s.", email)
+    if type in ("password_reset", "email_change") and email:
+        # A real app mails payload["code"] here (for email_change, email is the NEW address); never log it.
+        logging.getLogger(__name__).info("A %s code was issued for %s.", type, email)
 
 
 def _settings() -> Settings:

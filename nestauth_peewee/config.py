@@ -177,6 +177,9 @@ class Settings:
     code_throttle: ThrottlePolicy | None = field(
         default_factory=lambda: ThrottlePolicy(free_failures=10, lock_after=20))
     phone_login: bool = False
+    #: How recent a session's sign-in (and, for users with MFA, its MFA pass) must be for the
+    #: services given ``session=`` to change an email, phone, password or MFA (ASVS 5.0 7.5.1).
+    reauthentication_window: timedelta = timedelta(minutes=15)
     #: Deprecated (0.1 name of ``argon2``); removed in 0.3.
     password: InitVar[Argon2Params | None] = None
 
@@ -195,7 +198,7 @@ class Settings:
         if not isinstance(self.password_policy, PasswordPolicy):
             raise _refuse(f"Settings.password_policy must be a PasswordPolicy, not {self.password_policy!r}.")
         for name in ("refresh_token_validity", "access_token_validity", "otp_validity",
-                     "trusted_device_validity"):
+                     "trusted_device_validity", "reauthentication_window"):
             _positive_duration(name, getattr(self, name))
         if not isinstance(self.access_token_strict, bool):
             raise _refuse(f"Settings.access_token_strict must be True or False, not {self.access_token_strict!r}.")

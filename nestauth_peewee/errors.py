@@ -92,6 +92,7 @@ __all__ = [
     "RequestTooLarge",
     "AccessTokenExpired",
     "AuthenticationRequired",
+    "ReauthenticationRequired",
     "PermissionDenied",
     "CsrfRejected",
     "InvalidAccessKey",
@@ -566,6 +567,17 @@ class AuthenticationRequired(AuthenticationError):
 
     code = "AUTHENTICATION_REQUIRED"
     default_message = "Sign in first: send Authorization: Bearer <access token>."
+
+
+class ReauthenticationRequired(AuthenticationError):
+    """The session's last sign-in (or MFA pass) is too old for this change; prove it again.
+
+    ``details``: ``needs`` (``"password"`` or ``"mfa"``: what to ask for) and
+    ``within`` (the window, in seconds).
+    """
+
+    code = "REAUTHENTICATION_REQUIRED"
+    default_message = "Confirm it is you (sign in again) before making this change."
 
 
 class PermissionDenied(NestAuthError):

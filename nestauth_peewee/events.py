@@ -134,3 +134,9 @@ blocked_domains_imported = signals.signal("blocked-domains-imported")  # added=c
 # Passwordless login.
 magic_link_requested = signals.signal("magic-link-requested")  # carries the link token for delivery
 passwordless_login = signals.signal("passwordless-login")  # user_id=, method=, session_id=
+
+# Verified contact changes (services/contact_changes.py).
+#: For the OLD address: user= (as it is), kind= ("email"/"phone"), old_value=, new_value=, expires_at=.
+contact_change_requested = signals.signal("contact-change-requested")
+#: The change is done: user= (as it is now), kind=, old_value=, new_value=.
+contact_changed = signals.signal("contact-changed")

@@ -42,6 +42,8 @@ CREATE TABLE `nest_auth_sessions` (
     `device_name` VARCHAR(255),
     `ip_address` VARCHAR(45),
     `last_active` DATETIME(6),
+    `authenticated_at` DATETIME(6),
+    `mfa_authenticated_at` DATETIME(6),
     FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
@@ -94,6 +96,7 @@ CREATE TABLE `nest_auth_otps` (
     `type` VARCHAR(32) NOT NULL,
     `expires_at` DATETIME(6) NOT NULL,
     `attempts` INTEGER NOT NULL DEFAULT 0,
+    `target` VARCHAR(255) COLLATE utf8mb4_bin,
     FOREIGN KEY (`user_id`) REFERENCES `nest_auth_users` (`id`) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 

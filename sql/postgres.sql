@@ -40,6 +40,8 @@ CREATE TABLE "nest_auth_sessions" (
     "device_name" VARCHAR(255),
     "ip_address" VARCHAR(45),
     "last_active" TIMESTAMP,
+    "authenticated_at" TIMESTAMP,
+    "mfa_authenticated_at" TIMESTAMP,
     FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
 );
 
@@ -92,6 +94,7 @@ CREATE TABLE "nest_auth_otps" (
     "type" VARCHAR(32) NOT NULL,
     "expires_at" TIMESTAMP NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "target" VARCHAR(255),
     FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
 );
 

@@ -41,6 +41,8 @@ CREATE TABLE "nest_auth_sessions" (
     "device_name" VARCHAR(255),
     "ip_address" VARCHAR(45),
     "last_active" DATETIME,
+    "authenticated_at" DATETIME,
+    "mfa_authenticated_at" DATETIME,
     FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
 );
 
@@ -93,6 +95,7 @@ CREATE TABLE "nest_auth_otps" (
     "type" VARCHAR(32) NOT NULL,
     "expires_at" DATETIME NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "target" VARCHAR(255),
     FOREIGN KEY ("user_id") REFERENCES "nest_auth_users" ("id") ON DELETE CASCADE
 );
 

@@ -177,6 +177,37 @@ def test_password_reset_by_emailed_code(client):
         events.otp_requested.disconnect(mailer)
 
 
+def test_the_flask_example_changes_an_email_after_a_step_up_and_a_code(db, db_url):
+    client = Client("flask", db_url)
+    codes: list[tuple[str, str]] = []
+
+    def mailer(sender, *, type, code, email, **payload):
+        if type == "email_change":
+            codes.append((email, code))
+
+    events.otp_requested.connect(mailer)
+    try:
+        client.call("POST", "/register", {"email": "kim@example.com", "password": PASSWORD})
+        tokens = client.call("POST", "/login", {"email": "kim@example.com", "password": PASSWORD})[1]
+        me = bearer(tokens["access_token"])
+        with client.db.connection_context():  # the sign-in was a while ago
+            Session.update(authenticated_at=None).execute()
+        status, refused = client.call("POST", "/account/email", {"email": "kim@example.org"}, headers=me)
+        assert (status, refused["error"], refused["needs"]) == (401, "REAUTHENTICATION_REQUIRED", "password")
+        assert codes == []
+        assert client.call("POST", "/reauthenticate", {"password": PASSWORD}, headers=me)[0] == 204
+        assert client.call("POST", "/account/email", {"email": "kim@example.org"}, headers=me)[0] == 202
+        (sent_to, code), = codes
+        assert sent_to == "kim@example.org"
+        assert client.call("POST", "/login", {"email": "kim@example.com", "password": PASSWORD})[0] == 200
+        status, user = client.call("POST", "/account/email/confirm", {"code": code}, headers=me)
+        assert (status, user["email"]) == (200, "kim@example.org")
+        assert client.call("POST", "/login", {"email": "kim@example.org", "password": PASSWORD})[0] == 200
+    finally:
+        events.otp_requested.disconnect(mailer)
+        nestauth_peewee.database.initialize(db)
+
+
 @SQLITE_AND_POSTGRES
 def test_refusals_are_json_with_the_error_code(client):
     assert client.call("POST", "/register", {"email": "dup@example.com", "password": PASSWORD})[0] == 201

@@ -145,7 +145,7 @@ _NOW = datetime.now(UTC)
 
 def _ids(world: dict[str, Any], param: str) -> st.SearchStrategy[Any]:
     sort = {"user_id": "user", "tenant_id": "tenant", "role_id": "role", "permission_id": "permission",
-            "session_id": "session", "current_session": "session", "except_session": "session",
+            "session_id": "session", "session": "session", "current_session": "session", "except_session": "session",
             "key_id": "key", "device_id": "device", "admin_id": "admin"}.get(param, "user")
     known = st.sampled_from(world[sort])
     return st.one_of(known, known.map(str), st.uuids())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import peewee
@@ -52,6 +54,8 @@ from nestauth_peewee.schema.migrations import (
 TABLES_ADDED_IN_020 = ("nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes")
 #: The table migration 004 (account security: login throttling) added.
 TABLES_ADDED_IN_004 = ("nest_auth_login_throttles",)
+#: The columns migration 005 (verified contact changes, recent authentication) added.
+COLUMNS_ADDED_IN_005 = {Otp: ("target",), Session: ("authenticated_at", "mfa_authenticated_at")}
 #: The migrations the package ships, and the newest of them.
 SHIPPED = migration_names()
 HEAD = SHIPPED[-1]
@@ -150,6 +154,19 @@ def test_a_failing_migration_leaves_nothing_applied_where_ddl_is_transactional(d
         assert "nickname" not in columns
 
 
+@contextlib.contextmanager
+def _without_columns(columns: dict[type[peewee.Model], tuple[str, ...]]) -> Iterator[None]:
+    """The models as they were before these columns were added (each keeps its place after)."""
+    removed = [(model, model._meta.fields[name]) for model, names in columns.items() for name in names]
+    for model, field in removed:
+        model._meta.remove_field(field.name)
+    try:
+        yield
+    finally:
+        for model, field in removed:
+            model._meta.add_field(field.name, field)
+
+
 def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     # The CI check (the analogue of `makemigrations --check`).
     assert migration_writer.pending_changes() == []
@@ -158,9 +175,13 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
 
     # The generated migrations are exactly what the writer produces from the state before them
     # (0.1.0's schema is today's without the tables 0.2.0 added); 003 is the hand-written data
-    # move that changes no table, and 004 is generated from the state recorded after it.
+    # move that changes no table, 004 is generated from the state recorded after it, 005 from
+    # 004's, and 006 is the hand-written data step after which the state file was recorded.
     state = migration_writer.schema_state()
-    state_003 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_004}
+    with _without_columns(COLUMNS_ADDED_IN_005):
+        state_004 = migration_writer.schema_state()
+    assert migration_writer.schema_state() == state
+    state_003 = {name: table for name, table in state_004.items() if name not in TABLES_ADDED_IN_004}
     state_010 = {name: table for name, table in state_003.items() if name not in TABLES_ADDED_IN_020}
     text = migration_writer.render_migration("001_initial", {}, state_010)
     assert text == (MIGRATIONS_DIR / "001_initial.py").read_text(encoding="utf-8")
@@ -168,10 +189,15 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     assert migration_writer.render_migration(second, state_010, state_003) == (
         MIGRATIONS_DIR / f"{second}.py").read_text(encoding="utf-8")
     assert (MIGRATIONS_DIR / "003_move_recovery_codes.py").is_file()
-    head = "004_account_security"
+    fourth = "004_account_security"
+    assert migration_writer.render_migration(fourth, state_003, state_004) == (
+        MIGRATIONS_DIR / f"{fourth}.py").read_text(encoding="utf-8")
+    fifth = "005_contact_changes_and_recent_auth"
+    assert migration_writer.render_migration(fifth, state_004, state) == (
+        MIGRATIONS_DIR / f"{fifth}.py").read_text(encoding="utf-8")
+    head = "006_backfill_session_authenticated_at"  # data only, hand-written; the state recorded after it
     assert migration_names()[-1] == head
     head_text = (MIGRATIONS_DIR / f"{head}.py").read_text(encoding="utf-8")
-    assert migration_writer.render_migration(head, state_003, state) == head_text
     state_text = migration_state.render_state_file(state, head, head_text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
@@ -261,7 +287,8 @@ def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empt
     # conf.py (pw_migrate's settings) and schema_state.json sit beside the migrations.
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
     assert migration_names() == ["001_initial", "002_add_blocked_domains_and_recovery_codes",
-                                 "003_move_recovery_codes", "004_account_security"]
+                                 "003_move_recovery_codes", "004_account_security",
+                                 "005_contact_changes_and_recent_auth", "006_backfill_session_authenticated_at"]
     assert migration_status(empty_db).pending == SHIPPED
 
 

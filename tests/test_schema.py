@@ -30,7 +30,8 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str, bool, str | None]]] = {
         ("id", UUID, False, None), ("user_id", UUID, False, None), ("data", JSON, True, "{}"),
         ("refresh_token_hash", vc(128), True, None), ("expires_at", TS, True, None),
         ("user_agent", vc(512), True, None), ("device_name", vc(255), True, None),
-        ("ip_address", vc(45), True, None), ("last_active", TS, True, None), *STAMPS,
+        ("ip_address", vc(45), True, None), ("last_active", TS, True, None),
+        ("authenticated_at", TS, True, None), ("mfa_authenticated_at", TS, True, None), *STAMPS,
     ],
     "nest_auth_identities": [
         ("id", UUID, False, None), ("user_id", UUID, False, None), ("provider", vc(64), False, None),
@@ -45,7 +46,7 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str, bool, str | None]]] = {
     "nest_auth_otps": [
         ("id", UUID, False, None), ("user_id", UUID, False, None), ("code_hash", vc(128), False, None),
         ("type", vc(32), False, None), ("expires_at", TS, False, None), ("attempts", INT, False, "0"),
-        *STAMPS,
+        ("target", vc(255), True, None), *STAMPS,
     ],
     "nest_auth_mfa_secrets": [
         ("id", UUID, False, None), ("user_id", UUID, False, None), ("secret", vc(255), False, None),

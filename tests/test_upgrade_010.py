@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from migration_helpers import LIBRARY_TABLES, library_catalog, without_library_o
 import nestauth_peewee
 from nestauth_peewee import Argon2Params, AuthServices, Settings, create_tables, drop_tables, errors
 from nestauth_peewee.cli import main
-from nestauth_peewee.models import MfaRecoveryCode, User
+from nestauth_peewee.models import MfaRecoveryCode, Session, User
 from nestauth_peewee.schema.migrations import MIGRATIONS_DIR, migration_status
 
 HERE = Path(__file__).resolve().parent
@@ -37,8 +38,9 @@ WHEEL = HERE / "data" / "nestauth_peewee-0.1.0-py3-none-any.whl"
 HELPER = HERE / "upgrade_helper_010.py"
 KEY = "upgrade-test-secret-key-of-at-least-32-bytes"  # the helper's
 SETTINGS = Settings(secret_key=KEY, argon2=Argon2Params(memory_cost=1024, time_cost=1, parallelism=1))
-#: What 0.2.0 adds on top of 0.1.0 (migrations 002, 003 and 004).
-NEW_MIGRATIONS = ["002_add_blocked_domains_and_recovery_codes", "003_move_recovery_codes", "004_account_security"]
+#: What 0.2.0 adds on top of 0.1.0 (migrations 002 to 006).
+NEW_MIGRATIONS = ["002_add_blocked_domains_and_recovery_codes", "003_move_recovery_codes", "004_account_security",
+                  "005_contact_changes_and_recent_auth", "006_backfill_session_authenticated_at"]
 TABLES_010 = LIBRARY_TABLES - {"nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes",
                                "nest_auth_login_throttles"}
 
@@ -104,8 +106,12 @@ def test_a_0_1_0_database_upgrades_to_0_2_0_keeps_working_and_rolls_back(
     assert str(user.id) == old["user_id"] and user.is_mfa_enabled
     with pytest.raises(errors.InvalidCredentials):
         auth.users.authenticate(email=old["email"], password="not the password")
+    started = Session.get_by_id(old["session_id"])
+    assert started.authenticated_at == started.created_at and started.mfa_authenticated_at is None
     rotated = auth.sessions.refresh(old["refresh_token"])
     assert str(rotated.session.id) == old["session_id"]
+    assert Session.get_by_id(old["session_id"]).authenticated_at == started.created_at  # kept by refresh
+    assert auth.sessions.require_recent(old["session_id"], within=timedelta(days=1)).id == started.id
     with pytest.raises(errors.InvalidRefreshToken):
         auth.sessions.authenticate(old["refresh_token"])  # rotated away
     assert str(auth.access_keys.verify(old["api_key"]).id) == old["key_id"]
@@ -172,6 +178,8 @@ def test_the_sql_of_docs_upgrading_takes_a_0_1_0_snapshot_database_to_0_2_0(
     result = CliRunner().invoke(main, ["check", "--database", empty_db_url])
     assert result.exit_code == 0, result.output
     nestauth_peewee.database.initialize(empty_db)
+    started = Session.get_by_id(old["session_id"])
+    assert started.authenticated_at == started.created_at
     mfa = AuthServices(SETTINGS).mfa
     assert mfa.recovery_codes_left(old["user_id"]) == 9
     with pytest.raises(errors.RecoveryCodeInvalid):
@@ -187,7 +195,7 @@ def _migration(name: str) -> Any:
     return module
 
 
-def test_docs_upgrading_quotes_exactly_the_statements_of_migrations_002_to_004() -> None:
+def test_docs_upgrading_quotes_exactly_the_statements_of_migrations_002_to_006() -> None:
     text = (HERE.parent / "docs" / "upgrading.md").read_text(encoding="utf-8")
     modules = [_migration(name) for name in NEW_MIGRATIONS]
     for module in modules:

@@ -74,6 +74,8 @@ def error_body(error: errors.NestAuthError) -> dict[str, Any]:
         body["reasons"] = list(error.details["reasons"])
     if isinstance(error, errors.AccountLocked):
         body["retry_after"] = error.retry_after  # seconds; also worth a Retry-After header
+    if isinstance(error, errors.ReauthenticationRequired) and "needs" in error.details:
+        body["needs"] = error.details["needs"]  # "password" or "mfa": what to ask for
     return body
 
 
@@ -83,6 +85,8 @@ def headers_for(error: errors.NestAuthError) -> dict[str, str]:
         return {}
     if isinstance(error, errors.InvalidAccessToken):
         return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    if isinstance(error, errors.ReauthenticationRequired):  # a step-up, RFC 9470
+        return {"WWW-Authenticate": 'Bearer error="insufficient_user_authentication"'}
     return {"WWW-Authenticate": "Bearer"}
 
 

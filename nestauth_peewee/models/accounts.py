@@ -77,6 +77,11 @@ class Session(Entity):
     device_name = CharField(max_length=255, null=True)
     ip_address = CharField(max_length=45, null=True)
     last_active = DateTimeField(null=True)
+    #: Ours (0.2): when a credential (password, passwordless code, magic link) was last proven
+    #: in this session: its creation, or a step-up. NULL (a row written by hand): never.
+    authenticated_at = DateTimeField(null=True)
+    #: Ours (0.2): when MFA was last passed in this session (NULL: not in this session).
+    mfa_authenticated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "nest_auth_sessions"
@@ -134,6 +139,9 @@ class Otp(Entity):
     type = CharField(max_length=32)
     expires_at = DateTimeField(index=True)
     attempts = IntegerField(default=0, server_default=0)
+    #: Ours (0.2): the new email or phone an ``email_change`` / ``phone_change`` code confirms
+    #: (bound into the code's HMAC); NULL for every other type.
+    target = CharField(max_length=255, null=True, exact=True)
 
     class Meta:
         table_name = "nest_auth_otps"

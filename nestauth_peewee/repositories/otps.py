@@ -15,7 +15,7 @@ from typing import Any
 from ..models import Otp, User
 from ._support import delete_batch
 
-__all__ = ["insert", "latest", "rekey", "claim_attempt", "release_attempt", "delete",
+__all__ = ["insert", "latest", "live_for_user", "rekey", "claim_attempt", "release_attempt", "delete",
            "delete_for_user_type", "delete_expired_batch"]
 
 
@@ -38,6 +38,12 @@ def latest(user_id: uuid.UUID, otp_type: str) -> tuple[Otp, bool] | None:
         return None
     active = bool(otp.__data__.pop("owner_is_active", getattr(otp, "owner_is_active", False)))
     return otp, active
+
+
+def live_for_user(user_id: uuid.UUID, otp_types: tuple[str, ...], *, now: datetime) -> list[Otp]:
+    """The user's unexpired codes of these types, oldest first."""
+    return list(Otp.select().where((Otp.user == user_id) & Otp.type.in_(otp_types) & (Otp.expires_at > now))
+                .order_by(Otp.created_at, Otp.id))
 
 
 def rekey(otp_id: uuid.UUID, old_hash: str, new_hash: str) -> bool:

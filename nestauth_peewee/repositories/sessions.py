@@ -42,6 +42,7 @@ __all__ = [
     "swap_token",
     "touch",
     "mark_active",
+    "mark_authenticated",
     "list_for_user",
     "ids_for_user",
     "ids_beyond_newest",
@@ -72,7 +73,7 @@ def insert(*, session_id: uuid.UUID, user_id: UserId, refresh_token_hash: str, e
     """Insert a session row (``columns``: user_agent, device_name, ip_address, data)."""
     return Session.create(
         id=session_id, user=user_id, refresh_token_hash=refresh_token_hash, expires_at=expires_at,
-        last_active=now, created_at=now, updated_at=now, **columns,
+        last_active=now, created_at=now, updated_at=now, authenticated_at=now, **columns,
     )
 
 
@@ -120,6 +121,12 @@ def mark_active(session_id: uuid.UUID, *, now: datetime, stale_at: datetime) -> 
         .execute()
     )
     return count == 1
+
+
+def mark_authenticated(session_id: uuid.UUID, *, now: datetime, mfa: bool) -> bool:
+    """A step-up: ``authenticated_at`` (``mfa``: ``mfa_authenticated_at``) = now; False if gone."""
+    column = Session.mfa_authenticated_at if mfa else Session.authenticated_at
+    return Session.update({column: now, Session.updated_at: now}).where(Session.id == session_id).execute() == 1
 
 
 def touch(session_id: uuid.UUID | str, now: datetime) -> bool:
@@ -186,24 +193,27 @@ def delete_expired_for_user(user_id: UserId, *, now: datetime | None = None) -> 
 
 _INSERT_FIELDS = (Session.id, Session.user, Session.data, Session.refresh_token_hash, Session.expires_at,
                   Session.user_agent, Session.device_name, Session.ip_address, Session.last_active,
-                  Session.created_at, Session.updated_at)
+                  Session.created_at, Session.updated_at, Session.authenticated_at,
+                  Session.mfa_authenticated_at)
 #: How many sessions to keep (an OFFSET): a plain integer argument.
 _KEEP = peewee.IntegerField()
 _KEEP.name = "keep"
 
 
 def _insert_for_user(sid: Any, data: Any, token_hash: Any, expires_at: Any, user_agent: Any,
-                     device_name: Any, ip_address: Any, now: Any, uid: Any) -> peewee.Insert:
+                     device_name: Any, ip_address: Any, now: Any, mfa_at: Any, uid: Any) -> peewee.Insert:
     """INSERT ... SELECT from the user row (locked where the dialect can): checks, locks, writes."""
     values = (peewee.Value(sid), User.id, peewee.Value(data), peewee.Value(token_hash),
               peewee.Value(expires_at), peewee.Value(user_agent), peewee.Value(device_name),
-              peewee.Value(ip_address), peewee.Value(now), peewee.Value(now), peewee.Value(now))
+              peewee.Value(ip_address), peewee.Value(now), peewee.Value(now), peewee.Value(now),
+              peewee.Value(now), peewee.Value(mfa_at))
     return Session.insert_from(locked(User.select(*values).where(User.id == uid)), list(_INSERT_FIELDS))
 
 
 _INSERT: Prepared[Session] = Prepared("sessions_insert_for_user", _insert_for_user, args=(
     Session.id, (Session.data, Session.data.json_text), Session.refresh_token_hash, Session.expires_at,
-    Session.user_agent, Session.device_name, Session.ip_address, Session.last_active, User.id))
+    Session.user_agent, Session.device_name, Session.ip_address, Session.last_active,
+    Session.mfa_authenticated_at, User.id))
 
 
 def _evict_where(uid: Any, sid: Any, now: Any, keep: Any | None) -> peewee.Expression:
@@ -256,9 +266,11 @@ def one_statement_deletes() -> bool:
 
 def insert_for_user(*, session_id: uuid.UUID, user_id: uuid.UUID, refresh_token_hash: str,
                     expires_at: datetime, now: datetime, data: Any = None, user_agent: str | None = None,
-                    device_name: str | None = None, ip_address: str | None = None) -> Session | None:
+                    device_name: str | None = None, ip_address: str | None = None,
+                    mfa_authenticated: bool = False) -> Session | None:
     """Insert a session if the user exists (locking the user row); the new row, or None.
 
+    ``authenticated_at`` is ``now`` (``mfa_authenticated``: ``mfa_authenticated_at`` too).
     One ``INSERT ... SELECT`` statement. The lock (none on SQLite, whose
     writers are serialised anyway) makes concurrent creations for one user
     run one after the other, so a per-user limit enforced afterwards holds.
@@ -267,10 +279,10 @@ def insert_for_user(*, session_id: uuid.UUID, user_id: uuid.UUID, refresh_token_
         "id": session_id, "user": user_id, "data": data if data is not None else {},
         "refresh_token_hash": refresh_token_hash, "expires_at": expires_at, "user_agent": user_agent,
         "device_name": device_name, "ip_address": ip_address, "last_active": now, "created_at": now,
-        "updated_at": now,
+        "updated_at": now, "authenticated_at": now, "mfa_authenticated_at": now if mfa_authenticated else None,
     }
     cursor = _INSERT.execute(session_id, values["data"], refresh_token_hash, expires_at, user_agent,
-                             device_name, ip_address, now, user_id)
+                             device_name, ip_address, now, values["mfa_authenticated_at"], user_id)
     if cursor.rowcount != 1:
         return None
     row = {field.name: values.get(field.name) for field in Session._meta.sorted_fields}

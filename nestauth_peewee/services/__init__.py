@@ -11,6 +11,7 @@ from .authorization import AuthorizationService
 from .blocked_domains import BlockedDomainService, ImportResult
 from .bundle import AuthServices
 from .cleanup import CleanupCounts, ExpiryCleanup
+from .contact_changes import ContactChangeService, PendingChange
 from .memberships import MembershipService
 from .mfa import MfaService, TotpEnrolment
 from .otps import IssuedOtp, OtpService
@@ -33,6 +34,7 @@ __all__ = [
     "AuthorizationService",
     "BlockedDomainService",
     "CleanupCounts",
+    "ContactChangeService",
     "ExpiryCleanup",
     "IssuedAccessKey",
     "IssuedDevice",
@@ -45,6 +47,7 @@ __all__ = [
     "Page",
     "PasswordResetService",
     "PasswordlessService",
+    "PendingChange",
     "PermissionService",
     "RegistrationResult",
     "RoleService",

@@ -11,8 +11,8 @@
 The services are thread-safe and hold no connection, so one bundle serves a
 whole app; the Flask extension and the Bottle plugin each build one. The
 services that need the app's secret key (sessions, API keys, OTPs, password
-resets, passwordless login, MFA, trusted devices) are built at once when a key is configured, so a
-short key fails at start-up; without a key the other services work and those six
+resets, passwordless login, MFA, trusted devices, contact changes) are built at once when a key is configured, so a
+short key fails at start-up; without a key the other services work and those
 raise :class:`~nestauth_peewee.errors.ConfigurationError` when first used.
 """
 
@@ -25,6 +25,7 @@ from .access_keys import AccessKeyService
 from .admin_users import AdminUserService
 from .authorization import AuthorizationService
 from .blocked_domains import BlockedDomainService
+from .contact_changes import ContactChangeService
 from .memberships import MembershipService
 from .mfa import MfaService
 from .otps import OtpService
@@ -43,8 +44,9 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 #: The attribute names of the services in a bundle.
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
                  "blocked_domains", "sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa",
-                 "trusted_devices")
-_KEYED = ("sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa", "trusted_devices")
+                 "trusted_devices", "contact_changes")
+_KEYED = ("sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa", "trusted_devices",
+          "contact_changes")
 
 
 class AuthServices:
@@ -85,6 +87,10 @@ class AuthServices:
     @cached_property
     def passwordless(self) -> PasswordlessService:
         return PasswordlessService(self.settings, users=self.users, otps=self.otps, sessions=self.sessions)
+
+    @cached_property
+    def contact_changes(self) -> ContactChangeService:
+        return ContactChangeService(self.settings, users=self.users, otps=self.otps)
 
     @cached_property
     def mfa(self) -> MfaService:

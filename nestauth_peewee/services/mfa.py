@@ -33,13 +33,13 @@ from typing import Any, cast
 import pyotp
 
 from .. import errors, events
-from ..models import MfaSecret, User
+from ..models import MfaSecret, Session, User
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LINE, checked, credential
-from . import _recovery, throttling
+from . import _recent, _recovery, throttling
 from ._base import KeyedService, lock_active_user
 from .throttling import Throttle
 
@@ -104,10 +104,12 @@ class MfaService(KeyedService):
 
     # --- TOTP devices ------------------------------------------------------------
 
-    @checked(user_id=ID, device_name=LINE)
+    @checked(user_id=ID, device_name=LINE, session=ID.optional)
     @retry_on_conflict
-    def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None) -> TotpEnrolment:
-        """A new unverified device with a fresh 160-bit secret."""
+    def add_totp_device(self, user_id: uuid.UUID | str, *, device_name: str | None = None,
+                        session: uuid.UUID | str | Session | None = None) -> TotpEnrolment:
+        """A new unverified device with a fresh 160-bit secret (``session``: see :meth:`enable`)."""
+        self._check_session(session, user_id)
         secret = pyotp.random_base32()
         now = self.now()
         device_id = uuid.uuid4()
@@ -161,10 +163,15 @@ class MfaService(KeyedService):
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
         return repo.devices_for_user(cast(uuid.UUID, user_id))
 
-    @checked(user_id=ID, device_id=ID)
+    @checked(user_id=ID, device_id=ID, session=ID.optional)
     @retry_on_conflict
-    def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str) -> None:
-        """Delete a device; the last verified method of an MFA-enabled user is kept (disable first)."""
+    def remove_device(self, user_id: uuid.UUID | str, device_id: uuid.UUID | str, *,
+                      session: uuid.UUID | str | Session | None = None) -> None:
+        """Delete a device; the last verified method of an MFA-enabled user is kept (disable first).
+
+        ``session``: see :meth:`enable`.
+        """
+        self._check_session(session, user_id)
         with transaction():
             user = self._locked_user(user_id)
             device = repo.get_device(cast(uuid.UUID, device_id), user.id)
@@ -223,10 +230,17 @@ class MfaService(KeyedService):
 
     # --- the MFA switch ------------------------------------------------------------
 
-    @checked(user_id=ID)
+    @checked(user_id=ID, session=ID.optional)
     @retry_on_conflict
-    def enable(self, user_id: uuid.UUID | str) -> bool:
-        """Turn MFA on (needs a verified method); False if it already was on."""
+    def enable(self, user_id: uuid.UUID | str, *, session: uuid.UUID | str | Session | None = None) -> bool:
+        """Turn MFA on (needs a verified method); False if it already was on.
+
+        With ``session`` (the signed-in session asking) the change needs a recent
+        authentication in that session, and a recent MFA pass when MFA is on
+        (``REAUTHENTICATION_REQUIRED``, ``Settings.reauthentication_window``);
+        likewise for :meth:`disable`, the devices and the recovery codes.
+        """
+        self._check_session(session, user_id)
         with transaction():
             user = self._locked_user(user_id)
             if self._method_count(user) == 0:
@@ -237,10 +251,14 @@ class MfaService(KeyedService):
             emit(events.mfa_enabled, user_id=user.id)
         return True
 
-    @checked(user_id=ID)
+    @checked(user_id=ID, session=ID.optional)
     @retry_on_conflict
-    def disable(self, user_id: uuid.UUID | str) -> bool:
-        """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off."""
+    def disable(self, user_id: uuid.UUID | str, *, session: uuid.UUID | str | Session | None = None) -> bool:
+        """Turn MFA off, drop the recovery codes and revoke trusted devices; False if it was off.
+
+        ``session``: see :meth:`enable` (a user with MFA on must have passed it recently).
+        """
+        self._check_session(session, user_id)
         now = self.now()
         with transaction():
             user = self._locked_user(user_id)
@@ -251,6 +269,26 @@ class MfaService(KeyedService):
             devices_repo.revoke_all(user.id, now=now)
             emit(events.mfa_disabled, user_id=user.id)
         return True
+
+    def _check_session(self, session: Any, user_id: Any) -> None:
+        _recent.check_session(session, cast(uuid.UUID, user_id), now=self.now(),
+                              within=self.settings.reauthentication_window)
+
+    @checked(session=ID, code=TOTP_CODE)
+    @retry_on_conflict
+    def reauthenticate(self, session: uuid.UUID | str | Session, code: str) -> Session:
+        """An MFA step-up inside a live session: a TOTP code of the session's user (as
+        :meth:`verify_totp`, throttled alike) makes its ``mfa_authenticated_at`` now.
+
+        A wrong code is ``MFA_CODE_INVALID``; an unknown, expired or deactivated
+        user's session ``SESSION_NOT_FOUND``. After a recovery code
+        (:meth:`use_recovery_code`) record the pass with
+        :meth:`SessionService.mark_authenticated(session, mfa=True)
+        <nestauth_peewee.services.sessions.SessionService.mark_authenticated>`.
+        """
+        found, _user = _recent.live_session(cast(uuid.UUID, session), now=self.now())
+        self.verify_totp(found.user_id, code)
+        return _recent.record_step_up(found, now=self.now(), mfa=True)
 
     def _locked_user(self, user_id: uuid.UUID | str) -> User:
         user = users_repo.get_locked(user_id)
@@ -266,10 +304,15 @@ class MfaService(KeyedService):
 
     # --- recovery codes ------------------------------------------------------------
 
-    @checked(user_id=ID)
+    @checked(user_id=ID, session=ID.optional)
     @retry_on_conflict
-    def generate_recovery_codes(self, user_id: uuid.UUID | str) -> list[str]:
-        """Fresh codes replacing all the user's codes; the returned list is the only plaintext copy."""
+    def generate_recovery_codes(self, user_id: uuid.UUID | str, *,
+                                session: uuid.UUID | str | Session | None = None) -> list[str]:
+        """Fresh codes replacing all the user's codes; the returned list is the only plaintext copy.
+
+        ``session``: see :meth:`enable`.
+        """
+        self._check_session(session, user_id)
         user = cast(uuid.UUID, user_id)
         codes = [_recovery.new_code() for _ in range(self.settings.recovery_code_count)]
         digests = [self._code_digest(user, _recovery.normalise(code) or "") for code in codes]

@@ -122,19 +122,30 @@ class OtpService(KeyedService):
         sent after commit with the plaintext ``code`` and the user's email and
         phone, so a listener can deliver it.
         """
+        return self._issue(cast(uuid.UUID, user_id), otp_type, length=length, alphabet=alphabet,
+                           validity=validity)
+
+    def _issue(self, user_id: uuid.UUID, otp_type: str, *, length: int | None = None,
+               alphabet: str = "numeric", validity: timedelta | None = None,
+               target: tuple[str, str] | None = None) -> IssuedOtp:
+        """:meth:`create`; ``target`` = ``("email" | "phone", new value)``: a code that confirms
+        that value, bound into its HMAC and delivered to it (not to the account's address)."""
         length = self.settings.otp_length if length is None else length
         code = tokens.random_code(length, _ALPHABETS[alphabet])
         now = self.now()
         expires_at = now + (self.settings.otp_validity if validity is None else validity)
+        value = None if target is None else target[1]
         with transaction():
             user = lock_active_user(user_id, refused="cannot issue a code",
                                     inactive="A deactivated account gets no one-time codes.")
             repo.delete_for_user_type(user.id, otp_type)
             otp = repo.insert(
-                user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code),
-                expires_at=expires_at, attempts=0, created_at=now, updated_at=now,
+                user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code, value),
+                expires_at=expires_at, attempts=0, created_at=now, updated_at=now, target=value,
             )
-            emit(events.otp_requested, user_id=user.id, email=user.email, phone=user.phone,
+            email, phone = (user.email, user.phone) if target is None else (
+                (value, None) if target[0] == "email" else (None, value))
+            emit(events.otp_requested, user_id=user.id, email=email, phone=phone,
                  type=otp_type, code=code, expires_at=expires_at)
         return IssuedOtp(otp, code)
 
@@ -159,7 +170,7 @@ class OtpService(KeyedService):
         if normalised is None:
             raise errors.VerificationCodeInvalid()
         gate = self.throttle.check(OTP, user.hex)
-        outcome = self._verify(user, otp_type, normalised, consume=consume, gate=gate)
+        outcome, _otp = self._verify(user, otp_type, normalised, consume=consume, gate=gate)
         if outcome == "expired":
             raise errors.VerificationCodeExpired()
         if outcome != "ok":
@@ -199,14 +210,19 @@ class OtpService(KeyedService):
         raise errors.VerificationCodeInvalid()
 
     def _verify(self, user: uuid.UUID, otp_type: str, normalised: str, *, consume: bool,
-                gate: Gate | None) -> str:
-        parts = (user.hex, otp_type, normalised)
-        digest = self._keys.digest(_PURPOSE, *parts)
+                gate: Gate | None) -> tuple[str, Otp | None]:
+        """``(outcome, the code's row)``: ``"ok"``, ``"expired"``, ``"inactive"`` or ``"invalid"``.
+
+        A consumed code is deleted by a DELETE that must remove it: of two
+        concurrent matches only one is ``"ok"``.
+        """
         now = self.now()
         outcome = "invalid"
         with transaction():
             found = repo.latest(user, otp_type)
             otp, owner_active = found if found is not None else (None, False)
+            parts = (user.hex, otp_type, normalised) + (() if otp is None or otp.target is None else (otp.target,))
+            digest = self._keys.digest(_PURPOSE, *parts)
             if otp is None:  # the attempt-claiming UPDATE all the same (it matches no row)
                 repo.claim_attempt(uuid.uuid4(), max_attempts=self.settings.otp_max_attempts, now=now)
             elif otp.expires_at <= now:
@@ -219,26 +235,26 @@ class OtpService(KeyedService):
             else:
                 matched = self._keys.match_digest(otp.code_hash, _PURPOSE, *parts, current=digest)
                 if matched is not None:
-                    if consume:
-                        repo.delete(otp.id)
-                    else:
+                    if not consume:
                         repo.release_attempt(otp.id)
                         if matched:
                             repo.rekey(otp.id, otp.code_hash, digest)
-                    outcome = "ok"
+                        outcome = "ok"
+                    elif repo.delete(otp.id) == 1:
+                        outcome = "ok"
             if outcome == "invalid":  # counted in this transaction: one commit, whoever asked
                 self.throttle.failed(gate)
         if outcome == "ok":
             self.throttle.succeeded(gate)
-        return outcome
+        return outcome, otp
 
     @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE)
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
         """:meth:`verify` without consuming (e.g. to show a reset form before the new password)."""
         self.verify(user_id, otp_type, code, consume=False)
 
-    def _digest(self, user_id: uuid.UUID, otp_type: str, code: str) -> str:
-        return self._keys.digest(_PURPOSE, user_id.hex, otp_type, code)
+    def _digest(self, user_id: uuid.UUID, otp_type: str, code: str, target: str | None = None) -> str:
+        return self._keys.digest(_PURPOSE, user_id.hex, otp_type, code, *(() if target is None else (target,)))
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def cleanup_expired(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:

@@ -31,6 +31,8 @@ from ..unit_of_work import emit, retry_on_conflict, single_statement, transactio
 from ..validation import (
     BATCH_SIZE,
     DATETIME,
+    DURATION,
+    FLAG,
     ID,
     IP_ADDRESS,
     LINE,
@@ -39,6 +41,7 @@ from ..validation import (
     checked,
     credential,
 )
+from . import _recent
 from ._base import KeyedService
 from .cleanup import ExpiryCleanup
 
@@ -76,13 +79,17 @@ class SessionService(KeyedService):
 
     # --- issuing -------------------------------------------------------------
 
-    @checked(user_id=ID, user_agent=USER_AGENT, device_name=LINE, ip_address=IP_ADDRESS, data=METADATA)
+    @checked(user_id=ID, user_agent=USER_AGENT, device_name=LINE, ip_address=IP_ADDRESS, data=METADATA,
+             mfa_authenticated=FLAG)
     @retry_on_conflict
     def create(self, user_id: uuid.UUID | str, *, user_agent: str | None = None,
                device_name: str | None = None, ip_address: str | None = None,
-               data: dict[str, Any] | None = None) -> IssuedSession:
+               data: dict[str, Any] | None = None, mfa_authenticated: bool = False) -> IssuedSession:
         """Start a session; evicts the least recently active ones beyond the per-user maximum.
 
+        Call it once the user has proven a credential: the session's
+        ``authenticated_at`` is now; pass ``mfa_authenticated=True`` when MFA
+        was passed too (``mfa_authenticated_at``), see :meth:`require_recent`.
         ``user_agent`` is clipped to 512 characters (never inside a character,
         see :func:`~nestauth_peewee.validation.clip_text`); every other value is
         refused, not cut, when it does not fit (``docs/security.md``).
@@ -104,7 +111,8 @@ class SessionService(KeyedService):
             session = repo.insert_for_user(
                 session_id=session_id, user_id=uid, now=now,
                 refresh_token_hash=self._digest(session_id, secret),
-                expires_at=now + self.settings.refresh_token_validity, **columns,
+                expires_at=now + self.settings.refresh_token_validity,
+                mfa_authenticated=mfa_authenticated, **columns,
             )
             if session is None:
                 raise errors.ReferenceNotFound(f"No user with id {uid}; cannot start a session.")
@@ -236,6 +244,40 @@ class SessionService(KeyedService):
         if (absolute is not None and absolute <= now) or (idle is not None and idle <= now):
             raise refusal()
         return session
+
+    # --- recent authentication (step-up) ---------------------------------------------
+
+    @checked(session=ID, within=DURATION.optional, mfa=FLAG, user_id=ID.optional)
+    def require_recent(self, session: uuid.UUID | str | Session, *, within: timedelta | None = None,
+                       mfa: bool = False, user_id: uuid.UUID | str | None = None) -> Session:
+        """The live session if it proved a credential within ``within``, else ``REAUTHENTICATION_REQUIRED``.
+
+        ``within`` defaults to ``Settings.reauthentication_window`` (15
+        minutes). With ``mfa`` the session's last MFA pass must be as recent
+        too. The error's ``details["needs"]`` is ``"password"`` or ``"mfa"``:
+        what to ask the user for (then :meth:`UserService.reauthenticate
+        <nestauth_peewee.services.users.UserService.reauthenticate>` or
+        :meth:`MfaService.reauthenticate <nestauth_peewee.services.mfa.MfaService.reauthenticate>`).
+        The row is read afresh (one query); an unknown, expired or other
+        user's session is ``SESSION_NOT_FOUND``.
+        """
+        found = self._live(cast(uuid.UUID, session), cast("uuid.UUID | None", user_id), errors.SessionNotFound)
+        _recent.require_recent(found, now=self.now(), within=within or self.settings.reauthentication_window,
+                               mfa=mfa)
+        return found
+
+    @checked(session=ID, mfa=FLAG, user_id=ID.optional)
+    @retry_on_conflict
+    def mark_authenticated(self, session: uuid.UUID | str | Session, *, mfa: bool = False,
+                           user_id: uuid.UUID | str | None = None) -> Session:
+        """Record a step-up the app verified itself: ``authenticated_at`` (``mfa``: ``mfa_authenticated_at``) = now.
+
+        For proofs the services do not check in-session (a passwordless code,
+        an OAuth round trip, a recovery code); the password and TOTP step-ups
+        are :meth:`UserService.reauthenticate` and :meth:`MfaService.reauthenticate`.
+        """
+        found = self._live(cast(uuid.UUID, session), cast("uuid.UUID | None", user_id), errors.SessionNotFound)
+        return _recent.record_step_up(found, now=self.now(), mfa=mfa)
 
     # --- checking a refresh token -------------------------------------------------
 

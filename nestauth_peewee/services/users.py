@@ -24,7 +24,7 @@ from typing import Any, cast
 from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
-from ..models import User
+from ..models import Session, User
 from ..passwords import PasswordHasher, check_policy, hash_for_change
 from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
@@ -34,6 +34,7 @@ from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
+from . import _recent
 from ._common import Page, UserSnapshot, found, updatable
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
@@ -164,6 +165,33 @@ class UserService(IdentityOperations):
             raise errors.AccountInactive()
         self.throttle.succeeded(gate)
         return user
+
+    @on_primary
+    @checked(session=ID, password=PASSWORD)
+    @retry_on_conflict
+    def reauthenticate(self, session: uuid.UUID | str | Session, password: str) -> Session:
+        """A password step-up inside a live session: the session's ``authenticated_at`` becomes now.
+
+        The password of the session's user, checked and throttled as a login of
+        that user's email (or phone) is; a wrong one (or an account without a
+        password) is ``INVALID_CREDENTIALS``. An unknown, expired or
+        deactivated user's session is ``SESSION_NOT_FOUND``. Returns the
+        session as it now is (see :meth:`SessionService.require_recent
+        <nestauth_peewee.services.sessions.SessionService.require_recent>`).
+        """
+        found, user = _recent.live_session(cast(uuid.UUID, session), now=utcnow())
+        identifier = self.login_identifier(email=user.email) if user.email else self.login_identifier(phone=user.phone)
+        gate = self.throttle.check(LOGIN, identifier)
+        if user.password_hash is None:
+            self.hasher.dummy_verify(password)
+            ok = False
+        else:
+            ok, _ = self.hasher.verify(user.password_hash, password)
+        if not ok:
+            self.throttle.failed(gate)
+            raise errors.InvalidCredentials()
+        self.throttle.succeeded(gate)
+        return _recent.record_step_up(found, now=utcnow(), mfa=False)
 
     @replica_ok
     @checked(email=EMAIL, phone=PHONE)
@@ -371,14 +399,17 @@ class UserService(IdentityOperations):
 
     # --- passwords ---------------------------------------------------------------------
 
-    @checked(user_id=ID, current_password=PASSWORD, new_password=PASSWORD)
+    @checked(user_id=ID, current_password=PASSWORD, new_password=PASSWORD, session=ID.optional)
     @retry_on_conflict
     def change_password(
-        self, user_id: uuid.UUID | str | User, current_password: str, new_password: str
+        self, user_id: uuid.UUID | str | User, current_password: str, new_password: str, *,
+        session: uuid.UUID | str | Session | None = None,
     ) -> User:
         """The user changes their own password.
 
-        Wrong current: ``CURRENT_PASSWORD_INCORRECT``; same as current:
+        With ``session`` (the signed-in session making the change) the change
+        also needs a recent authentication in it (``REAUTHENTICATION_REQUIRED``,
+        see :meth:`reauthenticate`; MFA too when the user has it on). Wrong current: ``CURRENT_PASSWORD_INCORRECT``; same as current:
         ``NEW_PASSWORD_SAME_AS_CURRENT``; outside the policy:
         ``PASSWORD_POLICY_VIOLATION``. On success ``must_change_password`` is
         cleared, every session and trusted device of the user is revoked (in the
@@ -386,6 +417,8 @@ class UserService(IdentityOperations):
         """
         uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
         user = self._require(uid)
+        _recent.check_session(cast("uuid.UUID | None", session), uid, now=utcnow(),
+                              within=self.settings.reauthentication_window)
         if user.password_hash is None:
             self.hasher.dummy_verify(current_password)
             raise errors.CurrentPasswordIncorrect(
