@@ -26,6 +26,7 @@ from nestauth_peewee import (
     NestAuthModels,
     SessionService,
     Settings,
+    TrustedDeviceService,
     UserService,
     create_tables,
     errors,
@@ -189,6 +190,31 @@ def test_a_replica_that_lags_never_refuses_or_revokes_a_valid_credential(lagging
         assert keys.verify(fresh_key.api_key).id == fresh_key.key.id
         again = sessions.refresh(rotated.refresh_token)  # rotation always runs on the primary
     assert sessions.authenticate(again.refresh_token).id == issued.session.id
+
+
+def test_access_token_and_device_checks_read_the_primary_inside_replica_reads(lagging):
+    """The strict access-token check is a credential check; a trusted-device check is pinned."""
+    sessions, devices = SessionService(SETTINGS), TrustedDeviceService(SETTINGS)
+    user = _user("owner@example.com")
+    revoked = sessions.create(user.id)
+    lagging.copy(User, user.id)
+    lagging.copy(Session, revoked.session.id)
+    sessions.revoke(revoked.session.id)  # gone on the primary, alive on the lagging replica
+    fresh = sessions.create(user.id)  # the replica has never seen it
+    device = devices.issue(user.id)  # nor this
+    routing.forget_writes()
+    with replica_reads():  # the default: the primary decides
+        with pytest.raises(errors.InvalidAccessToken):
+            sessions.authenticate_access_token(revoked.access_token)
+        with pytest.raises(errors.SessionNotFound):
+            sessions.get(revoked.session.id)
+        assert sessions.authenticate_access_token(fresh.access_token).id == fresh.session.id
+        assert devices.validate(user.id, device.token).id == device.device.id
+    with replica_reads(auth_checks=True):
+        # Opted in: the replica's stale "alive" is accepted, its "unknown" is asked of the primary.
+        assert sessions.authenticate_access_token(revoked.access_token).id == revoked.session.id
+        assert sessions.get(fresh.session.id).id == fresh.session.id
+        assert devices.is_trusted(user.id, device.token)  # pinned whatever the scope says
 
 
 def test_login_reads_the_primary_even_inside_replica_reads(lagging):
