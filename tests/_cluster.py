@@ -8,7 +8,7 @@ run unchanged while their transactions really meet on different primaries.
 
 The cluster comes from ``NESTAUTH_TEST_GALERA_URLS``: comma-separated
 ``mysql://`` URLs, one per node, naming the same database. Without it the
-Galera cases skip with that reason (in CI, where .ci/run sets it, they fail). The
+Galera cases skip with that reason (in CI they fail: .ci/run sets it). The
 test's own connection runs with ``wsrep_sync_wait = 1`` (it sees what the
 racers committed anywhere); the racers keep the default ``0``, and
 :meth:`Nodes.racers`' ``settle`` waits until what the test set up has reached every node.
