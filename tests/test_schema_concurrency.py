@@ -304,7 +304,7 @@ def _on_every_node(urls: list[str], sql: str) -> list[list[tuple]]:
 @pytest.mark.parametrize(("command", "did_it", "idle"), [
     ("migrate", "+ 001_initial", "Nothing to migrate"),
     ("create-tables", f"Created {len(NestAuthModels)} tables", "Nothing to do"),
-])
+], ids=["migrate", "create-tables"])
 def test_runs_started_on_three_galera_nodes_at_once_serialise(galera_scratch, tmp_path, command, did_it, idle):
     """One run per node: GET_LOCK is node-local there, so only the lease row keeps them apart."""
     results = _runs_at_once([[command, "--database", url] for url in galera_scratch], cwd=tmp_path)
