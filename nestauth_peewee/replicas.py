@@ -56,6 +56,7 @@ __all__ = [
     "routing",
     "DEFAULT_STICKY_SECONDS",
     "RETRY_AFTER",
+    "MARKER_ATTRIBUTE",
 ]
 
 log = logging.getLogger(__name__)
@@ -180,14 +181,20 @@ def _describe(db: peewee.Database) -> str:
 routing = Routing()
 
 
+#: The attribute a function decorated with a scope carries: the scope's name
+#: (``"replica_ok"``, ``"auth_check"``, ``"on_primary"``, ``"replica_reads"``, ``"primary_reads"``).
+MARKER_ATTRIBUTE = "__nestauth_reads__"
+
+
 class _Scope:
     """A routing scope: a context manager, and a decorator with a no-replica fast path."""
 
-    __slots__ = ("_rule", "_local")
+    __slots__ = ("_rule", "_local", "name")
 
-    def __init__(self, rule: Callable[[tuple[int, bool]], tuple[int, bool]]) -> None:
+    def __init__(self, rule: Callable[[tuple[int, bool]], tuple[int, bool]], name: str) -> None:
         self._rule = rule
         self._local = threading.local()  # one scope object may be entered by several threads
+        self.name = name
 
     def __enter__(self) -> None:
         tokens = self._local.__dict__.setdefault("tokens", [])
@@ -209,6 +216,7 @@ class _Scope:
             finally:
                 _scope.reset(token)
 
+        setattr(scoped, MARKER_ATTRIBUTE, self.name)  # what tests/test_replica_markers.py checks
         return scoped  # type: ignore[return-value]
 
 
@@ -240,17 +248,17 @@ def replica_reads(*, auth_checks: bool = False) -> _Scope:
             return state
         return (_REPLICA, state[1] or auth_checks)
 
-    return _Scope(rule)
+    return _Scope(rule, "replica_reads")
 
 
 def primary_reads() -> _Scope:
     """Every read in this block goes to the primary, whatever an inner scope says."""
-    return _Scope(_pin)
+    return _Scope(_pin, "primary_reads")
 
 
 #: Marks a library read-only operation whose reads may go to a replica.
-replica_ok = _Scope(_eligible)
+replica_ok = _Scope(_eligible, "replica_ok")
 #: Marks a credential check (refresh token, API key): primary unless ``replica_reads(auth_checks=True)``.
-auth_check = _Scope(_credential)
+auth_check = _Scope(_credential, "auth_check")
 #: Marks an operation that reads and then may write: always on the primary.
-on_primary = _Scope(_pin)
+on_primary = _Scope(_pin, "on_primary")

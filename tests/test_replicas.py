@@ -26,6 +26,7 @@ from nestauth_peewee import (
     NestAuthModels,
     SessionService,
     Settings,
+    TrustedDeviceService,
     UserService,
     create_tables,
     errors,
@@ -33,6 +34,7 @@ from nestauth_peewee import (
 )
 from nestauth_peewee.models import AccessKey, Session, User
 from nestauth_peewee.replicas import DEFAULT_STICKY_SECONDS, primary_reads, replica_reads, routing
+from nestauth_peewee.services.sessions import IssuedSession
 from nestauth_peewee.unit_of_work import transaction
 
 KEY = "replica-tests-secret-key-0123456789abcdefgh"
@@ -85,6 +87,15 @@ def lagging(db, empty_db_url) -> Iterator[Lagging]:
 
 def _user(email: str) -> User:
     return UserService(SETTINGS).register(email=email, password=support.PASSWORD)
+
+
+def _session_on_both(lagging: Lagging, sessions: SessionService) -> tuple[User, IssuedSession]:
+    """A user and a session of theirs, both copied to the replica (which then stops following)."""
+    user = _user("owner@example.com")
+    issued = sessions.create(user.id)
+    lagging.copy(User, user.id)
+    lagging.copy(Session, issued.session.id)
+    return user, issued
 
 
 def test_marked_read_only_operations_read_the_replica_and_writes_go_to_the_primary(lagging):
@@ -151,11 +162,8 @@ def test_a_write_makes_this_context_read_the_primary_for_sticky_seconds(lagging)
 
 def test_refresh_token_and_api_key_checks_read_the_primary_unless_opted_in(lagging):
     sessions, keys = SessionService(SETTINGS), AccessKeyService(SETTINGS)
-    user = _user("owner@example.com")
-    issued = sessions.create(user.id)
+    user, issued = _session_on_both(lagging, sessions)
     key = keys.create(user.id, "ci")
-    lagging.copy(User, user.id)
-    lagging.copy(Session, issued.session.id)
     lagging.copy(AccessKey, key.key.id)
     # Revoked on the primary, still alive on the lagging replica.
     sessions.revoke(issued.session.id)
@@ -176,10 +184,7 @@ def test_refresh_token_and_api_key_checks_read_the_primary_unless_opted_in(laggi
 
 def test_a_replica_that_lags_never_refuses_or_revokes_a_valid_credential(lagging):
     sessions, keys = SessionService(SETTINGS), AccessKeyService(SETTINGS)
-    user = _user("owner@example.com")
-    issued = sessions.create(user.id)
-    lagging.copy(User, user.id)
-    lagging.copy(Session, issued.session.id)
+    user, issued = _session_on_both(lagging, sessions)
     rotated = sessions.refresh(issued.refresh_token)  # the replica keeps the old digest
     fresh_key = keys.create(user.id, "new")  # the replica has never seen it
     routing.forget_writes()
@@ -189,6 +194,28 @@ def test_a_replica_that_lags_never_refuses_or_revokes_a_valid_credential(lagging
         assert keys.verify(fresh_key.api_key).id == fresh_key.key.id
         again = sessions.refresh(rotated.refresh_token)  # rotation always runs on the primary
     assert sessions.authenticate(again.refresh_token).id == issued.session.id
+
+
+def test_access_token_and_device_checks_read_the_primary_inside_replica_reads(lagging):
+    """The strict access-token check is a credential check; a trusted-device check is pinned."""
+    sessions, devices = SessionService(SETTINGS), TrustedDeviceService(SETTINGS)
+    user, revoked = _session_on_both(lagging, sessions)
+    sessions.revoke(revoked.session.id)  # gone on the primary, alive on the lagging replica
+    fresh = sessions.create(user.id)  # the replica has never seen it
+    device = devices.issue(user.id)  # nor this
+    routing.forget_writes()
+    with replica_reads():  # the default: the primary decides
+        with pytest.raises(errors.InvalidAccessToken):
+            sessions.authenticate_access_token(revoked.access_token)
+        with pytest.raises(errors.SessionNotFound):
+            sessions.get(revoked.session.id)
+        assert sessions.authenticate_access_token(fresh.access_token).id == fresh.session.id
+        assert devices.validate(user.id, device.token).id == device.device.id
+    with replica_reads(auth_checks=True):
+        # Opted in: the replica's stale "alive" is accepted, its "unknown" is asked of the primary.
+        assert sessions.authenticate_access_token(revoked.access_token).id == revoked.session.id
+        assert sessions.get(fresh.session.id).id == fresh.session.id
+        assert devices.is_trusted(user.id, device.token)  # pinned whatever the scope says
 
 
 def test_login_reads_the_primary_even_inside_replica_reads(lagging):

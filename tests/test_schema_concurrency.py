@@ -1,8 +1,10 @@
 """Several processes changing the schema at once: one does the work, the others find nothing to do.
 
 Real processes (``nestauth`` started N times at the same moment) on an empty
-database of each dialect, and threads (one connection each) for the MariaDB
-lease row that a Galera cluster needs.
+database of each dialect, threads (one connection each) for the MariaDB
+lease row that a Galera cluster needs, and one process per node of a real
+Galera cluster (``NESTAUTH_TEST_GALERA_URLS``), where ``GET_LOCK`` holds on
+one node only and the lease row alone keeps the runs apart.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import peewee
 import pytest
+from _engines import engine_urls
 
 from nestauth_peewee import NestAuthModels, create_tables, errors, sync_schema
 from nestauth_peewee.schema import lock
@@ -31,6 +36,11 @@ RACED, HALF = (f"{len(SHIPPED) + n:03d}_{name}" for n, name in ((1, "raced"), (2
 
 def _nestauth_at_once(count: int, *args: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
     """Start ``count`` ``nestauth ARGS`` processes together; wait for all of them."""
+    return _runs_at_once([list(args)] * count, cwd=cwd)
+
+
+def _runs_at_once(runs: list[list[str]], *, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Start one ``nestauth ARGS`` process per item of ``runs`` together; wait for all of them."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
     gate = cwd / "go"
@@ -41,7 +51,7 @@ def _nestauth_at_once(count: int, *args: str, cwd: Path) -> list[subprocess.Comp
             "sys.argv = ['nestauth', *sys.argv[1:]]\n"
             "main()\n")
     procs = [subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(count)]
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for args in runs]
     time.sleep(0.5)
     gate.touch()
     results = []
@@ -245,3 +255,73 @@ def test_the_mariadb_failure_message_tells_finished_by_another_from_half_applied
         migrate(empty_db, directory=folder, history_table=HISTORY_TABLE)
     assert "half_probe" in empty_db.get_tables()
     assert migration_status(empty_db, directory=folder, history_table=HISTORY_TABLE).pending == [HALF]
+
+
+# --- across the nodes of a real Galera cluster (NESTAUTH_TEST_GALERA_URLS) ------------------------
+
+
+def _node(url: str, database: str | None = None, **options: object) -> peewee.MySQLDatabase:
+    """A plain connection to the Galera node of ``url`` (not bound to nest-auth)."""
+    parsed = urlparse(url)
+    return peewee.MySQLDatabase(database or parsed.path.lstrip("/"), host=parsed.hostname,
+                                port=parsed.port or 3306, user=parsed.username,
+                                password=parsed.password or "", connect_timeout=5, **options)
+
+
+@pytest.fixture
+def galera_scratch() -> Iterator[list[str]]:
+    """An empty database of its own on the Galera cluster: one URL per node, created and dropped.
+
+    Not the cluster database the races use (its schema is kept for the whole session).
+    """
+    nodes = engine_urls("galera")
+    name = f"{os.environ.get('NESTAUTH_TEST_DB_PREFIX', '')}nestauth_schema_lock"
+    admin = _node(nodes[0], "mysql")
+
+    def recreate(create: bool) -> None:
+        with admin.connection_context():
+            admin.execute_sql(f"DROP DATABASE IF EXISTS `{name}`")  # DDL: replicated in total order
+            if create:
+                admin.execute_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+
+    recreate(True)
+    try:
+        yield [f"{url.rsplit('/', 1)[0]}/{name}" for url in nodes]
+    finally:
+        recreate(False)
+
+
+def _on_every_node(urls: list[str], sql: str) -> list[list[tuple]]:
+    """``sql``'s rows as each node answers once it has applied everything committed before."""
+    answers = []
+    for url in urls:
+        node = _node(url, init_command="SET SESSION wsrep_sync_wait = 15")
+        with node.connection_context():
+            answers.append([tuple(row) for row in node.execute_sql(sql)])
+    return answers
+
+
+@pytest.mark.parametrize(("command", "did_it", "idle"), [
+    ("migrate", "+ 001_initial", "Nothing to migrate"),
+    ("create-tables", f"Created {len(NestAuthModels)} tables", "Nothing to do"),
+], ids=["migrate", "create-tables"])
+def test_runs_started_on_three_galera_nodes_at_once_serialise(galera_scratch, tmp_path, command, did_it, idle):
+    """One run per node: GET_LOCK is node-local there, so only the lease row keeps them apart."""
+    results = _runs_at_once([[command, "--database", url] for url in galera_scratch], cwd=tmp_path)
+
+    assert [r.returncode for r in results] == [0] * len(galera_scratch), [r.stderr for r in results]
+    outputs = [r.stdout for r in results]
+    assert sum(did_it in out for out in outputs) == 1, outputs
+    assert sum(out.startswith(idle) for out in outputs) == len(galera_scratch) - 1, outputs
+    tables = sorted(m._meta.table_name for m in NestAuthModels)
+    listed = ", ".join(f"'{t}'" for t in tables)
+    for answer in _on_every_node(galera_scratch, "SELECT table_name FROM information_schema.tables "
+                                                 f"WHERE table_schema = DATABASE() AND table_name IN ({listed})"):
+        assert sorted(row[0] for row in answer) == tables
+    if command == "migrate":  # the history holds the migrations once each, and no lock row
+        for answer in _on_every_node(galera_scratch, f"SELECT id, name FROM {HISTORY_TABLE} ORDER BY id"):
+            assert [name for _, name in answer] == SHIPPED and all(i > 0 for i, _ in answer)
+    else:
+        for answer in _on_every_node(galera_scratch, f"SELECT count(*) FROM {HISTORY_TABLE} "
+                                                     f"WHERE id = {LOCK_ROW_ID}"):
+            assert answer == [(0,)]

@@ -35,6 +35,7 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import SOURCE_IMPORT, SOURCE_MANUAL, BlockedEmailDomain
 from ..normalize import normalize_email
+from ..replicas import replica_ok
 from ..repositories import blocked_domains as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import OFFSET, SEARCH, Kind, checked, int_in, pattern, text
@@ -174,6 +175,7 @@ class BlockedDomainService:
                 emit(events.blocked_domain_removed, self, domain=name)
         return removed
 
+    @replica_ok
     @checked(search=SEARCH, offset=OFFSET, limit=int_in(1, 1000, "limit"))
     def list_domains(self, *, search: str | None = None, offset: int = 0,
                      limit: int = 100) -> list[BlockedEmailDomain]:
@@ -185,16 +187,19 @@ class BlockedDomainService:
                                           field="search")
         return repo.page(search=search or None, offset=offset, limit=limit)
 
+    @replica_ok
     @checked()
     def count(self) -> int:
         """How many domains are blocked."""
         return repo.count()
 
+    @replica_ok
     @checked(domain=DOMAIN)
     def contains(self, domain: str) -> bool:
         """Whether exactly ``domain`` is on the list (not whether a parent of it is)."""
         return bool(repo.existing([domain]))
 
+    @replica_ok
     @checked(email_or_domain=ADDRESS_OR_DOMAIN)
     def is_blocked(self, email_or_domain: str) -> bool:
         """Whether this address (or domain) is refused: it, or a parent domain, is blocked."""

@@ -34,6 +34,7 @@ import pyotp
 
 from .. import errors, events
 from ..models import MfaSecret, Session, User
+from ..replicas import on_primary, replica_ok
 from ..repositories import mfa as repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
@@ -143,6 +144,7 @@ class MfaService(KeyedService):
         self.throttle.succeeded(gate)
         return repo.get_device(device.id, user)  # type: ignore[return-value]
 
+    @on_primary
     @checked(user_id=ID, code=TOTP_CODE)
     def verify_totp(self, user_id: uuid.UUID | str, code: str) -> MfaSecret:
         """The verified device that accepts ``code`` (current step ±1, each code once).
@@ -159,6 +161,7 @@ class MfaService(KeyedService):
         self.throttle.failed(gate)
         raise errors.MfaCodeInvalid()
 
+    @replica_ok
     @checked(user_id=ID)
     def list_devices(self, user_id: uuid.UUID | str) -> list[MfaSecret]:
         return repo.devices_for_user(cast(uuid.UUID, user_id))
@@ -323,6 +326,7 @@ class MfaService(KeyedService):
             repo.replace_recovery_codes(target.id, digests, now=self.now())
         return codes
 
+    @replica_ok
     @checked(user_id=ID)
     def recovery_codes_left(self, user_id: uuid.UUID | str) -> int:
         """How many of the user's recovery codes are unused."""

@@ -33,6 +33,7 @@ from .. import secrets as tokens
 from ..config import Settings
 from ..fields import utcnow
 from ..models import Otp
+from ..replicas import on_primary
 from ..repositories import otps as repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -149,6 +150,7 @@ class OtpService(KeyedService):
                  type=otp_type, code=code, expires_at=expires_at)
         return IssuedOtp(otp, code)
 
+    @on_primary
     @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE, consume=FLAG)
     @retry_on_conflict
     def verify(self, user_id: uuid.UUID | str, otp_type: str, code: str, *, consume: bool = True) -> None:
@@ -248,6 +250,7 @@ class OtpService(KeyedService):
             self.throttle.succeeded(gate)
         return outcome, otp
 
+    @on_primary
     @checked(user_id=ID, otp_type=OTP_TYPE, code=OTP_CODE)
     def check(self, user_id: uuid.UUID | str, otp_type: str, code: str) -> None:
         """:meth:`verify` without consuming (e.g. to show a reset form before the new password)."""

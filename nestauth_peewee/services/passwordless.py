@@ -46,6 +46,7 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
+from ..replicas import on_primary
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, IP_ADDRESS, LINE, PHONE, USER_AGENT, checked
@@ -81,6 +82,7 @@ class PasswordlessService:
 
     # --- by code -------------------------------------------------------------------
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE)
     @retry_on_conflict
     def request_code(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
@@ -91,6 +93,7 @@ class PasswordlessService:
         user = self._active(email, phone)
         return None if user is None else self.otps.create(user.id, CODE_OTP_TYPE)
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS,
              device_name=LINE)
     @retry_on_conflict
@@ -110,6 +113,7 @@ class PasswordlessService:
 
     # --- by magic link -------------------------------------------------------------
 
+    @on_primary
     @checked(email=EMAIL, phone=PHONE)
     @retry_on_conflict
     def request_link(self, *, email: str | None = None, phone: str | None = None) -> str | None:
@@ -128,6 +132,7 @@ class PasswordlessService:
                  token=token, expires_at=issued.otp.expires_at)
         return token
 
+    @on_primary
     @checked(token=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS, device_name=LINE)
     @retry_on_conflict
     def sign_in_with_link(self, token: str, *, user_agent: str | None = None, ip_address: str | None = None,

@@ -208,6 +208,7 @@ class SessionService(KeyedService):
         """
         return access_tokens.verify(access_token, self._verification_keys(), now=self.now())
 
+    @auth_check
     @checked(access_token=ACCESS_TOKEN)
     def authenticate_access_token(self, access_token: str) -> Session:
         """Strict check: the token's claims, then its session row and user in one query.
@@ -219,6 +220,7 @@ class SessionService(KeyedService):
         claims = self.check_access_token(access_token)
         return self._live(claims.session_id, claims.user_id, errors.InvalidAccessToken)
 
+    @auth_check
     @checked(session_id=ID, user_id=ID.optional)
     def get(self, session_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> Session:
         """The live session (``session.user`` loaded) in one query; :class:`SessionNotFound` otherwise.
@@ -231,6 +233,17 @@ class SessionService(KeyedService):
 
     def _live(self, session_id: uuid.UUID, user_id: uuid.UUID | None,
               refusal: type[errors.NestAuthError]) -> Session:
+        try:
+            return self._live_here(session_id, user_id, refusal)
+        except refusal:
+            if not routing.may_read_replica():
+                raise
+        # A replica may lag: a refusal is only decided on the primary.
+        with primary_reads():
+            return self._live_here(session_id, user_id, refusal)
+
+    def _live_here(self, session_id: uuid.UUID, user_id: uuid.UUID | None,
+                   refusal: type[errors.NestAuthError]) -> Session:
         found = repo.get_with_user(session_id)
         if found is None:
             raise refusal()

@@ -24,7 +24,7 @@ from typing import cast
 from .. import errors
 from .. import secrets as tokens
 from ..models import TrustedDevice
-from ..replicas import replica_ok
+from ..replicas import on_primary, replica_ok
 from ..repositories import trusted_devices as repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import BATCH_SIZE, DATETIME, ID, IP_ADDRESS, USER_AGENT, checked, credential
@@ -74,6 +74,7 @@ class TrustedDeviceService(KeyedService):
             )
         return IssuedDevice(device, token)
 
+    @on_primary
     @checked(user_id=ID, token=DEVICE_TOKEN)
     def validate(self, user_id: uuid.UUID | str, token: str) -> TrustedDevice:
         """The device if ``token`` is the user's, unrevoked and unexpired; records the use.
@@ -107,6 +108,7 @@ class TrustedDeviceService(KeyedService):
         device._dirty.clear()
         return device
 
+    @on_primary
     @checked(user_id=ID, token=credential(None))
     def is_trusted(self, user_id: uuid.UUID | str, token: str | None) -> bool:
         """:meth:`validate` as a yes/no answer."""
