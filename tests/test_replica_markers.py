@@ -23,6 +23,7 @@ REPLICA_OK = {
     "AuthorizationService": {"effective_permissions", "has_permission", "has_role", "role_names",
                              "staff_permissions"},
     "BlockedDomainService": {"contains", "count", "is_blocked", "list_domains"},
+    "ContactChangeService": {"pending"},
     "MembershipService": {"get", "is_member", "roles", "tenants_of"},
     "MfaService": {"list_devices", "recovery_codes_left"},
     "PermissionService": {"categories", "get", "get_by_name", "search"},
@@ -42,13 +43,15 @@ AUTH_CHECK = {
 #: Reads that may write, and the other one-time credentials: always the primary (``@on_primary``).
 ON_PRIMARY = {
     "AdminUserService": {"authenticate"},
-    "MfaService": {"verify_totp"},
+    "ContactChangeService": {"cancel", "confirm_email_change", "confirm_phone_change", "request_email_change",
+                             "request_phone_change"},
+    "MfaService": {"reauthenticate", "verify_totp"},
     "OtpService": {"check", "verify"},
     "PasswordResetService": {"check", "request", "reset"},
     "PasswordlessService": {"request_code", "request_link", "sign_in_with_code", "sign_in_with_link"},
-    "SessionService": {"refresh"},
+    "SessionService": {"mark_authenticated", "refresh", "require_recent"},
     "TrustedDeviceService": {"is_trusted", "validate"},
-    "UserService": {"authenticate"},
+    "UserService": {"authenticate", "reauthenticate"},
 }
 #: Writes, unmarked: every query they make is a write or runs in their own transaction,
 #: and both go to the primary. A method that reads before its transaction belongs above.

@@ -47,7 +47,7 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import Session, User
-from ..replicas import replica_ok
+from ..replicas import on_primary, replica_ok
 from ..repositories import otps as otps_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
@@ -90,6 +90,7 @@ class ContactChangeService:
 
     # --- requesting ------------------------------------------------------------------
 
+    @on_primary
     @checked(user_id=ID, email=EMAIL, session=ID.optional)
     @retry_on_conflict
     def request_email_change(self, user_id: uuid.UUID | str | User, email: str, *,
@@ -108,6 +109,7 @@ class ContactChangeService:
         ensure_allowed(email)
         return self._request(cast(uuid.UUID, user_id), "email", email, cast("uuid.UUID | None", session))
 
+    @on_primary
     @checked(user_id=ID, phone=PHONE, session=ID.optional)
     @retry_on_conflict
     def request_phone_change(self, user_id: uuid.UUID | str | User, phone: str, *,
@@ -137,6 +139,7 @@ class ContactChangeService:
 
     # --- confirming ------------------------------------------------------------------
 
+    @on_primary
     @checked(user_id=ID, code=OTP_CODE)
     @retry_on_conflict
     def confirm_email_change(self, user_id: uuid.UUID | str | User, code: str) -> User:
@@ -151,6 +154,7 @@ class ContactChangeService:
         """
         return self._confirm(cast(uuid.UUID, user_id), "email", code)
 
+    @on_primary
     @checked(user_id=ID, code=OTP_CODE)
     @retry_on_conflict
     def confirm_phone_change(self, user_id: uuid.UUID | str | User, code: str) -> User:
@@ -199,6 +203,7 @@ class ContactChangeService:
         rows = otps_repo.live_for_user(cast(uuid.UUID, user_id), tuple(_KINDS), now=self._clock())
         return [PendingChange(_KINDS[row.type], row.target, row.expires_at) for row in rows if row.target]
 
+    @on_primary
     @checked(user_id=ID, kind=choice(*_TYPES))
     @retry_on_conflict
     def cancel(self, user_id: uuid.UUID | str | User, kind: str) -> bool:

@@ -277,6 +277,7 @@ class MfaService(KeyedService):
         _recent.check_session(session, cast(uuid.UUID, user_id), now=self.now(),
                               within=self.settings.reauthentication_window)
 
+    @on_primary
     @checked(session=ID, code=TOTP_CODE)
     @retry_on_conflict
     def reauthenticate(self, session: uuid.UUID | str | Session, code: str) -> Session:

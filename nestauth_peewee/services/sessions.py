@@ -260,6 +260,7 @@ class SessionService(KeyedService):
 
     # --- recent authentication (step-up) ---------------------------------------------
 
+    @on_primary
     @checked(session=ID, within=DURATION.optional, mfa=FLAG, user_id=ID.optional)
     def require_recent(self, session: uuid.UUID | str | Session, *, within: timedelta | None = None,
                        mfa: bool = False, user_id: uuid.UUID | str | None = None) -> Session:
@@ -279,6 +280,7 @@ class SessionService(KeyedService):
                                mfa=mfa)
         return found
 
+    @on_primary
     @checked(session=ID, mfa=FLAG, user_id=ID.optional)
     @retry_on_conflict
     def mark_authenticated(self, session: uuid.UUID | str | Session, *, mfa: bool = False,
