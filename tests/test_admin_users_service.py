@@ -5,14 +5,11 @@ from __future__ import annotations
 import threading
 import uuid
 
-import _users_support as support
 import argon2
 import pytest
+from support import CHEAP_SETTINGS, PASSWORD
 
 from nestauth_peewee import AdminUser, AdminUserService, Argon2Params, Settings, errors
-
-admins, recorder = support.admins, support.recorder  # fixtures
-PASSWORD = support.PASSWORD
 
 
 def test_create_stores_a_lower_cased_email_and_an_argon2id_hash(admins, recorder):
@@ -60,7 +57,7 @@ def test_authenticate_sets_last_login_and_refuses_wrong_or_unknown(admins, monke
 
 
 def test_admin_login_upgrades_a_hash_made_with_other_parameters(db):
-    AdminUserService(support.CHEAP_SETTINGS).create(email="root@example.com", password=PASSWORD)
+    AdminUserService(CHEAP_SETTINGS).create(email="root@example.com", password=PASSWORD)
     stronger = AdminUserService(Settings(argon2=Argon2Params(memory_cost=2048, time_cost=2, parallelism=1)))
     stronger.authenticate(email="root@example.com", password=PASSWORD)
     stored = AdminUser.get(AdminUser.email == "root@example.com").password_hash
@@ -79,7 +76,7 @@ def test_password_changes_and_revoke_all_bump_the_token_version(admins, recorder
     assert admins.revoke_all_sessions(admin.id).token_version == 3
     assert AdminUser.get_by_id(admin.id).token_version == 3
     assert admins.authenticate(email="root@example.com", password="a third admin passphrase")
-    text = repr(recorder.sent)
+    text = repr(recorder)
     assert "$argon2" not in text and "passphrase" not in text and PASSWORD not in text
 
 

@@ -4,9 +4,8 @@ the bulk import, the `nestauth blocked-domains` commands and the seed section.""
 from __future__ import annotations
 
 import pytest
-from _auth_fixtures import recorded  # noqa: F401  (a fixture)
-from _users_support import CHEAP_SETTINGS, PASSWORD
 from click.testing import CliRunner
+from support import CHEAP_SETTINGS, PASSWORD
 
 from nestauth_peewee import BlockedDomainService, BlockedEmailDomain, Identity, User, UserService, errors
 from nestauth_peewee.cli import main

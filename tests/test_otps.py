@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from support import KEY, count_queries
 
 from nestauth_peewee import errors
 from nestauth_peewee import secrets as tokens

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY
-from _users_support import CHEAP
+from support import CHEAP, KEY
 
 from nestauth_peewee import AuthServices, errors
 from nestauth_peewee.config import Settings
@@ -221,7 +219,7 @@ def _shapes(statements: list[str]) -> list[str]:
 
 def test_unknown_inactive_and_known_accounts_run_the_same_statements(resets, users, bob, db):
     """Equivalent work: the dummy paths issue what a known account without a pending code issues."""
-    from _auth_fixtures import count_queries
+    from support import count_queries
 
     carol = users.create(email="carol@example.com", password=OLD)
     users.deactivate(carol.id)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries, run_together
-from _users_support import CHEAP
+from support import CHEAP, KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings

@@ -9,9 +9,8 @@ from typing import Any
 import bottle
 import flask
 import pytest
-from _auth_fixtures import count_queries
-from _users_support import CHEAP
 from _wsgi_client import WsgiClient
+from support import CHEAP, count_queries
 
 import nestauth_peewee
 from nestauth_peewee import AuthServices, errors

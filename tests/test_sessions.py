@@ -7,8 +7,7 @@ import threading
 import uuid
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from support import KEY, count_queries
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -324,7 +323,7 @@ def test_a_session_unused_past_the_idle_timeout_is_refused_and_removed(service, 
 
 
 def test_authenticate_writes_last_active_at_most_once_a_minute(service, make_user, clock, db):
-    from _auth_fixtures import count_queries
+    from support import count_queries
 
     user = make_user()
     issued = service.create(user.id)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-import _users_support as support
 import pytest
+import support
 
 from nestauth_peewee import Identity, Membership, User, UserService, errors
 
