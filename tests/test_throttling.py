@@ -8,10 +8,8 @@ import threading
 
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, Clock
-from _users_support import CHEAP
 from click.testing import CliRunner
+from support import CHEAP, KEY, Clock
 
 from nestauth_peewee import errors
 from nestauth_peewee.cli import main
