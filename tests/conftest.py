@@ -29,6 +29,8 @@ Services and data:
 
 * ``settings`` (``Settings(secret_key=KEY)``), ``clock`` (a settable ``support.Clock``).
 * ``users`` / ``admins``: ``UserService`` / ``AdminUserService`` with cheap argon2.
+* A module or test marked ``@pytest.mark.settings(**fields)`` gets those fields in ``settings``,
+  and ``users`` built from that ``settings`` (``test_password_reset.py``, ``test_passwordless.py``).
 * ``make_user``: ``make_user(**columns)`` inserts a ``User`` row (a fresh email unless given).
 
 Observing:
@@ -137,14 +139,23 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(secret_key=KEY)
+def _marked_settings(request: pytest.FixtureRequest) -> dict[str, object] | None:
+    marker = request.node.get_closest_marker("settings")
+    return None if marker is None else dict(marker.kwargs)
 
 
 @pytest.fixture
-def users(db: peewee.Database) -> UserService:
-    return UserService(CHEAP_SETTINGS)
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """``Settings(secret_key=KEY)``, plus the fields of a ``@pytest.mark.settings(...)`` on the test or module."""
+    return Settings(secret_key=KEY, **(_marked_settings(request) or {}))
+
+
+@pytest.fixture
+def users(request: pytest.FixtureRequest, db: peewee.Database) -> UserService:
+    """Cheap argon2, no key; under ``@pytest.mark.settings(...)`` built from the ``settings`` fixture."""
+    if _marked_settings(request) is None:
+        return UserService(CHEAP_SETTINGS)
+    return UserService(request.getfixturevalue("settings"))
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import argon2
 import pytest
-from support import CHEAP_SETTINGS, PASSWORD
+from support import CHEAP_SETTINGS, PASSWORD, run_together
 
 from nestauth_peewee import AdminUser, AdminUserService, Argon2Params, Settings, errors
 
@@ -108,26 +107,13 @@ def test_the_last_admin_cannot_be_deleted(admins, recorder):
 
 def test_two_concurrent_deletes_of_the_last_two_admins_leave_one(db, admins):
     ids = [admins.create(email=f"{n}@example.com", password=PASSWORD).id for n in ("a", "b")]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def worker(admin_id):
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=30)
-            try:
-                admins.delete(admin_id)
-                outcomes.append("deleted")
-            except errors.NestAuthError as exc:
-                outcomes.append(exc.code)
-        finally:
-            db.close()
+    def outcome(result: object) -> str:
+        if isinstance(result, errors.NestAuthError):
+            return result.code
+        return repr(result) if isinstance(result, BaseException) else "deleted"
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = [outcome(result) for result in run_together(db, 2, lambda i: admins.delete(ids[i]))]
     assert sorted(outcomes) == ["LAST_ADMIN_USER", "deleted"]
     assert AdminUser.select().count() == 1
 

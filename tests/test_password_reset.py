@@ -5,27 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import CHEAP, KEY
+from support import CHEAP
 
 from nestauth_peewee import AuthServices, errors
-from nestauth_peewee.config import Settings
 from nestauth_peewee.models import Otp, Session
 from nestauth_peewee.repositories import sessions as sessions_repo
 from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.sessions import SessionService
-from nestauth_peewee.services.users import UserService
 
 OLD, NEW = "the old passphrase 1", "a brand new passphrase 2"
 
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(secret_key=KEY, argon2=CHEAP, phone_login=True)
-
-
-@pytest.fixture
-def users(settings) -> UserService:
-    return UserService(settings)
+pytestmark = pytest.mark.settings(argon2=CHEAP, phone_login=True)
 
 
 @pytest.fixture
