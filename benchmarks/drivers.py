@@ -29,7 +29,7 @@ from nestauth_peewee import init_database
 
 from . import data
 from .data import GUARD
-from .ops import KEY_COLS, SESSION_COLS, USER_COLS, _cols, permissions_sql
+from .ops import KEY_COLS, SESSION_COLS, USER_COLS, permissions_sql, select_list
 from .run import machine
 
 Variant = tuple[str, Callable[[str, tuple], Any]]
@@ -44,10 +44,10 @@ def queries(ph: str, dialect: str) -> dict[str, tuple[str, Callable[[int], tuple
         return make(data.user_id(i).hex, data.tenant_of(i).hex, GUARD)
     return {
         "select_1": ("SELECT 1", lambda i: ()),
-        "authenticate": (f"SELECT {_cols('s', SESSION_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_sessions s"
+        "authenticate": (f"SELECT {select_list('s', SESSION_COLS)}, {select_list('u', USER_COLS)} FROM nest_auth_sessions s"
                          f" JOIN nest_auth_users u ON s.user_id = u.id WHERE s.id = {ph}",
                          lambda i: (data.session_id(i).hex,)),
-        "verify_key": (f"SELECT {_cols('k', KEY_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_access_keys k"
+        "verify_key": (f"SELECT {select_list('k', KEY_COLS)}, {select_list('u', USER_COLS)} FROM nest_auth_access_keys k"
                        f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
                        lambda i: (data.public_key(i),)),
         "effective_permissions": (perms_sql, perms),

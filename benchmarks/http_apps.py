@@ -96,7 +96,7 @@ def _bare(url: str) -> flask.Flask:
                 if not header.startswith("Bearer "):
                     raise Refused
                 user_id, _session_id = data.bare_access_claims(header[len("Bearer "):])  # PyJWT by hand
-                o._run("user_by_id", (user_id.hex,))
+                o.run_statement("user_by_id", (user_id.hex,))
                 user = o.cur.fetchone()
                 if user is None or not user[8]:
                     raise Refused
@@ -106,7 +106,7 @@ def _bare(url: str) -> flask.Flask:
         params = list(template)
         for i, k in slots:
             params[i] = (uid, GUARD)[k]
-        o._run("perms_global", tuple(params))
+        o.run_statement("perms_global", tuple(params))
         permissions = sorted(r[0] for r in o.cur.fetchall())
         return {"id": uid, "email": user[3], "email_verified": user[4] is not None, "permissions": permissions}
 

@@ -15,14 +15,12 @@ missing) and one user, bench-login@example.com, which is deleted at the end.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 import time
 
 from nestauth_peewee import (
-    Argon2Params,
     Settings,
     User,
     UserService,
@@ -30,6 +28,8 @@ from nestauth_peewee import (
     errors,
     init_database,
 )
+
+from .measure import argon2_from, percentile_ms, timing_parser
 
 EMAIL = "bench-login@example.com"
 PASSWORD = "the real password of the benchmark user"
@@ -45,21 +45,15 @@ def _failed_login(users: UserService, email: str, password: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks login-timing",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--samples", type=int, default=60, help="failed logins of each kind (default 60)")
-    parser.add_argument("--tolerance", type=float, default=0.20, help="allowed relative gap (default 0.20)")
-    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
-    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
-    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
+    parser = timing_parser("login-timing", __doc__.splitlines()[0], samples=60,
+                           samples_help="failed logins of each kind", tolerance=0.2)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{tmp}/login_timing.db"
         db = init_database(url)
         create_tables()
-        params = Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+        params = argon2_from(args)
         users = UserService(Settings(argon2=params))
         User.delete().where(User.email == EMAIL).execute()
         users.register(email=EMAIL, password=PASSWORD)
@@ -88,15 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database            {url.split('://')[0]}")
     print(f"argon2id            m={params.memory_cost} KiB, t={params.time_cost}, p={params.parallelism}")
     print(f"samples             {args.samples} of each, interleaved")
-    print(f"unknown email       median {med_unknown * 1000:8.2f} ms  (p10 {_pct(unknown, 10)} / p90 {_pct(unknown, 90)})")
-    print(f"wrong password      median {med_wrong * 1000:8.2f} ms  (p10 {_pct(wrong, 10)} / p90 {_pct(wrong, 90)})")
+    print(f"unknown email       median {med_unknown * 1000:8.2f} ms  (p10 {percentile_ms(unknown, 10)} / p90 {percentile_ms(unknown, 90)})")
+    print(f"wrong password      median {med_wrong * 1000:8.2f} ms  (p10 {percentile_ms(wrong, 10)} / p90 {percentile_ms(wrong, 90)})")
     print(f"relative gap        {gap:.1%} (tolerance {args.tolerance:.0%})")
     return 0 if gap <= args.tolerance else 1
-
-
-def _pct(values: list[float], pct: int) -> str:
-    ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, len(ordered) * pct // 100)] * 1000:.2f} ms"
 
 
 if __name__ == "__main__":

@@ -28,6 +28,42 @@ PER_USER_TABLES = ("nest_auth_users", "nest_auth_sessions", "nest_auth_access_ke
                    "nest_auth_user_accesses", "nest_auth_user_access_roles")
 
 
+def percentile_ms(values: Sequence[float], pct: int, digits: int = 2) -> str:
+    """The ``pct``-th percentile of ``values`` (seconds), as milliseconds: "12.34 ms"."""
+    ordered = sorted(values)
+    return f"{ordered[min(len(ordered) - 1, len(ordered) * pct // 100)] * 1000:.{digits}f} ms"
+
+
+def timing_parser(prog: str, description: str, *, samples: int, samples_help: str,
+                  tolerance: float) -> Any:
+    """The options of a timing-gap check: --database, --samples, --tolerance and the argon2 costs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks {prog}", description=description)
+    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--samples", type=int, default=samples, help=f"{samples_help} (default {samples})")
+    parser.add_argument("--tolerance", type=float, default=tolerance,
+                        help=f"allowed relative gap (default {tolerance:.2f})")
+    add_argon2_arguments(parser)
+    return parser
+
+
+def add_argon2_arguments(parser: Any) -> None:
+    """``--memory-cost``, ``--time-cost``, ``--parallelism`` (the library's defaults)."""
+    from nestauth_peewee import Argon2Params
+
+    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
+    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
+    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
+
+
+def argon2_from(args: Any) -> Any:
+    """The ``Argon2Params`` those three options name."""
+    from nestauth_peewee import Argon2Params
+
+    return Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+
+
 def summarise(latencies: Sequence[float]) -> dict[str, float]:
     ordered = sorted(latencies)
     n = len(ordered)

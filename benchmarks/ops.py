@@ -161,7 +161,7 @@ def permissions_sql() -> tuple[str, Callable[[str, str, str], tuple]]:
     return sql, make
 
 
-def _cols(alias: str, names: tuple[str, ...]) -> str:
+def select_list(alias: str, names: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{n}" for n in names)
 
 
@@ -185,9 +185,9 @@ class DriverOps:
         else:
             order, limit = "last_active DESC NULLS LAST, created_at DESC", ("LIMIT -1 " if self.dialect == "sqlite" else "")
         self.sql = {
-            "auth": f"SELECT {_cols('s', SESSION_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_sessions s"
+            "auth": f"SELECT {select_list('s', SESSION_COLS)}, {select_list('u', USER_COLS)} FROM nest_auth_sessions s"
                     f" JOIN nest_auth_users u ON s.user_id = u.id WHERE s.id = {ph}",
-            "key": f"SELECT {_cols('k', KEY_COLS)}, {_cols('u', USER_COLS)} FROM nest_auth_access_keys k"
+            "key": f"SELECT {select_list('k', KEY_COLS)}, {select_list('u', USER_COLS)} FROM nest_auth_access_keys k"
                    f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
             "mark_used": f"UPDATE nest_auth_access_keys SET last_used_at = {ph} WHERE id = {ph}"
                          f" AND (last_used_at IS NULL OR last_used_at <= {ph})",
@@ -210,7 +210,7 @@ class DriverOps:
         self.text_times = self.dialect == "sqlite"
         self.begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
 
-    def _run(self, key: str, params: tuple) -> None:
+    def run_statement(self, key: str, params: tuple) -> None:
         self.cur.execute(self.sql[key], params)
 
     def _now(self, value: datetime) -> Any:
@@ -225,7 +225,7 @@ class DriverOps:
             raise Refused
         sid, secret = parsed
         digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
-        self._run("auth", (sid.hex,))
+        self.run_statement("auth", (sid.hex,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[5]):
             raise Refused
@@ -240,7 +240,7 @@ class DriverOps:
 
     def strict_access_token(self, token: str) -> tuple:
         user_id, sid = data.bare_access_claims(token)
-        self._run("auth", (sid.hex,))
+        self.run_statement("auth", (sid.hex,))
         row = self.cur.fetchone()
         if row is None or _as_uuid(row[3]) != user_id or not row[11 + 8]:
             raise Refused
@@ -254,7 +254,7 @@ class DriverOps:
             raise Refused
         public, secret = parsed
         digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
-        self._run("key", (public,))
+        self.run_statement("key", (public,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[6]):
             raise Refused
@@ -265,16 +265,16 @@ class DriverOps:
             raise Refused
         stale_at = self._now(KEY_CLOCK_NOW - timedelta(minutes=1))
         if row[10] is None or row[10] <= stale_at:
-            self._run("mark_used", (now, row[0], stale_at))
+            self.run_statement("mark_used", (now, row[0], stale_at))
         return row
 
     def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
         uid = user_id.hex
-        self._run("perms", self.perm_params(uid, tenant_id.hex, GUARD))
+        self.run_statement("perms", self.perm_params(uid, tenant_id.hex, GUARD))
         return sorted(row[0] for row in self.cur.fetchall())
 
     def get_user_by_email(self, email: str) -> tuple:
-        self._run("email", (email,))
+        self.run_statement("email", (email,))
         row = self.cur.fetchone()
         if row is None:
             raise Refused
@@ -288,12 +288,12 @@ class DriverOps:
         cur, uid, now_db = self.cur, user_id.hex, dt(now)
         cur.execute(self.begin)
         try:
-            self._run("insert_session", (
+            self.run_statement("insert_session", (
                 sid.hex, "{}", digest, dt(now + timedelta(days=30)), None, None, None, now_db, now_db,
                 now_db, uid))
             if cur.rowcount != 1:
                 raise Refused
-            self._run("evict", (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
+            self.run_statement("evict", (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
             cur.fetchall()
             cur.execute("COMMIT")
         except BaseException:
@@ -302,7 +302,7 @@ class DriverOps:
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:
-        self._run("revoke_all", (user_id.hex,))
+        self.run_statement("revoke_all", (user_id.hex,))
         return len(self.cur.fetchall())
 
     def close(self) -> None:
@@ -328,7 +328,7 @@ class PreparedDriverOps(DriverOps):
         super().__init__(target, conn)
         self.prepared: dict[str, str] = {}
 
-    def _run(self, key: str, params: tuple) -> None:
+    def run_statement(self, key: str, params: tuple) -> None:
         execute = self.prepared.get(key)
         if execute is None:
             sql = self.sql[key]

@@ -28,7 +28,6 @@ at the end.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import statistics
 import sys
@@ -36,16 +35,18 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from nestauth_peewee import Argon2Params, Settings, User, create_tables, errors, init_database
+from nestauth_peewee import Settings, User, create_tables, errors, init_database
 from nestauth_peewee.config import ThrottlePolicy
 from nestauth_peewee.models import LoginThrottle
 from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.users import UserService
 
 from .data import BENCH_KEY
+from .measure import argon2_from, percentile_ms, timing_parser
 
 KNOWN, INACTIVE, UNKNOWN = ("bench-reset-known@example.com", "bench-reset-inactive@example.com",
                             "bench-reset-nobody@example.com")
+
 NEW_PASSWORD = "a perfectly acceptable new passphrase"
 
 
@@ -57,17 +58,11 @@ def _timed(call: Callable[[], object]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks reset-timing",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--samples", type=int, default=300, help="calls of each kind (default 300)")
-    parser.add_argument("--tolerance", type=float, default=0.10, help="allowed relative gap (default 0.10)")
-    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
-    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
-    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
+    parser = timing_parser("reset-timing", __doc__.splitlines()[0], samples=300,
+                           samples_help="calls of each kind", tolerance=0.1)
     args = parser.parse_args(argv)
 
-    params = Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+    params = argon2_from(args)
     # Throttling on (its counter is part of the work measured), with thresholds the run never meets.
     never = ThrottlePolicy(free_failures=10**9, lock_after=10**9)
     settings = Settings(secret_key=BENCH_KEY, argon2=params, code_throttle=never, login_throttle=never)
@@ -139,15 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             gap = abs(med - known) / known
             if op in judged:
                 worst = max(worst, gap)
-            print(f"{op:10} {who:9} median {med * 1000:8.3f} ms  (p10 {_pct(values, 10)} / "
-                  f"p90 {_pct(values, 90)})  gap {gap:6.1%}" + ("" if op in judged else "  (not judged)"))
+            print(f"{op:10} {who:9} median {med * 1000:8.3f} ms  (p10 {percentile_ms(values, 10, 3)} / "
+                  f"p90 {percentile_ms(values, 90, 3)})  gap {gap:6.1%}" + ("" if op in judged else "  (not judged)"))
     print(f"largest judged gap  {worst:.1%} (tolerance {args.tolerance:.0%})")
     return 0 if worst <= args.tolerance else 1
-
-
-def _pct(values: list[float], pct: int) -> str:
-    ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, len(ordered) * pct // 100)] * 1000:.3f} ms"
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nestauth_peewee import (  # noqa: E402
-    Argon2Params,
     PasswordHasher,
     Permission,
     Settings,
@@ -41,6 +40,8 @@ from nestauth_peewee import (  # noqa: E402
     init_database,
 )
 from nestauth_peewee.seeding import Seeder, parse_seed  # noqa: E402
+
+from .measure import add_argon2_arguments, argon2_from
 
 
 def seed_document(count: int) -> dict:
@@ -103,12 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="hashing threads for both measurements (default: one per core)")
     parser.add_argument("--min-ratio", type=float, default=0.9, help="required median ratio (default 0.9)")
-    parser.add_argument("--memory-cost", type=int, default=Argon2Params.memory_cost)
-    parser.add_argument("--time-cost", type=int, default=Argon2Params.time_cost)
-    parser.add_argument("--parallelism", type=int, default=Argon2Params.parallelism)
+    add_argon2_arguments(parser)
     args = parser.parse_args(argv)
 
-    params = Argon2Params(args.memory_cost, args.time_cost, args.parallelism)
+    params = argon2_from(args)
     settings = Settings(argon2=params)
     document = seed_document(args.users)
     passwords = [user["password"] for user in document["users"]]

@@ -43,19 +43,15 @@ class Target:
 
     def create_database(self) -> None:
         """Create the server database (dropping a leftover one of the same name first)."""
+        self.drop_database()
         if self.dialect == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(self.sqlite_path + suffix):
-                    os.remove(self.sqlite_path + suffix)
             return
         name = self._name()
         admin = self._admin()
         with admin.connection_context():
             if self.dialect == "postgres":
-                admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}"')
                 admin.execute_sql(f'CREATE DATABASE "{name}"')
             else:
-                admin.execute_sql(f"DROP DATABASE IF EXISTS `{name}`")
                 admin.execute_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
 
     def drop_database(self) -> None:

@@ -226,6 +226,16 @@ class Settings:
             raise _refuse("Settings.reset_deactivates_access_keys must be True or False, "
                           f"not {self.reset_deactivates_access_keys!r}.")
 
+    def resolve_guard(self, guard: str | None) -> str:
+        """``guard``, or the first configured guard when ``None``; an unknown guard is refused."""
+        if guard is None:
+            return self.guards[0]  # __post_init__ refuses an empty tuple
+        if guard not in self.guards:
+            allowed = ", ".join(repr(g) for g in self.guards)
+            raise errors.InvalidGuard(f"Guard {guard!r} is not configured; use one of: {allowed}.",
+                                      guard=guard, allowed=list(self.guards))
+        return guard
+
     @classmethod
     def or_default(cls, settings: Settings | None) -> Settings:
         """``settings``, or :meth:`from_env` when ``None``: how every service builds its default."""

@@ -36,6 +36,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -86,7 +87,7 @@ class _TranslatingProxy(peewee.DatabaseProxy):
     """A DatabaseProxy whose query execution raises the library's errors."""
 
     def execute(self, query: Any, **context_options: Any) -> Any:
-        db = self._bound()
+        db = self.bound()
         if routing.replicas:  # read replicas: see replicas.py
             db = routing.for_query(db, query)
         try:
@@ -103,28 +104,29 @@ class _TranslatingProxy(peewee.DatabaseProxy):
 
     def for_sql(self, sql: str) -> peewee.Database:
         """The Database the SQL text ``sql`` runs on now (a write marks this context; see replicas.py)."""
-        db = self._bound()
+        db = self.bound()
         return routing.for_sql(db, sql) if routing.replicas else db
 
     def for_read(self) -> peewee.Database:
         """The Database a plain read runs on now: the primary, or a replica (see replicas.py)."""
-        db = self._bound()
+        db = self.bound()
         return routing.read_target(db) if routing.replicas else db
 
     def close(self) -> bool:
         """Close this thread's connection, and its replica connections."""
-        closed = self._bound().close()
+        closed = self.bound().close()
         if routing.replicas:
             routing.close_thread_connections()
         return closed
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
-            return self._bound().connect(reuse_if_open=reuse_if_open)
+            return self.bound().connect(reuse_if_open=reuse_if_open)
         except peewee.PeeweeException as exc:
             raise translate(exc) from exc
 
-    def _bound(self) -> peewee.Database:
+    def bound(self) -> peewee.Database:
+        """The Database bound now (the primary), or ConfigurationError when none is."""
         obj = self.obj
         if obj is None:
             raise errors.ConfigurationError(
@@ -167,16 +169,78 @@ database = _TranslatingProxy()
 _init_lock = threading.Lock()
 
 
+@dataclass(frozen=True)
+class DialectTraits:
+    """What nest-auth's queries and DDL need to know of a dialect beyond peewee's own traits.
+
+    peewee's Database classes already declare ``param``, ``quote``, ``for_update`` and
+    ``returning_clause``: read those from the Database. These are the rest, one row per dialect
+    (:data:`TRAITS`); code asks a trait, never compares dialect names. Only the schema tooling
+    keys its per-dialect output (snapshots, migration statements, catalog queries) by name.
+    """
+
+    name: str
+    #: The database class (peewee's) whose instances, subclasses included, have these traits.
+    database_class: type[peewee.Database]
+    #: A skipped duplicate is ``ON DUPLICATE KEY UPDATE pk = pk`` (and an upsert names no conflict
+    #: target), not ``ON CONFLICT (...) DO ...``.
+    duplicate_key_update: bool = False
+    #: ``DELETE ... ORDER BY ... LIMIT n`` is the batched delete (a LIMIT in an ``IN`` subquery on
+    #: the same table is refused), rather than deleting the ids a limited subquery picks.
+    delete_order_limit: bool = False
+    #: DDL runs inside the transaction (a failed migration leaves nothing behind).
+    transactional_ddl: bool = True
+    #: ``DROP TABLE ... CASCADE`` (drops what depends on the table, as peewee's ``cascade=``).
+    drop_cascade: bool = False
+    #: A foreign key can be added by ``ALTER TABLE ... ADD`` (SQLite: only inline with the column).
+    alter_add_foreign_key: bool = True
+    #: ``DROP INDEX name ON table`` (index names are per table).
+    drop_index_on_table: bool = False
+    #: The outermost transaction is ``BEGIN IMMEDIATE``: the write lock taken at once, so a
+    #: read-then-write transaction waits its turn instead of failing.
+    begin_immediate: bool = False
+    #: ``BEGIN`` can be refused by a pooler that closes the connection (pgbouncer in statement mode).
+    checked_begin: bool = False
+    #: The server default of "now", in UTC.
+    now_sql: str = ""
+    #: How a boolean server default is written (true, false).
+    boolean_literals: tuple[str, str] = ("1", "0")
+    #: A JSON object server default must be an expression: ``('{}')``.
+    json_default_in_parens: bool = False
+    #: The column type of a JSON field, where it is not peewee's.
+    json_type: str | None = None
+    #: The collation of an exact (case- and accent-sensitive) string column, where it needs one.
+    exact_collation: str | None = None
+    #: What CREATE TABLE appends (engine and character set).
+    table_options: str = ""
+
+
+#: One row per supported dialect, in the order of :data:`DIALECTS`.
+TRAITS: dict[str, DialectTraits] = {
+    "postgres": DialectTraits("postgres", peewee.PostgresqlDatabase, drop_cascade=True, checked_begin=True,
+                              now_sql="(now() AT TIME ZONE 'utc')", boolean_literals=("true", "false"),
+                              json_type="JSONB"),
+    "mysql": DialectTraits("mysql", peewee.MySQLDatabase, duplicate_key_update=True, delete_order_limit=True,
+                           transactional_ddl=False, drop_index_on_table=True, now_sql="(UTC_TIMESTAMP(6))",
+                           json_default_in_parens=True, exact_collation="utf8mb4_bin",
+                           table_options="ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"),
+    "sqlite": DialectTraits("sqlite", peewee.SqliteDatabase, alter_add_foreign_key=False, begin_immediate=True,
+                            now_sql="(strftime('%Y-%m-%d %H:%M:%f', 'now'))"),
+}
+
+
+def traits_of(db: Any) -> DialectTraits:
+    """The :class:`DialectTraits` of a Database or proxy."""
+    return TRAITS[dialect_of(db)]
+
+
 def dialect_of(db: Any) -> str:
     """Return ``"postgres"``, ``"mysql"`` or ``"sqlite"`` for a Database or proxy."""
     while isinstance(db, peewee.DatabaseProxy):
         db = db.obj
-    if isinstance(db, peewee.PostgresqlDatabase):
-        return "postgres"
-    if isinstance(db, peewee.MySQLDatabase):
-        return "mysql"
-    if isinstance(db, peewee.SqliteDatabase):
-        return "sqlite"
+    for traits in TRAITS.values():
+        if isinstance(db, traits.database_class):
+            return traits.name
     if db is None:
         raise errors.ConfigurationError(
             "No database is bound: call nestauth_peewee.init_database(URL) first."
@@ -494,4 +558,4 @@ def _replica(target: str | peewee.Database, primary: peewee.Database, pool: bool
 
 def get_database() -> peewee.Database:
     """Return the bound Database, or raise :class:`ConfigurationError`."""
-    return database._bound()
+    return database.bound()

@@ -105,34 +105,25 @@ def _unique_index_name(orig: BaseException, text: str) -> str | None:
     return None
 
 
-def _is_unique(orig: BaseException, text: str) -> bool:
+#: How each driver names an integrity failure: PostgreSQL's SQLSTATE, MySQL/MariaDB's error
+#: numbers, and the words of SQLite's message (it has no code per kind).
+_INTEGRITY: dict[str, tuple[str, tuple[int, ...], tuple[str, ...]]] = {
+    "unique": ("23505", (1062, 1169, 1586), ("UNIQUE constraint failed", "PRIMARY KEY must be unique")),
+    "foreign key": ("23503", (1216, 1452), ("FOREIGN KEY constraint failed",)),
+    "not null": ("23502", (1048, 1364), ("NOT NULL constraint failed",)),
+}
+
+
+def _is(kind: str, orig: BaseException, text: str) -> bool:
+    """Whether the driver's exception ``orig`` (message ``text``) is that kind of integrity failure."""
+    sqlstate, mysql_codes, sqlite_words = _INTEGRITY[kind]
     pgcode = getattr(orig, "pgcode", None)
     if pgcode is not None:
-        return pgcode == "23505"
+        return pgcode == sqlstate
     mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
     if mysql_code is not None:
-        return mysql_code in (1062, 1169, 1586)
-    return "UNIQUE constraint failed" in text or "PRIMARY KEY must be unique" in text
-
-
-def _is_fk(orig: BaseException, text: str) -> bool:
-    pgcode = getattr(orig, "pgcode", None)
-    if pgcode is not None:
-        return pgcode == "23503"
-    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
-    if mysql_code is not None:
-        return mysql_code in (1216, 1452)
-    return "FOREIGN KEY constraint failed" in text
-
-
-def _is_not_null(orig: BaseException, text: str) -> bool:
-    pgcode = getattr(orig, "pgcode", None)
-    if pgcode is not None:
-        return pgcode == "23502"
-    mysql_code = orig.args[0] if orig.args and isinstance(orig.args[0], int) else None
-    if mysql_code is not None:
-        return mysql_code in (1048, 1364)
-    return "NOT NULL constraint failed" in text
+        return mysql_code in mysql_codes
+    return any(words in text for words in sqlite_words)
 
 
 def translate(exc: BaseException) -> BaseException:
@@ -149,13 +140,13 @@ def translate(exc: BaseException) -> BaseException:
     orig = _driver_error(exc)
     text = str(orig)
     if isinstance(exc, peewee.IntegrityError):
-        if _is_unique(orig, text):
+        if _is("unique", orig, text):
             index = _unique_index_name(orig, text)
             cls = _UNIQUE_ERRORS.get(index or "", UniqueViolation)
             return cls(index=index, detail=text)
-        if _is_fk(orig, text):
+        if _is("foreign key", orig, text):
             return ReferenceNotFound(detail=text)
-        if _is_not_null(orig, text):
+        if _is("not null", orig, text):
             return RequiredValueMissing(
                 "A required value is missing: " + text.splitlines()[0], detail=text
             )

@@ -26,7 +26,7 @@ from typing import Any
 import peewee
 
 from . import errors
-from .db import dialect_of
+from .db import TRAITS, dialect_of, traits_of
 
 __all__ = [
     "NOW",
@@ -59,11 +59,6 @@ class _Now:
 
 NOW = _Now()
 
-_NOW_SQL = {
-    "postgres": "(now() AT TIME ZONE 'utc')",
-    "mysql": "(UTC_TIMESTAMP(6))",
-    "sqlite": "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
-}
 
 
 _combine = _dt.datetime.combine
@@ -75,17 +70,16 @@ def utcnow() -> _dt.datetime:
 
 
 def render_default(value: Any, dialect: str) -> str:
+    traits = TRAITS[dialect]
     if value is NOW:
-        return _NOW_SQL[dialect]
+        return traits.now_sql
     if isinstance(value, bool):
-        if dialect == "postgres":
-            return "true" if value else "false"
-        return "1" if value else "0"
+        return traits.boolean_literals[0 if value else 1]
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
         literal = "'" + value.replace("'", "''") + "'"
-        if dialect == "mysql" and value.startswith("{"):
+        if traits.json_default_in_parens and value.startswith("{"):
             return f"({literal})"  # JSON literals need an expression default on MySQL 8.
         return literal
     raise TypeError(f"unsupported server_default {value!r}")
@@ -124,7 +118,6 @@ def _check_text(field: peewee.Field, value: str) -> None:
 
 
 #: MySQL/MariaDB collation of identifier columns: byte-exact, as PostgreSQL and SQLite compare.
-EXACT_COLLATION = "utf8mb4_bin"
 
 
 class CharField(_ServerDefaultMixin, peewee.CharField):
@@ -143,8 +136,9 @@ class CharField(_ServerDefaultMixin, peewee.CharField):
 
     def ddl(self, ctx: peewee.Context) -> peewee.NodeList:
         node = super().ddl(ctx)
-        if self.exact and dialect_of(self.model._meta.database) == "mysql":
-            return peewee.NodeList([*node.nodes, peewee.SQL(f"COLLATE {EXACT_COLLATION}")])
+        collation = traits_of(self.model._meta.database).exact_collation
+        if self.exact and collation:
+            return peewee.NodeList([*node.nodes, peewee.SQL(f"COLLATE {collation}")])
         return node
 
     def db_value(self, value: Any) -> Any:
@@ -307,8 +301,9 @@ class JSONField(_ServerDefaultMixin, peewee.JSONField):
         super().__init__(**kwargs)
 
     def ddl_datatype(self, ctx: peewee.Context) -> Any:
-        if dialect_of(self.model._meta.database) == "postgres":
-            return peewee.SQL("JSONB")
+        json_type = traits_of(self.model._meta.database).json_type
+        if json_type:
+            return peewee.SQL(json_type)
         return super().ddl_datatype(ctx)
 
     def python_value(self, value: Any) -> Any:

@@ -48,6 +48,7 @@ from .config import Argon2Params, PasswordPolicy
 __all__ = [
     "PasswordHasher",
     "check_policy",
+    "hash_for_change",
     "normalize_password",
     "common_passwords",
     "BreachChecker",
@@ -320,3 +321,21 @@ def check_policy(
             "The password does not meet the policy: " + "; ".join(problems) + ".", reasons=reasons
         )
     return password
+
+
+def hash_for_change(hasher: PasswordHasher, stored_hash: str, current_password: str,
+                    new_password: str, policy: PasswordPolicy, *, email: str | None) -> str:
+    """The hash of ``new_password`` once a password change's checks pass (nothing is stored).
+
+    ``current_password`` must verify against ``stored_hash`` (else ``CURRENT_PASSWORD_INCORRECT``),
+    the new password must differ from it after normalisation (``NEW_PASSWORD_SAME_AS_CURRENT``)
+    and meet ``policy`` (``PASSWORD_POLICY_VIOLATION``).
+    """
+    ok, _ = hasher.verify(stored_hash, current_password)
+    if not ok:
+        raise errors.CurrentPasswordIncorrect()
+    if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
+            current_password):
+        raise errors.NewPasswordSameAsCurrent()
+    check_policy(new_password, policy, email=email)
+    return hasher.hash(new_password)

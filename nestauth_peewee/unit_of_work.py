@@ -64,7 +64,7 @@ import peewee
 from blinker import Signal
 
 from . import errors
-from .db import database, dialect_of
+from .db import database, traits_of
 from .driver_errors import translate
 from .events import freeze
 
@@ -183,10 +183,10 @@ def _atomic() -> Any:
     # another connection committed in between; an immediate one waits its turn
     # (busy_timeout). Savepoints and the other dialects are unchanged.
     if not database.in_transaction():
-        dialect = dialect_of(database)
-        if dialect == "sqlite":
+        traits = traits_of(database)
+        if traits.begin_immediate:
             return database.atomic(lock_type="IMMEDIATE")
-        if dialect == "postgres":
+        if traits.checked_begin:
             return _CheckedBegin(database.atomic())
     return database.atomic()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -90,6 +90,25 @@ def _when(value: Any) -> str:
 @main.group("users")
 def users_group() -> None:
     """Application users: create, list, set passwords, (de)activate, delete."""
+
+
+
+S = TypeVar("S", UserService, AdminUserService)
+
+
+def _throttled(service: S) -> S:
+    """``service``, or a failure when login throttling is off (nothing to unlock)."""
+    if not service.throttle.enabled:
+        fail("login throttling is off here (no NESTAUTH_SECRET_KEY, or Settings.login_throttle=None).")
+    return service
+
+
+def _confirmed(yes: bool, question: str) -> bool:
+    """``--yes``, or the operator's answer; a no says so."""
+    if yes or click.confirm(question, default=False):
+        return True
+    click.echo("Nothing deleted.")
+    return False
 
 
 @users_group.command("create")
@@ -202,9 +221,7 @@ def users_unlock(db: Any, user: str) -> None:
     USER is an email address, a phone number or a user id; an address that
     belongs to no account is unlocked too (unknown addresses are throttled alike).
     """
-    users = UserService(command_settings())
-    if not users.throttle.enabled:
-        fail("login throttling is off here (no NESTAUTH_SECRET_KEY, or Settings.login_throttle=None).")
+    users = _throttled(UserService(command_settings()))
     if _exists(users, user):
         removed = users.unlock(user_id=find_user(users, user).id)
     else:
@@ -221,8 +238,7 @@ def users_delete(db: Any, user: str, yes: bool) -> None:
     """Delete USER and everything attached (sessions, keys, memberships, ...)."""
     users = UserService(command_settings())
     target = find_user(users, user)
-    if not yes and not click.confirm(f"Delete {_label(target)} and everything attached to it?", default=False):
-        click.echo("Nothing deleted.")
+    if not _confirmed(yes, f"Delete {_label(target)} and everything attached to it?"):
         return
     users.delete(target.id)
     click.echo(f"Deleted {_label(target)}.")
@@ -298,9 +314,7 @@ def admins_set_password(db: Any, email: str, password_env: str | None) -> None:
 @database_option
 def admins_unlock(db: Any, email: str) -> None:
     """Forget the failed console logins of EMAIL (ends a lock)."""
-    admins = AdminUserService(command_settings())
-    if not admins.throttle.enabled:
-        fail("login throttling is off here (no NESTAUTH_SECRET_KEY, or Settings.login_throttle=None).")
+    admins = _throttled(AdminUserService(command_settings()))
     removed = admins.unlock(email)
     click.echo(f"{email.strip()}: " + ("unlocked." if removed else "no failed logins were counted."))
 
@@ -313,8 +327,7 @@ def admins_delete(db: Any, email: str, yes: bool) -> None:
     """Delete an admin account (never the last one)."""
     admins = AdminUserService(command_settings())
     admin = _admin(admins, email)
-    if not yes and not click.confirm(f"Delete admin {admin.email}?", default=False):
-        click.echo("Nothing deleted.")
+    if not _confirmed(yes, f"Delete admin {admin.email}?"):
         return
     admins.delete(admin.id)
     click.echo(f"Deleted admin {admin.email}.")

@@ -1,27 +1,9 @@
-"""nestauth-peewee migration 002_add_blocked_domains_and_recovery_codes.
-
-Written by scripts/make_migration.py from the nestauth-peewee models; review it,
-commit it, and never edit it silently (regenerate instead). Changes:
+"""nestauth-peewee migration 002_add_blocked_domains_and_recovery_codes, written by scripts/make_migration.py from the models:
 
     + table nest_auth_blocked_email_domains
     + table nest_auth_mfa_recovery_codes
 
-How it works: the statements below are frozen per dialect (PostgreSQL, MySQL/
-MariaDB, SQLite), rendered from the models through a database configured like
-nestauth_peewee.init_database() does (DATETIME(6) and utf8mb4/InnoDB on MySQL,
-JSONB on PostgreSQL, server-side defaults, generated tenant_key columns). They
-run through the database peewee-migrate gives the migration, so `pw_migrate
-migrate --database URL --directory nestauth_peewee/migrations` and `nestauth
-migrate` build the same schema as create_tables(). Before changing anything
-each direction checks that the objects it touches are (or are not) there, and
-stops with a message instead of half-applying on a schema that was changed by
-hand. On SQLite, run migrations with foreign keys off (`nestauth migrate` and
-pw_migrate's own connection do): a table rebuild must not cascade.
-
-The checks and statements run through the frozen module
-nestauth_peewee.schema.migration_runtime_v1 (a runtime that behaves otherwise
-would be a new module). The schema after the newest migration, which the next
-one is derived from, is schema_state.json in this directory.
+Data only (regenerate it, never edit it silently); nestauth_peewee.schema.migration_runtime_v1 runs it.
 """
 
 from nestauth_peewee.schema.migration_runtime_v1 import apply
@@ -86,11 +68,9 @@ BACKWARD = {
 }
 
 
-def migrate(migrator, database, *, fake=False):
-    """Apply this migration (peewee-migrate entry point)."""
+def migrate(migrator, database, *, fake=False):  # peewee-migrate's entry points
     apply(NAME, migrator, database, "migrate", BEFORE, FORWARD)
 
 
 def rollback(migrator, database, *, fake=False):
-    """Undo this migration (peewee-migrate entry point)."""
     apply(NAME, migrator, database, "rollback", AFTER, BACKWARD)

@@ -8,13 +8,13 @@ from typing import Any
 import peewee
 
 from .. import errors
-from ..db import database, dialect_of
+from ..db import TRAITS, database, traits_of
 from ..driver_errors import register_unique_error
 from ..fields import NOW, DateTimeField, UUIDField, utcnow
 
 __all__ = ["AuthModel", "Record", "Entity", "named_index"]
 
-MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+MYSQL_TABLE_OPTIONS = TRAITS["mysql"].table_options
 
 
 class _SchemaManager(peewee.SchemaManager):
@@ -23,8 +23,9 @@ class _SchemaManager(peewee.SchemaManager):
     # Extends peewee's private builder of the CREATE TABLE statement (absent from its stubs).
     def _create_table(self, safe: bool = True, **options: Any) -> peewee.Context:
         ctx = super()._create_table(safe=safe, **options)  # type: ignore[misc]
-        if dialect_of(self.database) == "mysql":
-            ctx.literal(" " + MYSQL_TABLE_OPTIONS)
+        table_options = traits_of(self.database).table_options
+        if table_options:
+            ctx.literal(" " + table_options)
         return ctx
 
 

@@ -112,7 +112,7 @@ class Prepared(Generic[M]):
 
     def statement(self, db: peewee.Database | None = None) -> _Statement:
         """The statement for ``db`` (default: the bound Database), built on first use."""
-        db = database._bound() if db is None else db
+        db = database.bound() if db is None else db
         last_db, stmt = self._last
         if stmt is not None and last_db() is db:
             return stmt
@@ -134,7 +134,7 @@ class Prepared(Generic[M]):
 
     def execute(self, *values: Any) -> Any:
         """Run the statement once (one round trip); the driver's cursor."""
-        stmt = self.statement(database._bound())
+        stmt = self.statement(database.bound())
         # The primary, or a replica when the statement is a plain read and routing allows it;
         # a write marks this context for read-your-writes (see replicas.py).
         db = database.for_sql(stmt.sql)

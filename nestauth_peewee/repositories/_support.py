@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import peewee
 
-from ..db import database, dialect_of
+from ..db import database, dialect_of, traits_of
+from ..fields import utcnow
 
-__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch"]
+__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch", "update_by_id"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Select)
@@ -27,7 +28,7 @@ Q = TypeVar("Q", bound=peewee.Select)
 
 def ignore_duplicates(query: peewee.Insert, model: type[peewee.Model]) -> peewee.Insert:
     """Make ``query`` skip rows that a unique index already holds (and nothing else)."""
-    if dialect_of(database) == "mysql":
+    if traits_of(database).duplicate_key_update:
         # ON DUPLICATE KEY UPDATE <pk> = <pk>: a no-op on a duplicate, an error for anything else.
         first = model._meta.primary_key
         if isinstance(first, peewee.CompositeKey):
@@ -45,7 +46,7 @@ def delete_batch(model: type[peewee.Model], condition: peewee.Expression, *, lim
     others delete the ids a limited subquery picks. ``order_by`` should be an
     indexed column of ``condition``, so MySQL walks that index rather than the table.
     """
-    if dialect_of(database) == "mysql":
+    if traits_of(database).delete_order_limit:
         query = model.delete().where(condition).order_by(order_by).limit(limit)
     else:
         key = cast(peewee.Field, model._meta.primary_key)  # False only for a model without a key
@@ -53,11 +54,17 @@ def delete_batch(model: type[peewee.Model], condition: peewee.Expression, *, lim
     return query.execute()
 
 
+def update_by_id(model: Any, row_id: object, values: dict[str, object]) -> int:
+    """Set ``values`` (column name → value) and ``updated_at`` on one row; the number of rows changed."""
+    fields = {getattr(model, name): value for name, value in values.items()}
+    fields[model.updated_at] = utcnow()
+    return model.update(fields).where(model.id == row_id).execute()
+
+
 def locked(query: Q) -> Q:
-    """``query ... FOR UPDATE`` on PostgreSQL and MySQL/MariaDB (SQLite locks the whole file)."""
-    if dialect_of(database) == "sqlite":
-        return query
-    return query.for_update()
+    """``query ... FOR UPDATE`` where the Database has it (peewee's ``for_update`` trait:
+    PostgreSQL and MySQL/MariaDB; SQLite locks the whole file)."""
+    return query.for_update() if database.bound().for_update else query
 
 
 def chunks(items: Sequence[T] | Iterable[T], size: int = 500) -> Iterator[list[T]]:

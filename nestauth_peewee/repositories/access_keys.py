@@ -13,17 +13,8 @@ from typing import Any, cast
 from ..models import AccessKey, User
 from ._prepared import Prepared
 
-__all__ = [
-    "insert",
-    "get_for_user",
-    "get_with_user",
-    "mark_used",
-    "update",
-    "delete",
-    "list_for_user",
-    "deactivate_all_for_user",
-    "rekey",
-]
+__all__ = ["insert", "get_for_user", "get_with_user", "mark_used", "update", "delete",
+           "list_for_user", "deactivate_all_for_user", "rekey"]
 
 UserId = uuid.UUID | str
 

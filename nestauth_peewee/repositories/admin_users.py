@@ -14,25 +14,13 @@ from typing import Any
 
 import peewee
 
-from ..db import database, dialect_of
+from ..db import database
 from ..fields import utcnow
 from ..models import AdminUser
 from ._support import locked
 
-__all__ = [
-    "get",
-    "get_by_email",
-    "insert",
-    "update_fields",
-    "replace_password_hash",
-    "bump_token_version",
-    "lock_all",
-    "another",
-    "touch",
-    "count",
-    "delete",
-    "list_page",
-]
+__all__ = ["get", "get_by_email", "insert", "update_fields", "replace_password_hash",
+           "bump_token_version", "lock_all", "another", "touch", "count", "delete", "list_page"]
 
 
 def get(admin_id: uuid.UUID) -> AdminUser | None:
@@ -80,7 +68,7 @@ def lock_all() -> None:
     locks; there a write matching no row takes the database's write lock,
     which serialises writers just as well.
     """
-    if dialect_of(database) == "sqlite":
+    if not database.bound().for_update:  # peewee's trait: no row locks (SQLite)
         # A write that matches no row still takes SQLite's write lock.
         AdminUser.update(token_version=AdminUser.token_version).where(peewee.SQL("0 = 1")).execute()
     else:

@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import cast
 
 import peewee
 
-from .. import errors
-from ..fields import utcnow
 from ..models import MEMBERSHIP_ACTIVE, Membership, MembershipRole, Role, Tenant
-from ._support import chunks, ignore_duplicates, locked
+from . import role_holders
+from ._support import locked
 
-__all__ = [
-    "ensure",
-    "get",
-    "set_status",
-    "delete",
-    "roles",
-    "replace_roles",
-    "tenants_of",
-    "is_member",
-]
+__all__ = ["ensure", "get", "set_status", "delete", "roles", "replace_roles", "tenants_of", "is_member"]
 
 def _where(user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> peewee.Expression:
     scope = Membership.tenant.is_null() if tenant_id is None else (Membership.tenant == tenant_id)
@@ -45,27 +34,16 @@ def get(user_id: uuid.UUID, tenant_id: uuid.UUID | None = None, *, lock: bool = 
 def ensure(user_id: uuid.UUID, tenant_id: uuid.UUID | None = None) -> Membership:
     """Return the user's membership of ``tenant_id``, inserting it or reactivating it as needed.
 
-    Safe when two callers race: the loser's insert is skipped by the unique
-    index and it reads the winner's row. An unknown user or tenant id is a
-    :class:`~nestauth_peewee.errors.ReferenceNotFound` (foreign key).
+    Safe when two callers race (see :func:`.role_holders.ensure_active`); an
+    unknown user or tenant id is a :class:`~nestauth_peewee.errors.ReferenceNotFound`.
     """
-    access = get(user_id, tenant_id)
-    if access is None:
-        ignore_duplicates(
-            Membership.insert(id=uuid.uuid4(), user=user_id, tenant=tenant_id, status=MEMBERSHIP_ACTIVE), Membership
-        ).execute()
-        access = get(user_id, tenant_id, lock=True)
-        if access is None:  # the racer we lost to deleted it again
-            raise errors.ConflictError("The membership changed concurrently; retry the operation.")
-    if access.status != MEMBERSHIP_ACTIVE:
-        set_status(access.id, MEMBERSHIP_ACTIVE)
-        access.status = MEMBERSHIP_ACTIVE
-    return access
+    return role_holders.ensure_active(Membership, _where(user_id, tenant_id),
+                                      {"user": user_id, "tenant": tenant_id},
+                                      Membership.status, MEMBERSHIP_ACTIVE, "membership")
 
 
 def set_status(access_id: uuid.UUID, status: str) -> int:
-    return (Membership.update({Membership.status: status, Membership.updated_at: utcnow()})
-            .where(Membership.id == access_id).execute())
+    return role_holders.set_flag(Membership, access_id, Membership.status, status)
 
 
 def delete(user_id: uuid.UUID, tenant_id: uuid.UUID | None = None) -> int:
@@ -75,22 +53,12 @@ def delete(user_id: uuid.UUID, tenant_id: uuid.UUID | None = None) -> int:
 
 def roles(access_id: uuid.UUID) -> list[Role]:
     """The roles linked to a membership (active or not), ordered by name."""
-    query = (Role.select().join(MembershipRole, on=(MembershipRole.role == Role.id))
-             .where(MembershipRole.membership == access_id))
-    return list(query.order_by(Role.name, Role.id))
+    return role_holders.roles(MembershipRole, MembershipRole.membership, access_id)
 
 
 def replace_roles(access_id: uuid.UUID, role_ids: Iterable[uuid.UUID]) -> None:
     """Link exactly ``role_ids`` to the membership (lock the membership row first when racing)."""
-    wanted = set(role_ids)
-    rows = cast("Iterable[tuple[uuid.UUID]]", MembershipRole.select(MembershipRole.role)
-                .where(MembershipRole.membership == access_id).tuples())
-    current = {row[0] for row in rows}
-    for batch in chunks(sorted(current - wanted, key=str)):
-        MembershipRole.delete().where((MembershipRole.membership == access_id)
-                                      & MembershipRole.role.in_(batch)).execute()
-    for batch in chunks(sorted(wanted - current, key=str), 100):
-        MembershipRole.insert_many([{"membership": access_id, "role": rid} for rid in batch]).execute()
+    role_holders.replace_roles(MembershipRole, MembershipRole.membership, access_id, role_ids)
 
 
 def tenants_of(user_id: uuid.UUID, *, include_inactive: bool = False) -> list[Tenant]:

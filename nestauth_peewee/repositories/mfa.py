@@ -16,22 +16,10 @@ from typing import Any
 
 from ..models import MfaRecoveryCode, MfaSecret, User
 
-__all__ = [
-    "insert_device",
-    "get_device",
-    "devices_for_user",
-    "count_verified",
-    "accept_code",
-    "delete_device",
-    "set_mfa_enabled",
-    "reseal_device",
-    "user_exists",
-    "user_is_active",
-    "replace_recovery_codes",
-    "delete_recovery_codes",
-    "count_unused_recovery_codes",
-    "spend_recovery_code",
-]
+__all__ = ["insert_device", "get_device", "devices_for_user", "count_verified", "accept_code",
+           "delete_device", "set_mfa_enabled", "reseal_device", "user_exists", "user_is_active",
+           "replace_recovery_codes", "delete_recovery_codes", "count_unused_recovery_codes",
+           "spend_recovery_code"]
 
 
 def insert_device(**columns: Any) -> MfaSecret:

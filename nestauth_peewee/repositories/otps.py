@@ -15,16 +15,8 @@ from typing import Any
 from ..models import Otp, User
 from ._support import delete_batch
 
-__all__ = [
-    "insert",
-    "latest",
-    "rekey",
-    "claim_attempt",
-    "release_attempt",
-    "delete",
-    "delete_for_user_type",
-    "delete_expired_batch",
-]
+__all__ = ["insert", "latest", "rekey", "claim_attempt", "release_attempt", "delete",
+           "delete_for_user_type", "delete_expired_batch"]
 
 
 def insert(**columns: Any) -> Otp:

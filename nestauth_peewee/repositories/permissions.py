@@ -8,21 +8,10 @@ from typing import Any, cast
 
 from ..fields import utcnow
 from ..models import Permission
-from ._support import chunks, ignore_duplicates
+from ._support import chunks, ignore_duplicates, update_by_id
 
-__all__ = [
-    "insert",
-    "get",
-    "get_by_name",
-    "find_by_names",
-    "get_many",
-    "guards_of",
-    "insert_ignoring_duplicates",
-    "search",
-    "categories",
-    "update",
-    "delete",
-]
+__all__ = ["insert", "get", "get_by_name", "find_by_names", "get_many", "guards_of",
+           "insert_ignoring_duplicates", "search", "categories", "update", "delete"]
 
 
 def insert(**values: Any) -> Permission:
@@ -99,9 +88,7 @@ def categories(guard: str | None = None) -> list[str]:
 
 
 def update(permission_id: uuid.UUID, **values: Any) -> int:
-    fields = {getattr(Permission, name): value for name, value in values.items()}
-    fields[Permission.updated_at] = utcnow()
-    return Permission.update(fields).where(Permission.id == permission_id).execute()
+    return update_by_id(Permission, permission_id, values)
 
 
 def delete(permission_id: uuid.UUID) -> int:

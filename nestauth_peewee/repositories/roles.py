@@ -8,23 +8,11 @@ from typing import Any, cast
 
 from ..fields import utcnow
 from ..models import Permission, Role, RolePermission
-from ._support import chunks, locked
+from ._support import chunks, locked, update_by_id
 
-__all__ = [
-    "insert",
-    "get",
-    "get_many",
-    "find_in_scope",
-    "find_visible",
-    "claim_global_slot",
-    "name_used_across_scopes",
-    "list_roles",
-    "list_for_tenant",
-    "update",
-    "delete",
-    "permission_names",
-    "replace_permissions",
-]
+__all__ = ["insert", "get", "get_many", "find_in_scope", "find_visible", "claim_global_slot",
+           "name_used_across_scopes", "list_roles", "list_for_tenant", "update", "delete",
+           "permission_names", "replace_permissions"]
 
 
 def insert(**values: Any) -> Role:
@@ -125,9 +113,7 @@ def list_for_tenant(tenant_id: uuid.UUID, *, guard: str | None = None) -> list[R
 
 
 def update(role_id: uuid.UUID, **values: Any) -> int:
-    fields = {getattr(Role, name): value for name, value in values.items()}
-    fields[Role.updated_at] = utcnow()
-    return Role.update(fields).where(Role.id == role_id).execute()
+    return update_by_id(Role, role_id, values)
 
 
 def delete(role_id: uuid.UUID) -> int:

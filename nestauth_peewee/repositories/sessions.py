@@ -251,7 +251,7 @@ CLEANUP_BATCH_SIZE = {"postgres": 5000, "mysql": 1000, "sqlite": 2000}
 
 def one_statement_deletes() -> bool:
     """True when :func:`evict` and :func:`delete_for_user_returning` are one statement here."""
-    return supports_delete_returning(database._bound())
+    return supports_delete_returning(database.bound())
 
 
 def insert_for_user(*, session_id: uuid.UUID, user_id: uuid.UUID, refresh_token_hash: str,

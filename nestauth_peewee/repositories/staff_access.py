@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import cast
 
-from .. import errors
-from ..fields import utcnow
 from ..models import Role, StaffAccess, StaffAccessRole
-from ._support import chunks, ignore_duplicates, locked
+from . import role_holders
+from ._support import locked
 
 __all__ = ["get", "ensure", "set_active", "delete", "roles", "replace_roles"]
 
@@ -23,22 +21,12 @@ def get(user_id: uuid.UUID, *, lock: bool = False) -> StaffAccess | None:
 
 def ensure(user_id: uuid.UUID) -> StaffAccess:
     """The user's staff access, inserted or reactivated; safe when two callers race."""
-    access = get(user_id)
-    if access is None:
-        ignore_duplicates(StaffAccess.insert(id=uuid.uuid4(), user=user_id, is_active=True),
-                          StaffAccess).execute()
-        access = get(user_id, lock=True)
-        if access is None:
-            raise errors.ConflictError("The staff access changed concurrently; retry the operation.")
-    if not access.is_active:
-        set_active(access.id, True)
-        access.is_active = True
-    return access
+    return role_holders.ensure_active(StaffAccess, StaffAccess.user == user_id, {"user": user_id},
+                                      StaffAccess.is_active, True, "staff access")
 
 
 def set_active(access_id: uuid.UUID, active: bool) -> int:
-    return (StaffAccess.update({StaffAccess.is_active: active, StaffAccess.updated_at: utcnow()})
-            .where(StaffAccess.id == access_id).execute())
+    return role_holders.set_flag(StaffAccess, access_id, StaffAccess.is_active, active)
 
 
 def delete(user_id: uuid.UUID) -> int:
@@ -47,19 +35,9 @@ def delete(user_id: uuid.UUID) -> int:
 
 
 def roles(access_id: uuid.UUID) -> list[Role]:
-    query = (Role.select().join(StaffAccessRole, on=(StaffAccessRole.role == Role.id))
-             .where(StaffAccessRole.staff_access == access_id))
-    return list(query.order_by(Role.name, Role.id))
+    return role_holders.roles(StaffAccessRole, StaffAccessRole.staff_access, access_id)
 
 
 def replace_roles(access_id: uuid.UUID, role_ids: Iterable[uuid.UUID]) -> None:
     """Link exactly ``role_ids`` to the staff access (lock its row first when racing)."""
-    wanted = set(role_ids)
-    rows = cast("Iterable[tuple[uuid.UUID]]", StaffAccessRole.select(StaffAccessRole.role)
-                .where(StaffAccessRole.staff_access == access_id).tuples())
-    current = {row[0] for row in rows}
-    for batch in chunks(sorted(current - wanted, key=str)):
-        StaffAccessRole.delete().where((StaffAccessRole.staff_access == access_id)
-                                          & StaffAccessRole.role.in_(batch)).execute()
-    for batch in chunks(sorted(wanted - current, key=str), 100):
-        StaffAccessRole.insert_many([{"staff_access": access_id, "role": rid} for rid in batch]).execute()
+    role_holders.replace_roles(StaffAccessRole, StaffAccessRole.staff_access, access_id, role_ids)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..fields import utcnow
 from ..models import Tenant
+from ._support import update_by_id
 
 __all__ = ["insert", "get", "get_by_slug", "list_tenants", "update", "delete", "exists"]
 
@@ -40,9 +40,7 @@ def list_tenants(*, active: bool | None = None, search: str | None = None,
 
 def update(tenant_id: uuid.UUID, **values: Any) -> int:
     """Set ``values`` (and ``updated_at``) on one tenant; returns the number of rows changed."""
-    fields = {getattr(Tenant, name): value for name, value in values.items()}
-    fields[Tenant.updated_at] = utcnow()
-    return Tenant.update(fields).where(Tenant.id == tenant_id).execute()
+    return update_by_id(Tenant, tenant_id, values)
 
 
 def delete(tenant_id: uuid.UUID) -> int:

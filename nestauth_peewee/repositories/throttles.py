@@ -20,7 +20,7 @@ from datetime import datetime
 
 import peewee
 
-from ..db import database, dialect_of
+from ..db import database, traits_of
 from ..models import LoginThrottle
 from ._support import delete_batch
 
@@ -51,7 +51,7 @@ def add_failure(scope: str, subject: str, *, now: datetime, forget_at: datetime)
     }
     query = T.insert(id=uuid.uuid4(), scope=scope, subject=subject, failures=1, locked_until=None,
                      expires_at=forget_at, created_at=now, updated_at=now)
-    if dialect_of(database) == "mysql":
+    if traits_of(database).duplicate_key_update:
         query = query.on_conflict(update=update)
     else:
         query = query.on_conflict(conflict_target=[T.scope, T.subject], update=update)

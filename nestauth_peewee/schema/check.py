@@ -34,6 +34,7 @@ import peewee
 from ..db import dialect_of, get_database
 from .catalog import Column, ForeignKey, Index, Table, read_catalog
 from .snapshot import bound_offline, ordered_models
+from .sql_text import balanced
 
 __all__ = ["Difference", "SchemaDrift", "check_schema", "expected_catalog"]
 
@@ -175,7 +176,7 @@ def default_key(raw: str | None, dialect: str) -> str | None:
     if dialect == "mysql":
         t = t.replace("\\'", "'")
         t = re.sub(r"^_[a-z0-9]+'", "'", t)  # MySQL 8 reports _utf8mb4'...' for expressions
-    while t.startswith("(") and t.endswith(")") and _balanced(t[1:-1]):
+    while t.startswith("(") and t.endswith(")") and balanced(t[1:-1]):
         t = t[1:-1].strip()
     if not t.startswith("'"):
         t = t.lower()
@@ -184,22 +185,6 @@ def default_key(raw: str | None, dialect: str) -> str | None:
     if t in ("now() at time zone 'utc'", "timezone('utc', now())"):
         return "utc now"
     return t
-
-
-def _balanced(text: str) -> bool:
-    depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def _rule(rule: str) -> str:

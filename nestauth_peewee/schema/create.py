@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import peewee
 
 from .. import errors
-from ..db import dialect_of, get_database
+from ..db import get_database, traits_of
 from ..models import NestAuthModels, dependency_order
 from .catalog import read_catalog
 from .lock import DEFAULT_TIMEOUT, schema_lock
@@ -67,7 +67,7 @@ def drop_tables(models: Iterable[type[peewee.Model]] | None = None) -> list[str]
     dropped = []
     for model in reversed(_models(models)):
         if model._meta.table_name in existing:
-            model.drop_table(safe=True, cascade=dialect_of(db) == "postgres")
+            model.drop_table(safe=True, cascade=traits_of(db).drop_cascade)
             dropped.append(model._meta.table_name)
     return dropped
 
@@ -106,13 +106,12 @@ def _ctx_sql(ctx: peewee.Context) -> tuple[str, Sequence[object]]:
 
 def _add_column_sql(db: peewee.Database, model: type[peewee.Model], fld: peewee.Field
                     ) -> list[tuple[str, Sequence[object]]]:
-    dialect = dialect_of(db)
     ctx = db.get_sql_context()
     ctx.literal("ALTER TABLE ").sql(peewee.Entity(model._meta.table_name)).literal(" ADD COLUMN ")
     ctx.sql(fld.ddl(ctx))
     statements = []
     if isinstance(fld, peewee.ForeignKeyField):
-        if dialect == "sqlite":
+        if not traits_of(db).alter_add_foreign_key:
             ctx.literal(" REFERENCES ").sql(peewee.Entity(fld.rel_model._meta.table_name))
             ctx.literal(" (").sql(peewee.Entity(fld.rel_field.column_name)).literal(")")
             if fld.on_delete:
@@ -132,7 +131,7 @@ def _add_column_sql(db: peewee.Database, model: type[peewee.Model], fld: peewee.
 def _drop_index_sql(db: peewee.Database, table: str, name: str) -> tuple[str, Sequence[object]]:
     ctx = db.get_sql_context()
     ctx.literal("DROP INDEX ").sql(peewee.Entity(name))
-    if dialect_of(db) == "mysql":
+    if traits_of(db).drop_index_on_table:
         ctx.literal(" ON ").sql(peewee.Entity(table))
     return _ctx_sql(ctx)
 

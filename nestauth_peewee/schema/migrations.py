@@ -41,7 +41,7 @@ from peewee_migrate import Router
 from peewee_migrate.models import MIGRATE_TABLE, MigrateHistory
 
 from .. import errors
-from ..db import dialect_of, get_database
+from ..db import get_database, traits_of
 from ..driver_errors import translate
 from .lock import DEFAULT_TIMEOUT, HISTORY_TABLE, LOCK_ROW_ID, ensure_history_table, schema_lock
 
@@ -156,7 +156,7 @@ def _session(db: peewee.Database) -> Iterator[None]:
     opened = db.connect(reuse_if_open=True)
     restore = False
     try:
-        if dialect_of(db) == "sqlite":
+        if isinstance(db, peewee.SqliteDatabase):  # the foreign_keys pragma is SQLite's own
             if db.in_transaction():
                 raise errors.ConfigurationError(
                     "Run SQLite migrations outside a transaction (foreign keys must be switched off)."
@@ -174,7 +174,7 @@ def _session(db: peewee.Database) -> Iterator[None]:
 def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
              router: _Router) -> errors.MigrationError:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if dialect_of(db) == "mysql":
+    if not traits_of(db).transactional_ddl:
         recorded = name in router.done  # read again: did another process finish it meanwhile?
         if recorded == (action == "Migration"):
             done = "applied" if recorded else "rolled back"
@@ -188,12 +188,26 @@ def _failure(name: str, db: peewee.Database, exc: BaseException, action: str,
     hint = translate(exc)
     if isinstance(hint, errors.ForeignKeyRefused):
         text += f" ({hint})"
-    if dialect_of(db) == "mysql":
+    if not traits_of(db).transactional_ddl:
         after = ("MySQL/MariaDB cannot roll DDL back: the migration is half-applied, the statements "
                  "before the failure stay; compare the schema with the migration file and repair it by hand.")
     else:
         after = "Nothing of this run was applied (its transaction was rolled back)."
     return errors.MigrationError(f"{action} of {name} failed: {text}. {after}", migration=name)
+
+
+def _run_each(router: _Router, database: peewee.Database, names: list[str], action: str,
+              **options: bool) -> list[str]:
+    """Run (or undo) ``names`` one by one; a failure is one typed error naming the migration."""
+    migrator = router.migrator
+    done: list[str] = []
+    for name in names:
+        try:
+            router.run_one(name, migrator, **options)
+        except Exception as exc:  # noqa: BLE001 - reported as one typed error
+            raise _failure(name, database, exc, action, router) from exc
+        done.append(name)
+    return done
 
 
 def migration_status(db: peewee.Database | None = None, *, directory: Path | str | None = None,
@@ -230,17 +244,7 @@ def migrate(db: peewee.Database | None = None, *, to: str | None = None, fake: b
                     f"No migration named {to!r}; known: {', '.join(router.todo) or 'none'}."
                 )
             pending = pending[: pending.index(to) + 1] if to in pending else []
-        applied: list[str] = []
-        if not pending:
-            return applied
-        migrator = router.migrator
-        for name in pending:
-            try:
-                router.run_one(name, migrator, fake=fake, force=fake)
-            except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Migration", router) from exc
-            applied.append(name)
-        return applied
+        return _run_each(router, database, pending, "Migration", fake=fake, force=fake)
 
 
 def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Path | str | None = None,
@@ -264,12 +268,4 @@ def rollback(db: peewee.Database | None = None, *, count: int = 1, directory: Pa
                 "does not ship; roll back with the version that applied them.",
                 migration=foreign[0],
             )
-        migrator = router.migrator
-        undone: list[str] = []
-        for name in targets:
-            try:
-                router.run_one(name, migrator, fake=False, downgrade=True)
-            except Exception as exc:  # noqa: BLE001 - reported as one typed error
-                raise _failure(name, database, exc, "Rollback", router) from exc
-            undone.append(name)
-        return undone
+        return _run_each(router, database, targets, "Rollback", fake=False, downgrade=True)

@@ -30,10 +30,10 @@ from collections.abc import Iterable, Iterator, Sequence
 import peewee
 
 from .. import errors
-from ..db import DIALECTS, normalize_dialect, offline_database
+from ..db import DIALECTS, TRAITS, normalize_dialect, offline_database
 from ..models import NestAuthModels
-from ..models.base import MYSQL_TABLE_OPTIONS
 from ..version import __version__
+from .sql_text import split_top_level
 
 __all__ = [
     "bound_offline",
@@ -111,32 +111,6 @@ def bound_offline(dialect: str, models: Sequence[type[peewee.Model]]) -> Iterato
         yield db
 
 
-def _split_top_level(text: str, sep: str = ",") -> list[str]:
-    """Split ``text`` on ``sep`` outside quotes and parentheses."""
-    parts, depth, quote, start = [], 0, "", 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                if i + 1 < len(text) and text[i + 1] == quote:
-                    i += 1  # doubled quote inside a literal
-                else:
-                    quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-        i += 1
-    parts.append(text[start:].strip())
-    return parts
-
-
 def _outer_parens(text: str) -> tuple[int, int]:
     """Positions of the first top-level ``(`` and its matching ``)``."""
     depth, quote, open_at = 0, "", -1
@@ -160,7 +134,7 @@ def _outer_parens(text: str) -> tuple[int, int]:
 def _pretty_create_table(sql: str) -> str:
     """One column or constraint per line, so a diff between versions is readable."""
     start, end = _outer_parens(sql)
-    items = _split_top_level(sql[start + 1 : end])
+    items = split_top_level(sql[start + 1 : end])
     body = ",\n".join("    " + item for item in items)
     return f"{sql[:start].rstrip()} (\n{body}\n){sql[end + 1 :]}"
 
@@ -184,8 +158,9 @@ def render_statements(dialect: str, models: Iterable[type[peewee.Model]] = ()) -
         for model in chosen:
             schema = model._schema  # type: ignore[attr-defined]  # peewee's (private) SchemaManager
             table_sql = _no_params(schema._create_table(safe=False).query(), model)
-            if dialect == "mysql" and "ENGINE=" not in table_sql.upper():
-                table_sql += " " + MYSQL_TABLE_OPTIONS  # an app model without AuthModel's options
+            options = TRAITS[dialect].table_options
+            if options and "ENGINE=" not in table_sql.upper():
+                table_sql += " " + options  # an app model without AuthModel's options
             statements.append(_pretty_create_table(table_sql))
             for index in schema._create_indexes(safe=False):
                 statements.append(_no_params(index.query(), model))

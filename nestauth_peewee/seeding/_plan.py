@@ -14,7 +14,6 @@ from .. import errors
 from ..config import Settings
 from ..normalize import normalize_email, normalize_phone
 from ..passwords import check_policy
-from ..services._rbac_common import resolve_guard
 from ..services.blocked_domains import normalize_domain
 
 __all__ = [
@@ -293,7 +292,7 @@ class _Reader:
 
     def guard(self, item: Mapping[str, Any], settings: Settings) -> str:
         try:
-            return resolve_guard(settings, self.text(item, "guard"))
+            return settings.resolve_guard(self.text(item, "guard"))
         except errors.InvalidGuard as exc:
             return self.fail(str(exc), exc)
 

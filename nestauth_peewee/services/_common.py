@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from .. import errors
 from ..validation import METADATA
 
-__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "metadata", "page_args", "updatable"]
+__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "found", "metadata", "page_args", "updatable"]
 
 T = TypeVar("T")
 
@@ -34,8 +34,19 @@ class Page(Generic[T]):
         return (self.total + self.limit - 1) // self.limit
 
 
+class _ColumnSnapshot:
+    """A frozen copy of a row's public columns (the dataclass fields of the subclass)."""
+
+    @classmethod
+    def of(cls, row: Any) -> Any:
+        return cls(**{f.name: copy.deepcopy(getattr(row, f.name)) for f in fields(cls)})  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class UserSnapshot:
+class UserSnapshot(_ColumnSnapshot):
     """What events carry about a user: every column but the secrets (no hash)."""
 
     id: uuid.UUID
@@ -50,16 +61,9 @@ class UserSnapshot:
     created_at: datetime | None
     updated_at: datetime | None
 
-    @classmethod
-    def of(cls, user: Any) -> UserSnapshot:
-        return cls(**{f.name: copy.deepcopy(getattr(user, f.name)) for f in fields(cls)})
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class AdminSnapshot:
+class AdminSnapshot(_ColumnSnapshot):
     """What events carry about an admin user (no hash)."""
 
     id: uuid.UUID
@@ -71,12 +75,18 @@ class AdminSnapshot:
     created_at: datetime | None
     updated_at: datetime | None
 
-    @classmethod
-    def of(cls, admin: Any) -> AdminSnapshot:
-        return cls(**{f.name: copy.deepcopy(getattr(admin, f.name)) for f in fields(cls)})
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def found(row: T | None, error: type[errors.NotFound] | errors.NotFound, message: str | None = None,
+          **details: Any) -> T:
+    """``row``, or the error (a class given ``message`` and ``details``, or an instance) when it is None."""
+    if row is None:
+        raise error if isinstance(error, errors.NotFound) else error(message, **details)
+    return row
+
+
+def columns_of(row: Any) -> dict[str, Any]:
+    """Every column of ``row`` by field name: an event's snapshot of a row about to be deleted."""
+    return {f.name: getattr(row, f.name) for f in type(row)._meta.sorted_fields}
 
 
 def updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:

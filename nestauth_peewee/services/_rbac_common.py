@@ -9,23 +9,11 @@ from typing import Any
 import peewee
 
 from .. import errors
-from ..config import Settings
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
 from ..validation import as_uuid
 
-__all__ = ["resolve_guard", "require_tenant", "roles_for_scope"]
-
-
-def resolve_guard(settings: Settings, guard: str | None) -> str:
-    """``guard``, or the first configured guard when ``None``; unknown guards are refused."""
-    if guard is None:
-        return settings.guards[0]  # Settings refuses an empty tuple
-    if guard not in settings.guards:
-        allowed = ", ".join(repr(g) for g in settings.guards)
-        raise errors.InvalidGuard(f"Guard {guard!r} is not configured; use one of: {allowed}.",
-                                  guard=guard, allowed=list(settings.guards))
-    return guard
+__all__ = ["require_tenant", "roles_for_scope"]
 
 
 def require_tenant(tenant_id: Any) -> uuid.UUID:

@@ -134,23 +134,22 @@ class AccessKeyService(KeyedService):
     @retry_on_conflict
     def deactivate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch the key off (of ``user_id``, when given); False if it already was off."""
-        with transaction():
-            key = self._owned(key_id, user_id)
-            if not key.is_active:
-                return False
-            repo.update(key.id, now=self.now(), is_active=False)
-            emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
-        return True
+        return self._switch(key_id, user_id, False)
 
     @checked(key_id=ID, user_id=ID.optional)
     @retry_on_conflict
     def activate(self, key_id: uuid.UUID | str, *, user_id: uuid.UUID | str | None = None) -> bool:
         """Switch a deactivated key back on; False if it already was on."""
+        return self._switch(key_id, user_id, True)
+
+    def _switch(self, key_id: uuid.UUID | str, user_id: uuid.UUID | str | None, active: bool) -> bool:
         with transaction():
             key = self._owned(key_id, user_id)
-            if key.is_active:
+            if key.is_active == active:
                 return False
-            repo.update(key.id, now=self.now(), is_active=True)
+            repo.update(key.id, now=self.now(), is_active=active)
+            if not active:
+                emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
         return True
 
     @checked(key_id=ID, expires_at=DATETIME.optional, user_id=ID.optional)

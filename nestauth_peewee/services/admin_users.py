@@ -24,12 +24,12 @@ from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
 from ..normalize import normalize_email
-from ..passwords import PasswordHasher, check_policy, normalize_password
+from ..passwords import PasswordHasher, check_policy, hash_for_change
 from ..replicas import on_primary, replica_ok
 from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
-from ._common import AdminSnapshot, Page, updatable
+from ._common import AdminSnapshot, Page, found, updatable
 from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -151,14 +151,8 @@ class AdminUserService:
         """Change the admin's own password; bumps ``token_version`` (all console tokens die)."""
         aid = cast(uuid.UUID, admin_id)
         admin = self._require(aid)
-        ok, _ = self.hasher.verify(admin.password_hash, current_password)
-        if not ok:
-            raise errors.CurrentPasswordIncorrect()
-        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
-                current_password):
-            raise errors.NewPasswordSameAsCurrent()
-        check_policy(new_password, self.settings.password_policy, email=admin.email)
-        new_hash = self.hasher.hash(new_password)
+        new_hash = hash_for_change(self.hasher, admin.password_hash, current_password, new_password,
+                                   self.settings.password_policy, email=admin.email)
         with transaction():
             if not admins_repo.replace_password_hash(aid, admin.password_hash, new_hash):
                 self._require(aid)
@@ -223,8 +217,6 @@ class AdminUserService:
         return snapshot
 
     def _require(self, aid: uuid.UUID) -> AdminUser:
-        admin = admins_repo.get(aid)
-        if admin is None:
-            raise errors.AdminUserNotFound(f"No admin user has the id {aid}.", admin_id=aid)
-        return admin
+        return found(admins_repo.get(aid), errors.AdminUserNotFound, f"No admin user has the id {aid}.",
+                     admin_id=aid)
 

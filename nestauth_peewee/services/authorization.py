@@ -41,7 +41,6 @@ from ..config import Settings
 from ..replicas import replica_ok
 from ..repositories import authorization as repo
 from ..validation import FLAG, ID, NAMES, SHORT_NAME, checked, choice
-from ._rbac_common import resolve_guard
 
 __all__ = ["AuthorizationService"]
 
@@ -70,14 +69,14 @@ class AuthorizationService:
     def effective_permissions(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                               include_staff: bool = True) -> list[str]:
         """Distinct, sorted permission names the user holds in the tenant (or globally)."""
-        return repo.permission_names(user_id, tenant_id, resolve_guard(self.settings, guard),
+        return repo.permission_names(user_id, tenant_id, self.settings.resolve_guard(guard),
                                      include_staff=include_staff)
 
     @replica_ok
     @checked(user_id=ID, guard=SHORT_NAME.optional)
     def staff_permissions(self, user_id: Any, *, guard: str | None = None) -> list[str]:
         """Distinct, sorted permission names granted through staff access only."""
-        return repo.permission_names(user_id, None, resolve_guard(self.settings, guard), staff_only=True)
+        return repo.permission_names(user_id, None, self.settings.resolve_guard(guard), staff_only=True)
 
     @replica_ok
     @checked(user_id=ID, permissions=NAMES, tenant_id=ID.optional, require=REQUIRE,
@@ -98,7 +97,7 @@ class AuthorizationService:
     def role_names(self, user_id: Any, tenant_id: Any = None, *, guard: str | None = None,
                    include_staff: bool = True) -> list[str]:
         """Distinct, sorted names of the active roles the user holds in the tenant (or globally)."""
-        return repo.role_names(user_id, tenant_id, resolve_guard(self.settings, guard), include_staff=include_staff)
+        return repo.role_names(user_id, tenant_id, self.settings.resolve_guard(guard), include_staff=include_staff)
 
     @replica_ok
     @checked(user_id=ID, roles=NAMES, tenant_id=ID.optional, require=REQUIRE, guard=SHORT_NAME.optional,

@@ -63,22 +63,23 @@ class ExpiryCleanup:
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def otps(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Expired one-time codes."""
-        moment = now or self._clock()
-        return _in_batches(lambda limit: otps_repo.delete_expired_batch(now=moment, limit=limit),
-                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+        return self._expire(otps_repo.delete_expired_batch, batch_size, now)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def trusted_devices(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Expired or revoked trusted devices."""
-        moment = now or self._clock()
-        return _in_batches(lambda limit: devices_repo.delete_dead_batch(now=moment, limit=limit),
-                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+        return self._expire(devices_repo.delete_dead_batch, batch_size, now)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def login_throttles(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
         """Failure counters past their ``expires_at`` (forgotten, and no lock left)."""
+        return self._expire(throttles_repo.delete_expired_batch, batch_size, now)
+
+    def _expire(self, delete_batch: Callable[..., int], batch_size: int | None,
+                now: datetime | None) -> int:
+        """``delete_batch(now=, limit=)`` until a batch comes back short (default batch size)."""
         moment = now or self._clock()
-        return _in_batches(lambda limit: throttles_repo.delete_expired_batch(now=moment, limit=limit),
+        return _in_batches(lambda limit: delete_batch(now=moment, limit=limit),
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)

@@ -33,7 +33,8 @@ from ..repositories import memberships as repo
 from ..repositories import roles as roles_repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import FLAG, ID, IDS, NAMES, SHORT_NAME, checked
-from ._rbac_common import require_tenant, resolve_guard, roles_for_scope
+from ._common import found
+from ._rbac_common import require_tenant, roles_for_scope
 
 __all__ = ["MembershipService", "resolve_role_names"]
 
@@ -81,10 +82,7 @@ class MembershipService:
     def get(self, user_id: Any, tenant_id: Any = None) -> Membership:
         """The membership (active or not), or ``MEMBERSHIP_NOT_FOUND``."""
         uid, tid = self._ids(user_id, tenant_id)
-        access = repo.get(uid, tid)
-        if access is None:
-            raise self._not_found(uid, tid)
-        return access
+        return found(repo.get(uid, tid), self._not_found(uid, tid))
 
     @checked(user_id=ID, tenant_id=ID.optional)
     @retry_on_conflict
@@ -92,9 +90,7 @@ class MembershipService:
         """Mark the membership inactive: its roles then grant nothing (``ensure`` reactivates it)."""
         uid, tid = self._ids(user_id, tenant_id)
         with transaction():
-            access = repo.get(uid, tid, lock=True)
-            if access is None:
-                raise self._not_found(uid, tid)
+            access = self._locked(uid, tid)
             if access.status != MEMBERSHIP_INACTIVE:
                 repo.set_status(access.id, MEMBERSHIP_INACTIVE)
                 access.status = MEMBERSHIP_INACTIVE
@@ -125,7 +121,7 @@ class MembershipService:
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with role names of ``guard`` (the tenant's own, then global)."""
         uid, tid = self._ids(user_id, tenant_id)
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid, tid)
             repo.replace_roles(access.id, resolve_role_names(names, guard, tid))
@@ -156,10 +152,7 @@ class MembershipService:
         return user_id, tenant_id
 
     def _locked(self, uid: uuid.UUID, tid: uuid.UUID | None) -> Membership:
-        access = repo.get(uid, tid, lock=True)
-        if access is None:
-            raise self._not_found(uid, tid)
-        return access
+        return found(repo.get(uid, tid, lock=True), self._not_found(uid, tid))
 
     @staticmethod
     def _not_found(uid: uuid.UUID, tid: uuid.UUID | None) -> errors.MembershipNotFound:

@@ -40,7 +40,7 @@ from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LINE, checked, credential
 from . import _recovery, throttling
-from ._base import KeyedService
+from ._base import KeyedService, lock_active_user
 from .throttling import Throttle
 
 __all__ = ["MfaService", "TotpEnrolment"]
@@ -112,11 +112,8 @@ class MfaService(KeyedService):
         now = self.now()
         device_id = uuid.uuid4()
         with transaction():
-            user = users_repo.get_locked(user_id)
-            if user is None:
-                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot add a device.")
-            if not user.is_active:
-                raise errors.AccountInactive("A deactivated account cannot enrol an MFA device.")
+            user = lock_active_user(user_id, refused="cannot add a device",
+                                    inactive="A deactivated account cannot enrol an MFA device.")
             stored = self._seal(secret, user.id, device_id)
             device = repo.insert_device(
                 id=device_id, user=user.id, secret=stored, verified=False,

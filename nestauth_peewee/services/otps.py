@@ -49,7 +49,7 @@ from ..validation import (
     int_in,
     pattern,
 )
-from ._base import Clock, KeyedService
+from ._base import Clock, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
@@ -127,11 +127,8 @@ class OtpService(KeyedService):
         now = self.now()
         expires_at = now + (self.settings.otp_validity if validity is None else validity)
         with transaction():
-            user = users_repo.get_locked(user_id)
-            if user is None:
-                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot issue a code.")
-            if not user.is_active:
-                raise errors.AccountInactive("A deactivated account gets no one-time codes.")
+            user = lock_active_user(user_id, refused="cannot issue a code",
+                                    inactive="A deactivated account gets no one-time codes.")
             repo.delete_for_user_type(user.id, otp_type)
             otp = repo.insert(
                 user=user.id, type=otp_type, code_hash=self._digest(user.id, otp_type, code),

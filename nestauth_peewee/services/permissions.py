@@ -44,7 +44,7 @@ from ..validation import (
     Unset,
     checked,
 )
-from ._rbac_common import resolve_guard
+from ._common import columns_of, found
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -101,10 +101,6 @@ CATEGORY = LINE
 PERMISSION_SPECS = Kind("permission specs", _specs)
 
 
-def _snapshot(permission: Permission) -> dict[str, Any]:
-    return {f.name: getattr(permission, f.name) for f in Permission._meta.sorted_fields}
-
-
 class PermissionService:
     """Policy for nest_auth_permissions; one transaction per call, events after commit."""
 
@@ -117,7 +113,7 @@ class PermissionService:
     @retry_on_conflict
     def create(self, name: str, *, guard: str | None = None, description: str | None = None,
                category: str | None = None) -> Permission:
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             permission = repo.insert(name=name, guard=guard, description=description, category=category)
             emit(events.permission_created, permission=permission)
@@ -127,20 +123,15 @@ class PermissionService:
     @checked(permission_id=ID)
     def get(self, permission_id: Any) -> Permission:
         pid = permission_id
-        permission = repo.get(pid)
-        if permission is None:
-            raise errors.PermissionNotFound(f"No permission with id {pid}.", permission_id=str(pid))
-        return permission
+        return found(repo.get(pid), errors.PermissionNotFound, f"No permission with id {pid}.",
+                     permission_id=str(pid))
 
     @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional)
     def get_by_name(self, name: str, *, guard: str | None = None) -> Permission:
-        guard = resolve_guard(self.settings, guard)
-        permission = repo.get_by_name(name, guard)
-        if permission is None:
-            raise errors.PermissionNotFound(f"No permission {name!r} for guard {guard!r}.",
-                                            name=name, guard=guard)
-        return permission
+        guard = self.settings.resolve_guard(guard)
+        return found(repo.get_by_name(name, guard), errors.PermissionNotFound,
+                     f"No permission {name!r} for guard {guard!r}.", name=name, guard=guard)
 
     @checked(permission_id=ID, name=NAME, description=LONG_TEXT, category=CATEGORY)
     @retry_on_conflict
@@ -164,7 +155,7 @@ class PermissionService:
         """Delete a permission; the database removes it from every role."""
         with transaction():
             permission = self.get(permission_id)
-            snapshot = _snapshot(permission)
+            snapshot = columns_of(permission)
             repo.delete(permission.id)
             emit(events.permission_deleted, snapshot=snapshot)
 
@@ -174,7 +165,7 @@ class PermissionService:
                limit: int = MAX_PAGE, offset: int = 0) -> list[Permission]:
         """Permissions whose name or description contains ``text`` (``%`` and ``_`` are literal)."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         return repo.search(text, guard=guard, category=category, limit=limit, offset=offset)
 
     @replica_ok
@@ -182,7 +173,7 @@ class PermissionService:
     def categories(self, *, guard: str | None = None) -> list[str]:
         """The distinct categories in use, sorted."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         return repo.categories(guard)
 
     # --- bulk registration -----------------------------------------------------
@@ -198,7 +189,7 @@ class PermissionService:
         One transaction; a permission that a concurrent registrar creates first
         counts as existing, never as an error. Names are reported in input order.
         """
-        default_guard = resolve_guard(self.settings, guard)
+        default_guard = self.settings.resolve_guard(guard)
         specs = self._specs(cast(list[dict[str, Any]], permissions), default_guard)  # PERMISSION_SPECS made them
         # MySQL/MariaDB may pick concurrent registrars as deadlock victims: start again.
         return self._register(specs)
@@ -235,6 +226,6 @@ class PermissionService:
         specs: dict[tuple[str, str], dict[str, Any]] = {}
         for spec in items:
             g = spec["guard"]
-            spec["guard"] = default_guard if g is None else resolve_guard(self.settings, g)
+            spec["guard"] = default_guard if g is None else self.settings.resolve_guard(g)
             specs.setdefault((spec["name"], spec["guard"]), spec)
         return specs

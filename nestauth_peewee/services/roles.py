@@ -39,7 +39,8 @@ from ..repositories import permissions as permissions_repo
 from ..repositories import roles as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import FLAG, ID, NAME, NAMES, SHORT_NAME, UNSET, Unset, checked
-from ._rbac_common import require_tenant, resolve_guard
+from ._common import found
+from ._rbac_common import require_tenant
 
 __all__ = ["RoleService"]
 
@@ -60,7 +61,7 @@ class RoleService:
                is_system: bool = False, is_active: bool = True,
                permissions: Iterable[str] | None = None) -> Role:
         """Create a role (global when ``tenant_id`` is None) granting ``permissions`` (names)."""
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         names = list(permissions or ())
         if is_system and tenant_id is not None:
             raise errors.InvalidRoleScope(
@@ -92,22 +93,16 @@ class RoleService:
     @checked(role_id=ID)
     def get(self, role_id: Any) -> Role:
         rid = role_id
-        role = repo.get(rid)
-        if role is None:
-            raise errors.RoleNotFound(f"No role with id {rid}.", role_id=str(rid))
-        return role
+        return found(repo.get(rid), errors.RoleNotFound, f"No role with id {rid}.", role_id=str(rid))
 
     @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional)
     def get_by_name(self, name: str, *, guard: str | None = None, tenant_id: Any = None) -> Role:
         """The role called ``name`` as a tenant sees it (its own first, then global), or global."""
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         tid = tenant_id
-        role = repo.find_visible([name], guard, tid).get(name)
-        if role is None:
-            raise errors.RoleNotFound(f"No role {name!r} for guard {guard!r} in {_scope_text(tid)}.",
-                                      name=name, guard=guard)
-        return role
+        return found(repo.find_visible([name], guard, tid).get(name), errors.RoleNotFound,
+                     f"No role {name!r} for guard {guard!r} in {_scope_text(tid)}.", name=name, guard=guard)
 
     @replica_ok
     @checked(tenant_id=ID.optional, guard=SHORT_NAME.optional, system=FLAG.optional)
@@ -115,7 +110,7 @@ class RoleService:
                    system: bool | None = None) -> list[Role]:
         """Global roles (``tenant_id=None``) or one tenant's own roles, ordered by name."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         if tenant_id is None:
             return repo.list_roles(global_only=True, guard=guard, system=system)
         return repo.list_roles(tenant_id=require_tenant(tenant_id), guard=guard, system=system)
@@ -125,7 +120,7 @@ class RoleService:
     def list_for_tenant(self, tenant_id: Any, *, guard: str | None = None) -> list[Role]:
         """The roles a tenant can use: its own plus the system roles, ordered by name."""
         if guard is not None:
-            guard = resolve_guard(self.settings, guard)
+            guard = self.settings.resolve_guard(guard)
         return repo.list_for_tenant(require_tenant(tenant_id), guard=guard)
 
     @replica_ok

@@ -31,7 +31,8 @@ from ..replicas import replica_ok
 from ..repositories import staff_access as repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import ID, IDS, NAMES, SHORT_NAME, checked
-from ._rbac_common import resolve_guard, roles_for_scope
+from ._common import found
+from ._rbac_common import roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -63,10 +64,7 @@ class StaffAccessService:
     @checked(user_id=ID)
     def get(self, user_id: Any) -> StaffAccess:
         uid = user_id
-        access = repo.get(uid)
-        if access is None:
-            raise self._not_found(uid)
-        return access
+        return found(repo.get(uid), self._not_found(uid))
 
     @checked(user_id=ID)
     @retry_on_conflict
@@ -102,7 +100,7 @@ class StaffAccessService:
                           guard: str | None = None) -> list[Role]:
         """Like :meth:`set_roles`, with names of global roles of ``guard``."""
         uid = user_id
-        guard = resolve_guard(self.settings, guard)
+        guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid)
             repo.replace_roles(access.id, resolve_role_names(names, guard, None))
@@ -133,10 +131,7 @@ class StaffAccessService:
         return access
 
     def _locked(self, uid: uuid.UUID) -> StaffAccess:
-        access = repo.get(uid, lock=True)
-        if access is None:
-            raise self._not_found(uid)
-        return access
+        return found(repo.get(uid, lock=True), self._not_found(uid))
 
     @staticmethod
     def _not_found(uid: uuid.UUID) -> errors.StaffAccessNotFound:

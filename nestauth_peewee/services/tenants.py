@@ -29,6 +29,7 @@ from ..replicas import replica_ok
 from ..repositories import tenants as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import FLAG, ID, LIMIT, METADATA, NAME, OFFSET, SEARCH, TEXT, UNSET, Unset, checked, pattern
+from ._common import columns_of, found
 
 __all__ = ["TenantService", "SLUG_PATTERN"]
 
@@ -39,10 +40,6 @@ MAX_PAGE = 100
 SLUG = pattern(SLUG_PATTERN, errors.InvalidSlugFormat,
                "use lowercase letters, digits, '-' and '_' only, at most 255 (e.g. 'acme-inc').",
                examples=("acme", "acme-inc", "globex_2"))
-
-
-def _snapshot(tenant: Tenant) -> dict[str, Any]:
-    return {f.name: getattr(tenant, f.name) for f in Tenant._meta.sorted_fields}
 
 
 class TenantService:
@@ -67,19 +64,13 @@ class TenantService:
     def get(self, tenant_id: Any) -> Tenant:
         """The tenant, or ``TENANT_NOT_FOUND``."""
         tid = tenant_id
-        tenant = repo.get(tid)
-        if tenant is None:
-            raise errors.TenantNotFound(f"No tenant with id {tid}.", tenant_id=str(tid))
-        return tenant
+        return found(repo.get(tid), errors.TenantNotFound, f"No tenant with id {tid}.", tenant_id=str(tid))
 
     @replica_ok
     @checked(slug=SLUG)
     def get_by_slug(self, slug: str) -> Tenant:
         """The tenant with this slug, or ``TENANT_NOT_FOUND``."""
-        tenant = repo.get_by_slug(slug)
-        if tenant is None:
-            raise errors.TenantNotFound(f"No tenant with slug {slug!r}.", slug=slug)
-        return tenant
+        return found(repo.get_by_slug(slug), errors.TenantNotFound, f"No tenant with slug {slug!r}.", slug=slug)
 
     @replica_ok
     @checked(active=FLAG.optional, search=SEARCH, limit=LIMIT, offset=OFFSET)
@@ -111,7 +102,7 @@ class TenantService:
         """Delete the tenant; the database cascades its memberships, roles and their links."""
         with transaction():
             tenant = self.get(tenant_id)
-            snapshot = _snapshot(tenant)
+            snapshot = columns_of(tenant)
             repo.delete(tenant.id)
             emit(events.tenant_deleted, snapshot=snapshot)
 

@@ -26,10 +26,9 @@ from .. import secrets as tokens
 from ..models import TrustedDevice
 from ..replicas import replica_ok
 from ..repositories import trusted_devices as repo
-from ..repositories import users as users_repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import BATCH_SIZE, DATETIME, ID, IP_ADDRESS, USER_AGENT, checked, credential
-from ._base import KeyedService
+from ._base import KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
@@ -66,11 +65,8 @@ class TrustedDeviceService(KeyedService):
         device_id = uuid.uuid4()
         token, secret = tokens.new_id_token(device_id)
         with transaction():
-            user = users_repo.get_locked(user_id)
-            if user is None:
-                raise errors.ReferenceNotFound(f"No user with id {user_id}; cannot trust a device.")
-            if not user.is_active:
-                raise errors.AccountInactive("A deactivated account cannot trust a device.")
+            user = lock_active_user(user_id, refused="cannot trust a device",
+                                    inactive="A deactivated account cannot trust a device.")
             device = repo.insert(
                 id=device_id, user=user.id, token_hash=self._digest(device_id, secret),
                 user_agent=user_agent, ip_address=ip_address,

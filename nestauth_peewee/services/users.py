@@ -25,7 +25,7 @@ from .. import errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
-from ..passwords import PasswordHasher, check_policy, normalize_password
+from ..passwords import PasswordHasher, check_policy, hash_for_change
 from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
@@ -34,7 +34,7 @@ from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
-from ._common import Page, UserSnapshot, updatable
+from ._common import Page, UserSnapshot, found, updatable
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
@@ -216,28 +216,21 @@ class UserService(IdentityOperations):
     def get(self, user_id: uuid.UUID | str | User) -> User:
         """The user with this id, else ``USER_NOT_FOUND``."""
         uid = cast(uuid.UUID, user_id)  # @checked made it a UUID
-        user = users_repo.get(uid)
-        if user is None:
-            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
-        return user
+        return self._require(uid)
 
     @replica_ok
     @checked(email=EMAIL)
     def get_by_email(self, email: str) -> User:
         """The user with this email (normalised first), else ``USER_NOT_FOUND``."""
         user = users_repo.get_by_email(email) if email else None
-        if user is None:
-            raise errors.UserNotFound("No user has this email address.")
-        return user
+        return found(user, errors.UserNotFound, "No user has this email address.")
 
     @replica_ok
     @checked(phone=PHONE)
     def get_by_phone(self, phone: str) -> User:
         """The user with this phone number (normalised first), else ``USER_NOT_FOUND``."""
         user = users_repo.get_by_phone(phone) if phone else None
-        if user is None:
-            raise errors.UserNotFound("No user has this phone number.")
-        return user
+        return found(user, errors.UserNotFound, "No user has this phone number.")
 
     @replica_ok
     @checked(is_active=FLAG.optional, verified=FLAG.optional, email_verified=FLAG.optional,
@@ -398,14 +391,8 @@ class UserService(IdentityOperations):
             raise errors.CurrentPasswordIncorrect(
                 "This account has no password yet; use set_password() (or a reset) instead."
             )
-        ok, _ = self.hasher.verify(user.password_hash, current_password)
-        if not ok:
-            raise errors.CurrentPasswordIncorrect()
-        if isinstance(new_password, str) and normalize_password(new_password) == normalize_password(
-                current_password):
-            raise errors.NewPasswordSameAsCurrent()
-        check_policy(new_password, self.settings.password_policy, email=user.email)
-        new_hash = self.hasher.hash(new_password)
+        new_hash = hash_for_change(self.hasher, user.password_hash, current_password, new_password,
+                                   self.settings.password_policy, email=user.email)
         with transaction():
             swapped = users_repo.replace_password_hash(
                 uid, user.password_hash, new_hash, must_change_password=False
@@ -471,10 +458,7 @@ class UserService(IdentityOperations):
     # --- internals -----------------------------------------------------------------------
 
     def _require(self, uid: uuid.UUID) -> User:
-        user = users_repo.get(uid)
-        if user is None:
-            raise errors.UserNotFound(f"No user has the id {uid}.", user_id=uid)
-        return user
+        return found(users_repo.get(uid), errors.UserNotFound, f"No user has the id {uid}.", user_id=uid)
 
     def _sync_contact_identities(self, user: User, *, email_changed: bool, phone_changed: bool) -> None:
         """Keep the ``email`` (and ``phone``) identity equal to the user's columns."""
