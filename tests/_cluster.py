@@ -28,7 +28,7 @@ import peewee
 import pymysql
 import pytest
 from _engines import engine_urls
-from conftest import bound, drop_everything, empty_all_tables
+from support import bound, drop_everything, empty_all_tables
 
 from nestauth_peewee import create_tables, init_database
 

@@ -14,11 +14,14 @@ message lists every difference, one per line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from nestauth_peewee.schema.catalog import Column, Table
 
 __all__ = ["catalog_diff", "assert_same_catalog"]
+
+V = TypeVar("V")
 
 
 def _column_text(c: Column | None) -> str:
@@ -32,26 +35,32 @@ def _column_text(c: Column | None) -> str:
     return " ".join(parts)
 
 
+def _keyed_diff(a: Mapping[str, V], b: Mapping[str, V], la: str, lb: str,
+                only: Callable[[str, str, V], str], differ: Callable[[str, V, V], list[str]]) -> list[str]:
+    """By sorted key: ``only(key, side, value)`` for a key on one side, ``differ`` for a key on both."""
+    out: list[str] = []
+    for key in sorted(set(a) | set(b)):
+        if key not in a:
+            out.append(only(key, lb, b[key]))
+        elif key not in b:
+            out.append(only(key, la, a[key]))
+        else:
+            out.extend(differ(key, a[key], b[key]))
+    return out
+
+
 def _table_diff(name: str, a: Table, b: Table, la: str, lb: str, column_order: bool) -> list[str]:
-    out = []
-    for col in sorted(set(a.columns) | set(b.columns)):
-        ca, cb = a.columns.get(col), b.columns.get(col)
-        if ca is None:
-            out.append(f"{name}.{col}: column only in {lb} ({_column_text(cb)})")
-        elif cb is None:
-            out.append(f"{name}.{col}: column only in {la} ({_column_text(ca)})")
-        elif ca != cb:
-            out.append(f"{name}.{col}: {la} has {_column_text(ca)}; {lb} has {_column_text(cb)}")
+    out = _keyed_diff(
+        a.columns, b.columns, la, lb,
+        lambda col, side, c: f"{name}.{col}: column only in {side} ({_column_text(c)})",
+        lambda col, ca, cb: [f"{name}.{col}: {la} has {_column_text(ca)}; {lb} has {_column_text(cb)}"]
+        if ca != cb else [])
     if column_order and list(a.columns) != list(b.columns) and set(a.columns) == set(b.columns):
         out.append(f"{name}: column order differs: {la} {list(a.columns)}; {lb} {list(b.columns)}")
-    for idx in sorted(set(a.indexes) | set(b.indexes)):
-        ia, ib = a.indexes.get(idx), b.indexes.get(idx)
-        if ia is None:
-            out.append(f"{name}: index {idx} only in {lb} {ib}")
-        elif ib is None:
-            out.append(f"{name}: index {idx} only in {la} {ia}")
-        elif ia != ib:
-            out.append(f"{name}: index {idx}: {la} has {ia}; {lb} has {ib}")
+    out += _keyed_diff(
+        a.indexes, b.indexes, la, lb,
+        lambda idx, side, i: f"{name}: index {idx} only in {side} {i}",
+        lambda idx, ia, ib: [f"{name}: index {idx}: {la} has {ia}; {lb} has {ib}"] if ia != ib else [])
     for fk in sorted(a.foreign_keys - b.foreign_keys, key=repr):
         out.append(f"{name}: foreign key only in {la}: {fk}")
     for fk in sorted(b.foreign_keys - a.foreign_keys, key=repr):
@@ -68,15 +77,8 @@ def catalog_diff(a: Mapping[str, Table], b: Mapping[str, Table],
     Column order is compared only with ``column_order=True`` (a migration that adds
     a column puts it last, which is not drift)."""
     la, lb = labels
-    out = []
-    for name in sorted(set(a) | set(b)):
-        if name not in a:
-            out.append(f"{name}: table only in {lb}")
-        elif name not in b:
-            out.append(f"{name}: table only in {la}")
-        else:
-            out.extend(_table_diff(name, a[name], b[name], la, lb, column_order))
-    return out
+    return _keyed_diff(a, b, la, lb, lambda name, side, _: f"{name}: table only in {side}",
+                       lambda name, ta, tb: _table_diff(name, ta, tb, la, lb, column_order))
 
 
 def assert_same_catalog(a: Mapping[str, Table], b: Mapping[str, Table],

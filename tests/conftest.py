@@ -1,4 +1,9 @@
-"""Fixtures that run each test on real databases: SQLite, PostgreSQL, MariaDB/MySQL.
+"""Every fixture of the test suite, run on real databases: SQLite, PostgreSQL, MariaDB/MySQL.
+
+This is the one home of the fixtures; plain helpers (constants, the event ``Recorder``,
+``count_queries``, ``run_together``, the database plumbing) live in ``support.py`` and are
+imported by name (``from support import CHEAP, KEY``). No test module defines a shared
+fixture again or imports one.
 
 Which servers: ``NESTAUTH_TEST_POSTGRES_URL`` / ``NESTAUTH_TEST_MYSQL_URL``
 (defaults: the local servers, databases ``<prefix>nestauth_test`` where the
@@ -10,7 +15,7 @@ dialect is required: ``NESTAUTH_REQUIRE_DIALECTS=postgres,mysql`` (or
 ``all``), or ``CI`` set to a true value, which requires all three. Then an
 unreachable server fails the test.
 
-Fixtures:
+Databases:
 
 * ``dialect``: parametrises a test over the three dialects.
 * ``db``: the nest-auth schema, created once per session per dialect, bound
@@ -18,110 +23,61 @@ Fixtures:
 * ``empty_db``: a scratch database with no tables at all, for tests that
   build a schema themselves (sync, snapshots, migrations).
 * ``db_url`` / ``empty_db_url``: the URLs of those two databases.
+* ``prepare``: runs a test with server-side preparation on and off.
+
+Services and data:
+
+* ``settings`` (``Settings(secret_key=KEY)``), ``clock`` (a settable ``support.Clock``).
+* ``users`` / ``admins``: ``UserService`` / ``AdminUserService`` with cheap argon2.
+* A module or test marked ``@pytest.mark.settings(**fields)`` gets those fields in ``settings``,
+  and ``users`` built from that ``settings`` (``test_password_reset.py``, ``test_passwordless.py``).
+* ``make_user``: ``make_user(**columns)`` inserts a ``User`` row (a fresh email unless given).
+
+Observing:
+
+* ``recorder``: a ``support.Recorder`` of every event sent during the test, keyed by the
+  signal names of ``events.py`` (``"user-created"``). ``recorded`` and ``event_log`` are
+  older names of the same fixture.
+* ``queries``: every statement the bound Database runs during the test (``count_queries``).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
+from support import (  # noqa: F401 - DIALECTS, bound, ... stay importable from conftest for older tests
+    CHEAP_SETTINGS,
+    DIALECTS,
+    KEY,
+    ROOT,
+    SERVER_URLS,
+    Clock,
+    Recorder,
+    bound,
+    count_queries,
+    drop_everything,
+    empty_all_tables,
+    main_url,
+    require_dialect,
+    scratch_url,
+    session_database,
+)
 
-import nestauth_peewee
-from nestauth_peewee import NestAuthModels, create_tables, init_database
+from nestauth_peewee import AdminUserService, Settings, UserService, init_database
+from nestauth_peewee.db import prepares
+from nestauth_peewee.models import User
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
 
-DIALECTS = ("sqlite", "postgres", "mysql")  # the order tests run in (nestauth_peewee.db.DIALECTS is the docs' order)
-_PREFIX = os.environ.get("NESTAUTH_TEST_DB_PREFIX", "")
-_SERVER_URLS = {
-    "postgres": os.environ.get(
-        "NESTAUTH_TEST_POSTGRES_URL", f"postgresql://postgres@127.0.0.1:5432/{_PREFIX}nestauth_test"
-    ),
-    "mysql": os.environ.get(
-        "NESTAUTH_TEST_MYSQL_URL", f"mysql://root@127.0.0.1:3306/{_PREFIX}nestauth_test"
-    ),
-}
-_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL", "mysql": "MariaDB/MySQL"}
+_drop_everything = drop_everything  # the older private name, for tests written before support.py
 
 
-def _required() -> set[str]:
-    raw = os.environ.get("NESTAUTH_REQUIRE_DIALECTS", "").strip().lower()
-    if raw == "all" or os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
-        return set(DIALECTS)
-    return {d.strip() for d in raw.split(",") if d.strip()}
-
-
-def _with_database(url: str, name: str) -> str:
-    parsed = urlparse(url)
-    return urlunparse(parsed._replace(path="/" + name))
-
-
-def _scratch_url(url: str) -> str:
-    name = urlparse(url).path.lstrip("/")
-    return _with_database(url, name + "_scratch")
-
-
-def _ensure_server_database(dialect: str, url: str) -> None:
-    """Create the database named in ``url`` if the server does not have it yet."""
-    name = urlparse(url).path.lstrip("/")
-    if dialect == "postgres":
-        admin = peewee.PostgresqlDatabase(None)
-        parsed = urlparse(url)
-        admin.init("postgres", host=parsed.hostname, port=parsed.port or 5432,
-                   user=parsed.username, password=parsed.password, connect_timeout=5)
-        with admin.connection_context():
-            exists = admin.execute_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-            if not exists:
-                admin.execute_sql(f'CREATE DATABASE "{name}"')
-    else:
-        parsed = urlparse(url)
-        admin = peewee.MySQLDatabase(None)
-        admin.init("mysql", host=parsed.hostname, port=parsed.port or 3306,
-                   user=parsed.username, password=parsed.password or "", connect_timeout=5)
-        with admin.connection_context():
-            # utf8mb4 with the server's default collation for it, as a plain
-            # `CREATE DATABASE app CHARACTER SET utf8mb4` gives an app: app tables
-            # then match the nest-auth tables' default collation (see docs/schema.md).
-            admin.execute_sql(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
-            admin.execute_sql(f"ALTER DATABASE `{name}` CHARACTER SET utf8mb4")
-
-
-_availability: dict[str, str | None] = {}
-
-
-def _unavailable_reason(dialect: str) -> str | None:
-    """None when the dialect's server is usable, else why not (cached)."""
-    if dialect == "sqlite":
-        return None
-    if dialect not in _availability:
-        url = _SERVER_URLS[dialect]
-        try:
-            _ensure_server_database(dialect, url)
-            _ensure_server_database(dialect, _scratch_url(url))
-            _availability[dialect] = None
-        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _availability[dialect] = f"{_NAMES[dialect]} not reachable at {url}: {first}"
-    return _availability[dialect]
-
-
-def require_dialect(dialect: str) -> None:
-    """Skip (or, when the dialect is required, fail) if its server is unreachable."""
-    reason = _unavailable_reason(dialect)
-    if reason is None:
-        return
-    if dialect in _required():
-        pytest.fail(f"{reason} (required: CI or NESTAUTH_REQUIRE_DIALECTS)", pytrace=False)
-    pytest.skip(f"{reason}; set NESTAUTH_TEST_{dialect.upper()}_URL to test it")
-
+# --- databases ---------------------------------------------------------------------------------
 
 @pytest.fixture(params=DIALECTS)
 def dialect(request: pytest.FixtureRequest) -> str:
@@ -134,97 +90,14 @@ def _sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("sqlite")
 
 
-def _main_url(dialect: str, sqlite_dir: Path) -> str:
-    if dialect == "sqlite":
-        return f"sqlite:///{sqlite_dir / 'nestauth_test.db'}"
-    return _SERVER_URLS[dialect]
-
-
-_session_dbs: dict[str, peewee.Database] = {}
-
-
-def _session_db(dialect: str, sqlite_dir: Path) -> peewee.Database:
-    """One Database per dialect per session, with a freshly created schema."""
-    if dialect not in _session_dbs:
-        db = init_database(_main_url(dialect, sqlite_dir))
-        with db.connection_context():
-            _drop_everything(db)
-            create_tables()
-        _session_dbs[dialect] = db
-    return _session_dbs[dialect]
-
-
-def _drop_everything(db: peewee.Database) -> None:
-    dialect = nestauth_peewee.dialect_of(db)
-    if dialect == "postgres":
-        db.execute_sql("DROP SCHEMA public CASCADE")
-        db.execute_sql("CREATE SCHEMA public")
-    elif dialect == "mysql":
-        db.execute_sql("SET FOREIGN_KEY_CHECKS = 0")
-        try:
-            for table in db.get_tables():
-                db.execute_sql(f"DROP TABLE `{table}`")
-        finally:
-            db.execute_sql("SET FOREIGN_KEY_CHECKS = 1")
-    else:
-        db.execute_sql("PRAGMA foreign_keys = OFF")
-        try:
-            for table in db.get_tables():
-                db.execute_sql(f'DROP TABLE "{table}"')
-        finally:
-            db.execute_sql("PRAGMA foreign_keys = ON")
-
-
-def empty_all_tables(db: peewee.Database) -> None:
-    """Delete every row of every nest-auth table (children first)."""
-    for model in reversed(peewee.sort_models(NestAuthModels)):
-        model.delete().execute()
-
-
 @pytest.fixture
 def db_url(dialect: str, _sqlite_dir: Path) -> str:
-    return _main_url(dialect, _sqlite_dir)
-
-
-def _connect_alive(database: peewee.Database) -> None:
-    """Connect ``database``, replacing a connection the server (or a pooler) dropped meanwhile.
-
-    The session-wide databases outlive single tests, and a test may kill its backend
-    (behind pgbouncer even another client's): the next test must start on a live one.
-    """
-    database.connect(reuse_if_open=True)
-    conn = database.connection()
-    if hasattr(conn, "get_transaction_status"):  # psycopg2
-        dead = bool(conn.closed)
-    else:
-        dead = hasattr(conn, "open") and not conn.open  # PyMySQL
-    if dead:
-        try:
-            database.close()
-        except Exception:  # noqa: BLE001 - a dead connection may refuse even to close
-            database._state.reset()  # peewee's per-thread connection state
-        database.connect()
-
-
-@contextmanager
-def bound(database: peewee.Database, cleanup: Callable[[peewee.Database], None]) -> Iterator[peewee.Database]:
-    """Bind nest-auth to ``database`` and connect; afterwards roll back, ``cleanup`` and close."""
-    nestauth_peewee.database.initialize(database)
-    _connect_alive(database)
-    try:
-        yield database
-    finally:
-        if database.in_transaction():
-            database.rollback()
-        nestauth_peewee.database.initialize(database)  # a test may have bound another one
-        _connect_alive(database)
-        cleanup(database)
-        database.close()
+    return main_url(dialect, _sqlite_dir)
 
 
 @pytest.fixture
 def db(dialect: str, _sqlite_dir: Path) -> Iterator[peewee.Database]:
-    with bound(_session_db(dialect, _sqlite_dir), empty_all_tables) as database:
+    with bound(session_database(dialect, _sqlite_dir), empty_all_tables) as database:
         yield database
 
 
@@ -232,23 +105,97 @@ def db(dialect: str, _sqlite_dir: Path) -> Iterator[peewee.Database]:
 def empty_db_url(dialect: str, tmp_path: Path) -> str:
     if dialect == "sqlite":
         return f"sqlite:///{tmp_path / f'scratch-{uuid.uuid4().hex[:8]}.db'}"
-    return _scratch_url(_SERVER_URLS[dialect])
+    return scratch_url(SERVER_URLS[dialect])
 
 
 @pytest.fixture
 def empty_db(dialect: str, empty_db_url: str) -> Iterator[peewee.Database]:
     database = init_database(empty_db_url)
     database.connect(reuse_if_open=True)
-    _drop_everything(database)
-    with bound(database, _drop_everything):
+    drop_everything(database)
+    with bound(database, drop_everything):
         yield database
 
 
-def session_database(dialect: str, sqlite_dir: Path) -> peewee.Database:
-    """What the ``db`` fixture binds for ``dialect``, for fixtures that choose their own targets."""
-    return _session_db(dialect, sqlite_dir)
+@pytest.fixture(params=["prepared", "text"])
+def prepare(request: pytest.FixtureRequest, db: peewee.Database) -> Iterator[bool]:
+    """Run a test with server-side preparation on (the default) and off (PostgreSQL's switch)."""
+    on = request.param == "prepared"
+    before = prepares(db)
+    if on and not before:
+        pytest.skip("server-side preparation is switched off for this server (prepare=false, e.g. "
+                    "behind pgbouncer in transaction mode)")
+    init_database(db, prepare=on)
+    try:
+        yield on
+    finally:
+        init_database(db, prepare=before)
 
 
-def drop_everything(db: peewee.Database) -> None:
-    """Drop every table of ``db``'s database (a scratch or test database only)."""
-    _drop_everything(db)
+# --- services and data -------------------------------------------------------------------------
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _marked_settings(request: pytest.FixtureRequest) -> dict[str, object] | None:
+    marker = request.node.get_closest_marker("settings")
+    return None if marker is None else dict(marker.kwargs)
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """``Settings(secret_key=KEY)``, plus the fields of a ``@pytest.mark.settings(...)`` on the test or module."""
+    return Settings(secret_key=KEY, **(_marked_settings(request) or {}))
+
+
+@pytest.fixture
+def users(request: pytest.FixtureRequest, db: peewee.Database) -> UserService:
+    """Cheap argon2, no key; under ``@pytest.mark.settings(...)`` built from the ``settings`` fixture."""
+    if _marked_settings(request) is None:
+        return UserService(CHEAP_SETTINGS)
+    return UserService(request.getfixturevalue("settings"))
+
+
+@pytest.fixture
+def admins(db: peewee.Database) -> AdminUserService:
+    return AdminUserService(CHEAP_SETTINGS)
+
+
+@pytest.fixture
+def make_user(db: peewee.Database):
+    counter = iter(range(1, 10_000))
+
+    def make(**columns: object) -> User:
+        columns.setdefault("email", f"user{next(counter)}@example.com")
+        return User.create(**columns)
+
+    return make
+
+
+# --- observing ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    with Recorder().listening() as sent:
+        yield sent
+
+
+@pytest.fixture
+def recorded(recorder: Recorder) -> Recorder:
+    """The ``recorder`` under the name the session and key tests use."""
+    return recorder
+
+
+@pytest.fixture
+def event_log(recorder: Recorder) -> Recorder:
+    """The ``recorder`` under the name the tenancy/RBAC tests use."""
+    return recorder
+
+
+@pytest.fixture
+def queries(db: peewee.Database) -> Iterator[list[str]]:
+    """Every statement sent through the bound Database during the test (model queries and raw SQL)."""
+    with count_queries(db) as seen:
+        yield seen

@@ -6,8 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import count_queries
+from support import count_queries
 
 from nestauth_peewee import errors
 from nestauth_peewee.models import AccessKey

@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from support import KEY, count_queries
 
 from nestauth_peewee import access_tokens, errors
 from nestauth_peewee.config import Settings

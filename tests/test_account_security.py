@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY
-from _users_support import CHEAP
+from support import CHEAP, KEY
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -101,7 +99,7 @@ def test_whether_a_reset_deactivates_api_keys_is_a_setting(users, bob, clock, de
 
 
 def test_a_deactivated_user_is_refused_by_every_second_factor_and_key(users, bob, settings, clock, db):
-    from _auth_fixtures import count_queries
+    from support import count_queries
 
     keys = AccessKeyService(settings, clock=clock)
     otps = OtpService(settings, clock=clock)

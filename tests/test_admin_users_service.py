@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
-import _users_support as support
 import argon2
 import pytest
+from support import CHEAP_SETTINGS, PASSWORD, run_together
 
 from nestauth_peewee import AdminUser, AdminUserService, Argon2Params, Settings, errors
-
-admins, recorder = support.admins, support.recorder  # fixtures
-PASSWORD = support.PASSWORD
 
 
 def test_create_stores_a_lower_cased_email_and_an_argon2id_hash(admins, recorder):
@@ -60,7 +56,7 @@ def test_authenticate_sets_last_login_and_refuses_wrong_or_unknown(admins, monke
 
 
 def test_admin_login_upgrades_a_hash_made_with_other_parameters(db):
-    AdminUserService(support.CHEAP_SETTINGS).create(email="root@example.com", password=PASSWORD)
+    AdminUserService(CHEAP_SETTINGS).create(email="root@example.com", password=PASSWORD)
     stronger = AdminUserService(Settings(argon2=Argon2Params(memory_cost=2048, time_cost=2, parallelism=1)))
     stronger.authenticate(email="root@example.com", password=PASSWORD)
     stored = AdminUser.get(AdminUser.email == "root@example.com").password_hash
@@ -79,7 +75,7 @@ def test_password_changes_and_revoke_all_bump_the_token_version(admins, recorder
     assert admins.revoke_all_sessions(admin.id).token_version == 3
     assert AdminUser.get_by_id(admin.id).token_version == 3
     assert admins.authenticate(email="root@example.com", password="a third admin passphrase")
-    text = repr(recorder.sent)
+    text = repr(recorder)
     assert "$argon2" not in text and "passphrase" not in text and PASSWORD not in text
 
 
@@ -111,26 +107,13 @@ def test_the_last_admin_cannot_be_deleted(admins, recorder):
 
 def test_two_concurrent_deletes_of_the_last_two_admins_leave_one(db, admins):
     ids = [admins.create(email=f"{n}@example.com", password=PASSWORD).id for n in ("a", "b")]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def worker(admin_id):
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=30)
-            try:
-                admins.delete(admin_id)
-                outcomes.append("deleted")
-            except errors.NestAuthError as exc:
-                outcomes.append(exc.code)
-        finally:
-            db.close()
+    def outcome(result: object) -> str:
+        if isinstance(result, errors.NestAuthError):
+            return result.code
+        return repr(result) if isinstance(result, BaseException) else "deleted"
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = [outcome(result) for result in run_together(db, 2, lambda i: admins.delete(ids[i]))]
     assert sorted(outcomes) == ["LAST_ADMIN_USER", "deleted"]
     assert AdminUser.select().count() == 1
 

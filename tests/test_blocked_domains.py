@@ -4,9 +4,8 @@ the bulk import, the `nestauth blocked-domains` commands and the seed section.""
 from __future__ import annotations
 
 import pytest
-from _auth_fixtures import recorded  # noqa: F401  (a fixture)
-from _users_support import CHEAP_SETTINGS, PASSWORD
 from click.testing import CliRunner
+from support import CHEAP_SETTINGS, PASSWORD
 
 from nestauth_peewee import BlockedDomainService, BlockedEmailDomain, Identity, User, UserService, errors
 from nestauth_peewee.cli import main
@@ -41,7 +40,7 @@ def test_anything_but_a_host_name_is_refused(bad):
     assert info.value.code == "INVALID_EMAIL_DOMAIN"
 
 
-def test_add_list_count_contains_and_remove(blocked, recorded):  # noqa: F811
+def test_add_list_count_contains_and_remove(blocked, recorded):
     row = blocked.add("@Mailinator.COM.")
     assert (row.domain, row.source) == ("mailinator.com", "manual")
     blocked.add("spam.example", source="import")
@@ -123,7 +122,7 @@ def test_linking_an_identity_with_a_blocked_email_is_refused(blocked, users):
     users.link_identity(user.id, "gitlab", "not@an@address")  # not an address: nothing to screen
 
 
-def test_import_skips_comments_blanks_and_duplicates_and_marks_the_source(blocked, tmp_path, recorded):  # noqa: F811
+def test_import_skips_comments_blanks_and_duplicates_and_marks_the_source(blocked, tmp_path, recorded):
     blocked.add("already.example")
     path = tmp_path / "disposable.txt"
     path.write_text("\ufeff# disposable mail\nMailinator.com\n\n  10minutemail.com  # a comment\n"

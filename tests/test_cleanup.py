@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import count_queries
+from support import count_queries
 
 from nestauth_peewee import CleanupCounts, ExpiryCleanup, errors
 from nestauth_peewee.models import Otp, Session, TrustedDevice

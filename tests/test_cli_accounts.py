@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import click
 import pytest
-from _users_support import CHEAP_SETTINGS
 from click.testing import CliRunner
+from support import CHEAP_SETTINGS
 
 import nestauth_peewee
 from nestauth_peewee import (

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, run_together
-from _users_support import CHEAP
+from support import CHEAP, KEY, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings

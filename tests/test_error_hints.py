@@ -9,8 +9,8 @@ from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
-from _users_support import CHEAP_SETTINGS
 from click.testing import CliRunner
+from support import CHEAP_SETTINGS
 
 import nestauth_peewee
 from nestauth_peewee import NestAuthModels, User, UserService, create_tables, errors, init_database

@@ -16,8 +16,8 @@ import bottle_app
 import flask_app
 import pytest
 from _engines import open_postgres_connections, url_with
-from _users_support import CHEAP
 from _wsgi_client import Reply, WsgiClient
+from support import CHEAP
 from webtest import TestApp
 
 import nestauth_peewee

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 import pytest
-from _users_support import CHEAP
+from support import CHEAP
 
 from nestauth_peewee import NestAuthModels, Settings, errors
 from nestauth_peewee.services.bundle import AuthServices

@@ -37,10 +37,9 @@ from typing import Any
 import peewee
 import pyotp
 import pytest
-from _users_support import CHEAP
-from conftest import empty_all_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import CHEAP, empty_all_tables
 
 import nestauth_peewee
 from nestauth_peewee import NestAuthModels, Settings, errors

@@ -269,7 +269,7 @@ _KEYED = "integration-test-key-" + "k" * 32
 
 
 def test_flask_services_are_built_once_from_the_apps_settings(db, db_url):
-    from _users_support import CHEAP
+    from support import CHEAP
 
     from nestauth_peewee import AuthServices
     from nestauth_peewee.config import Settings
@@ -308,7 +308,7 @@ def test_flask_extension_without_a_key_still_serves_the_unkeyed_services(db, db_
 
 
 def test_flask_cli_seeds_with_the_apps_settings(db, db_url, tmp_path):
-    from _users_support import CHEAP
+    from support import CHEAP
 
     from nestauth_peewee.config import Settings
 

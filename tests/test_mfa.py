@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries, run_together
+from support import KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -128,25 +126,7 @@ def test_two_concurrent_logins_with_one_code_only_one_succeeds(mfa, make_user, c
     secret = _enrolled(mfa, user, clock)
     code = _code(secret, clock.now)
     db.close()
-    barrier = threading.Barrier(2, timeout=30)
-    results: list[object] = []
-
-    def worker() -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait()
-            results.append(mfa.verify_totp(user.id, code))
-        except Exception as exc:  # noqa: BLE001
-            results.append(exc)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    db.connect(reuse_if_open=True)
+    results = run_together(db, 2, lambda i: mfa.verify_totp(user.id, code))
     assert sorted(type(r).__name__ for r in results) == ["MfaCodeInvalid", "MfaSecret"]
 
 

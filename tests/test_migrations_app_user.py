@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from _users_support import CHEAP_SETTINGS
 from click.testing import CliRunner
 from migration_helpers import clone_model, replace_models, run
+from support import CHEAP_SETTINGS
 
 import nestauth_peewee
 from nestauth_peewee import User, UserService, errors, events

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from support import KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee import secrets as tokens
@@ -175,34 +174,18 @@ def test_attempt_limit_follows_the_settings(make_user, clock):
 
 def test_concurrent_guesses_never_get_more_than_the_attempt_limit(service, make_user, db):
     """Eight threads guess at once (one of them right): at most five comparisons ever happen."""
-    import threading
-
     user = make_user()
     issued = service.create(user.id, "mfa")
     guesses = [_wrong(issued.code)] * 7 + [issued.code]
     db.close()
-    barrier = threading.Barrier(len(guesses), timeout=30)
-    outcomes: list[str] = []
 
-    def worker(guess: str) -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait()
-            service.verify(user.id, "mfa", guess)
-            outcomes.append("ok")
-        except errors.VerificationCodeInvalid:
-            outcomes.append("invalid")
-        except Exception as exc:  # noqa: BLE001
-            outcomes.append(repr(exc))
-        finally:
-            db.close()
+    def outcome(result: object) -> str:
+        if isinstance(result, errors.VerificationCodeInvalid):
+            return "invalid"
+        return repr(result) if isinstance(result, BaseException) else "ok"
 
-    threads = [threading.Thread(target=worker, args=(g,)) for g in guesses]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    db.connect(reuse_if_open=True)
+    results = run_together(db, len(guesses), lambda i: service.verify(user.id, "mfa", guesses[i]))
+    outcomes = [outcome(result) for result in results]
     assert set(outcomes) <= {"invalid", "ok"}, outcomes
     assert len(outcomes) == 8 and outcomes.count("ok") <= 1
     remaining = Otp.get_or_none(Otp.id == issued.otp.id)

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import pytest
-from _users_support import CHEAP
+from support import CHEAP
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import PasswordPolicy, Settings

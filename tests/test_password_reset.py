@@ -5,29 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY
-from _users_support import CHEAP
+from support import CHEAP
 
 from nestauth_peewee import AuthServices, errors
-from nestauth_peewee.config import Settings
 from nestauth_peewee.models import Otp, Session
 from nestauth_peewee.repositories import sessions as sessions_repo
 from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.sessions import SessionService
-from nestauth_peewee.services.users import UserService
 
 OLD, NEW = "the old passphrase 1", "a brand new passphrase 2"
 
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(secret_key=KEY, argon2=CHEAP, phone_login=True)
-
-
-@pytest.fixture
-def users(settings) -> UserService:
-    return UserService(settings)
+pytestmark = pytest.mark.settings(argon2=CHEAP, phone_login=True)
 
 
 @pytest.fixture
@@ -221,7 +209,7 @@ def _shapes(statements: list[str]) -> list[str]:
 
 def test_unknown_inactive_and_known_accounts_run_the_same_statements(resets, users, bob, db):
     """Equivalent work: the dummy paths issue what a known account without a pending code issues."""
-    from _auth_fixtures import count_queries
+    from support import count_queries
 
     carol = users.create(email="carol@example.com", password=OLD)
     users.deactivate(carol.id)

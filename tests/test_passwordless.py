@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries, run_together
-from _users_support import CHEAP
+from support import CHEAP, count_queries, run_together
 
 from nestauth_peewee import errors
-from nestauth_peewee.config import Settings
 from nestauth_peewee.models import Otp, Session
 from nestauth_peewee.services.passwordless import PasswordlessService
 from nestauth_peewee.services.sessions import SessionService
-from nestauth_peewee.services.users import UserService
 
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(secret_key=KEY, argon2=CHEAP, phone_login=True)
-
-
-@pytest.fixture
-def users(settings) -> UserService:
-    return UserService(settings)
+pytestmark = pytest.mark.settings(argon2=CHEAP, phone_login=True)
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import _users_support as support
 import pytest
-from _auth_fixtures import KEY
+import support
 from _cluster import Nodes, galera_nodes
-from conftest import DIALECTS, bound, empty_all_tables, require_dialect, session_database
+from support import DIALECTS, KEY, bound, empty_all_tables, require_dialect, session_database
 
 from nestauth_peewee import (
     AdminUser,

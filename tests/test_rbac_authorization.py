@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import _rbac_support
 import pytest
-from _rbac_support import SETTINGS
+from support import RBAC_SETTINGS
 
 from nestauth_peewee import (
     AuthorizationService,
@@ -20,8 +19,6 @@ from nestauth_peewee import (
     errors,
 )
 
-queries = _rbac_support.queries
-
 
 @pytest.fixture
 def world(db):
@@ -29,11 +26,11 @@ def world(db):
 
     Alice: staff with the global 'support' role, no memberships.
     """
-    PermissionService(SETTINGS).register(
+    PermissionService(RBAC_SETTINGS).register(
         ["posts.read", "posts.write", "posts.delete", "billing.read", "tenants.manage", "profile.edit"])
-    PermissionService(SETTINGS).register(["api.read", "posts.read"], guard="api")
-    tenants, roles = TenantService(SETTINGS), RoleService(SETTINGS)
-    members, staff = MembershipService(SETTINGS), StaffAccessService(SETTINGS)
+    PermissionService(RBAC_SETTINGS).register(["api.read", "posts.read"], guard="api")
+    tenants, roles = TenantService(RBAC_SETTINGS), RoleService(RBAC_SETTINGS)
+    members, staff = MembershipService(RBAC_SETTINGS), StaffAccessService(RBAC_SETTINGS)
     w = type("World", (), {})()
     w.acme, w.other = tenants.create("Acme", "acme"), tenants.create("Other", "other")
     w.bob = User.create(email="bob@example.com")
@@ -52,7 +49,7 @@ def world(db):
     members.set_roles(w.bob.id, w.other.id, [w.viewer.id])
     members.set_roles(w.bob.id, None, [w.member.id])
     staff.grant(w.alice.id, roles=[w.support.id])
-    w.auth = AuthorizationService(SETTINGS)
+    w.auth = AuthorizationService(RBAC_SETTINGS)
     return w
 
 
@@ -68,23 +65,23 @@ def test_each_tenant_sees_only_its_own_permissions(world):
 
 
 def test_an_inactive_role_contributes_nothing(world):
-    RoleService(SETTINGS).update(world.editor.id, is_active=False)
+    RoleService(RBAC_SETTINGS).update(world.editor.id, is_active=False)
     assert world.auth.effective_permissions(world.bob.id, world.acme.id) == ["billing.read", "posts.read"]
     assert world.auth.role_names(world.bob.id, world.acme.id) == ["billing"]
-    RoleService(SETTINGS).update(world.support.id, is_active=False)
+    RoleService(RBAC_SETTINGS).update(world.support.id, is_active=False)
     assert world.auth.effective_permissions(world.alice.id, world.acme.id) == []
 
 
 def test_an_inactive_membership_or_tenant_contributes_nothing(world):
-    MembershipService(SETTINGS).deactivate(world.bob.id, world.acme.id)
+    MembershipService(RBAC_SETTINGS).deactivate(world.bob.id, world.acme.id)
     assert world.auth.effective_permissions(world.bob.id, world.acme.id) == []
     assert world.auth.effective_permissions(world.bob.id, world.other.id) == ["posts.read"]
-    MembershipService(SETTINGS).ensure(world.bob.id, world.acme.id)  # reactivated, roles kept
+    MembershipService(RBAC_SETTINGS).ensure(world.bob.id, world.acme.id)  # reactivated, roles kept
     assert world.auth.effective_permissions(world.bob.id, world.acme.id) == [
         "billing.read", "posts.read", "posts.write"]
-    TenantService(SETTINGS).deactivate(world.acme.id)
+    TenantService(RBAC_SETTINGS).deactivate(world.acme.id)
     assert world.auth.effective_permissions(world.bob.id, world.acme.id) == []
-    MembershipService(SETTINGS).deactivate(world.bob.id)
+    MembershipService(RBAC_SETTINGS).deactivate(world.bob.id)
     assert world.auth.effective_permissions(world.bob.id) == []
 
 
@@ -101,41 +98,41 @@ def test_staff_permissions_apply_in_every_tenant_only_through_active_staff_acces
     assert "profile.edit" not in auth.effective_permissions(bob, world.acme.id)
     assert auth.staff_permissions(bob) == []
     # Staff plus membership: the union, once each.
-    StaffAccessService(SETTINGS).grant(bob, roles=[world.support.id])
+    StaffAccessService(RBAC_SETTINGS).grant(bob, roles=[world.support.id])
     assert auth.effective_permissions(bob, world.other.id) == ["posts.delete", "posts.read", "tenants.manage"]
-    StaffAccessService(SETTINGS).deactivate(alice)
+    StaffAccessService(RBAC_SETTINGS).deactivate(alice)
     assert auth.effective_permissions(alice, world.acme.id) == []
     assert auth.staff_permissions(alice) == []
 
 
 def test_a_role_linked_outside_its_tenant_grants_nothing(db, world):
     # Bypass the service's scope check, as hand-written SQL could.
-    access = MembershipService(SETTINGS).get(world.bob.id, world.other.id)
+    access = MembershipService(RBAC_SETTINGS).get(world.bob.id, world.other.id)
     MembershipRole.create(membership=access.id, role=world.editor.id)
     assert world.auth.effective_permissions(world.bob.id, world.other.id) == ["posts.read"]
 
 
 def test_effective_permissions_is_exactly_one_query(world, queries):
     User.select().count()
-    assert queries.count == 1  # the counter sees model queries too
+    assert len(queries) == 1  # the counter sees model queries too
     auth = world.auth
     for user, tenant in [(world.bob.id, world.acme.id), (world.bob.id, None), (world.alice.id, world.other.id)]:
-        queries.reset()
+        queries.clear()
         auth.effective_permissions(user, tenant)
-        assert queries.count == 1, queries.statements
-    queries.reset()
+        assert len(queries) == 1, queries
+    queries.clear()
     auth.effective_permissions(world.bob.id, world.acme.id, include_staff=False)
     auth.staff_permissions(world.alice.id)
     auth.has_permission(world.bob.id, ["posts.read", "posts.write"], world.acme.id)
     auth.role_names(world.bob.id, world.acme.id)
     auth.has_role(world.bob.id, "editor", world.acme.id)
-    assert queries.count == 5, queries.statements
+    assert len(queries) == 5, queries
 
 
 def test_the_sql_is_built_once_per_dialect_and_reused(world, queries):
     world.auth.effective_permissions(world.bob.id, world.acme.id)
     world.auth.effective_permissions(world.alice.id, world.other.id)
-    first, second = queries.statements
+    first, second = queries
     assert first is second  # the same cached string object, not an equal rebuilt one
 
 

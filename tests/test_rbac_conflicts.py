@@ -6,7 +6,7 @@ import threading
 
 import peewee
 import pytest
-from _rbac_support import SETTINGS, run_concurrently
+from support import RBAC_SETTINGS, run_together
 
 from nestauth_peewee import Tenant, TenantService, errors
 from nestauth_peewee.unit_of_work import transaction
@@ -14,7 +14,7 @@ from nestauth_peewee.unit_of_work import transaction
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql"], indirect=True)  # SQLite writers queue, never deadlock
 def test_a_real_deadlock_is_a_transaction_conflict(db):
-    tenants = TenantService(SETTINGS)
+    tenants = TenantService(RBAC_SETTINGS)
     a, b = tenants.create("A", "a"), tenants.create("B", "b")
     both_hold_one = threading.Barrier(2)
 
@@ -26,7 +26,7 @@ def test_a_real_deadlock_is_a_transaction_conflict(db):
             Tenant.update(description=f"by {i}").where(Tenant.id == second.id).execute()
         return "committed"
 
-    results = run_concurrently(db, 2, work)
+    results = run_together(db, 2, work)
     conflicts = [r for r in results if isinstance(r, errors.TransactionConflict)]
     assert len(conflicts) == 1 and "committed" in results, results
     assert conflicts[0].code == "TRANSACTION_CONFLICT"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _rbac_support import SETTINGS, run_concurrently
+from support import RBAC_SETTINGS, run_together
 
 from nestauth_peewee import (
     Membership,
@@ -26,19 +26,19 @@ from nestauth_peewee.repositories import memberships as memberships_repo
 
 @pytest.fixture
 def members(db) -> MembershipService:
-    return MembershipService(SETTINGS)
+    return MembershipService(RBAC_SETTINGS)
 
 
 @pytest.fixture
 def staff(db) -> StaffAccessService:
-    return StaffAccessService(SETTINGS)
+    return StaffAccessService(RBAC_SETTINGS)
 
 
 @pytest.fixture
 def world(db):
     """Two tenants, a user, global and tenant roles."""
-    PermissionService(SETTINGS).register(["posts.read"])
-    tenants, roles = TenantService(SETTINGS), RoleService(SETTINGS)
+    PermissionService(RBAC_SETTINGS).register(["posts.read"])
+    tenants, roles = TenantService(RBAC_SETTINGS), RoleService(RBAC_SETTINGS)
     acme, other = tenants.create("Acme", "acme"), tenants.create("Other", "other")
     w = type("World", (), {})()
     w.acme, w.other = acme, other
@@ -155,7 +155,7 @@ def test_tenants_of_and_is_member_count_only_active_memberships_of_active_tenant
     assert members.is_member(world.bob.id)
 
     members.deactivate(world.bob.id, world.acme.id)
-    TenantService(SETTINGS).deactivate(world.other.id)
+    TenantService(RBAC_SETTINGS).deactivate(world.other.id)
     assert members.tenants_of(world.bob.id) == []
     assert [t.slug for t in members.tenants_of(world.bob.id, include_inactive=True)] == ["acme", "other"]
     assert not members.is_member(world.bob.id, world.acme.id)
@@ -197,14 +197,14 @@ def test_staff_access_can_be_suspended_resumed_and_revoked(staff, world):
 
 
 def test_concurrent_ensure_of_one_membership_yields_one_row(db, dialect, world):
-    members = MembershipService(SETTINGS)
+    members = MembershipService(RBAC_SETTINGS)
     members.ensure(world.bob.id)  # one already there, inactive
     members.deactivate(world.bob.id)
 
     def work(i: int):
         return members.ensure(world.bob.id, world.acme.id if i % 2 else None).id
 
-    results = run_concurrently(db, 10, work)
+    results = run_together(db, 10, work)
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert len(set(results[1::2])) == 1 and len(set(results[0::2])) == 1
     assert Membership.select().count() == 2

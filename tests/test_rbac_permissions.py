@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-import _rbac_support
 import pytest
-from _rbac_support import SETTINGS, run_concurrently
+from support import RBAC_SETTINGS, run_together
 
 from nestauth_peewee import Permission, PermissionService, Role, RolePermission, RoleService, errors
-
-event_log = _rbac_support.event_log
 
 
 @pytest.fixture
 def permissions(db) -> PermissionService:
-    return PermissionService(SETTINGS)
+    return PermissionService(RBAC_SETTINGS)
 
 
 def test_a_permission_is_unique_per_name_and_guard(permissions):
@@ -62,14 +59,14 @@ def test_update_renames_and_reports_the_changed_fields(permissions, event_log):
     p = permissions.create("posts.read")
     updated = permissions.update(p.id, name="posts.view", category="posts")
     assert (updated.name, updated.category, updated.guard) == ("posts.view", "posts", "web")
-    assert event_log.of("permission_updated")[0]["changed"] == ["name", "category"]
+    assert event_log.of("permission-updated")[0]["changed"] == ["name", "category"]
     permissions.create("posts.write")
     with pytest.raises(errors.PermissionAlreadyExists):
         permissions.update(p.id, name="posts.write")
 
 
 def test_deleting_a_permission_removes_it_from_roles_only(permissions, event_log):
-    roles = RoleService(SETTINGS)
+    roles = RoleService(RBAC_SETTINGS)
     permissions.register(["posts.read", "posts.write"])
     editor = roles.create("editor", permissions=["posts.read", "posts.write"])
     write = permissions.get_by_name("posts.write")
@@ -77,7 +74,7 @@ def test_deleting_a_permission_removes_it_from_roles_only(permissions, event_log
     assert roles.permissions_of(editor.id) == ["posts.read"]
     assert RolePermission.select().where(RolePermission.permission == write.id).count() == 0
     assert Role.select().count() == 1
-    assert event_log.of("permission_deleted")[0]["snapshot"]["name"] == "posts.write"
+    assert event_log.of("permission-deleted")[0]["snapshot"]["name"] == "posts.write"
 
 
 def test_search_matches_name_or_description_with_literal_wildcards(permissions):
@@ -108,7 +105,7 @@ def test_registering_the_same_list_twice_creates_nothing_the_second_time(permiss
     assert first.created == ["posts.read", "posts.write", "posts.delete"]
     assert first.existing == []
     assert first.changed
-    assert sorted(p["permission"].name for p in event_log.of("permission_created")) == [
+    assert sorted(p["permission"].name for p in event_log.of("permission-created")) == [
         "posts.delete", "posts.read", "posts.write"]
     event_log.clear()
 
@@ -150,7 +147,7 @@ def test_concurrent_registrars_all_succeed_and_each_permission_is_created_once(d
     names = [f"perm.{i:03d}" for i in range(40)]
     permissions.register(names[:5])  # some exist already
 
-    results = run_concurrently(db, 8, lambda i: PermissionService(SETTINGS).register(
+    results = run_together(db, 8, lambda i: PermissionService(RBAC_SETTINGS).register(
         names[::-1] if i % 2 else names))
 
     failures = [r for r in results if isinstance(r, BaseException)]

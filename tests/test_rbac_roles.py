@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import _rbac_support
 import pytest
-from _rbac_support import SETTINGS, run_concurrently
+from support import RBAC_SETTINGS, run_together
 
 from nestauth_peewee import (
     MembershipRole,
@@ -23,24 +22,22 @@ from nestauth_peewee import (
     errors,
 )
 
-event_log = _rbac_support.event_log
-
 
 @pytest.fixture
 def roles(db) -> RoleService:
-    PermissionService(SETTINGS).register(["posts.read", "posts.write", "posts.delete"])
-    PermissionService(SETTINGS).register(["api.read"], guard="api")
-    return RoleService(SETTINGS)
+    PermissionService(RBAC_SETTINGS).register(["posts.read", "posts.write", "posts.delete"])
+    PermissionService(RBAC_SETTINGS).register(["api.read"], guard="api")
+    return RoleService(RBAC_SETTINGS)
 
 
 @pytest.fixture
 def acme(db):
-    return TenantService(SETTINGS).create("Acme", "acme")
+    return TenantService(RBAC_SETTINGS).create("Acme", "acme")
 
 
 @pytest.fixture
 def other(db):
-    return TenantService(SETTINGS).create("Other", "other")
+    return TenantService(RBAC_SETTINGS).create("Other", "other")
 
 
 def test_a_role_is_created_with_its_permissions(roles, acme, event_log):
@@ -48,7 +45,7 @@ def test_a_role_is_created_with_its_permissions(roles, acme, event_log):
     assert (editor.name, editor.guard, editor.tenant_id, editor.is_system) == ("editor", "web", acme.id, False)
     assert roles.permissions_of(editor.id) == ["posts.read", "posts.write"]
     assert roles.get(editor.id).name == "editor"
-    assert event_log.of("role_created")[0]["permissions"] == ["posts.read", "posts.write"]
+    assert event_log.of("role-created")[0]["permissions"] == ["posts.read", "posts.write"]
 
 
 def test_a_role_name_is_required_and_the_guard_must_be_configured(roles):
@@ -127,7 +124,7 @@ def test_update_renames_deactivates_and_replaces_permissions(roles, acme, event_
     updated = roles.update(editor.id, name="author", is_active=False, permissions=["posts.write", "posts.delete"])
     assert (updated.name, updated.is_active) == ("author", False)
     assert roles.permissions_of(editor.id) == ["posts.delete", "posts.write"]
-    assert event_log.of("role_updated")[0]["changed"] == ["name", "is_active", "permissions"]
+    assert event_log.of("role-updated")[0]["changed"] == ["name", "is_active", "permissions"]
     with pytest.raises(errors.RoleAlreadyExists):
         roles.update(editor.id, name="viewer")
     with pytest.raises(errors.RolePermissionValidationFailed):
@@ -179,25 +176,25 @@ def test_deleting_a_role_removes_its_links_and_keeps_the_permissions(roles, acme
     editor = roles.create("editor", tenant_id=acme.id, permissions=["posts.read", "posts.write"])
     support = roles.create("support", is_system=True, permissions=["posts.read"])
     bob = User.create(email="bob@example.com")
-    MembershipService(SETTINGS).ensure(bob.id, acme.id)
-    MembershipService(SETTINGS).set_roles(bob.id, acme.id, [editor.id, support.id])
-    StaffAccessService(SETTINGS).grant(bob.id, roles=[support.id])
+    MembershipService(RBAC_SETTINGS).ensure(bob.id, acme.id)
+    MembershipService(RBAC_SETTINGS).set_roles(bob.id, acme.id, [editor.id, support.id])
+    StaffAccessService(RBAC_SETTINGS).grant(bob.id, roles=[support.id])
 
     roles.delete(support.id)
     assert RolePermission.select().where(RolePermission.role == support.id).count() == 0
     assert MembershipRole.select().where(MembershipRole.role == support.id).count() == 0
     assert StaffAccessRole.select().count() == 0
-    assert [r.id for r in MembershipService(SETTINGS).roles(bob.id, acme.id)] == [editor.id]
+    assert [r.id for r in MembershipService(RBAC_SETTINGS).roles(bob.id, acme.id)] == [editor.id]
     assert Permission.select().count() == 4
     assert RolePermission.select().count() == 2
-    snapshot = event_log.of("role_deleted")[0]["snapshot"]
+    snapshot = event_log.of("role-deleted")[0]["snapshot"]
     assert (snapshot["name"], snapshot["tenant_id"], snapshot["permissions"]) == ("support", None, ["posts.read"])
 
 
 @pytest.mark.parametrize("scope", ["global", "tenant"])
 def test_concurrent_creation_of_one_role_lets_exactly_one_win(db, dialect, roles, acme, scope):
     tenant_id = acme.id if scope == "tenant" else None
-    results = run_concurrently(db, 10, lambda i: RoleService(SETTINGS).create(
+    results = run_together(db, 10, lambda i: RoleService(RBAC_SETTINGS).create(
         "moderator", tenant_id=tenant_id, permissions=["posts.read"]))
     winners = [r for r in results if isinstance(r, Role)]
     losers = [r for r in results if not isinstance(r, Role)]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import _rbac_support
 import pytest
-from _rbac_support import SETTINGS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import RBAC_SETTINGS
 
 from nestauth_peewee import (
     Membership,
@@ -27,12 +26,10 @@ from nestauth_peewee import (
 from nestauth_peewee.services.tenants import SLUG_PATTERN
 from nestauth_peewee.unit_of_work import transaction
 
-event_log = _rbac_support.event_log
-
 
 @pytest.fixture
 def tenants(db) -> TenantService:
-    return TenantService(SETTINGS)
+    return TenantService(RBAC_SETTINGS)
 
 
 def test_a_tenant_is_created_and_found_by_id_and_slug(tenants):
@@ -71,7 +68,7 @@ def test_update_changes_only_the_given_fields_and_reports_them(tenants, event_lo
     event_log.clear()
     updated = tenants.update(acme.id, name="Acme Corp", slug="acme-corp", description="old")
     assert (updated.name, updated.slug, updated.description) == ("Acme Corp", "acme-corp", "old")
-    assert event_log.of("tenant_updated")[0]["changed"] == ["name", "slug"]
+    assert event_log.of("tenant-updated")[0]["changed"] == ["name", "slug"]
     tenants.update(acme.id, description=None)
     assert tenants.get(acme.id).description is None
 
@@ -91,7 +88,7 @@ def test_activate_and_deactivate(tenants, event_log):
     assert tenants.deactivate(acme.id).is_active is False
     assert tenants.get(acme.id).is_active is False
     assert tenants.activate(acme.id).is_active is True
-    assert [p["changed"] for p in event_log.of("tenant_updated")] == [["is_active"], ["is_active"]]
+    assert [p["changed"] for p in event_log.of("tenant-updated")] == [["is_active"], ["is_active"]]
 
 
 def test_list_filters_and_escapes_like_wildcards(tenants):
@@ -138,16 +135,16 @@ def test_events_are_sent_after_commit_and_never_for_a_rollback(tenants, event_lo
     with transaction():
         acme = tenants.create("Acme", "acme")
         assert event_log == []
-    assert event_log.names() == ["tenant_created"]
+    assert event_log.names() == ["tenant-created"]
     tenants.delete(acme.id)
-    assert event_log.names() == ["tenant_created", "tenant_deleted"]
-    assert event_log.of("tenant_deleted")[0]["snapshot"]["slug"] == "acme"
+    assert event_log.names() == ["tenant-created", "tenant-deleted"]
+    assert event_log.of("tenant-deleted")[0]["snapshot"]["slug"] == "acme"
 
 
 def test_deleting_a_tenant_cascades_its_memberships_and_roles_and_nothing_else(tenants):
-    permissions = PermissionService(SETTINGS)
-    roles = RoleService(SETTINGS)
-    members = MembershipService(SETTINGS)
+    permissions = PermissionService(RBAC_SETTINGS)
+    roles = RoleService(RBAC_SETTINGS)
+    members = MembershipService(RBAC_SETTINGS)
     permissions.register(["posts.read", "posts.write"])
     acme = tenants.create("Acme", "acme")
     other = tenants.create("Other", "other")

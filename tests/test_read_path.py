@@ -15,7 +15,6 @@ import uuid
 
 import peewee
 import pytest
-from _auth_fixtures import *  # noqa: F403
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

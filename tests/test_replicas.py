@@ -14,10 +14,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import _users_support as support
 import peewee
 import pytest
-from conftest import empty_all_tables
+import support
+from support import empty_all_tables
 
 import nestauth_peewee
 from nestauth_peewee import (

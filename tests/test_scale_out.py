@@ -12,12 +12,12 @@ import threading
 import time
 from collections.abc import Iterator
 
-import _users_support as support
 import peewee
 import psycopg2
 import pytest
+import support
 from _engines import engine_url, engine_urls
-from conftest import drop_everything
+from support import drop_everything
 
 import nestauth_peewee
 from nestauth_peewee import (

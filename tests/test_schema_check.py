@@ -8,7 +8,7 @@ import peewee
 import pytest
 from catalog_helpers import assert_same_catalog, catalog_diff
 from click.testing import CliRunner
-from conftest import _drop_everything
+from support import drop_everything
 
 import nestauth_peewee
 from nestauth_peewee import NestAuthModels, create_tables
@@ -135,7 +135,7 @@ def test_app_models_are_checked_when_named_and_ignored_otherwise(empty_db, empty
 
 
 def test_an_empty_database_reports_every_table_missing(empty_db):
-    _drop_everything(empty_db)
+    drop_everything(empty_db)
     drift = check_schema(db=empty_db)
     assert [d.kind for d in drift.differences] == ["missing table"] * len(NestAuthModels)
 
@@ -275,7 +275,7 @@ def test_app_models_with_other_field_types_are_in_sync_and_snapshot_alike(empty_
     create_tables([*NestAuthModels, Gadget, Bolt])
     assert check_schema([Gadget, Bolt], db=empty_db).describe() == []
     from_models = read_catalog(empty_db)
-    _drop_everything(empty_db)
+    drop_everything(empty_db)
     for statement in split_statements(render_snapshot(nestauth_peewee.dialect_of(empty_db), [Gadget, Bolt])):
         empty_db.execute_sql(statement)
     assert_same_catalog(from_models, read_catalog(empty_db), ("create_tables", "snapshot"), column_order=True)

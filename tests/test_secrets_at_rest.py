@@ -7,8 +7,7 @@ import re
 import argon2
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY
+from support import KEY
 
 from nestauth_peewee.config import Settings
 from nestauth_peewee.db import dialect_of

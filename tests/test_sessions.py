@@ -7,8 +7,7 @@ import threading
 import uuid
 
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
+from support import KEY, count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -239,24 +238,8 @@ def test_two_threads_refreshing_one_token_at_once_one_wins_and_the_session_is_re
 
     monkeypatch.setattr(sessions_repo, "get_with_user", read_then_wait_for_the_other_thread)
     monkeypatch.setattr(sessions_repo, "swap_token", recorded_swap)
-    results: list[object] = []
-
-    def worker() -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            results.append(service.refresh(issued.refresh_token))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            results.append(exc)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = run_together(db, 2, lambda i: service.refresh(issued.refresh_token))
     monkeypatch.undo()
-    db.connect(reuse_if_open=True)
 
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, Exception)]
@@ -324,7 +307,7 @@ def test_a_session_unused_past_the_idle_timeout_is_refused_and_removed(service, 
 
 
 def test_authenticate_writes_last_active_at_most_once_a_minute(service, make_user, clock, db):
-    from _auth_fixtures import count_queries
+    from support import count_queries
 
     user = make_user()
     issued = service.create(user.id)

@@ -3,11 +3,8 @@ fewer-statement forms keep the rules (per-user limit under concurrency, events, 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import count_queries
+from support import count_queries, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.config import Settings
@@ -111,26 +108,12 @@ def test_concurrent_creations_for_one_user_never_exceed_the_limit(make_user, db,
     for _ in range(2):
         service.create(user.id)
     db.close()  # each thread opens (and closes) its own connection
-    barrier = threading.Barrier(4, timeout=30)
-    failures: list[BaseException] = []
 
-    def worker() -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait()
-            for _ in range(3):
-                service.create(user.id)
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            failures.append(exc)
-        finally:
-            db.close()
+    def create_three(i: int) -> None:
+        for _ in range(3):
+            service.create(user.id)
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    db.connect(reuse_if_open=True)
+    failures = [r for r in run_together(db, 4, create_three) if isinstance(r, BaseException)]
     assert failures == []
     assert Session.select().where(Session.user == user.id).count() == 3
 

@@ -14,14 +14,14 @@ import peewee
 import pytest
 from catalog_helpers import assert_same_catalog
 from click.testing import CliRunner
-from conftest import (
-    _SERVER_URLS,
+from support import (
     ROOT,
-    _drop_everything,
-    _ensure_server_database,
-    _with_database,
+    SERVER_URLS,
     bound,
+    drop_everything,
     empty_all_tables,
+    ensure_server_database,
+    with_database,
 )
 
 import nestauth_peewee
@@ -245,7 +245,7 @@ def test_the_snapshot_builds_exactly_the_catalog_of_create_tables(empty_db, dial
     create_tables()
     from_models = read_catalog(empty_db)
     assert len(from_models) == len(NestAuthModels)
-    _drop_everything(empty_db)
+    drop_everything(empty_db)
     assert read_catalog(empty_db) == {}
     count = execute_script(empty_db, published_snapshot(dialect))
     assert count == len(NestAuthModels) + sum(len(m._meta.fields_to_index()) for m in NestAuthModels)
@@ -258,7 +258,7 @@ def test_a_snapshot_with_an_app_model_matches_create_tables_and_cascades(empty_d
 
     create_tables([*NestAuthModels, AppUser])
     from_models = read_catalog(empty_db)
-    _drop_everything(empty_db)
+    drop_everything(empty_db)
     execute_script(empty_db, render_snapshot(dialect, [AppUser]))
     assert_same_catalog(from_models, read_catalog(empty_db), ("create_tables", "snapshot"), column_order=True)
     user = User.create(email="app@example.com")
@@ -296,12 +296,12 @@ def snapshot_db(dialect, tmp_path_factory):
         if dialect == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('snapshot') / 'snapshot.db'}"
         else:
-            base = _SERVER_URLS[dialect]
-            url = _with_database(base, base.rsplit("/", 1)[1] + "_snapshot")
-            _ensure_server_database(dialect, url)
+            base = SERVER_URLS[dialect]
+            url = with_database(base, base.rsplit("/", 1)[1] + "_snapshot")
+            ensure_server_database(dialect, url)
         db = init_database(url)
         with db.connection_context():
-            _drop_everything(db)
+            drop_everything(db)
             execute_script(db, published_snapshot(dialect))
         _snapshot_dbs[dialect] = db
     with bound(_snapshot_dbs[dialect], empty_all_tables) as db:

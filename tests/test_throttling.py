@@ -4,14 +4,11 @@ per user for codes; back off, then lock; success resets; concurrent failures all
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, Clock
-from _users_support import CHEAP
 from click.testing import CliRunner
+from support import CHEAP, KEY, Clock, run_together
 
 from nestauth_peewee import errors
 from nestauth_peewee.cli import main
@@ -122,27 +119,8 @@ def test_twenty_concurrent_failures_count_twenty(db, dialect):
     users = UserService(settings)
     users.create(email="target@example.com", password=PASSWORD)
     db.close()
-    barrier = threading.Barrier(20, timeout=60)
-    failures: list[BaseException] = []
-
-    def attacker() -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait()
-            users.authenticate(email="target@example.com", password="wrong")
-        except errors.InvalidCredentials:
-            pass
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            failures.append(exc)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=attacker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    db.connect(reuse_if_open=True)
+    results = run_together(db, 20, lambda i: users.authenticate(email="target@example.com", password="wrong"))
+    failures = [r for r in results if isinstance(r, BaseException) and not isinstance(r, errors.InvalidCredentials)]
     assert failures == []
     assert LoginThrottle.get().failures == 20
 

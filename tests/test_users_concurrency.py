@@ -8,11 +8,11 @@ check in Python, so the losers get the typed conflict error.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
-import _users_support as support
 import pytest
+import support
+from support import run_together
 
 from nestauth_peewee import Identity, Membership, User, UserService, errors
 
@@ -20,33 +20,14 @@ THREADS = 50
 
 
 def _race(db, register) -> Counter:
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    def outcome(result: object) -> str:
+        if not isinstance(result, BaseException):
+            return "ok"
+        if isinstance(result, errors.NestAuthError):
+            return result.code
+        return f"untyped {type(result).__name__}: {result}"  # shown by the assertion
 
-    def worker(i: int) -> None:
-        db.connect(reuse_if_open=True)
-        try:
-            barrier.wait(timeout=60)
-            try:
-                register(i)
-                outcome = "ok"
-            except errors.NestAuthError as exc:
-                outcome = exc.code
-            except Exception as exc:  # noqa: BLE001 - recorded so the assertion shows it
-                outcome = f"untyped {type(exc).__name__}: {exc}"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return Counter(outcomes)
+    return Counter(outcome(result) for result in run_together(db, THREADS, register))
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import uuid
 
-import _users_support as support
 import pytest
-from conftest import empty_all_tables
+import support
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from support import empty_all_tables
 
 from nestauth_peewee import AdminUser, AdminUserService, Identity, Membership, User, UserService, errors
 

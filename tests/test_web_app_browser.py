@@ -24,7 +24,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pyotp
 import pytest
 import web_app
-from _users_support import CHEAP
+from support import CHEAP
 
 import nestauth_peewee
 from nestauth_peewee import Session, User, events
