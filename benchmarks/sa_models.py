@@ -166,11 +166,13 @@ class SqlAlchemyOps:
 
     name = "sqlalchemy"
 
-    def __init__(self, url: str, dialect: str, now: datetime, max_sessions: int = 10) -> None:
+    def __init__(self, url: str, dialect: str, now: datetime, max_sessions: int = 10, *,
+                 session_now: datetime | None = None) -> None:
         self.engine = create_engine(url, pool_size=1, max_overflow=0)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.dialect = dialect
         self.fixed_now = _naive(now)
+        self.session_now = _naive(session_now or now)
         self.max_sessions = max_sessions
         self.validity = timedelta(days=30)
 
@@ -188,15 +190,23 @@ class SqlAlchemyOps:
                 select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
                 .where(SASession.id == sid)
             ).first()
-        if row is None:
-            raise Refused
-        session, user = row
-        if not tokens.digests_equal(digest, session.refresh_token_hash):
-            raise Refused
-        if session.expires_at is not None and session.expires_at <= _naive(datetime.now(UTC)):
-            raise Refused
-        if not user.is_active:
-            raise Refused
+            if row is None:
+                raise Refused
+            session, user = row
+            if not tokens.digests_equal(digest, session.refresh_token_hash):
+                raise Refused
+            now = self.session_now
+            if session.expires_at is not None and session.expires_at <= now:
+                raise Refused
+            if not user.is_active:
+                raise Refused
+            stale_at = now - timedelta(minutes=1)
+            if session.last_active is None or session.last_active <= stale_at:
+                s.execute(update(SASession).where(
+                    SASession.id == session.id,
+                    or_(SASession.last_active.is_(None), SASession.last_active <= stale_at),
+                ).values(last_active=now))
+                s.commit()
         return session
 
     def check_access_token(self, token: str) -> tuple:
