@@ -161,6 +161,16 @@ def _naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None)
 
 
+def _mark_if_stale(s: Any, column: Any, row_id: Any, seen: datetime | None, now: datetime) -> None:
+    """The conditional write of a check (``last_active`` / ``last_used_at``), at most once a minute."""
+    stale_at = now - timedelta(minutes=1)
+    if seen is None or seen <= stale_at:
+        model = column.class_
+        s.execute(update(model).where(model.id == row_id, or_(column.is_(None), column <= stale_at))
+                  .values({column.key: now}))
+        s.commit()
+
+
 class SqlAlchemyOps:
     """The operations through the SQLAlchemy 2 ORM."""
 
@@ -200,13 +210,7 @@ class SqlAlchemyOps:
                 raise Refused
             if not user.is_active:
                 raise Refused
-            stale_at = now - timedelta(minutes=1)
-            if session.last_active is None or session.last_active <= stale_at:
-                s.execute(update(SASession).where(
-                    SASession.id == session.id,
-                    or_(SASession.last_active.is_(None), SASession.last_active <= stale_at),
-                ).values(last_active=now))
-                s.commit()
+            _mark_if_stale(s, SASession.last_active, session.id, session.last_active, now)
         return session
 
     def check_access_token(self, token: str) -> tuple:
@@ -246,13 +250,7 @@ class SqlAlchemyOps:
             now = self.fixed_now
             if key.expires_at is not None and key.expires_at <= now:
                 raise Refused
-            stale_at = now - timedelta(minutes=1)
-            if key.last_used_at is None or key.last_used_at <= stale_at:
-                s.execute(update(SAAccessKey).where(
-                    SAAccessKey.id == key.id,
-                    or_(SAAccessKey.last_used_at.is_(None), SAAccessKey.last_used_at <= stale_at),
-                ).values(last_used_at=now))
-                s.commit()
+            _mark_if_stale(s, SAAccessKey.last_used_at, key.id, key.last_used_at, now)
         return key
 
     def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
