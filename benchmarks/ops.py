@@ -366,6 +366,13 @@ class PreparedDriverOps(DriverOps):
         self.cur.execute(self.prepared["perms"], [user_id.hex, tenant_id.hex, GUARD, *self.perms_prepared[2]])
         return sorted(row[0] for row in self.cur.fetchall())
 
+    def close(self) -> None:
+        # The connection outlives this object (the next size builds a new one on it): its own
+        # statements go, the library's stay.
+        for key in self.prepared:
+            self.cur.execute(f"DEALLOCATE bench_{key}")
+        super().close()
+
     def _run(self, key: str, params: tuple) -> None:
         execute = self.prepared.get(key)
         if execute is None:
