@@ -148,8 +148,12 @@ def session_row(sid: uuid.UUID, uid: uuid.UUID, secret: str, expires_at: datetim
             dt(last_active))
 
 
+#: When the seeded sessions were created and last active (authenticate's clock is pinned just after).
+SESSION_SEEN = T0 - timedelta(hours=1)
+
+
 def session_rows(start: int, stop: int) -> Iterator[tuple]:
-    expires, created = T0 + timedelta(days=30), T0 - timedelta(hours=1)
+    expires, created = T0 + timedelta(days=30), SESSION_SEEN
     for i in range(start, stop):
         yield session_row(session_id(i), user_id(i), _secret("session", i), expires, created)
 

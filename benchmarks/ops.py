@@ -13,7 +13,10 @@ read by each stack.
 
 API-key checks run with a clock pinned one second after the keys were last
 used, so none of the three writes ``last_used_at`` (a hot key's steady state:
-the write happens at most once a minute per key in all three).
+the write happens at most once a minute per key in all three). Refresh-token
+checks likewise run one second after the sessions were last active, so
+``last_active`` is not written (the library writes it at most once a minute
+per session; the other two carry the same check).
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
 
 #: The clock of API-key checks: one second after every seeded key was used.
 KEY_CLOCK_NOW = T0 + timedelta(seconds=1)
+#: The clock of refresh-token checks: one second after every seeded session was last active.
+SESSION_CLOCK_NOW = data.SESSION_SEEN + timedelta(seconds=1)
+#: How stale ``last_active`` may be before a check writes it (the library's ACTIVITY_RESOLUTION).
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 MAX_SESSIONS = 10  # Settings' default
 
 
@@ -85,12 +92,13 @@ class LibraryOps:
     def __init__(self) -> None:
         settings = Settings(secret_key=BENCH_KEY, max_sessions_per_user=MAX_SESSIONS)
         self.sessions = SessionService(settings)
+        self.seen_sessions = SessionService(settings, clock=lambda: SESSION_CLOCK_NOW)
         self.keys = AccessKeyService(settings, clock=lambda: KEY_CLOCK_NOW)
         self.auth = AuthorizationService(settings)
         self.users = UserService(settings)
 
     def authenticate(self, token: str) -> Any:
-        return self.sessions.authenticate(token)
+        return self.seen_sessions.authenticate(token)
 
     def check_access_token(self, token: str) -> Any:
         return self.sessions.check_access_token(token)
@@ -161,6 +169,19 @@ def permissions_sql() -> tuple[str, Callable[[str, str, str], tuple]]:
     return sql, make
 
 
+def permissions_prepared() -> tuple[str, str, tuple] | None:
+    """PostgreSQL: the library's ``PREPARE`` of the effective-permissions statement, renamed
+    ``bench_perms``, its ``EXECUTE`` text, and the constants sent after the three arguments
+    (None for a library that prepares the text statement as it stands)."""
+    if statement is None:
+        return None
+    stmt = statement("permissions", "tenant", True).statement()
+    if stmt.prepare_sql is None or not hasattr(stmt, "fixed"):
+        return None
+    return (stmt.prepare_sql.replace(stmt.pg_name, "bench_perms", 1),
+            stmt.execute_sql.replace(stmt.pg_name, "bench_perms", 1), tuple(stmt.fixed))
+
+
 def select_list(alias: str, names: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{n}" for n in names)
 
@@ -191,6 +212,8 @@ class DriverOps:
                    f" JOIN nest_auth_users u ON k.user_id = u.id WHERE k.public_key = {ph}",
             "mark_used": f"UPDATE nest_auth_access_keys SET last_used_at = {ph} WHERE id = {ph}"
                          f" AND (last_used_at IS NULL OR last_used_at <= {ph})",
+            "mark_active": f"UPDATE nest_auth_sessions SET last_active = {ph} WHERE id = {ph}"
+                           f" AND (last_active IS NULL OR last_active <= {ph})",
             "perms": "",
             "email": f"SELECT {', '.join(USER_COLS)} FROM nest_auth_users WHERE email = {ph}",
             "insert_session": (
@@ -229,10 +252,14 @@ class DriverOps:
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[5]):
             raise Refused
-        if row[6] is not None and row[6] <= self._now(datetime.now(UTC)):
+        now = self._now(SESSION_CLOCK_NOW)
+        if row[6] is not None and row[6] <= now:
             raise Refused
         if not row[11 + 8]:
             raise Refused
+        stale_at = self._now(SESSION_CLOCK_NOW - ACTIVITY_RESOLUTION)
+        if row[10] is None or row[10] <= stale_at:
+            self._run("mark_active", (now, row[0], stale_at))
         return row
 
     def check_access_token(self, token: str) -> tuple:
@@ -327,6 +354,24 @@ class PreparedDriverOps(DriverOps):
     def __init__(self, target: Any, conn: Any) -> None:
         super().__init__(target, conn)
         self.prepared: dict[str, str] = {}
+        self.perms_prepared = permissions_prepared()
+
+    def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:
+        if self.perms_prepared is None:  # a library that prepares the text as it is
+            return super().effective_permissions(user_id, tenant_id)
+        # The library's own PREPARE (each argument once, the statement's constants written in).
+        if "perms" not in self.prepared:
+            self.cur.execute(self.perms_prepared[0])
+            self.prepared["perms"] = self.perms_prepared[1]
+        self.cur.execute(self.prepared["perms"], [user_id.hex, tenant_id.hex, GUARD, *self.perms_prepared[2]])
+        return sorted(row[0] for row in self.cur.fetchall())
+
+    def close(self) -> None:
+        # The connection outlives this object (the next size builds a new one on it): its own
+        # statements go, the library's stay.
+        for key in self.prepared:
+            self.cur.execute(f"DEALLOCATE bench_{key}")
+        super().close()
 
     def run_statement(self, key: str, params: tuple) -> None:
         execute = self.prepared.get(key)
@@ -374,6 +419,6 @@ def implementations(target: Any, driver_conn: Any, with_sqlalchemy: bool = True)
         from .sa_models import SqlAlchemyOps
 
         impls.append(SqlAlchemyOps(target.sqlalchemy_url(), target.dialect, KEY_CLOCK_NOW,
-                                   max_sessions=MAX_SESSIONS))
+                                   max_sessions=MAX_SESSIONS, session_now=SESSION_CLOCK_NOW))
     impls.append(FloorOps(driver_conn))
     return impls

@@ -161,16 +161,28 @@ def _naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None)
 
 
+def _mark_if_stale(s: Any, column: Any, row_id: Any, seen: datetime | None, now: datetime) -> None:
+    """The conditional write of a check (``last_active`` / ``last_used_at``), at most once a minute."""
+    stale_at = now - timedelta(minutes=1)
+    if seen is None or seen <= stale_at:
+        model = column.class_
+        s.execute(update(model).where(model.id == row_id, or_(column.is_(None), column <= stale_at))
+                  .values({column.key: now}))
+        s.commit()
+
+
 class SqlAlchemyOps:
     """The operations through the SQLAlchemy 2 ORM."""
 
     name = "sqlalchemy"
 
-    def __init__(self, url: str, dialect: str, now: datetime, max_sessions: int = 10) -> None:
+    def __init__(self, url: str, dialect: str, now: datetime, max_sessions: int = 10, *,
+                 session_now: datetime | None = None) -> None:
         self.engine = create_engine(url, pool_size=1, max_overflow=0)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.dialect = dialect
         self.fixed_now = _naive(now)
+        self.session_now = _naive(session_now or now)
         self.max_sessions = max_sessions
         self.validity = timedelta(days=30)
 
@@ -188,15 +200,17 @@ class SqlAlchemyOps:
                 select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
                 .where(SASession.id == sid)
             ).first()
-        if row is None:
-            raise Refused
-        session, user = row
-        if not tokens.digests_equal(digest, session.refresh_token_hash):
-            raise Refused
-        if session.expires_at is not None and session.expires_at <= _naive(datetime.now(UTC)):
-            raise Refused
-        if not user.is_active:
-            raise Refused
+            if row is None:
+                raise Refused
+            session, user = row
+            if not tokens.digests_equal(digest, session.refresh_token_hash):
+                raise Refused
+            now = self.session_now
+            if session.expires_at is not None and session.expires_at <= now:
+                raise Refused
+            if not user.is_active:
+                raise Refused
+            _mark_if_stale(s, SASession.last_active, session.id, session.last_active, now)
         return session
 
     def check_access_token(self, token: str) -> tuple:
@@ -236,13 +250,7 @@ class SqlAlchemyOps:
             now = self.fixed_now
             if key.expires_at is not None and key.expires_at <= now:
                 raise Refused
-            stale_at = now - timedelta(minutes=1)
-            if key.last_used_at is None or key.last_used_at <= stale_at:
-                s.execute(update(SAAccessKey).where(
-                    SAAccessKey.id == key.id,
-                    or_(SAAccessKey.last_used_at.is_(None), SAAccessKey.last_used_at <= stale_at),
-                ).values(last_used_at=now))
-                s.commit()
+            _mark_if_stale(s, SAAccessKey.last_used_at, key.id, key.last_used_at, now)
         return key
 
     def effective_permissions(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str]:

@@ -228,6 +228,35 @@ def test_a_statement_binds_an_argument_everywhere_it_stands_and_keeps_constants(
         stmt.sql_and_params(user, "web")
 
 
+def test_a_joined_row_comes_back_as_the_general_path_reads_it(db, make_user, prepare):
+    from nestauth_peewee.repositories import sessions as sessions_repo
+
+    user = make_user(email="joined@example.com")
+    session_id = uuid.uuid4()
+    now = dt.datetime.now(UTC)
+    sessions_repo.insert(session_id=session_id, user_id=user.id, refresh_token_hash="h" * 64,
+                         expires_at=now + dt.timedelta(days=1), now=now, data={"k": [1, "two"]})
+    session, owner = sessions_repo.get_with_user(session_id)
+    assert session.__data__ == Session.get(Session.id == session_id).__data__
+    assert owner.__data__ == User.get(User.id == user.id).__data__
+    assert session.data == {"k": [1, "two"]} and session.expires_at.tzinfo is UTC
+    assert not session.is_dirty() and not owner.is_dirty() and session.user is owner
+
+
+@pytest.mark.parametrize("dialect", ["postgres"], indirect=True)
+def test_a_prepared_statement_receives_each_argument_once_and_keeps_its_constants_inline(db, prepare):
+    from nestauth_peewee.repositories.authorization import statement
+
+    stmt = statement("permissions", "tenant", True).statement(db)
+    user, tenant = uuid.uuid4(), uuid.uuid4()
+    assert stmt.execute_params((user, tenant, "web")) == [user.hex, tenant.hex, "web"]
+    assert stmt.prepare_sql.count("$1") == 2 and stmt.prepare_sql.count("$3") == 3
+    assert "'active'" in stmt.prepare_sql and "$4" not in stmt.prepare_sql
+    assert stmt.execute_sql.endswith("(%s, %s, %s)")
+    with pytest.raises(TypeError):
+        stmt.execute_params((user, "web"))
+
+
 def test_names_are_unique():
     with pytest.raises(ValueError):
         Prepared("users_by_email", lambda v: User.select().where(User.email == v), args=(User.email,))

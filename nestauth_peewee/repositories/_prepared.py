@@ -48,7 +48,6 @@ the ``EXECUTE`` (or the text) with its parameters; otherwise it runs on
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import logging
 import threading
 import uuid
@@ -61,6 +60,7 @@ import peewee
 from .. import errors, fields
 from ..db import database, dialect_of, prepares
 from ..driver_errors import translate
+from ..replicas import routing
 
 if TYPE_CHECKING:
     from ..models import AuthModel
@@ -134,11 +134,15 @@ class Prepared(Generic[M]):
 
     def execute(self, *values: Any) -> Any:
         """Run the statement once (one round trip); the driver's cursor."""
-        stmt = self.statement(database.bound())
-        # The primary, or a replica when the statement is a plain read and routing allows it;
-        # a write marks this context for read-your-writes (see replicas.py).
-        db = database.for_sql(stmt.sql)
-        return stmt.run(db, stmt.bind(values))
+        db = database.bound()
+        last_db, stmt = self._last
+        if stmt is None or last_db() is not db:
+            stmt = self.statement(db)
+        if routing.replicas:
+            # The primary, or a replica when the statement is a plain read and routing allows it;
+            # a write marks this context for read-your-writes (see replicas.py).
+            db = database.for_sql(stmt.sql)
+        return stmt.run(db, values)
 
     def rows(self, *values: Any) -> list[tuple]:
         """Every row, as the driver returns them."""
@@ -147,14 +151,14 @@ class Prepared(Generic[M]):
     def first(self, *values: Any) -> tuple[peewee.Model, ...] | None:
         """The first row as instances of ``models``, or None."""
         row = self.execute(*values).fetchone()
-        return None if row is None else self._read()(row)
+        return None if row is None else (self._reader or self._read())(row)
 
     def get(self, *values: Any) -> M | None:
         """:meth:`first` for a statement of one model: the instance, or None."""
         if len(self._models) != 1:
             raise TypeError("get() reads a statement of one model; use first()")
         row = self.execute(*values).fetchone()
-        return None if row is None else self._read()(row)[0]  # type: ignore[return-value]
+        return None if row is None else (self._reader or self._read())(row)[0]  # type: ignore[return-value]
 
     def _read(self) -> Callable[[tuple], tuple[peewee.Model, ...]]:
         if self._reader is None:
@@ -168,7 +172,7 @@ class _Statement:
     """A :class:`Prepared` rendered for one Database: text, parameter template, how to run it."""
 
     __slots__ = ("sql", "template", "slots", "converters", "prepare_sql", "execute_sql", "pg_name",
-                 "single")
+                 "single", "fixed")
 
     def __init__(self) -> None:
         self.sql = ""
@@ -179,6 +183,7 @@ class _Statement:
         self.execute_sql = ""
         self.pg_name = ""
         self.single: tuple[int, Callable[[Any], Any]] | None = None
+        self.fixed: tuple[Any, ...] = ()  # constants sent with each EXECUTE (those not written inline)
 
     @classmethod
     def build(cls, owner: Prepared, db: peewee.Database) -> _Statement:
@@ -208,19 +213,46 @@ class _Statement:
         pieces = self.sql.split("%s")
         if len(pieces) != len(params) + 1 or any("%" in piece for piece in pieces):
             return
-        numbers = itertools.count(1)
-        body = "".join(piece + (f"${next(numbers)}" if k < len(params) else "") for k, piece in enumerate(pieces))
+        # Argument k is $k+1 wherever it stands (the server receives it once); a constant of
+        # the statement (a status, TRUE) is written into the body as the driver's own literal
+        # for it, so the planner sees it as it would in the text. A constant without a simple
+        # literal is sent with each EXECUTE, after the arguments.
+        arguments = dict(self.slots)
+        places: list[str] = []
+        fixed: list[Any] = []
+        for position, value in enumerate(params):
+            if position in arguments:
+                places.append(f"${arguments[position] + 1}")
+                continue
+            literal = _literal(value)
+            if literal is None:
+                fixed.append(value)
+                places.append(f"${len(owner._args) + len(fixed)}")
+            else:
+                places.append(literal)
+        body = "".join(piece + (places[k] if k < len(places) else "") for k, piece in enumerate(pieces))
         # The arguments' types from their fields (an INSERT ... SELECT list infers none);
         # the constants' from where they stand.
-        types = ["unknown"] * len(params)
-        for position, k in self.slots:
-            ctx = db.get_sql_context()
-            types[position] = db.get_sql_context().sql(owner._args[k][0].ddl_datatype(ctx)).query()[0]
+        ctx = db.get_sql_context()
+        types = [db.get_sql_context().sql(field.ddl_datatype(ctx)).query()[0] for field, _ in owner._args]
+        types += ["unknown"] * len(fixed)
+        self.fixed = tuple(fixed)
         self.pg_name = "nestauth_" + owner.name
         declared = f" ({', '.join(types)})" if types else ""
         self.prepare_sql = f"PREPARE {self.pg_name}{declared} AS {body}"
-        self.execute_sql = (f"EXECUTE {self.pg_name} ({', '.join(['%s'] * len(params))})" if params
+        self.execute_sql = (f"EXECUTE {self.pg_name} ({', '.join(['%s'] * len(types))})" if types
                             else f"EXECUTE {self.pg_name}")
+
+    def execute_params(self, values: tuple) -> list[Any]:
+        """The parameters of ``EXECUTE`` for ``values``: each argument once, then the fixed constants."""
+        if len(values) != len(self.converters):
+            raise TypeError(f"expected {len(self.converters)} values, got {len(values)}")
+        if len(values) == 1 and not self.fixed:
+            return [self.converters[0](values[0])]
+        params = [convert(value) for convert, value in zip(self.converters, values, strict=True)]
+        if self.fixed:
+            params += self.fixed
+        return params
 
     def bind(self, values: tuple) -> list[Any]:
         single = self.single
@@ -235,15 +267,17 @@ class _Statement:
             params[position] = converted[k]
         return params
 
-    def run(self, db: peewee.Database, params: list[Any]) -> Any:
+    def run(self, db: peewee.Database, values: tuple) -> Any:
+        """Run on ``db`` (a bound Database, not the proxy) with the call's ``values``; the cursor."""
         if self.prepare_sql is None or not prepares(db):
-            return run(db, self.sql, params)
+            return run(db, self.sql, self.bind(values))
+        params = self.execute_params(values)
         try:
             cursor = db.cursor()
             conn = cursor.connection
             known = _known_on(conn)
             if known is None:  # not psycopg2 (psycopg 3 prepares by itself): the text
-                return run(db, self.sql, params)
+                return run(db, self.sql, self.bind(values))
             if self.pg_name not in known:
                 self._prepare(cursor, known)
             try:
@@ -272,23 +306,29 @@ class _Statement:
     def _execute(self, db: peewee.Database, cursor: Any, params: list[Any]) -> Any:
         if db.query_hooks or _peewee_log.isEnabledFor(logging.DEBUG):
             return db.execute_sql(self.execute_sql, params)
-        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        try:
             cursor.execute(self.execute_sql, params)
+        except Exception:
+            with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # peewee's driver-error mapping
+                raise
         return cursor
 
 
 # --- per-connection state -------------------------------------------------------------------
 
-_known: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# id(connection) -> (weak reference to it, names prepared on it). A plain dict read on every
+# call (a WeakKeyDictionary builds a weak reference per lookup); an entry leaves when its
+# connection is collected, and the identity check guards against a reused id meanwhile.
+_known: dict[int, tuple[weakref.ref[Any], set[str]]] = {}
 _known_lock = threading.Lock()
 _psycopg2_connection: Any = None
 
 
 def _known_on(conn: Any) -> set[str] | None:
     """The names prepared on this psycopg2 connection so far (None: not a psycopg2 connection)."""
-    known = _known.get(conn)
-    if known is not None:
-        return known
+    entry = _known.get(id(conn))
+    if entry is not None and entry[0]() is conn:
+        return entry[1]
     global _psycopg2_connection
     if _psycopg2_connection is None:
         try:
@@ -298,8 +338,18 @@ def _known_on(conn: Any) -> set[str] | None:
         _psycopg2_connection = psycopg2.extensions.connection
     if not isinstance(conn, _psycopg2_connection):
         return None
+    key = id(conn)
+
+    def forget(ref: weakref.ref[Any], key: int = key) -> None:
+        with _known_lock:
+            if _known.get(key, (None,))[0] is ref:
+                del _known[key]
+
     with _known_lock:
-        return _known.setdefault(conn, set())
+        entry = _known.get(key)
+        if entry is None or entry[0]() is not conn:
+            entry = _known[key] = (weakref.ref(conn, forget), set())
+        return entry[1]
 
 
 def _pgcode(exc: BaseException) -> str | None:
@@ -330,6 +380,17 @@ def text_of(sql: str) -> str:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+def _literal(value: Any) -> str | None:
+    """The driver's SQL literal for a statement constant, if it is a simple one (else None)."""
+    if value.__class__ not in (bool, int, str):
+        return None
+    if value.__class__ is str and not (value.isascii() and value.isprintable()):
+        return None
+    import psycopg2.extensions
+
+    return str(psycopg2.extensions.adapt(value).getquoted().decode("ascii"))
+
 
 def _sample(field: peewee.Field, k: int) -> Any:
     """A value of ``field``'s type that no constant of a statement equals."""
@@ -378,16 +439,21 @@ def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[
     returns them (str on every dialect), every other column through its
     converter (:func:`_converter`: UUID and timestamp functions called
     directly, the field's ``python_value`` otherwise), NULL staying None. A
-    plain loop over (name, converter) pairs, peewee's own way, measured 2-3 µs
-    slower per row (``dict(zip(...))`` alone costs three times a literal): on
-    SQLite's get-user-by-email, about 20 µs in all, that is more than 10%
-    (docs/performance.md). Only field names (checked to be identifiers) and
-    column positions are written into the source; models and converters are
+    value the driver already returns as its Python type (psycopg2's UUIDs,
+    booleans and parsed JSON; a naive UTC timestamp, made aware in place)
+    skips the call: the converter would return it unchanged, and the type
+    test is cheaper than the call (docs/performance.md, 2026-12-01 second
+    round). A plain loop over (name, converter) pairs, peewee's own way,
+    measured 2-3 µs slower per row (``dict(zip(...))`` alone costs three times
+    a literal): on SQLite's get-user-by-email, about 20 µs in all, that is
+    more than 10%. Only field names (checked to be identifiers) and column
+    positions are written into the source; models, classes and converters are
     passed in as default arguments. Instances are built by the model's own
     constructor (``__no_default__``, as peewee's row reader does), so no
     private attribute is set here.
     """
-    args: dict[str, Any] = {}
+    args: dict[str, Any] = {"_UUID": uuid.UUID, "_DT": _dt.datetime, "_comb": _dt.datetime.combine,
+                            "_UTC": _dt.UTC}
     instances, column = [], 0
     for m, model in enumerate(models):
         args[f"_m{m}"] = model
@@ -395,13 +461,7 @@ def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[
         for field in model._meta.sorted_fields:
             if not field.name.isidentifier():
                 raise RuntimeError(f"unexpected field name {field.name!r}")
-            value = f"row[{column}]"
-            convert = _converter(field)
-            if convert is None:
-                items.append(f"{field.name!r}: {value}")
-            else:
-                args[f"_c{column}"] = convert
-                items.append(f"{field.name!r}: (None if {value} is None else _c{column}({value}))")
+            items.append(f"{field.name!r}: {_expression(field, column, args)}")
             column += 1
         instances.append(f"_loaded(_m{m}, {{{', '.join(items)}}})")
     args["_loaded"] = loaded
@@ -410,6 +470,30 @@ def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[
     namespace: dict[str, Any] = dict(args)
     exec(compile(source, f"<row reader of {'+'.join(m.__name__ for m in models)}>", "exec"), namespace)
     return namespace["read"]
+
+
+def _expression(field: peewee.Field, column: int, args: dict[str, Any]) -> str:
+    """The reader's expression for ``field``'s value in ``row[column]`` (its converter put in ``args``)."""
+    value = f"row[{column}]"
+    convert = _converter(field)
+    if convert is None:
+        return value
+    name = f"_c{column}"
+    args[name] = convert
+    if convert is fields.uuid_from_db:  # returns a UUID (and None) as it is
+        return f"(v if (v := {value}).__class__ is _UUID else {name}(v))"
+    if convert is fields.datetime_from_db:  # a naive datetime is UTC: made aware as that function does
+        return f"(_comb(v.date(), v.time(), _UTC) if (v := {value}).__class__ is _DT and v.tzinfo is None else {name}(v))"
+    if convert is bool:
+        return f"(v if (v := {value}).__class__ is bool else (None if v is None else {name}(v)))"
+    if _returns_parsed_json(field):  # a JSON column's python_value returns a parsed value unchanged
+        return f"(v if (v := {value}).__class__ is dict or v.__class__ is list else (None if v is None else {name}(v)))"
+    return f"(None if (v := {value}) is None else {name}(v))"
+
+
+def _returns_parsed_json(field: peewee.Field) -> bool:
+    target = field.rel_field if isinstance(field, peewee.ForeignKeyField) else field
+    return type(target).python_value is fields.JSONField.python_value
 
 
 def _converter(field: peewee.Field) -> Callable[[Any], Any] | None:

@@ -137,8 +137,8 @@ class SessionService(KeyedService):
         ``last_active`` is moved to now by a second, conditional statement only
         when it is more than :data:`ACTIVITY_RESOLUTION` old.
         """
-        session, _digest = self._check(refresh_token)
-        self._mark_active(session, self.now())
+        session, _digest, now = self._check(refresh_token)
+        self._mark_active(session, now)
         return session
 
     @on_primary
@@ -154,7 +154,7 @@ class SessionService(KeyedService):
         Of two concurrent refreshes with one token exactly one wins; the other
         finds the digest changed, which is reuse: the session is revoked.
         """
-        session, old_digest = self._check(refresh_token)
+        session, old_digest, _checked_at = self._check(refresh_token)
         now = self.now()
         new_token, new_secret = tokens.new_id_token(session.id)
         columns: dict[str, Any] = {}
@@ -296,16 +296,17 @@ class SessionService(KeyedService):
 
     # --- checking a refresh token -------------------------------------------------
 
-    def _check(self, refresh_token: str) -> tuple[Session, str]:
-        """The live session and its stored digest (made under the current or a previous key)."""
+    def _check(self, refresh_token: str) -> tuple[Session, str, datetime]:
+        """The live session, its stored digest (made under the current or a previous key), and
+        the clock reading it was judged at."""
         parsed = tokens.parse_id_token(refresh_token)
         if parsed is None:
             raise errors.InvalidRefreshToken()
         session_id, secret = parsed
         digest = self._digest(session_id, secret)
         found = repo.get_with_user(session_id)
-        if (found is None or not tokens.digests_equal(digest, found[0].refresh_token_hash)) \
-                and routing.may_read_replica():
+        if routing.may_read_replica() and (found is None
+                                           or not tokens.digests_equal(digest, found[0].refresh_token_hash)):
             # A replica may lag: a refusal (or reuse) is only decided on the primary.
             with primary_reads():
                 found = repo.get_with_user(session_id)
@@ -323,7 +324,7 @@ class SessionService(KeyedService):
             raise errors.InvalidRefreshToken()
         if not user.is_active:
             raise errors.InvalidRefreshToken()
-        return session, session.refresh_token_hash
+        return session, session.refresh_token_hash, now
 
     def _enforce_lifetimes(self, session: Session, now: datetime) -> None:
         """Refuse (and remove) a session past its absolute lifetime or idle timeout."""
