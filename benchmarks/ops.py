@@ -259,7 +259,7 @@ class DriverOps:
             raise Refused
         stale_at = self._now(SESSION_CLOCK_NOW - ACTIVITY_RESOLUTION)
         if row[10] is None or row[10] <= stale_at:
-            self._run("mark_active", (now, row[0], stale_at))
+            self.run_statement("mark_active", (now, row[0], stale_at))
         return row
 
     def check_access_token(self, token: str) -> tuple:
