@@ -354,7 +354,7 @@ def test_the_service_filters_and_pages(auth, bob):
     assert page.items[0].occurred_at >= page.items[1].occurred_at >= page.items[2].occurred_at
     assert len(auth.audit.for_user(bob.id, limit=3, page=3).items) == 2
     assert auth.audit.list(event=audit.SIGN_IN, outcome="failure").total == 1
-    assert auth.audit.for_tenant(tenant.id).total == 1
+    assert auth.audit.list(tenant_id=tenant.id).total == 1
     assert auth.audit.list(since=utcnow() - dt.timedelta(days=1)).total == 3
     assert auth.audit.list(until=utcnow() - dt.timedelta(days=1)).total == 5
     assert auth.audit.for_user(uuid.uuid4()).total == 0

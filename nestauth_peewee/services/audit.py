@@ -69,16 +69,11 @@ class AuditService:
              limit=LIMIT)
     def for_user(self, user_id: uuid.UUID | str, *, event: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, page: int = 1, limit: int = 50) -> Page[AuditEvent]:
-        """The events about one user (or admin), newest first; the user need not exist any more."""
-        return self.list(user_id=user_id, event=event, since=since, until=until, page=page, limit=limit)
+        """The events about one user (or admin), newest first; the user need not exist any more.
 
-    @replica_ok
-    @checked(tenant_id=ID, event=EVENT.optional, since=DATETIME.optional, until=DATETIME.optional, page=PAGE,
-             limit=LIMIT)
-    def for_tenant(self, tenant_id: uuid.UUID | str, *, event: str | None = None, since: datetime | None = None,
-                   until: datetime | None = None, page: int = 1, limit: int = 50) -> Page[AuditEvent]:
-        """The events recorded in one tenant, newest first."""
-        return self.list(tenant_id=tenant_id, event=event, since=since, until=until, page=page, limit=limit)
+        (A tenant's events: ``list(tenant_id=...)``.)
+        """
+        return self.list(user_id=user_id, event=event, since=since, until=until, page=page, limit=limit)
 
     @checked(older_than=DURATION.optional, batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def purge(self, *, older_than: timedelta | None = None, batch_size: int | None = None,
