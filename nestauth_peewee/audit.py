@@ -32,22 +32,23 @@ around a request::
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from blinker import Signal
 
-from . import events
+from . import errors, events
 from .fields import utcnow
 from .models.audit import OUTCOME_FAILURE, OUTCOME_SUCCESS
 from .validation import ID, IP_ADDRESS, USER_AGENT, checked
 
 __all__ = [
-    "AuditContext", "context", "current_context", "success_row", "failure_row", "wanted", "EVENT_TYPES",
+    "AuditContext", "context", "current_context", "enter_request", "leave_request", "success_row", "failure_row", "wanted", "EVENT_TYPES",
     "SIGN_IN", "ADMIN_SIGN_IN", "LOCKOUT", "PASSWORD_CHANGED", "PASSWORD_RESET", "MFA_ENABLED",
     "MFA_DISABLED", "RECOVERY_CODE_USED", "SESSION_REVOKED", "REFRESH_TOKEN_REUSE", "ACCESS_KEY_CREATED",
     "ACCESS_KEY_DEACTIVATED", "ACCESS_KEY_DELETED", "ROLES_CHANGED", "STAFF_ACCESS_CHANGED", "USER_DELETED",
@@ -114,6 +115,30 @@ def context(*, actor_id: uuid.UUID | str | None = None, ip_address: str | None =
     try:
         yield merged
     finally:
+        _current.reset(token)
+
+
+def enter_request(ip_address: Any, user_agent: Any) -> contextvars.Token[AuditContext]:
+    """Start a request's context (the integrations call it); a value that does not check is left out.
+
+    Never raises: a request with an odd peer address or user agent is served, its
+    rows just lack that value. Pair with :func:`leave_request`.
+    """
+    outer = _current.get()
+    try:
+        ip = IP_ADDRESS("ip_address", ip_address)
+    except errors.NestAuthError:
+        ip = None
+    try:
+        agent = USER_AGENT("user_agent", user_agent) if user_agent is not None else None
+    except errors.NestAuthError:
+        agent = None
+    return _current.set(replace(outer, ip_address=ip or outer.ip_address, user_agent=agent or outer.user_agent))
+
+
+def leave_request(token: contextvars.Token[AuditContext]) -> None:
+    """End the context :func:`enter_request` started (a token of another context is ignored)."""
+    with contextlib.suppress(ValueError):  # made in another contextvars.Context: nothing of ours to undo
         _current.reset(token)
 
 

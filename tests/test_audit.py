@@ -421,3 +421,61 @@ def test_cleanup_enforces_the_retention(cli, auth):
     result = cli("cleanup", env={"NESTAUTH_AUDIT_RETENTION_DAYS": "5"})
     assert result.exit_code == 0 and "1 audit event(s)" in result.stdout, result.output
     assert AuditEvent.select().count() == 0
+
+
+# --- the integrations set the request's context ---------------------------------------
+
+
+def _app(framework: str, db, settings):
+    """A one-route app whose sign-in refuses a wrong password (401)."""
+    def sign_in(services):
+        try:
+            services.users.authenticate(email="bob@example.com", password="wrong passphrase 1")
+        except errors.InvalidCredentials:
+            return 401
+        return 200
+
+    if framework == "flask":
+        import flask
+
+        from nestauth_peewee.integrations.flask import NestAuth
+
+        app = flask.Flask(__name__)
+        ext = NestAuth(app, database=db, settings=settings)
+
+        @app.post("/sign-in")
+        def flask_view():
+            return flask.jsonify({}), sign_in(ext.services)
+
+        return app
+    import bottle
+
+    from nestauth_peewee.integrations.bottle import NestAuthPlugin
+
+    app = bottle.Bottle()
+    plugin = NestAuthPlugin(db, settings=settings)
+    app.install(plugin)
+
+    @app.post("/sign-in")
+    def bottle_view():
+        bottle.response.status = sign_in(plugin.services)
+        return {}
+
+    return app
+
+
+@pytest.mark.parametrize("framework", ["flask", "bottle"])
+def test_the_integrations_record_the_peer_address_and_user_agent(framework, settings, auth, bob, db):
+    from _wsgi_client import WsgiClient
+
+    client = WsgiClient(framework, _app(framework, db, settings))
+    reply = client.call("POST", "/sign-in", headers={"User-Agent": "probe/1.0"}, environ={"REMOTE_ADDR": "198.51.100.7"})
+    assert reply.status == 401
+    nestauth_peewee.database.initialize(db)
+    [row] = rows()
+    assert (row.event, row.outcome, row.user_id) == (audit.SIGN_IN, "failure", bob.id)
+    assert (row.ip_address, row.user_agent) == ("198.51.100.7", "probe/1.0")
+    assert audit.current_context() == audit.AuditContext()  # nothing left behind after the request
+    reply = client.call("POST", "/sign-in", headers={"User-Agent": "x\x00y"}, environ={"REMOTE_ADDR": "unix:"})
+    assert reply.status == 401  # odd values are left out, the request still served
+    assert (rows()[-1].ip_address, rows()[-1].user_agent) == (None, None)
