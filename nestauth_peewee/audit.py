@@ -52,6 +52,7 @@ __all__ = [
     "SIGN_IN", "ADMIN_SIGN_IN", "LOCKOUT", "PASSWORD_CHANGED", "PASSWORD_RESET", "MFA_ENABLED",
     "MFA_DISABLED", "RECOVERY_CODE_USED", "SESSION_REVOKED", "REFRESH_TOKEN_REUSE", "ACCESS_KEY_CREATED",
     "ACCESS_KEY_DEACTIVATED", "ACCESS_KEY_DELETED", "ROLES_CHANGED", "STAFF_ACCESS_CHANGED", "USER_DELETED",
+    "USER_ACTIVATED", "USER_DEACTIVATED",
 ]
 
 SIGN_IN = "sign_in"
@@ -70,11 +71,14 @@ ACCESS_KEY_DELETED = "access_key.deleted"
 ROLES_CHANGED = "roles.changed"
 STAFF_ACCESS_CHANGED = "staff_access.changed"
 USER_DELETED = "user.deleted"
+USER_ACTIVATED = "user.activated"
+USER_DEACTIVATED = "user.deactivated"
 
 #: Every event type the library records.
 EVENT_TYPES = (SIGN_IN, ADMIN_SIGN_IN, LOCKOUT, PASSWORD_CHANGED, PASSWORD_RESET, MFA_ENABLED, MFA_DISABLED,
                RECOVERY_CODE_USED, SESSION_REVOKED, REFRESH_TOKEN_REUSE, ACCESS_KEY_CREATED,
-               ACCESS_KEY_DEACTIVATED, ACCESS_KEY_DELETED, ROLES_CHANGED, STAFF_ACCESS_CHANGED, USER_DELETED)
+               ACCESS_KEY_DEACTIVATED, ACCESS_KEY_DELETED, ROLES_CHANGED, STAFF_ACCESS_CHANGED, USER_DELETED,
+               USER_ACTIVATED, USER_DEACTIVATED)
 
 #: At most this many ids are listed in a row's detail (the count is always there).
 MAX_LISTED = 20
@@ -183,7 +187,7 @@ def failure_row(settings: Any, event: str, *, user_id: Any = None, reason: str,
 
 # --- successes, from the signals the services emit ----------------------------------
 
-Recorder = Callable[[dict[str, Any]], dict[str, Any]]
+Recorder = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
 def _session_created(p: dict[str, Any]) -> dict[str, Any]:
@@ -214,6 +218,16 @@ def _simple(event: str, detail: Callable[[dict[str, Any]], dict[str, Any]] = lam
                           detail=detail(p))
 
 
+def _activation(p: dict[str, Any]) -> dict[str, Any] | None:
+    """``user_updated`` is a security event only when it switches the account on or off."""
+    if "is_active" not in (p.get("changed") or ()):
+        return None
+    user = p.get("user")
+    event = USER_ACTIVATED if getattr(user, "is_active", False) else USER_DEACTIVATED
+    return _row(event, OUTCOME_SUCCESS, user_id=p.get("user_id"),
+                detail=_counts("sessions_revoked", "trusted_devices_revoked")(p))
+
+
 def _key_id(p: dict[str, Any]) -> dict[str, Any]:
     key = p.get("key")
     return {"key_id": str(key.id if key is not None else p.get("key_id"))}
@@ -240,6 +254,7 @@ _RECORDERS: dict[Signal, Recorder] = {
     events.roles_changed: _simple(ROLES_CHANGED, _roles),
     events.staff_access_changed: _simple(STAFF_ACCESS_CHANGED, lambda p: {"change": p.get("change")}),
     events.user_deleted: _simple(USER_DELETED),
+    events.user_updated: _activation,
     events.admin_signed_in: lambda p: _row(ADMIN_SIGN_IN, OUTCOME_SUCCESS, user_id=p.get("admin_id")),
 }
 

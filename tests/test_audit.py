@@ -229,6 +229,18 @@ def test_role_and_staff_grants_and_revocations(auth, bob):
     assert {r.user_id for r in rows()} == {bob.id}
 
 
+def test_deactivation_and_activation(auth, bob):
+    auth.sessions.create(bob.id)
+    auth.users.deactivate(bob.id)
+    auth.users.deactivate(bob.id)  # already off: nothing changes, no row
+    auth.users.activate(bob.id)
+    auth.users.update(bob.id, metadata={"plan": "pro"})  # not a security event
+    assert [(r.event, r.detail) for r in rows()][1:] == [
+        (audit.USER_DEACTIVATED, {"sessions_revoked": 1, "trusted_devices_revoked": 0}),
+        (audit.USER_ACTIVATED, {"sessions_revoked": 0, "trusted_devices_revoked": 0}),
+    ]
+
+
 def test_rows_outlive_the_deleted_user(auth, bob):
     auth.sessions.create(bob.id)
     auth.users.delete(bob.id)
