@@ -50,11 +50,13 @@ class WsgiClient:
             raw, content_type = json.dumps(body).encode(), "application/json"
         if self.framework == "flask":
             response = self._flask.open(path, method=method, data=raw, content_type=content_type,
-                                        headers=headers, base_url="https://localhost", environ_base=environ)
+                                        headers=headers, base_url="https://localhost",
+                                        **({"environ_base": environ} if environ else {}))
             return Reply(response.status_code, response.get_json(silent=True), list(response.headers.items()),
                          response.get_data(as_text=True))
         response = self._webtest.request("https://localhost" + path, method=method, headers=headers, expect_errors=True,
-                                         body=raw or b"", content_type=content_type, environ=environ)
+                                         body=raw or b"", content_type=content_type,
+                                         **({"environ": environ} if environ else {}))
         try:
             payload = response.json if response.body else None
         except (ValueError, AttributeError):

@@ -215,6 +215,7 @@ def test_role_and_staff_grants_and_revocations(auth, bob):
     auth.memberships.set_roles_by_name(bob.id, tenant.id, ["viewer"])
     auth.memberships.set_roles_by_name(bob.id, tenant.id, ["viewer"])  # nothing changes: no row
     auth.staff.grant(bob.id, [viewer.id])
+    auth.staff.grant(bob.id)  # already staff: no row
     auth.staff.deactivate(bob.id)
     auth.staff.revoke(bob.id)
     found = [(r.event, r.tenant_id, r.detail) for r in rows()]

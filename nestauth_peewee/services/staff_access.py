@@ -51,11 +51,13 @@ class StaffAccessService:
     @retry_on_conflict
     def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> StaffAccess:
         with transaction():
+            earlier = repo.get(uid)
             try:
                 access = repo.ensure(uid)
             except errors.ReferenceNotFound as exc:
                 raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
-            emit(events.staff_access_changed, self, user_id=uid, change="granted")
+            if earlier is None or not earlier.is_active:
+                emit(events.staff_access_changed, self, user_id=uid, change="granted")
             if roles is not None:
                 replace_roles(self, repo, access, roles_for_scope(roles, None), tenant_id=None, scope="staff")
         return access
