@@ -33,7 +33,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
            "`python -m benchmarks report FILE.json`: the tables of a saved run; "
            "`python -m benchmarks drivers --help`: the hot-path SQL on each driver, text vs prepared; "
            "`python -m benchmarks http --help`: an authenticated GET through gunicorn and waitress; "
-           "`python -m benchmarks create-session --help`: two statements vs one CTE.",
+           "`python -m benchmarks create-session --help`: two statements vs one CTE; "
+           "`python -m benchmarks audit --help`: the audit trail's cost on login and reads.",
     )
     p.add_argument("--dialects", default=",".join(DIALECTS),
                    help="comma-separated subset of sqlite,postgres,mysql (default: all three)")
@@ -88,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from .drivers import main as drivers
 
         return drivers(argv[1:])
+    if argv and argv[0] == "audit":
+        from .audit_cost import main as audit_cost
+
+        return audit_cost(argv[1:])
     if argv and argv[0] == "report":
         return show_report(argv[1:])
     args = parse(argv)

@@ -11,7 +11,7 @@ every model to the Database it builds from a URL (or adopts).
 
 What the root offers (``__all__``): binding and creating the schema, the
 services and :class:`AuthServices`, the models an app extends or queries,
-:class:`Settings`, and the ``errors`` and ``events`` modules. Everything else
+:class:`Settings`, and the ``errors``, ``events`` and ``audit`` modules. Everything else
 (the database proxy, dialect helpers, constants) is imported from its own
 module, e.g. ``from nestauth_peewee.db import database``.
 """
@@ -21,12 +21,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from . import errors, events
+from . import audit, errors, events
 from .config import Argon2Params, PasswordPolicy, Settings, ThrottlePolicy
 from .db import DEFAULT_DATABASE_URL, database, dialect_of, get_database, init_database
 from .models import (
     AccessKey,
     AdminUser,
+    AuditEvent,
     AuthModel,
     BlockedEmailDomain,
     Identity,
@@ -53,6 +54,7 @@ from .services import (
     AccessKeyService,
     AdminSnapshot,
     AdminUserService,
+    AuditService,
     AuthorizationService,
     AuthServices,
     BlockedDomainService,
@@ -103,6 +105,7 @@ __all__ = [
     "PasswordHasher",
     "errors",
     "events",
+    "audit",
     # the models an app extends or queries
     "AuthModel",
     "NestAuthModels",
@@ -125,6 +128,7 @@ __all__ = [
     "AdminUser",
     "LoginThrottle",
     "BlockedEmailDomain",
+    "AuditEvent",
     # every service from one Settings, and each service on its own
     "AuthServices",
     "UserService",
@@ -144,6 +148,7 @@ __all__ = [
     "PermissionService",
     "AuthorizationService",
     "BlockedDomainService",
+    "AuditService",
     "ExpiryCleanup",
     # what the services return
     "AdminSnapshot",

@@ -180,6 +180,10 @@ class Settings:
     #: How recent a session's sign-in (and, for users with MFA, its MFA pass) must be for the
     #: services given ``session=`` to change an email, phone, password or MFA (ASVS 5.0 7.5.1).
     reauthentication_window: timedelta = timedelta(minutes=15)
+    #: Write the security audit trail (nest_auth_audit_events; docs/audit.md). On by default.
+    audit: bool = True
+    #: How long audit rows are kept: ``nestauth cleanup`` deletes older ones (None: kept forever).
+    audit_retention: timedelta | None = None
     #: Deprecated (0.1 name of ``argon2``); removed in 0.3.
     password: InitVar[Argon2Params | None] = None
 
@@ -225,6 +229,10 @@ class Settings:
         for name in ("login_throttle", "code_throttle"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), ThrottlePolicy):
                 raise _refuse(f"Settings.{name} must be a ThrottlePolicy or None, not {getattr(self, name)!r}.")
+        if not isinstance(self.audit, bool):
+            raise _refuse(f"Settings.audit must be True or False, not {self.audit!r}.")
+        if self.audit_retention is not None:
+            _positive_duration("audit_retention", self.audit_retention)
         if not isinstance(self.reset_deactivates_access_keys, bool):
             raise _refuse("Settings.reset_deactivates_access_keys must be True or False, "
                           f"not {self.reset_deactivates_access_keys!r}.")

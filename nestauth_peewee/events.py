@@ -101,6 +101,7 @@ identity_unlinked = signals.signal("identity-unlinked")
 admin_created = signals.signal("admin-created")
 admin_updated = signals.signal("admin-updated")
 admin_deleted = signals.signal("admin-deleted")
+admin_signed_in = signals.signal("admin-signed-in")  # admin_id=
 
 # Sessions, OTPs, MFA, API keys.
 session_created = signals.signal("session-created")
@@ -125,6 +126,11 @@ role_deleted = signals.signal("role-deleted")
 permission_created = signals.signal("permission-created")
 permission_updated = signals.signal("permission-updated")
 permission_deleted = signals.signal("permission-deleted")
+#: A membership's or staff access's roles were replaced: user_id=, tenant_id=, scope="membership"|"staff",
+#: added=[role names], removed=[role names] (sent only when something changed).
+roles_changed = signals.signal("roles-changed")
+#: Staff access granted, revoked, activated or deactivated: user_id=, change=.
+staff_access_changed = signals.signal("staff-access-changed")
 
 # Sign-up screening.
 blocked_domain_added = signals.signal("blocked-domain-added")  # domain=, source=

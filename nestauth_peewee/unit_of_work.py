@@ -47,6 +47,17 @@ same decorator on its own operation::
 
 A failed attempt's events are dropped with its rollback; those of the
 attempt that commits are sent once, after its commit.
+
+The audit trail (:mod:`~nestauth_peewee.audit`) is written here too, and
+nowhere else. An emitted security event becomes a row queued with the event;
+the outermost block writes its rows in one ``INSERT`` just before its commit,
+so they commit or roll back with the change (a savepoint's rows go with the
+savepoint). A refusal is queued by :func:`record_failure` on its own list,
+which no rollback empties: the rows are written in their own transaction when
+the outermost block has ended, either way. Outside any block both are written
+at once. Inside the app's bare ``db.atomic()`` (no :func:`transaction`) there
+is no end to wait for, so a failure row is written at once in that
+transaction and shares its fate: use :func:`transaction` for your own blocks.
 """
 
 from __future__ import annotations
@@ -63,12 +74,13 @@ from typing import Any, ParamSpec, TypeVar
 import peewee
 from blinker import Signal
 
-from . import errors
+from . import audit, errors
 from .db import database, traits_of
 from .driver_errors import translate
 from .events import freeze
+from .repositories import audit as audit_repo
 
-__all__ = ["transaction", "single_statement", "emit", "in_transaction", "retry_on_conflict",
+__all__ = ["transaction", "single_statement", "emit", "record_failure", "in_transaction", "retry_on_conflict",
            "CONFLICT_ATTEMPTS"]
 
 #: How many times :func:`retry_on_conflict` runs an operation at most.
@@ -82,7 +94,21 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 _local = threading.local()
 
-_Pending = list[tuple[Signal, Any, dict[str, Any]]]
+_Event = tuple[Signal, Any, dict[str, Any]]
+
+
+class _Pending(list[_Event]):
+    """One block's queued events, and the audit rows to write with them (before its commit)."""
+
+    __slots__ = ("audit",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.audit: list[dict[str, Any]] = []
+
+    def join(self, inner: _Pending) -> None:
+        self.extend(inner)
+        self.audit.extend(inner.audit)
 
 
 def _stack() -> list[_Pending]:
@@ -90,6 +116,13 @@ def _stack() -> list[_Pending]:
     if stack is None:
         stack = _local.stack = []
     return stack
+
+
+def _failures() -> list[dict[str, Any]]:
+    failures = getattr(_local, "failures", None)
+    if failures is None:
+        failures = _local.failures = []
+    return failures
 
 
 def in_transaction() -> bool:
@@ -133,23 +166,29 @@ def retry_on_conflict(operation: Callable[P, R]) -> Callable[P, R]:
 def transaction() -> Iterator[None]:
     """A database transaction (savepoint when nested) whose events wait for commit."""
     stack = _stack()
-    stack.append([])
+    level = _Pending()
+    stack.append(level)
     try:
         with _atomic():
             yield
+            if len(stack) == 1 and level.audit:
+                audit_repo.insert_many(level.audit)  # one INSERT, in the transaction, before COMMIT
     except peewee.PeeweeException as exc:  # BEGIN / COMMIT run outside the translating proxy
         stack.pop()
+        _write_failures(stack)
         translated = translate(exc)
         if translated is exc:
             raise
         raise translated from exc
     except BaseException:
         stack.pop()
+        _write_failures(stack)
         raise
     pending = stack.pop()
     if stack:
-        stack[-1].extend(pending)
+        stack[-1].join(pending)
     else:
+        _write_failures(stack)
         _send(pending)
 
 
@@ -168,13 +207,18 @@ def single_statement() -> Iterator[None]:
             yield
         return
     stack = _stack()
-    stack.append([])
+    stack.append(_Pending())
     try:
         yield
     except BaseException:
         stack.pop()
+        _write_failures(stack)
         raise
-    _send(stack.pop())
+    pending = stack.pop()
+    if pending.audit:  # the statement has committed: its rows follow at once (SessionService avoids this)
+        audit_repo.insert_many(pending.audit)
+    _write_failures(stack)
+    _send(pending)
 
 
 def _atomic() -> Any:
@@ -227,14 +271,53 @@ def emit(signal: Signal, sender: Any = None, **payload: Any) -> None:
     queued: listeners see the row as the operation left it, never a live row.
     """
     payload = {name: freeze(value) for name, value in payload.items()}
+    row = audit.success_row(signal, sender, payload)
     stack = _stack()
     if stack:
         stack[-1].append((signal, sender, payload))
+        if row is not None:
+            stack[-1].audit.append(row)
     else:
+        if row is not None:
+            audit_repo.insert(row)
         _send([(signal, sender, payload)])
 
 
-def _send(pending: _Pending) -> None:
+def record_failure(row: dict[str, Any] | None) -> None:
+    """Keep an audit row of a refusal (:func:`audit.failure_row <nestauth_peewee.audit.failure_row>`).
+
+    Inside a :func:`transaction` it waits for the outermost block to end and is
+    then written in its own transaction, committed although the block rolled
+    back; outside one it is written now. ``None`` (the trail is off) does nothing.
+    """
+    if row is None:
+        return
+    if _stack():
+        _failures().append(row)
+    else:
+        _write_rows([row])
+
+
+def _write_failures(stack: list[_Pending]) -> None:
+    if stack:
+        return
+    failures = _failures()
+    if failures:
+        rows = failures[:]
+        failures.clear()
+        _write_rows(rows)
+
+
+def _write_rows(rows: list[dict[str, Any]]) -> None:
+    """Write failure rows in a transaction of their own; an error is logged, never raised over the refusal."""
+    try:
+        with transaction():
+            audit_repo.insert_many(rows)
+    except Exception:  # noqa: BLE001 - the refusal the caller is about to see matters more
+        log.exception("nestauth_peewee: could not write %d audit row(s) of refused attempts", len(rows))
+
+
+def _send(pending: list[_Event]) -> None:
     for signal, sender, payload in pending:
         try:
             signal.send(sender, **payload)

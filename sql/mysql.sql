@@ -293,3 +293,22 @@ CREATE TABLE `nest_auth_blocked_email_domains` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE UNIQUE INDEX `nest_auth_blocked_email_domains_domain_idx` ON `nest_auth_blocked_email_domains` (`domain`);
+
+CREATE TABLE `nest_auth_audit_events` (
+    `id` VARCHAR(40) NOT NULL PRIMARY KEY,
+    `occurred_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    `event` VARCHAR(64) NOT NULL,
+    `outcome` VARCHAR(16) NOT NULL DEFAULT 'success',
+    `actor_id` VARCHAR(40),
+    `user_id` VARCHAR(40),
+    `tenant_id` VARCHAR(40),
+    `ip_address` VARCHAR(45),
+    `user_agent` VARCHAR(512),
+    `detail` JSON NOT NULL DEFAULT ('{}')
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE INDEX `nest_auth_audit_events_user_idx` ON `nest_auth_audit_events` (`user_id`, `occurred_at`);
+
+CREATE INDEX `nest_auth_audit_events_occurred_idx` ON `nest_auth_audit_events` (`occurred_at`);
+
+CREATE INDEX `nest_auth_audit_events_tenant_idx` ON `nest_auth_audit_events` (`tenant_id`, `occurred_at`);

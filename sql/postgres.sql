@@ -291,3 +291,22 @@ CREATE TABLE "nest_auth_blocked_email_domains" (
 );
 
 CREATE UNIQUE INDEX "nest_auth_blocked_email_domains_domain_idx" ON "nest_auth_blocked_email_domains" ("domain");
+
+CREATE TABLE "nest_auth_audit_events" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "occurred_at" TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
+    "event" VARCHAR(64) NOT NULL,
+    "outcome" VARCHAR(16) NOT NULL DEFAULT 'success',
+    "actor_id" UUID,
+    "user_id" UUID,
+    "tenant_id" UUID,
+    "ip_address" VARCHAR(45),
+    "user_agent" VARCHAR(512),
+    "detail" JSONB NOT NULL DEFAULT '{}'
+);
+
+CREATE INDEX "nest_auth_audit_events_user_idx" ON "nest_auth_audit_events" ("user_id", "occurred_at");
+
+CREATE INDEX "nest_auth_audit_events_occurred_idx" ON "nest_auth_audit_events" ("occurred_at");
+
+CREATE INDEX "nest_auth_audit_events_tenant_idx" ON "nest_auth_audit_events" ("tenant_id", "occurred_at");

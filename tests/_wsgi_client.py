@@ -39,7 +39,8 @@ class WsgiClient:
 
     def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, *,
              form: dict[str, str] | None = None, raw: bytes | None = None,
-             content_type: str | None = None) -> Reply:
+             content_type: str | None = None, environ: dict[str, str] | None = None) -> Reply:
+        """``environ``: WSGI environment entries to add (``REMOTE_ADDR``...)."""
         headers = dict(headers or {})
         if form is not None:
             from urllib.parse import urlencode
@@ -49,11 +50,13 @@ class WsgiClient:
             raw, content_type = json.dumps(body).encode(), "application/json"
         if self.framework == "flask":
             response = self._flask.open(path, method=method, data=raw, content_type=content_type,
-                                        headers=headers, base_url="https://localhost")
+                                        headers=headers, base_url="https://localhost",
+                                        **({"environ_base": environ} if environ else {}))
             return Reply(response.status_code, response.get_json(silent=True), list(response.headers.items()),
                          response.get_data(as_text=True))
         response = self._webtest.request("https://localhost" + path, method=method, headers=headers, expect_errors=True,
-                                         body=raw or b"", content_type=content_type)
+                                         body=raw or b"", content_type=content_type,
+                                         **({"environ": environ} if environ else {}))
         try:
             payload = response.json if response.body else None
         except (ValueError, AttributeError):

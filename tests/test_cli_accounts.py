@@ -173,7 +173,8 @@ def test_cleanup_deletes_expired_sessions_otps_and_dead_devices(cli):
     result = cli("cleanup", "--batch-size", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("Deleted 1 expired session(s), 1 expired OTP(s), 2 expired or revoked "
-                             "trusted device(s) and 1 forgotten login-throttle counter(s).\n")
+                             "trusted device(s), 1 forgotten login-throttle counter(s) and 0 audit "
+                             "event(s) past their retention.\n")
     assert LoginThrottle.select().count() == 1
     assert [s.id for s in Session.select()] == [live.session.id]
     assert Otp.select().count() == 0 and TrustedDevice.select().count() == 0

@@ -37,7 +37,7 @@ def test_create_tables_without_arguments_makes_nestauth_db_and_is_idempotent(tmp
     first = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "nestauth.db").exists()
-    assert "Created 19 tables" in first.stdout
+    assert "Created 20 tables" in first.stdout
     assert "nest_auth_users" in first.stdout
     second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert second.returncode == 0

@@ -122,7 +122,7 @@ sys.exit("nothing listens on port " + sys.argv[1])' "$1"
     assert result.returncode == 0, f"{out}\n{result.stderr}"
 
     assert f"installed at {site}/nestauth_peewee/__init__.py" in out  # the wheel, not this checkout
-    assert "Created 19 tables in sqlite database 'nestauth.db'" in out
+    assert "Created 20 tables in sqlite database 'nestauth.db'" in out
     assert out.count("Nothing to change") == 1 and "3 user(s)" in out
     assert "Created user dana@example.com" in out and "dana@example.com now holds in tenant acme: editor" in out
     assert "\nTrue\n" in out

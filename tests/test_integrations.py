@@ -73,7 +73,7 @@ def test_flask_cli_runs_nestauth_commands_on_the_apps_database(empty_db, empty_d
     app, _ = make_flask_app(empty_db_url)
     result = app.test_cli_runner().invoke(args=["nestauth", "create-tables"])
     assert result.exit_code == 0, result.output
-    assert "Created 19 tables" in result.output
+    assert "Created 20 tables" in result.output
     nestauth_peewee.database.initialize(empty_db)
     assert "nest_auth_users" in empty_db.get_tables()
 

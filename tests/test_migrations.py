@@ -56,6 +56,8 @@ TABLES_ADDED_IN_020 = ("nest_auth_blocked_email_domains", "nest_auth_mfa_recover
 TABLES_ADDED_IN_004 = ("nest_auth_login_throttles",)
 #: The columns migration 005 (verified contact changes, recent authentication) added.
 COLUMNS_ADDED_IN_005 = {Otp: ("target",), Session: ("authenticated_at", "mfa_authenticated_at")}
+#: The table migration 007 (the audit trail) added.
+TABLES_ADDED_IN_007 = ("nest_auth_audit_events",)
 #: The migrations the package ships, and the newest of them.
 SHIPPED = migration_names()
 HEAD = SHIPPED[-1]
@@ -176,10 +178,13 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     # The generated migrations are exactly what the writer produces from the state before them
     # (0.1.0's schema is today's without the tables 0.2.0 added); 003 is the hand-written data
     # move that changes no table, 004 is generated from the state recorded after it, 005 from
-    # 004's, and 006 is the hand-written data step after which the state file was recorded.
+    # 004's, 006 is a hand-written data step that changes no table, and 007 is generated from
+    # 006's state (the state file is recorded after 007).
     state = migration_writer.schema_state()
+    state_006 = {name: table for name, table in state.items() if name not in TABLES_ADDED_IN_007}
     with _without_columns(COLUMNS_ADDED_IN_005):
-        state_004 = migration_writer.schema_state()
+        state_004 = {name: table for name, table in migration_writer.schema_state().items()
+                     if name not in TABLES_ADDED_IN_007}
     assert migration_writer.schema_state() == state
     state_003 = {name: table for name, table in state_004.items() if name not in TABLES_ADDED_IN_004}
     state_010 = {name: table for name, table in state_003.items() if name not in TABLES_ADDED_IN_020}
@@ -193,11 +198,13 @@ def test_the_migrations_match_the_models_and_regenerate_byte_for_byte(tmp_path):
     assert migration_writer.render_migration(fourth, state_003, state_004) == (
         MIGRATIONS_DIR / f"{fourth}.py").read_text(encoding="utf-8")
     fifth = "005_contact_changes_and_recent_auth"
-    assert migration_writer.render_migration(fifth, state_004, state) == (
+    assert migration_writer.render_migration(fifth, state_004, state_006) == (
         MIGRATIONS_DIR / f"{fifth}.py").read_text(encoding="utf-8")
-    head = "006_backfill_session_authenticated_at"  # data only, hand-written; the state recorded after it
+    assert (MIGRATIONS_DIR / "006_backfill_session_authenticated_at.py").is_file()  # data only, by hand
+    head = "007_add_audit_events"
     assert migration_names()[-1] == head
     head_text = (MIGRATIONS_DIR / f"{head}.py").read_text(encoding="utf-8")
+    assert migration_writer.render_migration(head, state_006, state) == head_text
     state_text = migration_state.render_state_file(state, head, head_text)
     assert state_text == (MIGRATIONS_DIR / migration_state.STATE_FILE).read_text(encoding="utf-8")
     assert migration_writer.head_state() == state
@@ -288,7 +295,8 @@ def test_only_the_numbered_files_of_the_migrations_directory_are_migrations(empt
     assert {p.name for p in MIGRATIONS_DIR.iterdir() if p.is_file()} >= {"conf.py", "schema_state.json"}
     assert migration_names() == ["001_initial", "002_add_blocked_domains_and_recovery_codes",
                                  "003_move_recovery_codes", "004_account_security",
-                                 "005_contact_changes_and_recent_auth", "006_backfill_session_authenticated_at"]
+                                 "005_contact_changes_and_recent_auth", "006_backfill_session_authenticated_at",
+                                 "007_add_audit_events"]
     assert migration_status(empty_db).pending == SHIPPED
 
 

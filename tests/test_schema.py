@@ -165,9 +165,10 @@ def _normalised_default(raw_kind: str | None, family: str) -> str | None:
     return raw_kind
 
 
-def test_the_bundle_holds_nineteen_models_with_the_spec_table_names():
+def test_the_bundle_holds_twenty_models_with_the_spec_table_names():
     # The seed's sixteen models (fourteen entity tables and two role links), plus release 0.2's
-    # three (blocked email domains and recovery codes, and login throttles for account security).
+    # four (blocked email domains and recovery codes, login throttles for account security, and
+    # the audit trail).
     assert [m._meta.table_name for m in NestAuthModels] == [
         "nest_auth_users", "nest_auth_sessions", "nest_auth_identities", "nest_auth_access_keys",
         "nest_auth_otps", "nest_auth_mfa_secrets", "nest_auth_mfa_recovery_codes",
@@ -175,7 +176,7 @@ def test_the_bundle_holds_nineteen_models_with_the_spec_table_names():
         "nest_auth_roles", "nest_auth_permissions", "nest_auth_role_permissions",
         "nest_auth_user_accesses", "nest_auth_platform_accesses", "nest_auth_user_access_roles",
         "nest_auth_platform_access_roles", "nest_auth_admin_users", "nest_auth_login_throttles",
-        "nest_auth_blocked_email_domains",
+        "nest_auth_blocked_email_domains", "nest_auth_audit_events",
     ]
 
 

@@ -76,7 +76,7 @@ def test_seeding_the_example_file_twice_reports_zero_changes_the_second_time(db,
 def test_the_second_run_changes_no_row_and_sends_no_event(db, recorder):
     apply(small_seed())
     assert sorted(set(recorder.names())) == ["admin-created", "permission-created", "role-created",
-                                             "tenant-created", "user-created"]
+                                             "roles-changed", "tenant-created", "user-created"]
     before = {m.__name__: sorted(map(str, m.select().tuples())) for m in nestauth_peewee.NestAuthModels}
     recorder.clear()
     report = apply(small_seed())

@@ -38,11 +38,11 @@ WHEEL = HERE / "data" / "nestauth_peewee-0.1.0-py3-none-any.whl"
 HELPER = HERE / "upgrade_helper_010.py"
 KEY = "upgrade-test-secret-key-of-at-least-32-bytes"  # the helper's
 SETTINGS = Settings(secret_key=KEY, argon2=Argon2Params(memory_cost=1024, time_cost=1, parallelism=1))
-#: What 0.2.0 adds on top of 0.1.0 (migrations 002 to 006).
-NEW_MIGRATIONS = ["002_add_blocked_domains_and_recovery_codes", "003_move_recovery_codes", "004_account_security",
-                  "005_contact_changes_and_recent_auth", "006_backfill_session_authenticated_at"]
+#: What 0.2.0 adds on top of 0.1.0: every shipped migration after 0.1.0's one.
+NEW_MIGRATIONS = sorted(p.stem for p in Path(MIGRATIONS_DIR).glob("[0-9][0-9][0-9]_*.py")
+                        if p.stem != "001_initial")
 TABLES_010 = LIBRARY_TABLES - {"nest_auth_blocked_email_domains", "nest_auth_mfa_recovery_codes",
-                               "nest_auth_login_throttles"}
+                               "nest_auth_login_throttles", "nest_auth_audit_events"}
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support import empty_all_tables
 
-from nestauth_peewee import AdminUser, AdminUserService, Identity, Membership, User, UserService, errors
+from nestauth_peewee import (
+    AdminUser,
+    AdminUserService,
+    AuditEvent,
+    Identity,
+    Membership,
+    User,
+    UserService,
+    errors,
+)
 
 EXAMPLES = int(os.environ.get("NESTAUTH_HYPOTHESIS_EXAMPLES", "150"))
 
@@ -212,5 +221,12 @@ def test_arbitrary_input_gives_typed_errors_and_never_a_half_written_state(servi
         except errors.NestAuthError as exc:
             event(f"raised {exc.code}")
             assert exc.code and str(exc), "an error needs a code and a message"
-            assert support.table_state() == before, f"{exc!r} left a partial write behind"
+            after = support.table_state()
+            if isinstance(exc, errors.AuthenticationError):  # a refused sign-in is recorded on purpose
+                trail = AuditEvent._meta.table_name
+                earlier = before.pop(trail)
+                gained = [row for row in after.pop(trail) if row not in earlier]
+                outcome = AuditEvent._meta.sorted_field_names.index("outcome")
+                assert all(row[outcome] == "failure" for row in gained), f"{exc!r} recorded a success"
+            assert after == before, f"{exc!r} left a partial write behind"
         _check_invariants()

@@ -24,5 +24,6 @@ from . import accounts  # noqa: E402,F401  isort: skip
 from . import tenancy  # noqa: E402,F401  isort: skip
 from . import cleanup  # noqa: E402,F401  isort: skip
 from . import screening  # noqa: E402,F401  isort: skip
+from . import audit  # noqa: E402,F401  isort: skip
 
 __all__ = ["main"]

@@ -56,6 +56,7 @@ from typing import Any, TypeVar, cast
 import bottle
 import peewee
 
+from .. import audit
 from ..config import Settings
 from ..errors import CredentialRejected, NestAuthError
 from ..models import Session, User
@@ -135,6 +136,7 @@ class NestAuthPlugin:
 
         def per_request(*args: Any, **kwargs: Any) -> Any:
             opened = db.connect(reuse_if_open=True)
+            context = audit.enter_request(bottle.request.remote_addr, bottle.request.get_header("User-Agent"))
             try:
                 passthrough: BaseException | None = None
                 with transaction():
@@ -157,6 +159,7 @@ class NestAuthPlugin:
             except _RollBack as rolled_back:
                 return rolled_back.response
             finally:
+                audit.leave_request(context)
                 if opened and not db.is_closed():
                     db.close()
 

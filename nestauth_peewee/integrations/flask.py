@@ -66,7 +66,7 @@ import peewee
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.local import LocalProxy
 
-from .. import events
+from .. import audit, events
 from ..cli.base import CONTEXT_DATABASE_KEY, CONTEXT_SETTINGS_KEY, NestAuthGroup
 from ..cli.base import main as cli_main
 from ..config import Settings
@@ -140,8 +140,12 @@ class NestAuth:
     def _open_connection(self) -> None:
         assert self.db is not None
         self.db.connect(reuse_if_open=True)
+        g._nestauth_audit = audit.enter_request(request.remote_addr, request.headers.get("User-Agent"))
 
     def _close_connection(self, exc: BaseException | None) -> None:
+        token = g.pop("_nestauth_audit", None)
+        if token is not None:
+            audit.leave_request(token)
         db = self.db
         if db is None or db.is_closed():
             return

@@ -24,6 +24,7 @@ from .accounts import (
     TrustedDevice,
     User,
 )
+from .audit import OUTCOME_FAILURE, OUTCOME_SUCCESS, AuditEvent
 from .base import AuthModel, Entity, Record, named_index
 from .rbac import (
     DEFAULT_GUARD,
@@ -44,6 +45,7 @@ from .screening import SOURCE_IMPORT, SOURCE_MANUAL, BlockedEmailDomain
 __all__ = [
     "AccessKey",
     "AdminUser",
+    "AuditEvent",
     "AuthModel",
     "BlockedEmailDomain",
     "DEFAULT_GUARD",
@@ -56,6 +58,8 @@ __all__ = [
     "MfaRecoveryCode",
     "MfaSecret",
     "NestAuthModels",
+    "OUTCOME_FAILURE",
+    "OUTCOME_SUCCESS",
     "Otp",
     "Permission",
     "StaffAccess",
@@ -96,6 +100,7 @@ NestAuthModels: tuple[type[peewee.Model], ...] = (
     AdminUser,
     LoginThrottle,
     BlockedEmailDomain,
+    AuditEvent,
 )
 
 

@@ -7,6 +7,7 @@ Every service is importable from here (and from the package root)::
 
 from .access_keys import AccessKeyService, IssuedAccessKey
 from .admin_users import AdminSnapshot, AdminUserService
+from .audit import AuditService
 from .authorization import AuthorizationService
 from .blocked_domains import BlockedDomainService, ImportResult
 from .bundle import AuthServices
@@ -30,6 +31,7 @@ __all__ = [
     "AccessKeyService",
     "AdminSnapshot",
     "AdminUserService",
+    "AuditService",
     "AuthServices",
     "AuthorizationService",
     "BlockedDomainService",

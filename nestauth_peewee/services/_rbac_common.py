@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from types import ModuleType
 from typing import Any
 
 import peewee
 
-from .. import errors
+from .. import errors, events
+from ..models import Role
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
+from ..unit_of_work import emit
 from ..validation import as_uuid
 
-__all__ = ["require_tenant", "roles_for_scope"]
+__all__ = ["require_tenant", "roles_for_scope", "replace_roles"]
 
 
 def require_tenant(tenant_id: Any) -> uuid.UUID:
@@ -47,3 +50,19 @@ def roles_for_scope(roles: Iterable[Any], tenant_id: uuid.UUID | None) -> list[u
             roles=[str(r.id) for r in foreign],
         )
     return ids
+
+
+def replace_roles(sender: Any, repo: ModuleType, access: Any, role_ids: list[uuid.UUID], *,
+                  tenant_id: uuid.UUID | None, scope: str) -> list[Role]:
+    """Link exactly ``role_ids`` to ``access`` (through ``repo``: memberships or staff access);
+    its roles by name. Emits ``roles_changed`` (an audit row) with the names added and removed,
+    when anything changed."""
+    before = {role.id: role.name for role in repo.roles(access.id)}
+    repo.replace_roles(access.id, role_ids)
+    after: list[Role] = repo.roles(access.id)
+    added = sorted(role.name for role in after if role.id not in before)
+    removed = sorted(name for rid, name in before.items() if rid not in {role.id for role in after})
+    if added or removed:
+        emit(events.roles_changed, sender, user_id=access.user_id, tenant_id=tenant_id, scope=scope,
+             added=added, removed=removed)
+    return after

@@ -72,7 +72,7 @@ class AccessKeyService(KeyedService):
                         secret_hash=self._digest(public, secret), expires_at=expires_at,
                         is_active=True, created_at=now, updated_at=now,
                     )
-                    emit(events.access_key_created, key=key, user_id=key.user_id)
+                    emit(events.access_key_created, self, key=key, user_id=key.user_id)
             except errors.AccessKeyAlreadyExists:  # 96 random bits collided: draw again
                 if attempt == 2:
                     raise
@@ -149,7 +149,7 @@ class AccessKeyService(KeyedService):
                 return False
             repo.update(key.id, now=self.now(), is_active=active)
             if not active:
-                emit(events.access_key_deactivated, key_id=key.id, user_id=key.user_id)
+                emit(events.access_key_deactivated, self, key_id=key.id, user_id=key.user_id)
         return True
 
     @checked(key_id=ID, expires_at=DATETIME.optional, user_id=ID.optional)
@@ -168,7 +168,7 @@ class AccessKeyService(KeyedService):
         with transaction():
             key = self._owned(key_id, user_id)
             repo.delete(key.id)
-            emit(events.access_key_deleted, key_id=key.id, user_id=key.user_id,
+            emit(events.access_key_deleted, self, key_id=key.id, user_id=key.user_id,
                  public_key=key.public_key)
 
     @replica_ok

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
-from .. import errors, events
+from .. import audit, errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import AdminUser
@@ -30,6 +30,7 @@ from ..repositories import admin_users as admins_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, LIMIT, METADATA, PAGE, PASSWORD, TEXT, Kind, checked
 from ._common import AdminSnapshot, Page, found, updatable
+from .audit import Attempt, refusals
 from .throttling import ADMIN_LOGIN, Throttle
 
 __all__ = ["AdminUserService", "AdminSnapshot"]
@@ -81,8 +82,13 @@ class AdminUserService:
         upgraded in the same write as ``last_login_at``. Throttled per email,
         known or not, like user logins (``ACCOUNT_LOCKED``; see :meth:`unlock`).
         """
+        with refusals(self.settings, audit.ADMIN_SIGN_IN) as attempt:
+            return self._authenticate(attempt, email, password)
+
+    def _authenticate(self, attempt: Attempt, email: str, password: str) -> AdminUser:
         gate = self.throttle.check(ADMIN_LOGIN, email)
         admin = admins_repo.get_by_email(email)
+        attempt.user_id = admin.id if admin is not None else None
         if admin is None:
             self.hasher.dummy_verify(password)
             self.throttle.failed(gate)
@@ -98,6 +104,7 @@ class AdminUserService:
             ):
                 admin.password_hash = upgraded
             admins_repo.update_fields(admin, {"last_login_at": utcnow()})
+            emit(events.admin_signed_in, self, admin_id=admin.id)
         return admin
 
     @checked(email=ADMIN_EMAIL)

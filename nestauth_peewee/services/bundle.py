@@ -23,6 +23,7 @@ from functools import cached_property
 from ..config import Settings
 from .access_keys import AccessKeyService
 from .admin_users import AdminUserService
+from .audit import AuditService
 from .authorization import AuthorizationService
 from .blocked_domains import BlockedDomainService
 from .contact_changes import ContactChangeService
@@ -43,8 +44,8 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 
 #: The attribute names of the services in a bundle.
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
-                 "blocked_domains", "sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa",
-                 "trusted_devices", "contact_changes")
+                 "blocked_domains", "audit", "sessions", "access_keys", "otps", "password_resets", "passwordless",
+                 "mfa", "trusted_devices", "contact_changes")
 _KEYED = ("sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa", "trusted_devices",
           "contact_changes")
 
@@ -64,6 +65,7 @@ class AuthServices:
         self.permissions = PermissionService(s)
         self.authorization = AuthorizationService(s)
         self.blocked_domains = BlockedDomainService(s)
+        self.audit = AuditService(s)
         if s.secret_key:
             for name in _KEYED:  # a short key fails here, at start-up
                 getattr(self, name)

@@ -4,6 +4,7 @@
 
     counts = ExpiryCleanup().run()          # e.g. hourly, from cron or a scheduler
     counts.sessions, counts.otps, counts.trusted_devices
+    ExpiryCleanup(audit_retention=timedelta(days=365)).run().audit_events   # and the old audit rows
 
 Rows go in batches of one ``DELETE`` statement each (at most ``batch_size``
 rows), each committing on its own, so a large backlog never holds long locks
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .. import errors
 from ..db import database, dialect_of
 from ..fields import utcnow
+from ..repositories import audit as audit_repo
 from ..repositories import otps as otps_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import throttles as throttles_repo
@@ -44,13 +46,21 @@ class CleanupCounts:
     otps: int
     trusted_devices: int
     login_throttles: int = 0
+    audit_events: int = 0
 
 
 class ExpiryCleanup:
-    """Batched deletion of expired sessions and OTPs and of expired or revoked trusted devices."""
+    """Batched deletion of expired sessions and OTPs, of expired or revoked trusted devices, of
+    forgotten throttle counters and (given ``audit_retention``, ``Settings.audit_retention``) of
+    audit rows older than the retention."""
 
-    def __init__(self, *, clock: Clock = utcnow) -> None:
+    def __init__(self, *, clock: Clock = utcnow, audit_retention: timedelta | None = None) -> None:
+        if audit_retention is not None and (not isinstance(audit_retention, timedelta)
+                                            or audit_retention <= timedelta(0)):
+            raise errors.ConfigurationError(
+                f"audit_retention must be a positive timedelta or None, not {audit_retention!r}.")
         self._clock = clock
+        self.audit_retention = audit_retention
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def sessions(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
@@ -83,14 +93,24 @@ class ExpiryCleanup:
                            DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
     @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
+    def audit_events(self, *, batch_size: int | None = None, now: datetime | None = None) -> int:
+        """Audit rows older than ``audit_retention`` (none without a retention: kept forever)."""
+        if self.audit_retention is None:
+            return 0
+        cutoff = (now or self._clock()) - self.audit_retention
+        return _in_batches(lambda limit: audit_repo.delete_older_batch(before=cutoff, limit=limit),
+                           DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+
+    @checked(batch_size=BATCH_SIZE.optional, now=DATETIME.optional)
     def run(self, *, batch_size: int | None = None, now: datetime | None = None) -> CleanupCounts:
-        """All four, with one clock reading; ``batch_size`` None: each table's default."""
+        """All five, with one clock reading; ``batch_size`` None: each table's default."""
         moment = now or self._clock()
         return CleanupCounts(
             sessions=self.sessions(batch_size=batch_size, now=moment),
             otps=self.otps(batch_size=batch_size, now=moment),
             trusted_devices=self.trusted_devices(batch_size=batch_size, now=moment),
             login_throttles=self.login_throttles(batch_size=batch_size, now=moment),
+            audit_events=self.audit_events(batch_size=batch_size, now=moment),
         )
 
 

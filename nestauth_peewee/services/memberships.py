@@ -34,7 +34,7 @@ from ..repositories import roles as roles_repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import FLAG, ID, IDS, NAMES, SHORT_NAME, checked
 from ._common import found
-from ._rbac_common import require_tenant, roles_for_scope
+from ._rbac_common import replace_roles, require_tenant, roles_for_scope
 
 __all__ = ["MembershipService", "resolve_role_names"]
 
@@ -112,8 +112,7 @@ class MembershipService:
         uid, tid = self._ids(user_id, tenant_id)
         with transaction():
             access = self._locked(uid, tid)
-            repo.replace_roles(access.id, roles_for_scope(roles, tid))
-            return repo.roles(access.id)
+            return replace_roles(self, repo, access, roles_for_scope(roles, tid), tenant_id=tid, scope="membership")
 
     @checked(user_id=ID, tenant_id=ID.optional, names=NAMES, guard=SHORT_NAME.optional)
     @retry_on_conflict
@@ -124,8 +123,8 @@ class MembershipService:
         guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid, tid)
-            repo.replace_roles(access.id, resolve_role_names(names, guard, tid))
-            return repo.roles(access.id)
+            return replace_roles(self, repo, access, resolve_role_names(names, guard, tid), tenant_id=tid,
+                                 scope="membership")
 
     @replica_ok
     @checked(user_id=ID, tenant_id=ID.optional)

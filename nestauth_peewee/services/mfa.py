@@ -251,7 +251,7 @@ class MfaService(KeyedService):
             if user.is_mfa_enabled:
                 return False
             repo.set_mfa_enabled(user.id, True, now=self.now())
-            emit(events.mfa_enabled, user_id=user.id)
+            emit(events.mfa_enabled, self, user_id=user.id)
         return True
 
     @checked(user_id=ID, session=ID.optional)
@@ -270,7 +270,7 @@ class MfaService(KeyedService):
             repo.set_mfa_enabled(user.id, False, now=now)
             repo.delete_recovery_codes(user.id)
             devices_repo.revoke_all(user.id, now=now)
-            emit(events.mfa_disabled, user_id=user.id)
+            emit(events.mfa_disabled, self, user_id=user.id)
         return True
 
     def _check_session(self, session: Any, user_id: Any) -> None:
@@ -360,7 +360,7 @@ class MfaService(KeyedService):
         with transaction():
             if repo.spend_recovery_code(user, candidates, now=self.now()):
                 left = repo.count_unused_recovery_codes(user)
-                emit(events.recovery_code_used, user_id=user, remaining=left)
+                emit(events.recovery_code_used, self, user_id=user, remaining=left)
         if left is None:
             self.throttle.failed(gate)
             raise errors.RecoveryCodeInvalid()

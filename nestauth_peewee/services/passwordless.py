@@ -42,13 +42,13 @@ import re
 import uuid
 from typing import Any
 
-from .. import errors, events
+from .. import audit, errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import User
 from ..replicas import on_primary
 from ..repositories import users as users_repo
-from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..unit_of_work import emit, record_failure, retry_on_conflict, transaction
 from ..validation import EMAIL, IP_ADDRESS, LINE, PHONE, USER_AGENT, checked
 from ._base import Clock
 from .otps import OTP_CODE, IssuedOtp, OtpService
@@ -165,6 +165,8 @@ class PasswordlessService:
                 self.otps.verify(user_id, otp_type, code)
             except (errors.VerificationCodeInvalid, errors.VerificationCodeExpired) as exc:
                 refused = exc  # commit the spent attempt (or the expired code's removal), then raise
+                record_failure(audit.failure_row(self.settings, audit.SIGN_IN, user_id=user_id, reason=exc.code,
+                                                 detail={"method": method}))
             else:
                 issued = self.sessions.create(user_id, data={"auth_method": method}, **client)
                 emit(events.passwordless_login, self, user_id=user_id, method=method,

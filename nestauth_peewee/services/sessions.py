@@ -118,9 +118,9 @@ class SessionService(KeyedService):
                 raise errors.ReferenceNotFound(f"No user with id {uid}; cannot start a session.")
             evicted, _expired = repo.evict(uid, session_id, now=now,
                                            keep=None if limit is None else limit - 1)
-            emit(events.session_created, session=session, user_id=uid)
+            emit(events.session_created, self, session=session, user_id=uid)
             if evicted:
-                emit(events.session_revoked, user_id=uid, session_ids=evicted, reason="evicted")
+                emit(events.session_revoked, self, user_id=uid, session_ids=evicted, reason="evicted")
         return self._issued(session, token, now)
 
     # --- presenting a refresh token ---------------------------------------------
@@ -171,7 +171,7 @@ class SessionService(KeyedService):
             swapped = repo.swap_token(session.id, old_digest, new_digest, now=now,
                                       expires_at=expires_at, **columns)
             if swapped:
-                emit(events.session_refreshed, session_id=session.id, user_id=session.user_id)
+                emit(events.session_refreshed, self, session_id=session.id, user_id=session.user_id)
         if not swapped:
             self._revoke_reused(session)
             raise errors.InvalidRefreshToken()
@@ -336,7 +336,7 @@ class SessionService(KeyedService):
         with transaction():
             removed = repo.delete(session.id)
             if removed:
-                emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+                emit(events.session_revoked, self, user_id=session.user_id, session_ids=[session.id],
                      reason=reason)
         raise errors.SessionExpired(reason=reason)
 
@@ -364,9 +364,9 @@ class SessionService(KeyedService):
     def _revoke_reused(self, session: Session) -> None:
         with transaction():
             removed = repo.delete(session.id)
-            emit(events.refresh_token_reuse_detected, session_id=session.id, user_id=session.user_id)
+            emit(events.refresh_token_reuse_detected, self, session_id=session.id, user_id=session.user_id)
             if removed:
-                emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+                emit(events.session_revoked, self, user_id=session.user_id, session_ids=[session.id],
                      reason="reuse")
 
     def _digest(self, session_id: uuid.UUID, secret: str) -> str:
@@ -403,7 +403,7 @@ class SessionService(KeyedService):
                 live.append(session)
             if dead:
                 repo.delete_ids(dead)
-                emit(events.session_revoked, user_id=user_id, session_ids=dead, reason="expired")
+                emit(events.session_revoked, self, user_id=user_id, session_ids=dead, reason="expired")
         return live
 
     @checked(session_id=ID, user_id=ID.optional)
@@ -415,7 +415,7 @@ class SessionService(KeyedService):
             if session is None or (user_id is not None and session.user_id != user_id):
                 raise errors.SessionNotFound()
             repo.delete(session.id)
-            emit(events.session_revoked, user_id=session.user_id, session_ids=[session.id],
+            emit(events.session_revoked, self, user_id=session.user_id, session_ids=[session.id],
                  reason="revoked")
 
     @checked(user_id=ID, except_session=ID.optional)
@@ -426,13 +426,16 @@ class SessionService(KeyedService):
 
         One ``DELETE ... RETURNING`` statement (no transaction of its own when
         none is open); two in a transaction where the dialect cannot return
-        deleted rows.
+        deleted rows, or when the audit trail is on (``Settings.audit``: the
+        audit row's INSERT joins the DELETE's transaction).
         """
         uid, except_id = cast(uuid.UUID, user_id), cast(uuid.UUID | None, except_session)
-        with single_statement() if repo.one_statement_deletes() else transaction():
+        # With the audit trail on, a transaction: its row commits with the DELETE.
+        one = repo.one_statement_deletes() and not self.settings.audit
+        with single_statement() if one else transaction():
             ids = repo.delete_for_user_returning(uid, except_id=except_id)
             if ids:
-                emit(events.session_revoked, user_id=user_id, session_ids=ids, reason="revoked")
+                emit(events.session_revoked, self, user_id=user_id, session_ids=ids, reason="revoked")
         return len(ids)
 
     @checked(user_id=ID, current_session=ID)

@@ -24,15 +24,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from .. import errors
+from .. import errors, events
 from ..config import Settings
 from ..models import Role, StaffAccess
 from ..replicas import replica_ok
 from ..repositories import staff_access as repo
-from ..unit_of_work import retry_on_conflict, transaction
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import ID, IDS, NAMES, SHORT_NAME, checked
 from ._common import found
-from ._rbac_common import roles_for_scope
+from ._rbac_common import replace_roles, roles_for_scope
 from .memberships import resolve_role_names
 
 __all__ = ["StaffAccessService"]
@@ -52,12 +52,15 @@ class StaffAccessService:
     @retry_on_conflict
     def _grant(self, uid: uuid.UUID, roles: Iterable[Any] | None) -> StaffAccess:
         with transaction():
+            earlier = repo.get(uid)
             try:
                 access = repo.ensure(uid)
             except errors.ReferenceNotFound as exc:
                 raise errors.UserNotFound(f"No user with id {uid}.", user_id=str(uid)) from exc
+            if earlier is None or not earlier.is_active:
+                emit(events.staff_access_changed, self, user_id=uid, change="granted")
             if roles is not None:
-                repo.replace_roles(access.id, roles_for_scope(roles, None))
+                replace_roles(self, repo, access, roles_for_scope(roles, None), tenant_id=None, scope="staff")
         return access
 
     @replica_ok
@@ -74,6 +77,7 @@ class StaffAccessService:
         with transaction():
             if not repo.delete(uid):
                 raise self._not_found(uid)
+            emit(events.staff_access_changed, self, user_id=uid, change="revoked")
 
     @checked(user_id=ID)
     def activate(self, user_id: Any) -> StaffAccess:
@@ -91,8 +95,7 @@ class StaffAccessService:
         uid = user_id
         with transaction():
             access = self._locked(uid)
-            repo.replace_roles(access.id, roles_for_scope(roles, None))
-            return repo.roles(access.id)
+            return replace_roles(self, repo, access, roles_for_scope(roles, None), tenant_id=None, scope="staff")
 
     @checked(user_id=ID, names=NAMES, guard=SHORT_NAME.optional)
     @retry_on_conflict
@@ -103,8 +106,8 @@ class StaffAccessService:
         guard = self.settings.resolve_guard(guard)
         with transaction():
             access = self._locked(uid)
-            repo.replace_roles(access.id, resolve_role_names(names, guard, None))
-            return repo.roles(access.id)
+            return replace_roles(self, repo, access, resolve_role_names(names, guard, None), tenant_id=None,
+                                 scope="staff")
 
     @replica_ok
     @checked(user_id=ID)
@@ -128,6 +131,7 @@ class StaffAccessService:
             if access.is_active != active:
                 repo.set_active(access.id, active)
                 access.is_active = active
+                emit(events.staff_access_changed, self, user_id=uid, change="activated" if active else "deactivated")
         return access
 
     def _locked(self, uid: uuid.UUID) -> StaffAccess:

@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import logging
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .. import errors
+from .. import audit, errors
 from ..config import Settings, ThrottlePolicy, key_ring
 from ..fields import utcnow
 from ..repositories import throttles as repo
 from ..secrets import KeyRing
-from ..unit_of_work import transaction
+from ..unit_of_work import record_failure, transaction
 from ._base import Clock
 
 __all__ = ["Throttle", "Gate", "SCOPES", "LOGIN", "ADMIN_LOGIN", "OTP", "TOTP", "RECOVERY_CODE",
@@ -46,6 +47,8 @@ LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE = "login", "admin_login", "otp", "t
 RESET_REQUEST = "reset_request"
 #: Every scope the library throttles.
 SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST)
+#: The scopes whose identifier is the user's id (hex).
+_PER_USER = (OTP, TOTP, RECOVERY_CODE)
 _PURPOSE = "throttle"
 _warned = False
 
@@ -57,6 +60,8 @@ class Gate:
     scope: str
     subject: str
     counted: bool
+    #: Whose account it is, when known (the audit row of a lockout names it).
+    user_id: uuid.UUID | None = None
 
 
 class Throttle:
@@ -85,28 +90,32 @@ class Throttle:
             raise errors.ConfigurationError("Throttling needs the secret key (NESTAUTH_SECRET_KEY).")
         return self._keys.digest(_PURPOSE, scope, identifier)
 
-    def check(self, scope: str, identifier: str) -> Gate | None:
+    def check(self, scope: str, identifier: str, *, user_id: uuid.UUID | None = None) -> Gate | None:
         """Refuse with :class:`~nestauth_peewee.errors.AccountLocked` while a wait or lock runs.
 
         One query. Returns the gate to pass to :meth:`failed` / :meth:`succeeded`
-        (None when throttling is off).
+        (None when throttling is off). ``user_id``: the account's, if known (the
+        per-user scopes' identifier is the user id already).
         """
         if not self.enabled:
             return None
+        if user_id is None and scope in _PER_USER:
+            user_id = _user_of(identifier)
         subject = self.subject(scope, identifier)
         row = repo.get(scope, subject)
         now = self._clock()
         if row is None or row.expires_at <= now:
-            return Gate(scope, subject, counted=row is not None)
+            return Gate(scope, subject, counted=row is not None, user_id=user_id)
         if row.locked_until is not None and row.locked_until > now:
             raise errors.AccountLocked(retry_after=max(1, math.ceil((row.locked_until - now).total_seconds())))
-        return Gate(scope, subject, counted=True)
+        return Gate(scope, subject, counted=True, user_id=user_id)
 
     def failed(self, gate: Gate | None) -> int:
         """Count one failure (atomically: concurrent ones all count); the consecutive count, 0 when off.
 
         Runs in its own transaction (a savepoint inside the caller's), so the
-        count stays even though the attempt itself is refused.
+        count stays even though the attempt itself is refused. A failure that
+        locks (``policy.lock_after`` or more) leaves a ``lockout`` audit row.
         """
         if gate is None or self.policy is None:
             return 0
@@ -118,6 +127,10 @@ class Throttle:
             if wait is not None:
                 until = now + wait
                 repo.lock(gate.scope, gate.subject, until=until, expires_at=max(forget_at, until))
+                if count >= self.policy.lock_after:
+                    record_failure(audit.failure_row(
+                        self.settings, audit.LOCKOUT, user_id=gate.user_id, reason=errors.AccountLocked.code,
+                        detail={"scope": gate.scope, "failures": count, "seconds": int(wait.total_seconds())}))
         return count
 
     def succeeded(self, gate: Gate | None) -> None:
@@ -140,6 +153,13 @@ class Throttle:
         if row is None or row.locked_until is None or row.locked_until <= now:
             return None
         return row.locked_until - now
+
+
+def _user_of(identifier: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(hex=identifier) if len(identifier) == 32 else None
+    except ValueError:
+        return None
 
 
 def _warn_once() -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
-from .. import errors, events
+from .. import audit, errors, events
 from ..config import Settings
 from ..fields import utcnow
 from ..models import Session, User
@@ -36,6 +36,7 @@ from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
 from . import _recent
 from ._common import Page, UserSnapshot, found, updatable
+from .audit import Attempt, refusals
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
@@ -143,10 +144,17 @@ class UserService(IdentityOperations):
         Throttled per normalised identifier, known or not (``Settings.login_throttle``):
         after too many consecutive failures every attempt, right or wrong, is
         ``ACCOUNT_LOCKED`` (with ``retry_after``) until the wait is over; a
-        success starts the count again. See :meth:`unlock`.
+        success starts the count again. See :meth:`unlock`. Each refusal leaves a
+        ``sign_in`` failure row in the audit trail (the session started after a
+        success leaves the success row).
         """
+        with refusals(self.settings, audit.SIGN_IN) as attempt:
+            return self._authenticate(attempt, email, phone, password)
+
+    def _authenticate(self, attempt: Attempt, email: str | None, phone: str | None, password: str) -> User:
         user = self.lookup(email=email, phone=phone)
-        gate = self.throttle.check(LOGIN, self.login_identifier(email=email, phone=phone))
+        attempt.user_id = user.id if user is not None else None
+        gate = self.throttle.check(LOGIN, self.login_identifier(email=email, phone=phone), user_id=attempt.user_id)
         if user is None or user.password_hash is None:
             self.hasher.dummy_verify(password)
             self.throttle.failed(gate)
