@@ -14,10 +14,8 @@ from dataclasses import replace
 
 import pyotp
 import pytest
-from _auth_fixtures import *  # noqa: F403
-from _auth_fixtures import KEY, count_queries
-from _users_support import CHEAP
 from click.testing import CliRunner
+from support import CHEAP, KEY, count_queries
 
 import nestauth_peewee
 from nestauth_peewee import AuthServices, audit, errors

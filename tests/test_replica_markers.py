@@ -20,6 +20,7 @@ from nestauth_peewee.replicas import MARKER_ATTRIBUTE
 REPLICA_OK = {
     "AccessKeyService": {"list_for_user"},
     "AdminUserService": {"get", "get_by_email", "list"},
+    "AuditService": {"for_user", "list"},
     "AuthorizationService": {"effective_permissions", "has_permission", "has_role", "role_names",
                              "staff_permissions"},
     "BlockedDomainService": {"contains", "count", "is_blocked", "list_domains"},
@@ -60,7 +61,8 @@ WRITES = {
     "AdminUserService": {"change_password", "create", "delete", "revoke_all_sessions", "set_password",
                          "unlock", "update"},
     "BlockedDomainService": {"add", "import_domains", "import_file", "remove"},
-    "ExpiryCleanup": {"login_throttles", "otps", "run", "sessions", "trusted_devices"},
+    "AuditService": {"purge"},
+    "ExpiryCleanup": {"audit_events", "login_throttles", "otps", "run", "sessions", "trusted_devices"},
     "MembershipService": {"deactivate", "delete", "ensure", "set_roles", "set_roles_by_name"},
     "MfaService": {"add_totp_device", "confirm_totp_device", "disable", "enable", "generate_recovery_codes",
                    "remove_device", "use_recovery_code"},
