@@ -325,6 +325,8 @@ class MigrationError(NestAuthError):
 
     code = "MIGRATION_FAILED"
     default_message = "A schema migration failed; see `nestauth migrations` for the database's state."
+
+
 # --- tenancy and RBAC ------------------------------------------------------------
 
 

@@ -25,20 +25,10 @@ from migration_helpers import (
 )
 
 import nestauth_peewee
-from nestauth_peewee import (
-    AccessKey,
-    Otp,
-    Permission,
-    Session,
-    Tenant,
-    TrustedDevice,
-    create_tables,
-    drop_tables,
-    errors,
-)
+from nestauth_peewee import create_tables, drop_tables, errors
 from nestauth_peewee.cli import main
 from nestauth_peewee.fields import CharField, IntegerField
-from nestauth_peewee.models import DEFAULT_GUARD
+from nestauth_peewee.models import DEFAULT_GUARD, AccessKey, Otp, Permission, Session, Tenant, TrustedDevice
 from nestauth_peewee.schema import migration_runtime_v1, migration_state, migration_writer
 from nestauth_peewee.schema.catalog import ForeignKey
 from nestauth_peewee.schema.migrations import (

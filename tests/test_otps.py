@@ -73,13 +73,19 @@ def test_a_right_code_succeeds_and_verify_consumes_it(service, make_user, path):
         service.verify(user.id, "passwordless_login", issued.code)
 
 
+def _refused_wrong_codes(service, path, user, times):
+    """Issue an MFA code to ``user`` and present a wrong one ``times`` times along ``path``."""
+    issued = service.create(user.id, "mfa")
+    for _ in range(times):
+        with pytest.raises(errors.VerificationCodeInvalid):
+            _present(service, path, user.id, "mfa", _wrong(issued.code))
+    return issued
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_a_code_is_dead_after_five_wrong_attempts_whatever_the_path(service, make_user, path):
     user = make_user()
-    issued = service.create(user.id, "mfa")
-    for _ in range(5):
-        with pytest.raises(errors.VerificationCodeInvalid):
-            _present(service, path, user.id, "mfa", _wrong(issued.code))
+    issued = _refused_wrong_codes(service, path, user, 5)
     for other_path in PATHS:
         with pytest.raises(errors.VerificationCodeInvalid) as info:
             _present(service, other_path, user.id, "mfa", issued.code)
@@ -89,10 +95,7 @@ def test_a_code_is_dead_after_five_wrong_attempts_whatever_the_path(service, mak
 @pytest.mark.parametrize("path", PATHS)
 def test_the_fifth_attempt_may_still_be_the_right_one(service, make_user, path):
     user = make_user()
-    issued = service.create(user.id, "mfa")
-    for _ in range(4):
-        with pytest.raises(errors.VerificationCodeInvalid):
-            _present(service, path, user.id, "mfa", _wrong(issued.code))
+    issued = _refused_wrong_codes(service, path, user, 4)
     _present(service, path, user.id, "mfa", issued.code)
 
 

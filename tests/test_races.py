@@ -23,22 +23,10 @@ import support
 from _cluster import Nodes, galera_nodes
 from support import DIALECTS, KEY, bound, empty_all_tables, require_dialect, session_database
 
-from nestauth_peewee import (
-    AdminUser,
-    AdminUserService,
-    Role,
-    RoleService,
-    Session,
-    SessionService,
-    Settings,
-    Tenant,
-    TenantService,
-    User,
-    UserService,
-    errors,
-    events,
-)
+from nestauth_peewee import Settings, errors, events
+from nestauth_peewee.models import AdminUser, Role, Session, Tenant, User
 from nestauth_peewee.repositories import tenants as tenants_repo
+from nestauth_peewee.services import AdminUserService, RoleService, SessionService, TenantService, UserService
 
 ROUNDS = 15
 SETTINGS = Settings(secret_key=KEY, argon2=support.CHEAP, guards=("web",))

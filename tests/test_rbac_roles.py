@@ -7,19 +7,14 @@ import uuid
 import pytest
 from support import RBAC_SETTINGS, run_together
 
-from nestauth_peewee import (
-    MembershipRole,
+from nestauth_peewee import errors
+from nestauth_peewee.models import MembershipRole, Permission, Role, RolePermission, StaffAccessRole, User
+from nestauth_peewee.services import (
     MembershipService,
-    Permission,
     PermissionService,
-    Role,
-    RolePermission,
     RoleService,
-    StaffAccessRole,
     StaffAccessService,
     TenantService,
-    User,
-    errors,
 )
 
 

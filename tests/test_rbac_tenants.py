@@ -9,20 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import RBAC_SETTINGS
 
-from nestauth_peewee import (
-    Membership,
-    MembershipRole,
-    MembershipService,
-    Permission,
-    PermissionService,
-    Role,
-    RolePermission,
-    RoleService,
-    Tenant,
-    TenantService,
-    User,
-    errors,
-)
+from nestauth_peewee import errors
+from nestauth_peewee.models import Membership, MembershipRole, Permission, Role, RolePermission, Tenant, User
+from nestauth_peewee.services import MembershipService, PermissionService, RoleService, TenantService
 from nestauth_peewee.services.tenants import SLUG_PATTERN
 from nestauth_peewee.unit_of_work import transaction
 

@@ -11,21 +11,12 @@ from click.testing import CliRunner
 from support import CHEAP, CHEAP_SETTINGS
 
 import nestauth_peewee
-from nestauth_peewee import (
-    AdminUser,
-    AuthorizationService,
-    PasswordHasher,
-    Permission,
-    Role,
-    Tenant,
-    TenantService,
-    User,
-    UserService,
-    errors,
-)
+from nestauth_peewee import PasswordHasher, errors
 from nestauth_peewee.cli import main
 from nestauth_peewee.config import Settings
+from nestauth_peewee.models import AdminUser, Permission, Role, Tenant, User
 from nestauth_peewee.seeding import EXAMPLE_SEED, Seeder, load_seed, parse_seed
+from nestauth_peewee.services import AuthorizationService, TenantService, UserService
 
 EXAMPLE = EXAMPLE_SEED
 

@@ -15,17 +15,10 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from _engines import behind_pgbouncer
 
-from nestauth_peewee import (
-    AccessKeyService,
-    Session,
-    SessionService,
-    Settings,
-    Tenant,
-    errors,
-    init_database,
-)
+from nestauth_peewee import Settings, errors, init_database
 from nestauth_peewee.fields import utcnow
-from nestauth_peewee.models import AccessKey, User
+from nestauth_peewee.models import AccessKey, Session, Tenant, User
+from nestauth_peewee.services import AccessKeyService, SessionService
 from nestauth_peewee.services.cleanup import ExpiryCleanup
 
 KEY = "session-settings-secret-key-0123456789abcdef"

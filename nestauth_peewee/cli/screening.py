@@ -32,9 +32,7 @@ def _service() -> BlockedDomainService:
 @database_option
 def blocked_add(db: Any, domains: tuple[str, ...]) -> None:
     """Block each of DOMAINS (and its subdomains)."""
-    service = _service()
-    for domain in domains:
-        row = service.add(domain)
+    for row in map(_service().add, domains):
         click.echo(f"Blocked {row.domain}.")
 
 

@@ -7,7 +7,8 @@
   a locking read also sees rows committed after the transaction's snapshot,
   which a plain read under REPEATABLE READ does not;
 * :func:`delete_batch` deletes at most ``limit`` matching rows in one statement
-  (the batched clean-ups).
+  (the batched clean-ups);
+* :func:`save_fields` writes the given columns of a loaded row, and only those.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import peewee
 from ..db import database, dialect_of, traits_of
 from ..fields import utcnow
 
-__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch", "update_by_id"]
+__all__ = ["ignore_duplicates", "locked", "chunks", "supports_delete_returning", "delete_batch", "update_by_id",
+           "save_fields"]
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=peewee.Select)
+M = TypeVar("M", bound=peewee.Model)
 
 
 def ignore_duplicates(query: peewee.Insert, model: type[peewee.Model]) -> peewee.Insert:
@@ -59,6 +62,15 @@ def update_by_id(model: Any, row_id: object, values: dict[str, object]) -> int:
     fields = {getattr(model, name): value for name, value in values.items()}
     fields[model.updated_at] = utcnow()
     return model.update(fields).where(model.id == row_id).execute()
+
+
+def save_fields(row: M, fields: dict[str, Any]) -> M:
+    """Set ``fields`` (column name → value) on a loaded ``row`` and save those columns only
+    (the model's ``save`` adds ``updated_at``); the row."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(only=[getattr(type(row), name) for name in fields])
+    return row
 
 
 def locked(query: Q) -> Q:

@@ -17,7 +17,7 @@ import peewee
 from ..db import database
 from ..fields import utcnow
 from ..models import AdminUser
-from ._support import locked
+from ._support import locked, save_fields
 
 __all__ = ["get", "get_by_email", "insert", "update_fields", "replace_password_hash",
            "bump_token_version", "lock_all", "another", "touch", "count", "delete", "list_page"]
@@ -37,10 +37,7 @@ def insert(**fields: Any) -> AdminUser:
 
 
 def update_fields(admin: AdminUser, fields: dict[str, Any]) -> AdminUser:
-    for name, value in fields.items():
-        setattr(admin, name, value)
-    admin.save(only=[getattr(AdminUser, name) for name in fields])
-    return admin
+    return save_fields(admin, fields)
 
 
 def replace_password_hash(admin_id: uuid.UUID, old_hash: str, new_hash: str) -> bool:

@@ -24,17 +24,9 @@ from typing import Any, Literal
 
 import peewee
 
-from ..models import (
-    MEMBERSHIP_ACTIVE,
-    Membership,
-    MembershipRole,
-    Permission,
-    Role,
-    RolePermission,
-    StaffAccess,
-    StaffAccessRole,
-    Tenant,
-)
+# who holds roles (memberships, staff access), then what roles grant
+from ..models import MEMBERSHIP_ACTIVE, Membership, MembershipRole, StaffAccess, StaffAccessRole
+from ..models.rbac import Permission, Role, RolePermission, Tenant
 from ._prepared import Prepared
 
 __all__ = ["permission_names", "role_names", "statement"]

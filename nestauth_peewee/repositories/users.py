@@ -20,7 +20,7 @@ import peewee
 from ..fields import utcnow
 from ..models import Membership, MembershipRole, Role, User
 from ._prepared import Prepared
-from ._support import locked
+from ._support import locked, save_fields
 
 __all__ = [
     "get",
@@ -75,10 +75,7 @@ def insert(**fields: Any) -> User:
 
 def update_fields(user: User, fields: dict[str, Any]) -> User:
     """Write ``fields`` to ``user`` (and ``updated_at``), and only those columns."""
-    for name, value in fields.items():
-        setattr(user, name, value)
-    user.save(only=[getattr(User, name) for name in fields])
-    return user
+    return save_fields(user, fields)
 
 
 def replace_password_hash(user_id: uuid.UUID, old_hash: str, new_hash: str, **also: Any) -> bool:

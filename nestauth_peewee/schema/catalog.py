@@ -62,6 +62,14 @@ def _rows(db: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ..
     return list(db.execute_sql(sql, params).fetchall())
 
 
+def _with_foreign_keys(db: Any, table: Table, sql: str) -> Table:
+    """Add the foreign keys ``sql`` lists for ``table`` (column, target table, target column,
+    delete rule; one ``%s``: the table's name) and return the table."""
+    for col, target, target_col, rule in _rows(db, sql, (table.name,)):
+        table.foreign_keys.add(ForeignKey(col, target, target_col, rule.upper()))
+    return table
+
+
 def read_catalog(db: Any, tables: set[str] | None = None) -> dict[str, Table]:
     """Return ``{table name: Table}`` for every table (or those in ``tables``)."""
     while isinstance(db, peewee.DatabaseProxy):
@@ -121,8 +129,8 @@ def _read_postgres(db: Any, name: str) -> Table:
             table.primary_key = tuple(columns)
         else:
             table.indexes[index_name] = Index(index_name, tuple(columns), bool(is_unique))
-    for col, target, target_col, rule in _rows(
-        db,
+    return _with_foreign_keys(
+        db, table,
         "SELECT kcu.column_name, ccu.table_name, ccu.column_name, rc.delete_rule "
         "FROM information_schema.table_constraints tc "
         "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name "
@@ -133,10 +141,7 @@ def _read_postgres(db: Any, name: str) -> Table:
         " ON rc.constraint_name = tc.constraint_name AND rc.constraint_schema = tc.table_schema "
         "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() "
         "AND tc.table_name = %s",
-        (name,),
-    ):
-        table.foreign_keys.add(ForeignKey(col, target, target_col, rule.upper()))
-    return table
+    )
 
 
 # --- MySQL / MariaDB -------------------------------------------------------------
@@ -181,17 +186,14 @@ def _read_mysql(db: Any, name: str) -> Table:
             table.primary_key = columns
         else:
             table.indexes[index_name] = Index(index_name, columns, unique[index_name])
-    for col, target, target_col, rule in _rows(
-        db,
+    return _with_foreign_keys(
+        db, table,
         "SELECT k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE "
         "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
         " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
         " AND r.TABLE_NAME = k.TABLE_NAME "
         "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = %s AND k.REFERENCED_TABLE_NAME IS NOT NULL",
-        (name,),
-    ):
-        table.foreign_keys.add(ForeignKey(col, target, target_col, rule.upper()))
-    return table
+    )
 
 
 # --- SQLite ----------------------------------------------------------------------

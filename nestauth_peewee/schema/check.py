@@ -203,6 +203,11 @@ def _fk_text(fk: ForeignKey) -> str:
     return f"{fk.target_table}({fk.target_column}) ON DELETE {fk.on_delete}"
 
 
+def _extra(name: str, kind: str, key: str, where: str) -> Difference:
+    """What the database has and the models do not: ``where`` names it, the message says the rest."""
+    return Difference(name, f"extra {kind}", key, f"{where} is not in the models (extra)")
+
+
 def _compare_columns(name: str, live: Table, want: Table, dialect: str) -> list[Difference]:
     out = []
     for col, wanted in want.columns.items():
@@ -225,10 +230,8 @@ def _compare_columns(name: str, live: Table, want: Table, dialect: str) -> list[
                 f"default is {have.default or 'none'} in the database, {wanted.default or 'none'} in the models"
             )
         out.extend(Difference(name, "column differs", col, f"{where}: {p}") for p in problems)
-    for col in live.columns:
-        if col not in want.columns:
-            out.append(Difference(name, "extra column", col,
-                                  f"{name}.{col}: column is not in the models (extra)"))
+    out.extend(_extra(name, "column", col, f"{name}.{col}: column")
+               for col in live.columns if col not in want.columns)
     return out
 
 
@@ -242,10 +245,8 @@ def _compare_indexes(name: str, live: Table, want: Table) -> list[Difference]:
         elif (have.columns, have.unique) != (wanted.columns, wanted.unique):
             out.append(Difference(name, "index differs", idx, f"{name}: index {idx} is "
                                   f"{_index_text(have)} in the database, {_index_text(wanted)} in the models"))
-    for idx, have in live.indexes.items():
-        if idx not in want.indexes:
-            out.append(Difference(name, "extra index", idx,
-                                  f"{name}: index {idx} {_index_text(have)} is not in the models (extra)"))
+    out.extend(_extra(name, "index", idx, f"{name}: index {idx} {_index_text(have)}")
+               for idx, have in live.indexes.items() if idx not in want.indexes)
     return out
 
 
@@ -264,11 +265,8 @@ def _compare_keys(name: str, live: Table, want: Table) -> list[Difference]:
                                   f"{where}: foreign key to {wanted.target_table}({wanted.target_column}) "
                                   f"is ON DELETE {have.on_delete} in the database, "
                                   f"ON DELETE {wanted.on_delete} in the models"))
-    for key, have in sorted(have_fks.items()):
-        if key not in want_fks:
-            out.append(Difference(name, "extra foreign key", have.column,
-                                  f"{name}.{have.column}: foreign key to {_fk_text(have)} "
-                                  "is not in the models (extra)"))
+    out.extend(_extra(name, "foreign key", have.column, f"{name}.{have.column}: foreign key to {_fk_text(have)}")
+               for key, have in sorted(have_fks.items()) if key not in want_fks)
     if live.primary_key != want.primary_key:
         out.append(Difference(name, "primary key differs", "", f"{name}: primary key is "
                               f"({', '.join(live.primary_key)}) in the database, "
