@@ -31,6 +31,7 @@ import jwt
 
 from nestauth_peewee import access_tokens
 from nestauth_peewee import secrets as tokens
+from nestauth_peewee.audit import MAX_LISTED
 
 from .targets import Target
 
@@ -322,3 +323,13 @@ def analyze(target: Target, conn: Any) -> None:
             cur.fetchall()
     else:
         conn.execute("ANALYZE")
+
+
+#: The audit trail's columns, in the order the bare implementations write them.
+AUDIT_COLS = ("id", "occurred_at", "event", "outcome", "actor_id", "user_id", "tenant_id", "ip_address",
+              "user_agent", "detail")
+
+
+def audit_ids(ids: list[str]) -> dict[str, Any]:
+    """The detail of a "sessions revoked" audit row, as the library writes it."""
+    return {"reason": "revoked", "count": len(ids), "session_ids": ids[:MAX_LISTED]}

@@ -21,6 +21,7 @@ per session; the other two carry the same check).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from nestauth_peewee import (
     UserService,
 )
 from nestauth_peewee import secrets as tokens
+from nestauth_peewee.audit import SESSION_REVOKED, SIGN_IN
 
 try:
     from nestauth_peewee.repositories.authorization import statement
@@ -43,7 +45,7 @@ except ImportError:  # the library before its Prepared statements: benchmarking 
     statement = None
 
 from . import data
-from .data import BENCH_KEY, GUARD, KEY_BYTES, T0, dt
+from .data import AUDIT_COLS, BENCH_KEY, GUARD, KEY_BYTES, T0, audit_ids, dt
 
 #: The clock of API-key checks: one second after every seeded key was used.
 KEY_CLOCK_NOW = T0 + timedelta(seconds=1)
@@ -228,6 +230,8 @@ class DriverOps:
                 f" {limit}OFFSET {ph}) beyond)) RETURNING id, expires_at"
             ),
             "revoke_all": f"DELETE FROM nest_auth_sessions WHERE user_id = {ph} RETURNING id",
+            # The audit row the library writes in the same transaction (Settings.audit is on).
+            "audit": f"INSERT INTO nest_auth_audit_events ({', '.join(AUDIT_COLS)}) VALUES ({', '.join([ph] * len(AUDIT_COLS))})",
         }
         self.sql["perms"], self.perm_params = permissions_sql()
         self.text_times = self.dialect == "sqlite"
@@ -322,6 +326,7 @@ class DriverOps:
                 raise Refused
             self.run_statement("evict", (uid, sid.hex, now_db, uid, sid.hex, now_db, MAX_SESSIONS - 1))
             cur.fetchall()
+            self._audit(now_db, SIGN_IN, uid, {"session_id": str(sid)})
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -329,8 +334,21 @@ class DriverOps:
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:
-        self.run_statement("revoke_all", (user_id.hex,))
-        return len(self.cur.fetchall())
+        cur = self.cur
+        cur.execute(self.begin)
+        try:
+            self.run_statement("revoke_all", (user_id.hex,))
+            ids = [str(_as_uuid(row[0])) for row in cur.fetchall()]
+            self._audit(dt(datetime.now(UTC)), SESSION_REVOKED, user_id.hex, audit_ids(ids))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return len(ids)
+
+    def _audit(self, now_db: Any, event: str, uid: str, detail: dict[str, Any]) -> None:
+        self.run_statement("audit", (uuid.uuid4().hex, now_db, event, "success", None, uid, None, None, None,
+                                     json.dumps(detail)))
 
     def close(self) -> None:
         self.cur.close()

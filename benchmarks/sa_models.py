@@ -34,8 +34,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from nestauth_peewee import secrets as tokens
+from nestauth_peewee.audit import SESSION_REVOKED, SIGN_IN
 
-from .data import GUARD, KEY_BYTES, bare_access_claims
+from .data import GUARD, KEY_BYTES, audit_ids, bare_access_claims
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 #: Native on PostgreSQL; 32 hex digits elsewhere (as peewee stores them; MariaDB's own UUID type
@@ -45,6 +46,12 @@ Uuid = _Uuid().with_variant(_Uuid(native_uuid=False), "mysql", "mariadb", "sqlit
 
 class Base(DeclarativeBase):
     pass
+
+
+def _audit_row(now: datetime, event: str, user_id: uuid.UUID, detail: dict[str, Any]) -> Any:
+    """The audit row the library writes with a session change (Settings.audit is on)."""
+    return SAAuditEvent(id=uuid.uuid4(), occurred_at=now, event=event, outcome="success", user_id=user_id,
+                        detail=detail)
 
 
 class SAUser(Base):
@@ -151,6 +158,20 @@ class SAPlatformAccessRole(Base):
     platform_access_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("nest_auth_platform_accesses.id"), primary_key=True)
     role_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_roles.id"), primary_key=True)
+
+
+class SAAuditEvent(Base):
+    __tablename__ = "nest_auth_audit_events"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    event: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    detail: Mapped[Any] = mapped_column(Json)
 
 
 class Refused(Exception):
@@ -318,6 +339,7 @@ class SqlAlchemyOps:
             s.add(SASession(id=sid, user_id=user.id, data={}, refresh_token_hash=digest,
                             expires_at=now + self.validity, last_active=now, created_at=now,
                             updated_at=now))
+            s.add(_audit_row(now, SIGN_IN, user_id, {"session_id": str(sid)}))
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:
@@ -326,4 +348,6 @@ class SqlAlchemyOps:
                 delete(SASession).where(SASession.user_id == user_id).returning(SASession.id)
                 .execution_options(synchronize_session=False)
             ).all()
+            s.add(_audit_row(_naive(datetime.now(UTC)), SESSION_REVOKED, user_id,
+                             audit_ids([str(i) for i in ids])))
         return len(ids)
