@@ -152,8 +152,7 @@ def checked(**kinds: Kind) -> Callable[[F], F]:
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         positional = [(index, name, kinds[name]) for index, name in enumerate(slots) if name in kinds]
 
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             if len(args) > 1:
                 given = list(args)
                 for index, name, kind in positional:
@@ -165,6 +164,20 @@ def checked(**kinds: Kind) -> Callable[[F], F]:
                 if named_kind is not None:
                     kwargs[key] = named_kind(key, value)
             return func(*args, **kwargs)
+
+        if len(slots) == 2 and len(positional) == 1 and positional[0][0] == 1:
+            # A method of one argument (the hot lookups): ``(self, value)`` skips the general loop.
+            _, only_name, only_kind = positional[0]
+
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                if len(args) == 2 and not kwargs:
+                    return func(args[0], only_kind(only_name, args[1]))
+                return call(args, kwargs)
+        else:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return call(args, kwargs)
 
         wrapper.__kinds__ = dict(kinds)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]

@@ -260,3 +260,11 @@ def test_a_prepared_statement_receives_each_argument_once_and_keeps_its_constant
 def test_names_are_unique():
     with pytest.raises(ValueError):
         Prepared("users_by_email", lambda v: User.select().where(User.email == v), args=(User.email,))
+
+
+@pytest.mark.parametrize("models, link", [((Session, User), "id"), ((Session, User), "nothing"),
+                                          ((Session,), "user"), ((User, Session), "user")])
+def test_a_link_is_a_foreign_key_of_the_first_of_two_models(models, link):
+    with pytest.raises(ValueError, match="link"):
+        Prepared("link_check_" + uuid.uuid4().hex[:8], lambda v: Session.select().where(Session.id == v),
+                 args=(Session.id,), models=models, link=link)

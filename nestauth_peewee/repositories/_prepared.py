@@ -89,10 +89,13 @@ class Prepared(Generic[M]):
     models whose columns the statement selects, in order (for :meth:`first`
     and :meth:`get`); a write or a raw read leaves it empty and uses
     :meth:`execute` / :meth:`rows`. ``M`` is the type :meth:`get` returns.
+    ``link`` names the first model's foreign key to the second: the row's
+    second instance is set on it, as a peewee join would (``session.user``),
+    and nothing is left dirty.
     """
 
     def __init__(self, name: str, build: Callable[..., peewee.Node], *, args: Sequence[Arg],
-                 models: Sequence[type[peewee.Model]] = ()) -> None:
+                 models: Sequence[type[peewee.Model]] = (), link: str | None = None) -> None:
         if not name.replace("_", "").isalnum():
             raise ValueError(f"statement names are identifiers, not {name!r}")
         with _names_lock:
@@ -103,6 +106,10 @@ class Prepared(Generic[M]):
         self._build = build
         self._args = tuple(a if isinstance(a, tuple) else (a, a.db_value) for a in args)
         self._models = tuple(models)
+        if link is not None and (len(self._models) != 2
+                                 or not isinstance(self._models[0]._meta.fields.get(link), peewee.ForeignKeyField)):
+            raise ValueError(f"{name}: link names a foreign key of the first of two models, not {link!r}")
+        self._link = link
         self._per_db: weakref.WeakKeyDictionary[peewee.Database, _Statement] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._last: tuple[Callable[[], Any], _Statement | None] = (lambda: None, None)
@@ -134,6 +141,25 @@ class Prepared(Generic[M]):
 
     def execute(self, *values: Any) -> Any:
         """Run the statement once (one round trip); the driver's cursor."""
+        return self._run(values)
+
+    def rows(self, *values: Any) -> list[tuple]:
+        """Every row, as the driver returns them."""
+        return self._run(values).fetchall()
+
+    def first(self, *values: Any) -> tuple[peewee.Model, ...] | None:
+        """The first row as instances of ``models``, or None."""
+        row = self._run(values).fetchone()
+        return None if row is None else (self._reader or self._read())(row)
+
+    def get(self, *values: Any) -> M | None:
+        """:meth:`first` for a statement of one model: the instance, or None."""
+        if len(self._models) != 1:
+            raise TypeError("get() reads a statement of one model; use first()")
+        row = self._run(values).fetchone()
+        return None if row is None else (self._reader or self._read())(row)[0]  # type: ignore[return-value]
+
+    def _run(self, values: tuple[Any, ...]) -> Any:
         db = database.bound()
         last_db, stmt = self._last
         if stmt is None or last_db() is not db:
@@ -144,27 +170,11 @@ class Prepared(Generic[M]):
             db = database.for_sql(stmt.sql)
         return stmt.run(db, values)
 
-    def rows(self, *values: Any) -> list[tuple]:
-        """Every row, as the driver returns them."""
-        return self.execute(*values).fetchall()
-
-    def first(self, *values: Any) -> tuple[peewee.Model, ...] | None:
-        """The first row as instances of ``models``, or None."""
-        row = self.execute(*values).fetchone()
-        return None if row is None else (self._reader or self._read())(row)
-
-    def get(self, *values: Any) -> M | None:
-        """:meth:`first` for a statement of one model: the instance, or None."""
-        if len(self._models) != 1:
-            raise TypeError("get() reads a statement of one model; use first()")
-        row = self.execute(*values).fetchone()
-        return None if row is None else (self._reader or self._read())(row)[0]  # type: ignore[return-value]
-
     def _read(self) -> Callable[[tuple], tuple[peewee.Model, ...]]:
         if self._reader is None:
             if not self._models:
                 raise TypeError(f"{self.name} selects no models: use rows() or execute()")
-            self._reader = row_reader(self._models)
+            self._reader = row_reader(self._models, link=self._link)
         return self._reader
 
 
@@ -431,8 +441,13 @@ def run(db: peewee.Database, sql: str, params: list[Any]) -> Any:
         raise translate(exc) from exc
 
 
-def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[peewee.Model, ...]]:
+def row_reader(models: Sequence[type[peewee.Model]], *,
+               link: str | None = None) -> Callable[[tuple], tuple[peewee.Model, ...]]:
     """A function turning one row (all columns of ``models``, in order) into model instances.
+
+    With ``link`` (a foreign key of the first model to the second), the second
+    instance is the first's related object, as peewee's join reader sets it
+    (``__rel__``; the key's value is already the column read).
 
     **Generated on purpose** (the one generated piece of the read path): a
     function with one dict literal per model, text columns taken as the driver
@@ -466,7 +481,15 @@ def row_reader(models: Sequence[type[peewee.Model]]) -> Callable[[tuple], tuple[
         instances.append(f"_loaded(_m{m}, {{{', '.join(items)}}})")
     args["_loaded"] = loaded
     signature = ", ".join(f"{name}={name}" for name in args)
-    source = f"def read(row, *, {signature}):\n    return ({', '.join(instances)},)\n"
+    if link is None:
+        body = f"    return ({', '.join(instances)},)\n"
+    else:
+        if not link.isidentifier():
+            raise RuntimeError(f"unexpected field name {link!r}")
+        body = (f"    first, second = {instances[0]}, {instances[1]}\n"
+                f"    first.__rel__[{link!r}] = second\n"
+                f"    return first, second\n")
+    source = f"def read(row, *, {signature}):\n{body}"
     namespace: dict[str, Any] = dict(args)
     exec(compile(source, f"<row reader of {'+'.join(m.__name__ for m in models)}>", "exec"), namespace)
     return namespace["read"]

@@ -25,6 +25,7 @@ _BY_PUBLIC_KEY_WITH_USER: Prepared[AccessKey] = Prepared(
     .where(AccessKey.public_key == public_key),
     args=(AccessKey.public_key,),
     models=(AccessKey, User),
+    link="user",
 )
 
 
@@ -41,13 +42,7 @@ def get_for_user(key_id: uuid.UUID | str, user_id: UserId | None = None) -> Acce
 
 def get_with_user(public_key: str) -> tuple[AccessKey, User] | None:
     """The key and its owner in one prebuilt query; ``key.user`` is set."""
-    row = _BY_PUBLIC_KEY_WITH_USER.first(public_key)
-    if row is None:
-        return None
-    key, user = cast("tuple[AccessKey, User]", row)
-    key.user = user
-    key._dirty.clear()
-    return key, user
+    return cast("tuple[AccessKey, User] | None", _BY_PUBLIC_KEY_WITH_USER.first(public_key))
 
 
 def mark_used(key_id: uuid.UUID, *, now: datetime, stale_at: datetime) -> bool:

@@ -65,6 +65,7 @@ _BY_ID_WITH_USER: Prepared[Session] = Prepared(
     lambda sid: Session.select(Session, User).join(User, on=(Session.user == User.id)).where(Session.id == sid),
     args=(Session.id,),
     models=(Session, User),
+    link="user",
 )
 
 
@@ -83,13 +84,7 @@ def get(session_id: uuid.UUID | str) -> Session | None:
 
 def get_with_user(session_id: uuid.UUID) -> tuple[Session, User] | None:
     """The session and its user in one prebuilt query; ``session.user`` is set."""
-    row = _BY_ID_WITH_USER.first(session_id)
-    if row is None:
-        return None
-    session, user = cast("tuple[Session, User]", row)
-    session.user = user
-    session._dirty.clear()
-    return session, user
+    return cast("tuple[Session, User] | None", _BY_ID_WITH_USER.first(session_id))
 
 
 def swap_token(session_id: uuid.UUID, old_hash: str, new_hash: str, *, now: datetime,

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import errors
 from ..config import Settings, key_ring
 from ..fields import utcnow
 from ..models import User
+from ..replicas import primary_reads, routing
 from ..repositories import users as users_repo
 from ..validation import checked
 
-__all__ = ["KeyedService", "Clock", "lock_active_user"]
+__all__ = ["KeyedService", "Clock", "lock_active_user", "find_presented"]
 
 Clock = Callable[[], datetime]
+K = TypeVar("K")
+R = TypeVar("R")
 
 
 class KeyedService:
@@ -45,3 +48,29 @@ def lock_active_user(user_id: Any, *, refused: str, inactive: str) -> User:
     if not user.is_active:
         raise errors.AccountInactive(inactive)
     return user
+
+
+def find_presented(parsed: tuple[K, str] | None, refused: type[errors.NestAuthError],
+                   digest_of: Callable[[K, str], str], lookup: Callable[[K], R | None],
+                   accepted: Callable[[R, str], bool]) -> tuple[R, K, str, str]:
+    """The row behind a presented secret (a refresh token, an API key): ``(row, ident, secret, digest)``.
+
+    ``parsed`` is the token split into the part it is looked up by and its
+    secret (None: malformed, refused at once); ``digest`` is the secret's
+    digest under the current key. One ``lookup(ident)``; when a replica may
+    have answered and the answer is a refusal (no row, or a row ``accepted``
+    turns down given the digest), the lookup is repeated on the primary: a
+    lagging replica never decides a refusal. No row at all is ``refused``;
+    the caller compares the digest and checks the row's state itself.
+    """
+    if parsed is None:
+        raise refused()
+    ident, secret = parsed
+    digest = digest_of(ident, secret)
+    found = lookup(ident)
+    if routing.may_read_replica() and (found is None or not accepted(found, digest)):
+        with primary_reads():
+            found = lookup(ident)
+    if found is None:
+        raise refused()
+    return found, ident, secret, digest

@@ -26,11 +26,11 @@ from typing import cast
 from .. import errors, events
 from .. import secrets as tokens
 from ..models import AccessKey, User
-from ..replicas import auth_check, primary_reads, replica_ok, routing
+from ..replicas import auth_check, replica_ok
 from ..repositories import access_keys as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import DATETIME, ID, NAME, TEXT, checked, credential
-from ._base import KeyedService
+from ._base import KeyedService, find_presented
 
 __all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
 
@@ -88,19 +88,10 @@ class AccessKeyService(KeyedService):
         One query finds key and owner; ``last_used_at`` costs a second
         statement only when it is more than :data:`LAST_USED_RESOLUTION` old.
         """
-        parsed = tokens.parse_access_key(api_key)
-        if parsed is None:
-            raise errors.InvalidAccessKey()
-        public, secret = parsed
-        digest = self._digest(public, secret)
-        found = repo.get_with_user(public)
-        if routing.may_read_replica() and (found is None or not _accepted(found, self.now())):
-            # A replica may lag: a refusal is only decided on the primary.
-            with primary_reads():
-                found = repo.get_with_user(public)
-        if found is None:
-            raise errors.InvalidAccessKey()
-        key, user = found
+        # A refusal seen on a lagging replica is decided again on the primary.
+        (key, user), public, secret, digest = find_presented(
+            tokens.parse_access_key(api_key), errors.InvalidAccessKey, self._digest, repo.get_with_user,
+            lambda found, _digest: _accepted(found, self.now()))
         matched = self._keys.match_digest(key.secret_hash, _PURPOSE, public, secret, current=digest)
         if matched is None:
             raise errors.InvalidAccessKey()

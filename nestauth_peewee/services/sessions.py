@@ -42,7 +42,7 @@ from ..validation import (
     credential,
 )
 from . import _recent
-from ._base import KeyedService
+from ._base import KeyedService, find_presented
 from .cleanup import ExpiryCleanup
 
 __all__ = ["SessionService", "IssuedSession", "ACTIVITY_RESOLUTION"]
@@ -299,20 +299,10 @@ class SessionService(KeyedService):
     def _check(self, refresh_token: str) -> tuple[Session, str, datetime]:
         """The live session, its stored digest (made under the current or a previous key), and
         the clock reading it was judged at."""
-        parsed = tokens.parse_id_token(refresh_token)
-        if parsed is None:
-            raise errors.InvalidRefreshToken()
-        session_id, secret = parsed
-        digest = self._digest(session_id, secret)
-        found = repo.get_with_user(session_id)
-        if routing.may_read_replica() and (found is None
-                                           or not tokens.digests_equal(digest, found[0].refresh_token_hash)):
-            # A replica may lag: a refusal (or reuse) is only decided on the primary.
-            with primary_reads():
-                found = repo.get_with_user(session_id)
-        if found is None:
-            raise errors.InvalidRefreshToken()
-        session, user = found
+        # A refusal (or a reuse) seen on a lagging replica is decided again on the primary.
+        (session, user), session_id, secret, digest = find_presented(
+            tokens.parse_id_token(refresh_token), errors.InvalidRefreshToken, self._digest, repo.get_with_user,
+            lambda found, digest: tokens.digests_equal(digest, found[0].refresh_token_hash))
         if self._keys.match_digest(session.refresh_token_hash, _PURPOSE, session_id.hex, secret,
                                    current=digest) is None:
             self._revoke_reused(session)
