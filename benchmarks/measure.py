@@ -296,7 +296,9 @@ def explain(dialect: str, cursor: Any, sql: str, params: Any, aliases: dict[str,
         lines = [f"{r['table']}: type={r['type']} key={r['key']} rows={r['rows']} {r.get('Extra') or ''}".strip()
                  for r in rows]
         indexes = sorted({r["key"] for r in rows if r["key"]})
-        full = sorted({r["table"] for r in rows if r["type"] == "ALL"})
+        # An INSERT ... VALUES explains its target as type=ALL with no row estimate: no read.
+        full = sorted({r["table"] for r in rows if r["type"] == "ALL"
+                       and not (r["rows"] is None and sql.lstrip().upper().startswith("INSERT"))})
         plan = "\n".join(lines)
     else:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params or ())
