@@ -39,6 +39,7 @@ from .targets import Target
 BENCH_KEY = "nestauth-peewee benchmark key: never use it anywhere else"
 KEY_BYTES = BENCH_KEY.encode()
 ACCESS_SIGNING_KEY = access_tokens.signing_key(KEY_BYTES)
+ACCESS_KEY_ID = access_tokens.key_id(KEY_BYTES)
 #: argon2id with m=8 KiB, t=1, p=1: valid, cheap, and never verified here.
 CHEAP_HASH = "$argon2id$v=19$m=8,t=1,p=1$9o/L5Vdzg/bZGq16Lco+hA$p0pUBGp4jKBHXforD5t9G448iR5OBc7UxoJiHRWLdSE"
 TENANTS, ROLES_PER_TENANT, PERMISSIONS, PERMS_PER_ROLE, STAFF_USERS = 100, 3, 200, 10, 20
@@ -84,6 +85,15 @@ def access_token(i: int) -> str:
     token, _expires = access_tokens.issue(KEY_BYTES, user_id=user_id(i), session_id=session_id(i),
                                           now=TOKENS_ISSUED_AT, lifetime=timedelta(days=1))
     return token
+
+
+def bare_access_token(user_id: uuid.UUID, session_id: uuid.UUID, now: datetime,
+                      lifetime: timedelta = timedelta(minutes=15)) -> str:
+    """A new session's access token signed with PyJWT alone (what creating a session hands out)."""
+    issued = int(now.timestamp())
+    return jwt.encode({"sub": user_id.hex, "sid": session_id.hex, "iat": issued,
+                       "exp": issued + int(lifetime.total_seconds()), "ver": 1, "typ": "access"},
+                      ACCESS_SIGNING_KEY, algorithm="HS256", headers={"kid": ACCESS_KEY_ID})
 
 
 def bare_access_claims(token: str) -> tuple[uuid.UUID, uuid.UUID]:

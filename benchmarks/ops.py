@@ -331,6 +331,7 @@ class DriverOps:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        data.bare_access_token(user_id, sid, now)  # the library hands out an access token too
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:

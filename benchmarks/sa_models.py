@@ -36,7 +36,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from nestauth_peewee import secrets as tokens
 from nestauth_peewee.audit import SESSION_REVOKED, SIGN_IN
 
-from .data import GUARD, KEY_BYTES, audit_ids, bare_access_claims
+from .data import GUARD, KEY_BYTES, audit_ids, bare_access_claims, bare_access_token
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 #: Native on PostgreSQL; 32 hex digits elsewhere (as peewee stores them; MariaDB's own UUID type
@@ -340,6 +340,7 @@ class SqlAlchemyOps:
                             expires_at=now + self.validity, last_active=now, created_at=now,
                             updated_at=now))
             s.add(_audit_row(now, SIGN_IN, user_id, {"session_id": str(sid)}))
+        bare_access_token(user_id, sid, datetime.now(UTC))  # the library hands out an access token too
         return sid
 
     def revoke_all(self, user_id: uuid.UUID) -> int:
