@@ -56,7 +56,7 @@ from . import _recent
 from ._base import Clock
 from ._common import UserSnapshot
 from .blocked_domains import ensure_allowed
-from .otps import OTP_CODE, IssuedOtp, OtpService, _normalise_code
+from .otps import OTP_CODE, IssuedOtp, OtpService, normalise_code
 from .throttling import OTP
 from .users import UserService
 
@@ -162,7 +162,7 @@ class ContactChangeService:
         return self._confirm(cast(uuid.UUID, user_id), "phone", code)
 
     def _confirm(self, uid: uuid.UUID, kind: str, code: str) -> User:
-        normalised = _normalise_code(code)
+        normalised = normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
         gate = self.otps.throttle.check(OTP, uid.hex)

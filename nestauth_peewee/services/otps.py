@@ -54,7 +54,7 @@ from ._base import Clock, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
-__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES"]
+__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES", "normalise_code"]
 
 #: The purposes nest-auth uses; any other ``[a-z0-9_]`` name up to 32 characters is accepted too.
 OTP_TYPES = (
@@ -92,7 +92,7 @@ OTP_LENGTH = int_in(_MIN_LENGTH, _MAX_LENGTH, "otp length")
 OTP_CODE = credential(errors.VerificationCodeInvalid)
 
 
-def _normalise_code(code: object) -> str | None:
+def normalise_code(code: object) -> str | None:
     """The presented code trimmed and upper-cased, or None if it cannot be one of ours."""
     if not isinstance(code, str) or len(code) > 2 * _MAX_LENGTH:
         return None
@@ -168,7 +168,7 @@ class OtpService(KeyedService):
         ``ACCOUNT_LOCKED``.
         """
         user = cast(uuid.UUID, user_id)
-        normalised = _normalise_code(code)
+        normalised = normalise_code(code)
         if normalised is None:
             raise errors.VerificationCodeInvalid()
         gate = self.throttle.check(OTP, user.hex)
@@ -205,7 +205,7 @@ class OtpService(KeyedService):
         if identifier is not None and not isinstance(identifier, str):
             raise errors.InvalidValue("identifier must be a string (the email or phone asked for).",
                                       field="identifier")
-        normalised = _normalise_code(code)
+        normalised = normalise_code(code)
         gate = self.throttle.check(OTP, "unknown:" + identifier) if identifier is not None else None
         if normalised is not None:
             self._verify(uuid.uuid4(), otp_type, normalised, consume=True, gate=gate)

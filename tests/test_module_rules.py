@@ -1,0 +1,90 @@
+"""The import rules of docs/architecture.md, read off the package's source.
+
+* No private name crosses a module: ``from .x import _name`` of another module is refused.
+* A package's ``_``-prefixed helper module (``repositories/_support.py``) is imported only
+  inside its own package.
+* Layers import downwards only: models < repositories < services < integrations, cli,
+  seeding; the package's base modules (``db.py``, ``errors.py``, ``unit_of_work.py`` ...)
+  import no service and nothing above.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "nestauth_peewee"
+RANK = {"models": 1, "repositories": 2, "services": 3, "integrations": 4, "cli": 4, "seeding": 4}
+BASE_MAY_NOT_IMPORT = 3  # a base module imports nothing from services/ or above
+
+
+def _name_of(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_name_of(p): p for p in sorted(PACKAGE.rglob("*.py")) if "__pycache__" not in p.parts}
+
+
+def _imports(name: str, source: str) -> list[tuple[str, str | None]]:
+    """(module imported, name taken from it or None) for every nest-auth import of ``source``."""
+    found: list[tuple[str, str | None]] = []
+    package = name.split(".") if MODULES[name].name == "__init__.py" else name.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] == "nestauth_peewee":
+                found += [(target, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, None) for alias in node.names if alias.name.split(".")[0] == "nestauth_peewee"]
+    return found
+
+
+def _private(part: str) -> bool:
+    return part.startswith("_") and not part.startswith("__")
+
+
+def violations(name: str, source: str) -> list[str]:
+    out = []
+    mine = name.split(".")
+    rank = RANK.get(mine[1]) if len(mine) > 1 else None
+    for target, taken in _imports(name, source):
+        module = f"{target}.{taken}" if taken and f"{target}.{taken}" in MODULES else target
+        if taken and module == target and _private(taken):
+            out.append(f"{name} imports the private name {target}.{taken}")
+        owner, last = module.rsplit(".", 1) if "." in module else ("", module)
+        if _private(last) and name != owner and not name.startswith(owner + "."):
+            out.append(f"{name} imports the helper module {module} from outside its package")
+        layer = RANK.get(module.split(".")[1], 0) if "." in module else 0
+        if rank is not None and layer > rank:
+            out.append(f"{name} (layer {mine[1]}) imports the higher layer {module}")
+        if rank is None and len(mine) > 1 and layer >= BASE_MAY_NOT_IMPORT:
+            out.append(f"{name} (a base module) imports {module}")
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_follow_the_rules(name):
+    assert violations(name, MODULES[name].read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("name, source, expected", [
+    ("nestauth_peewee.services.users", "from .otps import _normalise_code", "private name"),
+    ("nestauth_peewee.services.users", "from ..repositories._support import save_fields", "helper module"),
+    ("nestauth_peewee.repositories.users", "from ..services import users", "higher layer"),
+    ("nestauth_peewee.models.accounts", "from nestauth_peewee.repositories import users", "higher layer"),
+    ("nestauth_peewee.db", "from .services.users import UserService", "base module"),
+])
+def test_a_broken_rule_is_reported(name, source, expected):
+    assert any(expected in v for v in violations(name, source))
+
+
+def test_allowed_imports_pass():
+    assert violations("nestauth_peewee.repositories.users", "from ._support import save_fields") == []
+    assert violations("nestauth_peewee.services.users", "from ..repositories import users as repo") == []
