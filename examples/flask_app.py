@@ -50,8 +50,8 @@ from nestauth_peewee.integrations.flask import (
     NestAuth,
     auth_required,
     current_identity,
-    current_user,
     permission_required,
+    signed_in_user,
 )
 from nestauth_peewee.integrations.http import MAX_BODY_BYTES, error_body, json_object, text_fields
 from nestauth_peewee.integrations.request_auth import from_header
@@ -118,7 +118,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.get("/me")
     @auth_required(api_keys=True)
     def me() -> Any:
-        user = current_user
+        user = signed_in_user()  # the User itself: current_user is a proxy, one lookup per attribute
         assert user is not None
         tenant = request.headers.get("X-Tenant")
         tenant_id = auth.tenants.get_by_slug(tenant).id if tenant else None

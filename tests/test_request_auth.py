@@ -438,3 +438,27 @@ class TestFlaskLogin:
             assert browser.get("/profile").status_code == 401
         finally:
             nestauth_peewee.database.initialize(db)
+
+
+def test_signed_in_user_is_the_object_current_user_stands_for(db, db_url):
+    app, app_db = build_flask(db_url)
+    seen: dict[str, Any] = {}
+
+    @app.get("/who")
+    def who() -> Any:
+        user = nf.signed_in_user()
+        seen["same"] = user is not None and user is nf.current_user._get_current_object()  # type: ignore[union-attr]
+        return {"email": None if user is None else user.email}
+
+    @app.get("/anyone")
+    def anyone() -> Any:
+        return {"user": nf.signed_in_user() is None}
+
+    http = WsgiClient("flask", app)
+    try:
+        ann = seed(app_db)
+        assert http.call("GET", "/who", headers=ann["bearer"]).json == {"email": "ann@example.com"}
+        assert seen["same"] is True
+        assert http.call("GET", "/anyone").json == {"user": True}
+    finally:
+        nestauth_peewee.database.initialize(db)

@@ -79,7 +79,7 @@ from .http import refusal
 from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
 __all__ = ["NestAuth", "auth_required", "permission_required", "role_required", "current_user",
-           "current_session", "current_identity"]
+           "current_session", "current_identity", "signed_in_user"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _IDENTITY = "nestauth_identity"
@@ -140,7 +140,8 @@ class NestAuth:
     def _open_connection(self) -> None:
         assert self.db is not None
         self.db.connect(reuse_if_open=True)
-        g._nestauth_audit = audit.enter_request(request.remote_addr, request.headers.get("User-Agent"))
+        req = request._get_current_object()  # one proxy lookup, not one per attribute
+        g._nestauth_audit = audit.enter_request(req.remote_addr, req.headers.get("User-Agent"))
 
     def _close_connection(self, exc: BaseException | None) -> None:
         token = g.pop("_nestauth_audit", None)
@@ -176,8 +177,9 @@ class NestAuth:
 
     def authorize(self, **checks: Any) -> Identity:
         """Authenticate (and authorize) the current request; raises the typed refusal."""
-        identity = self._auth().authorize(_FlaskView(), known=g.get(_IDENTITY), **checks)
-        setattr(g, _IDENTITY, identity)
+        state = g._get_current_object()
+        identity = self._auth().authorize(_FlaskView(), known=state.get(_IDENTITY), **checks)
+        setattr(state, _IDENTITY, identity)
         return identity
 
     def csrf_token(self) -> str:
@@ -213,29 +215,34 @@ class NestAuth:
 
 
 class _FlaskView:
-    """The current Flask request, as :class:`RequestView`."""
+    """The current Flask request, as :class:`RequestView` (the request looked up once)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self) -> None:
+        self._request = request._get_current_object()
 
     @property
     def method(self) -> str:
-        return request.method
+        return str(self._request.method)
 
     def header(self, name: str) -> str | None:
-        return request.headers.get(name)
+        return self._request.headers.get(name)
 
     def cookie(self, name: str) -> str | None:
-        return request.cookies.get(name)
+        return self._request.cookies.get(name)
 
     def url_arg(self, name: str) -> str | None:
-        value = (request.view_args or {}).get(name)
+        value = (self._request.view_args or {}).get(name)
         return None if value is None else str(value)
 
     def query_arg(self, name: str) -> str | None:
-        return request.args.get(name)
+        return self._request.args.get(name)
 
     def form_field(self, name: str) -> str | None:
-        if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if self._request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             return None
-        return request.form.get(name)
+        return self._request.form.get(name)
 
 
 def current_identity() -> Identity | None:
@@ -250,14 +257,17 @@ def current_identity() -> Identity | None:
     return cast("Identity", identity)
 
 
-def _current_user() -> User | None:
-    user = g.get(_USER)
+def signed_in_user() -> User | None:
+    """The signed-in :class:`~nestauth_peewee.models.User` of this request (read on first use), or
+    ``None``: what :data:`current_user` stands for, as the object itself (no proxy per attribute)."""
+    state = g._get_current_object()
+    user = state.get(_USER)
     if user is None:
         identity = current_identity()
         if identity is None:
             return None
         user = NestAuth.current()._auth().user(identity)
-        setattr(g, _USER, user)
+        setattr(state, _USER, user)
     return cast("User", user)
 
 
@@ -267,7 +277,7 @@ def _current_session() -> Session | None:
 
 
 #: The signed-in :class:`~nestauth_peewee.models.User` of this request (read on first use), or ``None``.
-current_user: User | None = cast("User | None", LocalProxy(_current_user))
+current_user: User | None = cast("User | None", LocalProxy(signed_in_user))
 #: The :class:`~nestauth_peewee.models.Session` behind the access token (one query on use), or ``None``.
 current_session: Session | None = cast("Session | None", LocalProxy(_current_session))
 
