@@ -25,10 +25,7 @@ answer is JSON: a body that is not a JSON object is a 400, one over 64 KiB a
 from __future__ import annotations
 
 import json
-import logging
 import os
-import secrets
-from dataclasses import replace
 from typing import Any
 
 import bottle
@@ -37,7 +34,7 @@ from nestauth_peewee import create_tables, errors
 from nestauth_peewee.config import Settings
 from nestauth_peewee.db import DEFAULT_DATABASE_URL
 from nestauth_peewee.integrations.bottle import NestAuthPlugin, json_response
-from nestauth_peewee.integrations.http import MAX_BODY_BYTES, json_object, text_fields
+from nestauth_peewee.integrations.http import MAX_BODY_BYTES, json_object, text_fields, token_body
 from nestauth_peewee.integrations.request_auth import from_header
 
 #: The permissions this app checks, registered at start-up (idempotent).
@@ -47,8 +44,8 @@ PERMISSIONS = ["reports.read", "reports.write"]
 def create_app(database_url: str | None = None, settings: Settings | None = None) -> bottle.Bottle:
     app = bottle.Bottle()
     plugin = NestAuthPlugin(database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-                            settings=settings or _settings(), tenant=from_header("X-Tenant"),
-                            json_errors=True)
+                            settings=settings or Settings.from_env_or_random_key(),
+                            tenant=from_header("X-Tenant"), json_errors=True)
     app.install(plugin)
     auth = plugin.services
 
@@ -73,12 +70,6 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         raw = bottle.request.environ["wsgi.input"].read(length) if length > 0 else b""
         return text_fields(json_object(raw, bottle.request.content_type), *names)
 
-    def tokens(issued: Any) -> dict[str, Any]:
-        return {"access_token": issued.access_token, "token_type": "Bearer",
-                "expires_at": issued.access_token_expires_at.isoformat(),
-                "refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
-                "user_id": issued.session.user_id.hex}
-
     @app.post("/register")
     def register() -> Any:
         email, password = body("email", "password")
@@ -91,12 +82,12 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         user = auth.users.authenticate(email=email, password=password or "")
         issued = auth.sessions.create(user.id, user_agent=bottle.request.get_header("User-Agent"),
                                       ip_address=bottle.request.remote_addr)
-        return tokens(issued)
+        return token_body(issued)
 
     @app.post("/refresh")
     def refresh() -> Any:
         (token,) = body("refresh_token")
-        return tokens(auth.sessions.refresh(token or ""))
+        return token_body(auth.sessions.refresh(token or ""))
 
     @app.post("/logout")
     @plugin.auth_required
@@ -145,16 +136,6 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         return bottle.HTTPResponse(status=204)
 
     return app
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    if settings.secret_key:
-        return settings
-    logging.getLogger(__name__).warning(
-        "NESTAUTH_SECRET_KEY is not set: using a random key, so every token dies when the app restarts."
-    )
-    return replace(settings, secret_key=secrets.token_urlsafe(48))
 
 
 def run_options() -> dict[str, Any]:

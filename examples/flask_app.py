@@ -36,8 +36,7 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-from dataclasses import replace
+import uuid
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -53,8 +52,8 @@ from nestauth_peewee.integrations.flask import (
     permission_required,
     signed_in_user,
 )
-from nestauth_peewee.integrations.http import MAX_BODY_BYTES, error_body, json_object, text_fields
-from nestauth_peewee.integrations.request_auth import from_header
+from nestauth_peewee.integrations.http import MAX_BODY_BYTES, error_body, json_object, text_fields, token_body
+from nestauth_peewee.integrations.request_auth import Identity, from_header
 
 #: The permissions this app checks, registered at start-up (idempotent).
 PERMISSIONS = ["reports.read", "reports.write"]
@@ -65,7 +64,8 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # Werkzeug refuses longer bodies with 413
     # The extension answers library errors (and the decorators' 401/403) as JSON.
-    auth = NestAuth(app, settings=settings or _settings(), tenant=from_header("X-Tenant"))
+    auth = NestAuth(app, settings=settings or Settings.from_env_or_random_key(),
+                    tenant=from_header("X-Tenant"))
 
     with auth.db.connection_context():
         create_tables()  # development convenience (safe with many workers); production: `nestauth migrate`
@@ -82,11 +82,17 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
                            limit=app.config["MAX_CONTENT_LENGTH"])
         return text_fields(data, *names)
 
-    def tokens(issued: Any) -> dict[str, Any]:
-        return {"access_token": issued.access_token, "token_type": "Bearer",
-                "expires_at": issued.access_token_expires_at.isoformat(),
-                "refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
-                "user_id": issued.session.user_id.hex}
+    def caller() -> Identity:
+        """Who the route's ``@auth_required`` let in (so never ``None`` there)."""
+        identity = current_identity()
+        assert identity is not None
+        return identity
+
+    def caller_session() -> uuid.UUID:
+        """The session behind the caller's access token (the routes that ask take no API key)."""
+        session_id = caller().session_id
+        assert session_id is not None
+        return session_id
 
     @app.post("/register")
     def register() -> Any:
@@ -100,19 +106,17 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         user = auth.users.authenticate(email=email, password=password or "")
         issued = auth.sessions.create(user.id, user_agent=request.user_agent.string,
                                       ip_address=request.remote_addr)
-        return jsonify(tokens(issued))
+        return jsonify(token_body(issued))
 
     @app.post("/refresh")
     def refresh() -> Any:
         (token,) = body("refresh_token")
-        return jsonify(tokens(auth.sessions.refresh(token or "")))
+        return jsonify(token_body(auth.sessions.refresh(token or "")))
 
     @app.post("/logout")
     @auth_required
     def logout() -> Any:
-        identity = current_identity()
-        assert identity is not None and identity.session_id is not None
-        auth.sessions.revoke(identity.session_id, user_id=identity.user_id)
+        auth.sessions.revoke(caller_session(), user_id=caller().user_id)
         return "", 204
 
     @app.get("/me")
@@ -129,9 +133,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @auth_required
     def create_api_key() -> Any:
         (name,) = body("name")
-        identity = current_identity()
-        assert identity is not None
-        issued = auth.access_keys.create(identity.user_id, name or "")
+        issued = auth.access_keys.create(caller().user_id, name or "")
         return jsonify(id=issued.key.id.hex, api_key=issued.api_key), 201
 
     @app.get("/reports")
@@ -143,28 +145,22 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @auth_required
     def reauthenticate() -> Any:
         (password,) = body("password")
-        identity = current_identity()
-        assert identity is not None and identity.session_id is not None
-        auth.users.reauthenticate(identity.session_id, password or "")
+        auth.users.reauthenticate(caller_session(), password or "")
         return "", 204
 
     @app.post("/account/email")
     @auth_required
     def change_email() -> Any:
         (email,) = body("email")
-        identity = current_identity()
-        assert identity is not None and identity.session_id is not None
         # The code goes to the new address; the account keeps the old one until it comes back.
-        auth.contact_changes.request_email_change(identity.user_id, email or "", session=identity.session_id)
+        auth.contact_changes.request_email_change(caller().user_id, email or "", session=caller_session())
         return jsonify(status="A code is on its way to the new address."), 202
 
     @app.post("/account/email/confirm")
     @auth_required
     def confirm_email() -> Any:
         (code,) = body("code")
-        identity = current_identity()
-        assert identity is not None
-        user = auth.contact_changes.confirm_email_change(identity.user_id, code or "")
+        user = auth.contact_changes.confirm_email_change(caller().user_id, code or "")
         return jsonify(id=user.id.hex, email=user.email)
 
     @app.post("/password-reset/request")
@@ -189,16 +185,6 @@ def deliver_code(sender: Any, *, email: str | None, type: str, **payload: Any) -
     if type in ("password_reset", "email_change") and email:
         # A real app mails payload["code"] here (for email_change, email is the NEW address); never log it.
         logging.getLogger(__name__).info("A %s code was issued for %s.", type, email)
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    if settings.secret_key:
-        return settings
-    logging.getLogger(__name__).warning(
-        "NESTAUTH_SECRET_KEY is not set: using a random key, so every token dies when the app restarts."
-    )
-    return replace(settings, secret_key=secrets.token_urlsafe(48))
 
 
 def run_options() -> dict[str, Any]:

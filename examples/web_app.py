@@ -30,7 +30,6 @@ import hmac
 import os
 import secrets
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -51,7 +50,7 @@ MFA_STEP_SECONDS = 300
 
 def create_app(database_url: str | None = None, settings: Settings | None = None, *,
                secure_cookies: bool | None = None) -> Flask:
-    settings = settings or _settings()
+    settings = settings or Settings.from_env_or_random_key()
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
     app.config["NESTAUTH_DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
@@ -75,10 +74,16 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             session["form_token"] = secrets.token_urlsafe(32)
         return str(session["form_token"])
 
-    def check_form_token() -> None:
+    def form(*names: str) -> list[str]:
+        """The named fields of the posted form ("" when one is absent)."""
+        return [request.form.get(name, "") for name in names]
+
+    def guest_form(*names: str) -> list[str]:
+        """The fields of a form posted before there is a session, once its form token checks out."""
         sent = request.form.get("form_token", "")
         if not hmac.compare_digest(sent.encode(), str(session.get("form_token", "")).encode()):
             abort(403)
+        return form(*names)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
@@ -110,9 +115,6 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
         session.pop("mfa_user", None)
         return auth.set_session_cookies(redirect(url_for("account")), issued)
 
-    def form(*names: str) -> list[str]:
-        return [request.form.get(name, "") for name in names]
-
     @app.errorhandler(errors.NestAuthError)
     def refused(exc: errors.NestAuthError) -> Any:
         # A form's refusal goes back to the page with its message (never a stack trace).
@@ -133,8 +135,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.route("/signup", methods=["GET", "POST"])
     def signup() -> Any:
         if request.method == "POST":
-            check_form_token()
-            email, password = form("email", "password")
+            email, password = guest_form("email", "password")
             user = auth.users.register(email=email, password=password)
             return start_session(user.id)
         return render_template("web/signup.html")
@@ -142,8 +143,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.route("/signin", methods=["GET", "POST"])
     def signin() -> Any:
         if request.method == "POST":
-            check_form_token()
-            email, password = form("email", "password")
+            email, password = guest_form("email", "password")
             user = auth.users.authenticate(email=email, password=password)
             if user.is_mfa_enabled:
                 session["mfa_user"] = [user.id.hex, int(time.time())]
@@ -158,8 +158,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
             session.pop("mfa_user", None)
             return redirect(url_for("signin"))
         if request.method == "POST":
-            check_form_token()
-            code, recovery = form("code", "recovery_code")
+            code, recovery = guest_form("code", "recovery_code")
             if recovery:
                 auth.mfa.use_recovery_code(pending[0], recovery)
             else:
@@ -237,8 +236,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.route("/reset", methods=["GET", "POST"])
     def reset_request() -> Any:
         if request.method == "POST":
-            check_form_token()
-            (email,) = form("email")
+            (email,) = guest_form("email")
             auth.password_resets.request(email=email)
             flash("If the account exists, a code is on its way.")  # the same for unknown accounts
             return redirect(url_for("reset_confirm", email=email))
@@ -247,8 +245,7 @@ def create_app(database_url: str | None = None, settings: Settings | None = None
     @app.route("/reset/confirm", methods=["GET", "POST"])
     def reset_confirm() -> Any:
         if request.method == "POST":
-            check_form_token()
-            email, code, password = form("email", "code", "new_password")
+            email, code, password = guest_form("email", "code", "new_password")
             auth.password_resets.reset(email=email, code=code, new_password=password)
             flash("Your password is changed and every session signed out; sign in again.")
             return redirect(url_for("signin"))
@@ -262,14 +259,6 @@ def print_reset_code(sender: Any, *, email: str | None, type: str, code: str, **
     """The example's "mailer": print the reset code to the console (a real app mails it, never logs it)."""
     if type == "password_reset" and email:
         print(f"[web example] password reset code for {email}: {code}", flush=True)
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    if settings.secret_key:
-        return settings
-    print("[web example] NESTAUTH_SECRET_KEY is not set: using a random key (sessions end on restart).")
-    return replace(settings, secret_key=secrets.token_urlsafe(48))
 
 
 if __name__ == "__main__":

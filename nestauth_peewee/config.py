@@ -13,10 +13,12 @@ first login.
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from dataclasses import InitVar, dataclass, field, replace
 from datetime import timedelta
+from secrets import token_urlsafe  # the standard library's (not nestauth_peewee.secrets)
 from typing import TYPE_CHECKING
 
 from . import errors
@@ -261,6 +263,22 @@ class Settings:
         settings = cls(secret_key=os.environ.get("NESTAUTH_SECRET_KEY") or None,
                        secret_key_fallbacks=fallbacks)
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env_or_random_key(cls, **overrides: object) -> Settings:
+        """:meth:`from_env`, with a random secret key (and a logged warning) when
+        ``NESTAUTH_SECRET_KEY`` is unset: how the example apps start on a developer's machine.
+
+        The key lives as long as the process: every token dies when it restarts, and workers
+        of one server each draw their own (docs/deploying.md). Production sets the key.
+        """
+        settings = cls.from_env(**overrides)
+        if settings.secret_key:
+            return settings
+        logging.getLogger(__name__).warning(
+            "NESTAUTH_SECRET_KEY is not set: using a random key, so every token dies when the app restarts."
+        )
+        return replace(settings, secret_key=token_urlsafe(48))
 
     def require_secret_key(self) -> bytes:
         """The secret key as bytes, or a ConfigurationError that says how to set it."""

@@ -11,7 +11,8 @@ Import them by name: ``from support import CHEAP, KEY, count_queries``.
   signal names ``events.py`` gives them (``"user-created"``, ``"role-created"``, ...).
 * Statements and threads: ``count_queries`` (every statement a Database runs inside a block),
   ``run_together`` (the same work in several threads at once, each on its own connection).
-* State: ``table_state`` / ``row_counts`` (equal before and after means nothing was written).
+* State: ``table_state`` / ``row_counts`` (equal before and after means nothing was written);
+  ``USER_OWNED`` and ``give_rows_everywhere`` (a user's row in every table that hangs off it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ import peewee
 import pytest
 
 import nestauth_peewee
-from nestauth_peewee import Argon2Params, NestAuthModels, Settings, create_tables, events, init_database
+from nestauth_peewee import Argon2Params, Settings, create_tables, events, init_database, models
 from nestauth_peewee.fields import utcnow
 from nestauth_peewee.repositories._prepared import text_of
 
@@ -164,7 +166,7 @@ def drop_everything(db: peewee.Database) -> None:
 
 def empty_all_tables(db: peewee.Database) -> None:
     """Delete every row of every nest-auth table (children first)."""
-    for model in reversed(peewee.sort_models(NestAuthModels)):
+    for model in reversed(peewee.sort_models(models.NestAuthModels)):
         model.delete().execute()
 
 
@@ -318,11 +320,34 @@ def run_together(db: peewee.Database, count: int, work: Callable[[int], Any]) ->
 def table_state() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every nest-auth table, sorted: equal states mean nothing was written."""
     state = {}
-    for model in NestAuthModels:
+    for model in models.NestAuthModels:
         rows = model.select().tuples()
         state[model._meta.table_name] = sorted(rows, key=repr)
     return state
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.table_name: model.select().count() for model in NestAuthModels}
+    return {model._meta.table_name: model.select().count() for model in models.NestAuthModels}
+
+
+#: The models whose rows belong to one user (a ``user`` foreign key): deleting the user deletes them.
+USER_OWNED = tuple(model for model in models.NestAuthModels
+                   if isinstance(model._meta.fields.get("user"), peewee.ForeignKeyField))
+
+
+def give_rows_everywhere(user_id: Any, role: Any) -> None:
+    """One row of ``user_id``'s in every table of :data:`USER_OWNED`, and the link rows that
+    grant it ``role`` (a tenant's role): through a membership of that tenant and staff access."""
+    later = utcnow() + dt.timedelta(days=1)
+    unique = uuid.uuid4().hex
+    models.Session.create(user=user_id, refresh_token_hash=unique * 2, expires_at=later)
+    models.Identity.create(user=user_id, provider="github", provider_id=unique)
+    models.AccessKey.create(user=user_id, name="ci", public_key=f"pk-{unique}", secret_hash="s" * 64)
+    models.Otp.create(user=user_id, code_hash="c" * 64, type="mfa", expires_at=later)
+    models.MfaSecret.create(user=user_id, secret="JBSWY3DPEHPK3PXP")
+    models.MfaRecoveryCode.create(user=user_id, code_hash="r" * 64)
+    models.TrustedDevice.create(user=user_id, token_hash="t" * 64, expires_at=later)
+    membership = models.Membership.create(user=user_id, tenant=role.tenant_id)
+    models.MembershipRole.create(membership=membership, role=role)
+    staff = models.StaffAccess.create(user=user_id)
+    models.StaffAccessRole.create(staff_access=staff, role=role)

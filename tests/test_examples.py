@@ -78,6 +78,8 @@ def test_register_login_refresh_protected_route_logout(client):
 
     status, login = client.call("POST", "/login", {"email": "ann@example.com", "password": PASSWORD})
     assert status == 200 and login["token_type"] == "Bearer"
+    assert set(login) == {"access_token", "token_type", "expires_at", "refresh_token", "session_id", "user_id"}
+    assert login["user_id"] == created["id"]
     access, refresh = login["access_token"], login["refresh_token"]
     status, me = client.call("GET", "/me", headers=bearer(access))
     assert status == 200 and me["email"] == "ann@example.com" and me["permissions"] == []

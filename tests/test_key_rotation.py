@@ -40,6 +40,18 @@ def test_fallbacks_come_from_the_environment_comma_separated(monkeypatch):
         Settings(secret_key=NEW, secret_key_fallbacks=OLD).require_secret_keys()  # type: ignore[arg-type]
 
 
+def test_from_env_or_random_key_keeps_the_environment_key_else_draws_one_and_warns(monkeypatch, caplog):
+    monkeypatch.setenv("NESTAUTH_SECRET_KEY", NEW)
+    monkeypatch.delenv("NESTAUTH_SECRET_KEY_FALLBACKS", raising=False)
+    assert Settings.from_env_or_random_key(otp_length=8) == Settings(secret_key=NEW, otp_length=8)
+    assert not caplog.records
+    monkeypatch.delenv("NESTAUTH_SECRET_KEY")
+    first, second = Settings.from_env_or_random_key(), Settings.from_env_or_random_key()
+    assert check_secret_key(first.secret_key) and first.secret_key != second.secret_key
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
+    assert "NESTAUTH_SECRET_KEY is not set" in caplog.records[0].getMessage()
+
+
 def test_a_digest_or_ciphertext_made_under_a_previous_key_matches_with_its_index():
     old_ring = key_ring(Settings(secret_key=OLD))
     ring = key_ring(Settings(secret_key=NEW, secret_key_fallbacks=(OLD,)))

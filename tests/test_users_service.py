@@ -7,25 +7,20 @@ from datetime import timedelta
 
 import argon2
 import pytest
-from support import CHEAP_SETTINGS, PASSWORD, row_counts, table_state
+from support import CHEAP_SETTINGS, PASSWORD, USER_OWNED, give_rows_everywhere, row_counts, table_state
 
 from nestauth_peewee import (
-    AccessKey,
     Argon2Params,
     Identity,
     Membership,
     MembershipRole,
-    MfaSecret,
-    Otp,
     Permission,
     Role,
     RolePermission,
     Session,
     Settings,
-    StaffAccess,
     StaffAccessRole,
     Tenant,
-    TrustedDevice,
     User,
     UserService,
     errors,
@@ -459,26 +454,13 @@ class TestDelete:
         permission = Permission.create(name="posts.edit")
         RolePermission.create(role=role, permission=permission)
         users.link_identity(user.id, "github", "583231")
-        _add_session(user.id)
-        AccessKey.create(user=user.id, name="ci", public_key="pk_" + uuid.uuid4().hex, secret_hash="x" * 64)
-        Otp.create(user=user.id, code_hash="h" * 64, type="mfa", expires_at=utcnow())
-        MfaSecret.create(user=user.id, secret="JBSWY3DPEHPK3PXP")
-        TrustedDevice.create(user=user.id, token_hash="t" * 64, expires_at=utcnow())
-        membership = memberships_repo.ensure(user.id, tenant.id)
-        MembershipRole.create(membership=membership, role=role)
-        staff = StaffAccess.create(user=user.id)
-        StaffAccessRole.create(staff_access=staff, role=role)
+        give_rows_everywhere(user.id, role)
         recorder.clear()
 
         snapshot = users.delete(user.id)
 
-        owned = {
-            Session: Session.user, Identity: Identity.user, AccessKey: AccessKey.user, Otp: Otp.user,
-            MfaSecret: MfaSecret.user, TrustedDevice: TrustedDevice.user, Membership: Membership.user,
-            StaffAccess: StaffAccess.user,
-        }
-        for model, column in owned.items():
-            assert model.select().where(column == user.id).count() == 0, model.__name__
+        for model in USER_OWNED:
+            assert model.select().where(model.user == user.id).count() == 0, model.__name__
         assert MembershipRole.select().count() == 0 and StaffAccessRole.select().count() == 0
         assert User.select().where(User.id == user.id).count() == 0
         assert users.get(keep.id)  # the other user is untouched

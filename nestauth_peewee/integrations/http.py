@@ -19,18 +19,23 @@ included::
     403  {"error": "PERMISSION_DENIED", "message": "You need the reports.read permission."}
     403  {"error": "CSRF_REJECTED", "message": "..."}
 
-:func:`refusal` gives all three parts at once.
+:func:`refusal` gives all three parts at once. The other way round, :func:`json_object` and
+:func:`text_fields` read a request body, and :func:`token_body` is the answer that hands a
+bearer client its tokens.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 
+if TYPE_CHECKING:
+    from ..services.sessions import IssuedSession
+
 __all__ = ["status_for", "error_body", "headers_for", "refusal", "MAX_BODY_BYTES", "json_object",
-           "text_fields"]
+           "text_fields", "token_body"]
 
 #: The request-body limit of the example apps (and a sane default for JSON auth routes): 64 KiB.
 MAX_BODY_BYTES = 64 * 1024
@@ -134,9 +139,26 @@ def text_fields(data: dict[str, Any], *names: str) -> list[str | None]:
     return values
 
 
+def token_body(issued: IssuedSession) -> dict[str, Any]:
+    """The JSON answer to a sign-in or a refresh for a bearer client (the example apps' /login)::
+
+        {"access_token": "...", "token_type": "Bearer", "expires_at": "2026-...+00:00",
+         "refresh_token": "...", "session_id": "<hex>", "user_id": "<hex>"}
+
+    ``expires_at`` is the access token's (ISO 8601, UTC). The refresh token belongs to the
+    refresh route only; the access token goes with every request as ``Authorization: Bearer``.
+    """
+    expires_at = issued.access_token_expires_at
+    return {"access_token": issued.access_token, "token_type": "Bearer",
+            "expires_at": expires_at.isoformat() if expires_at is not None else None,
+            "refresh_token": issued.refresh_token, "session_id": issued.session.id.hex,
+            "user_id": issued.session.user_id.hex}
+
+
 def _encodable(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
+
