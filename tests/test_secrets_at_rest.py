@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import argon2
 import pyotp
@@ -13,11 +14,11 @@ from nestauth_peewee.config import Settings
 from nestauth_peewee.db import dialect_of
 from nestauth_peewee.models import AccessKey, MfaSecret, Otp, Session, TrustedDevice, User
 from nestauth_peewee.schema.catalog import read_catalog
-from nestauth_peewee.services.access_keys import AccessKeyService
+from nestauth_peewee.services.access_keys import AccessKeyService, IssuedAccessKey
 from nestauth_peewee.services.mfa import MfaService
-from nestauth_peewee.services.otps import OtpService
+from nestauth_peewee.services.otps import IssuedOtp, OtpService
 from nestauth_peewee.services.sessions import SessionService
-from nestauth_peewee.services.trusted_devices import TrustedDeviceService
+from nestauth_peewee.services.trusted_devices import IssuedDevice, TrustedDeviceService
 
 PASSWORD = "correct horse battery staple ✓"
 _CAST = {"postgres": "CAST({} AS TEXT)", "mysql": "CAST({} AS CHAR)", "sqlite": "CAST({} AS TEXT)"}
@@ -124,3 +125,15 @@ def test_every_secret_service_refuses_to_start_without_a_secret_key(missing):
     for service in (SessionService, AccessKeyService, OtpService, MfaService, TrustedDeviceService):
         with pytest.raises(errors.ConfigurationError):
             service(Settings(secret_key=missing))
+
+
+def test_an_issued_secret_is_named_by_its_row_and_masked_in_the_repr():
+    device_id, otp_id = uuid.uuid4(), uuid.uuid4()
+    issued = [
+        (IssuedAccessKey(AccessKey(public_key="nak_0123"), "nak_0123.s3cret"),
+         "IssuedAccessKey(key='nak_0123', api_key='***')"),
+        (IssuedDevice(TrustedDevice(id=device_id), "t0ken"), f"IssuedDevice(device={device_id}, token='***')"),
+        (IssuedOtp(Otp(id=otp_id, type="mfa"), "123456"), f"IssuedOtp(otp={otp_id}, type='mfa', code='***')"),
+    ]
+    for result, shown in issued:
+        assert repr(result) == shown

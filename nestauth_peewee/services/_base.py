@@ -1,10 +1,10 @@
-"""What the secret-handling services share: settings, the app key, a clock."""
+"""What the secret-handling services share: settings, the app key, a clock, the result of issuing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from .. import errors
 from ..config import Settings, key_ring
@@ -14,7 +14,7 @@ from ..replicas import primary_reads, routing
 from ..repositories import users as users_repo
 from ..validation import checked
 
-__all__ = ["KeyedService", "Clock", "lock_active_user", "find_presented"]
+__all__ = ["KeyedService", "Clock", "Issued", "lock_active_user", "find_presented"]
 
 Clock = Callable[[], datetime]
 K = TypeVar("K")
@@ -34,6 +34,30 @@ class KeyedService:
     def now(self) -> datetime:
         """The service's clock reading (aware UTC)."""
         return self._clock()
+
+
+class Issued:
+    """What an issuing call returns: a new row and its secret in plaintext, shown this once.
+
+    A subclass is a ``@dataclass(frozen=True, repr=False)`` of two fields, the
+    row and then the secret. Its repr keeps the secret out of logs and
+    tracebacks: it names the row as ``shows`` says (a :meth:`str.format`
+    template over ``row``; by default the row's id) and masks the secret, as in
+    ``IssuedDevice(device=0f3c..., token='***')``.
+    """
+
+    _row: ClassVar[str]
+    _secret: ClassVar[str]
+    _shows: ClassVar[str]
+
+    def __init_subclass__(cls, *, shows: str = "{row.id!s}", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._row, cls._secret = cls.__annotations__  # the two fields, in their order
+        cls._shows = shows
+
+    def __repr__(self) -> str:
+        shown = self._shows.format(row=getattr(self, self._row))
+        return f"{type(self).__name__}({self._row}={shown}, {self._secret}='***')"
 
 
 def lock_active_user(user_id: Any, *, refused: str, inactive: str) -> User:

@@ -30,7 +30,7 @@ from ..replicas import auth_check, replica_ok
 from ..repositories import access_keys as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import DATETIME, ID, NAME, TEXT, checked, credential
-from ._base import KeyedService, find_presented
+from ._base import Issued, KeyedService, find_presented
 
 __all__ = ["AccessKeyService", "IssuedAccessKey", "LAST_USED_RESOLUTION"]
 
@@ -41,15 +41,12 @@ _PURPOSE = "access-key"
 API_KEY = credential(errors.InvalidAccessKey)
 
 
-@dataclass(frozen=True)
-class IssuedAccessKey:
+@dataclass(frozen=True, repr=False)
+class IssuedAccessKey(Issued, shows="{row.public_key!r}"):
     """A new key row and the full key (plaintext, shown this once)."""
 
     key: AccessKey
     api_key: str
-
-    def __repr__(self) -> str:
-        return f"IssuedAccessKey(key={self.key.public_key!r}, api_key='***')"
 
 
 class AccessKeyService(KeyedService):

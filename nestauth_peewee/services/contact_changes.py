@@ -44,8 +44,6 @@ from datetime import datetime
 from typing import cast
 
 from .. import errors, events
-from ..config import Settings
-from ..fields import utcnow
 from ..models import Session, User
 from ..replicas import on_primary, replica_ok
 from ..repositories import otps as otps_repo
@@ -53,12 +51,11 @@ from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, ID, PHONE, checked, choice
 from . import _recent
-from ._base import Clock
+from ._account_codes import AccountCodeService
 from ._common import UserSnapshot
 from .blocked_domains import ensure_allowed
-from .otps import OTP_CODE, IssuedOtp, OtpService, normalise_code
+from .otps import OTP_CODE, IssuedOtp, normalise_code
 from .throttling import OTP
-from .users import UserService
 
 __all__ = ["ContactChangeService", "PendingChange", "EMAIL_CHANGE_TYPE", "PHONE_CHANGE_TYPE"]
 
@@ -78,15 +75,8 @@ class PendingChange:
     expires_at: datetime
 
 
-class ContactChangeService:
+class ContactChangeService(AccountCodeService):
     """Request and confirm a change of a user's email or phone (needs the app's secret key)."""
-
-    def __init__(self, settings: Settings | None = None, *, users: UserService | None = None,
-                 otps: OtpService | None = None, clock: Clock = utcnow) -> None:
-        self.settings = Settings.or_default(settings)
-        self.users = users or UserService(self.settings)
-        self.otps = otps or OtpService(self.settings, clock=clock)
-        self._clock = clock
 
     # --- requesting ------------------------------------------------------------------
 

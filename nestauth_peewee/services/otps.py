@@ -50,7 +50,7 @@ from ..validation import (
     int_in,
     pattern,
 )
-from ._base import Clock, KeyedService, lock_active_user
+from ._base import Clock, Issued, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
@@ -72,15 +72,12 @@ _MIN_LENGTH, _MAX_LENGTH = 4, 64
 _PURPOSE = "otp"
 
 
-@dataclass(frozen=True)
-class IssuedOtp:
+@dataclass(frozen=True, repr=False)
+class IssuedOtp(Issued, shows="{row.id!s}, type={row.type!r}"):
     """The stored row and the code (plaintext, for delivery only)."""
 
     otp: Otp
     code: str
-
-    def __repr__(self) -> str:
-        return f"IssuedOtp(otp={self.otp.id!s}, type={self.otp.type!r}, code='***')"
 
 
 #: An OTP type: one of :data:`OTP_TYPES` or another ``[a-z][a-z0-9_]`` name up to 32 characters.

@@ -44,6 +44,7 @@ from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, PASSWORD, PHONE, checked
+from ._account_codes import AccountCodeService
 from ._base import Clock
 from ._common import UserSnapshot
 from .otps import OTP_CODE, IssuedOtp, OtpService
@@ -56,21 +57,13 @@ __all__ = ["PasswordResetService", "RESET_OTP_TYPE"]
 RESET_OTP_TYPE = "password_reset"
 
 
-class PasswordResetService:
+class PasswordResetService(AccountCodeService):
     """Request and complete password resets by email or phone (needs the app's secret key)."""
 
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        *,
-        users: UserService | None = None,
-        otps: OtpService | None = None,
-        clock: Clock = utcnow,
-        executor: Executor | None = None,
-    ) -> None:
-        self.settings = Settings.or_default(settings)
-        self.users = users or UserService(self.settings)
-        self.otps = otps or OtpService(self.settings, clock=clock)
+    def __init__(self, settings: Settings | None = None, *, users: UserService | None = None,
+                 otps: OtpService | None = None, clock: Clock = utcnow,
+                 executor: Executor | None = None) -> None:
+        super().__init__(settings, users=users, otps=otps, clock=clock)
         self._executor = executor
         self._own_executor = executor is None
         self._executor_lock = threading.Lock()
@@ -207,8 +200,3 @@ class PasswordResetService:
         if refused is not None:
             raise refused
         return user
-
-    def _account(self, email: str | None, phone: str | None) -> User | None:
-        """The active account, or None (unknown and deactivated look the same from outside)."""
-        user = self.users.lookup(email=email, phone=phone)
-        return user if user is not None and user.is_active else None

@@ -45,11 +45,11 @@ from typing import Any
 from .. import audit, errors, events
 from ..config import Settings
 from ..fields import utcnow
-from ..models import User
 from ..replicas import on_primary
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, record_failure, retry_on_conflict, transaction
 from ..validation import EMAIL, IP_ADDRESS, LINE, PHONE, USER_AGENT, checked
+from ._account_codes import AccountCodeService
 from ._base import Clock
 from .otps import OTP_CODE, IssuedOtp, OtpService
 from .sessions import IssuedSession, SessionService
@@ -63,21 +63,13 @@ _LINK_LENGTH = 48
 _LINK_TOKEN = re.compile(r"([0-9a-f]{32})\.([2-9A-HJKMNP-Z]{48})")
 
 
-class PasswordlessService:
+class PasswordlessService(AccountCodeService):
     """Sign in by a code or a magic link sent to the account (needs the app's secret key)."""
 
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        *,
-        users: UserService | None = None,
-        otps: OtpService | None = None,
-        sessions: SessionService | None = None,
-        clock: Clock = utcnow,
-    ) -> None:
-        self.settings = settings if settings is not None else Settings.from_env()
-        self.users = users or UserService(self.settings)
-        self.otps = otps or OtpService(self.settings, clock=clock)
+    def __init__(self, settings: Settings | None = None, *, users: UserService | None = None,
+                 otps: OtpService | None = None, sessions: SessionService | None = None,
+                 clock: Clock = utcnow) -> None:
+        super().__init__(settings, users=users, otps=otps, clock=clock)
         self.sessions = sessions or SessionService(self.settings, clock=clock)
 
     # --- by code -------------------------------------------------------------------
@@ -90,7 +82,7 @@ class PasswordlessService:
 
         Unknown or deactivated account: None, nothing sent.
         """
-        user = self._active(email, phone)
+        user = self._account(email, phone)
         return None if user is None else self.otps.create(user.id, CODE_OTP_TYPE)
 
     @on_primary
@@ -105,7 +97,7 @@ class PasswordlessService:
         Refusals: ``VERIFICATION_CODE_INVALID`` (wrong, used, dead, unknown or
         inactive account), ``VERIFICATION_CODE_EXPIRED``.
         """
-        user = self._active(email, phone)
+        user = self._account(email, phone)
         if user is None:
             raise errors.VerificationCodeInvalid()
         return self._sign_in(user.id, CODE_OTP_TYPE, code, "passwordless_code",
@@ -122,7 +114,7 @@ class PasswordlessService:
         Returns the token (for tests and for apps that deliver it themselves),
         or None for an unknown or deactivated account (nothing sent).
         """
-        user = self._active(email, phone)
+        user = self._account(email, phone)
         if user is None:
             return None
         with transaction():
@@ -152,10 +144,6 @@ class PasswordlessService:
                              user_agent=user_agent, ip_address=ip_address, device_name=device_name)
 
     # --- internals -----------------------------------------------------------------
-
-    def _active(self, email: str | None, phone: str | None) -> User | None:
-        user = self.users.lookup(email=email, phone=phone)
-        return user if user is not None and user.is_active else None
 
     def _sign_in(self, user_id: uuid.UUID, otp_type: str, code: str, method: str, **client: Any) -> IssuedSession:
         refused: errors.NestAuthError | None = None

@@ -28,7 +28,7 @@ from ..replicas import on_primary, replica_ok
 from ..repositories import trusted_devices as repo
 from ..unit_of_work import retry_on_conflict, transaction
 from ..validation import BATCH_SIZE, DATETIME, ID, IP_ADDRESS, USER_AGENT, checked, credential
-from ._base import KeyedService, lock_active_user
+from ._base import Issued, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 
 __all__ = ["TrustedDeviceService", "IssuedDevice"]
@@ -38,15 +38,12 @@ _PURPOSE = "trusted-device"
 DEVICE_TOKEN = credential(errors.TrustedDeviceInvalid)
 
 
-@dataclass(frozen=True)
-class IssuedDevice:
+@dataclass(frozen=True, repr=False)
+class IssuedDevice(Issued):
     """A trusted-device row and its token (plaintext, shown this once)."""
 
     device: TrustedDevice
     token: str
-
-    def __repr__(self) -> str:
-        return f"IssuedDevice(device={self.device.id!s}, token='***')"
 
 
 class TrustedDeviceService(KeyedService):
