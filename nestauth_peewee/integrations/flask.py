@@ -140,7 +140,7 @@ class NestAuth:
     def _open_connection(self) -> None:
         assert self.db is not None
         self.db.connect(reuse_if_open=True)
-        req = request._get_current_object()  # one proxy lookup, not one per attribute
+        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one per attribute
         g._nestauth_audit = audit.enter_request(req.remote_addr, req.headers.get("User-Agent"))
 
     def _close_connection(self, exc: BaseException | None) -> None:
@@ -220,7 +220,7 @@ class _FlaskView:
     __slots__ = ("_request",)
 
     def __init__(self) -> None:
-        self._request = request._get_current_object()
+        self._request = request._get_current_object()  # type: ignore[attr-defined]  # werkzeug LocalProxy
 
     @property
     def method(self) -> str:
