@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from .. import errors
-from ..validation import METADATA
+from ..validation import METADATA, UNSET
 
-__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "flag", "found", "metadata", "page_args", "updatable"]
+__all__ = ["Page", "UserSnapshot", "AdminSnapshot", "columns_of", "flag", "found", "given", "metadata",
+           "page_args", "updatable"]
 
 T = TypeVar("T")
 
@@ -87,6 +88,11 @@ def found(row: T | None, error: type[errors.NotFound] | errors.NotFound, message
 def columns_of(row: Any) -> dict[str, Any]:
     """Every column of ``row`` by field name: an event's snapshot of a row about to be deleted."""
     return {f.name: getattr(row, f.name) for f in type(row)._meta.sorted_fields}
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments an ``update()`` was given: those not left at :data:`~..validation.UNSET`."""
+    return {name: value for name, value in values.items() if value is not UNSET}
 
 
 def updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:

@@ -1,22 +1,86 @@
-"""Checks shared by the tenancy and RBAC services (private)."""
+"""What the tenancy and RBAC services share (private): one row's lifecycle, and scope checks."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import peewee
+from blinker import Signal
 
 from .. import errors, events
-from ..models import Role
+from ..config import Settings
+from ..models import Record, Role
 from ..repositories import roles as roles_repo
 from ..repositories import tenants as tenants_repo
-from ..unit_of_work import emit
+from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import as_uuid
+from ._common import columns_of, found
 
-__all__ = ["require_tenant", "roles_for_scope", "replace_roles"]
+__all__ = ["RowService", "require_tenant", "roles_for_scope", "replace_roles"]
+
+M = TypeVar("M", bound=Record)
+
+
+class RowService(Generic[M]):
+    """Get, insert, change and delete one table's rows by id, with their events after commit.
+
+    The tenant, role and permission services build on it: a subclass names its
+    repository (``insert``, ``get``, ``update``, ``delete`` by id), the noun its
+    messages, error details and event payloads use (``"tenant"``: ``No tenant
+    with id ...``, ``tenant_id=...``, ``tenant=row``), its ``NotFound`` error and
+    its three events; its public methods check their arguments and call one of
+    these.
+    """
+
+    # Set by each subclass, in its class body.
+    _repo: ModuleType
+    _noun: str
+    _not_found: type[errors.NotFound]
+    _created: Signal
+    _updated: Signal
+    _deleted: Signal
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = Settings.or_default(settings)
+
+    def _get(self, row_id: uuid.UUID) -> M:
+        """The row, or the table's ``NotFound``."""
+        return found(self._repo.get(row_id), self._not_found, f"No {self._noun} with id {row_id}.",
+                     **{f"{self._noun}_id": str(row_id)})
+
+    def _insert(self, **values: Any) -> M:
+        """Insert a row; sends the created event with it."""
+        with transaction():
+            row: M = self._repo.insert(**values)
+            emit(self._created, **{self._noun: row})
+        return row
+
+    @retry_on_conflict
+    def _change(self, row_id: uuid.UUID, values: dict[str, Any]) -> M:
+        """Write those of ``values`` that differ; the updated event names them (none: no event)."""
+        with transaction():
+            row = self._get(row_id)
+            changed = [k for k, v in values.items() if getattr(row, k) != v]
+            if changed:
+                self._repo.update(row.id, **{k: values[k] for k in changed})
+                row = self._get(row.id)
+                emit(self._updated, **{self._noun: row}, changed=changed)
+        return row
+
+    def _delete(self, row_id: uuid.UUID) -> None:
+        """Delete the row; the deleted event carries its :meth:`_snapshot`, taken in the transaction."""
+        with transaction():
+            row = self._get(row_id)
+            snapshot = self._snapshot(row)
+            self._repo.delete(row.id)
+            emit(self._deleted, snapshot=snapshot)
+
+    def _snapshot(self, row: M) -> dict[str, Any]:
+        """What the deleted event carries: every column (:func:`columns_of`)."""
+        return columns_of(row)
 
 
 def require_tenant(tenant_id: Any) -> uuid.UUID:

@@ -18,7 +18,8 @@ raise :class:`~nestauth_peewee.errors.ConfigurationError` when first used.
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from typing import Generic, TypeVar, overload
 
 from ..config import Settings
 from .access_keys import AccessKeyService
@@ -46,8 +47,37 @@ __all__ = ["AuthServices", "SERVICE_NAMES"]
 SERVICE_NAMES = ("users", "admins", "tenants", "memberships", "staff", "roles", "permissions", "authorization",
                  "blocked_domains", "audit", "sessions", "access_keys", "otps", "password_resets", "passwordless",
                  "mfa", "trusted_devices", "contact_changes")
-_KEYED = ("sessions", "access_keys", "otps", "password_resets", "passwordless", "mfa", "trusted_devices",
-          "contact_changes")
+
+S = TypeVar("S")
+
+
+class _Keyed(Generic[S]):
+    """A bundle attribute holding a service that needs the secret key, built on first use.
+
+    The service gets the bundle's settings and, as keywords, the bundle's
+    services named in ``uses``; it is then kept on the bundle, as
+    :func:`functools.cached_property` keeps a value. Without a secret key
+    nothing is kept: each read raises the service's ``ConfigurationError`` again.
+    """
+
+    def __init__(self, service: Callable[..., S], *uses: str) -> None:
+        self.service, self.uses = service, uses
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, bundle: None, owner: type | None = None) -> _Keyed[S]: ...
+
+    @overload
+    def __get__(self, bundle: AuthServices, owner: type | None = None) -> S: ...
+
+    def __get__(self, bundle: AuthServices | None, owner: type | None = None) -> _Keyed[S] | S:
+        if bundle is None:
+            return self
+        built: S = self.service(bundle.settings, **{name: getattr(bundle, name) for name in self.uses})
+        bundle.__dict__[self.name] = built  # read from the instance from now on
+        return built
 
 
 class AuthServices:
@@ -66,38 +96,16 @@ class AuthServices:
         self.authorization = AuthorizationService(s)
         self.blocked_domains = BlockedDomainService(s)
         self.audit = AuditService(s)
-        if s.secret_key:
-            for name in _KEYED:  # a short key fails here, at start-up
-                getattr(self, name)
+        if s.secret_key:  # a short key fails here, at start-up
+            for name, attribute in vars(AuthServices).items():
+                if isinstance(attribute, _Keyed):
+                    getattr(self, name)
 
-    @cached_property
-    def sessions(self) -> SessionService:
-        return SessionService(self.settings)
-
-    @cached_property
-    def access_keys(self) -> AccessKeyService:
-        return AccessKeyService(self.settings)
-
-    @cached_property
-    def otps(self) -> OtpService:
-        return OtpService(self.settings)
-
-    @cached_property
-    def password_resets(self) -> PasswordResetService:
-        return PasswordResetService(self.settings, users=self.users, otps=self.otps)
-
-    @cached_property
-    def passwordless(self) -> PasswordlessService:
-        return PasswordlessService(self.settings, users=self.users, otps=self.otps, sessions=self.sessions)
-
-    @cached_property
-    def contact_changes(self) -> ContactChangeService:
-        return ContactChangeService(self.settings, users=self.users, otps=self.otps)
-
-    @cached_property
-    def mfa(self) -> MfaService:
-        return MfaService(self.settings)
-
-    @cached_property
-    def trusted_devices(self) -> TrustedDeviceService:
-        return TrustedDeviceService(self.settings)
+    sessions = _Keyed(SessionService)
+    access_keys = _Keyed(AccessKeyService)
+    otps = _Keyed(OtpService)
+    password_resets = _Keyed(PasswordResetService, "users", "otps")
+    passwordless = _Keyed(PasswordlessService, "users", "otps", "sessions")
+    mfa = _Keyed(MfaService)
+    trusted_devices = _Keyed(TrustedDeviceService)
+    contact_changes = _Keyed(ContactChangeService, "users", "otps")

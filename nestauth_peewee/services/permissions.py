@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from .. import errors, events
-from ..config import Settings
 from ..models import Permission
 from ..replicas import replica_ok
 from ..repositories import permissions as repo
@@ -44,7 +43,8 @@ from ..validation import (
     Unset,
     checked,
 )
-from ._common import columns_of, found
+from ._common import found, given
+from ._rbac_common import RowService
 
 __all__ = ["PermissionService", "RegistrationResult"]
 
@@ -101,11 +101,14 @@ CATEGORY = LINE
 PERMISSION_SPECS = Kind("permission specs", _specs)
 
 
-class PermissionService:
+class PermissionService(RowService[Permission]):
     """Policy for nest_auth_permissions; one transaction per call, events after commit."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = Settings.or_default(settings)
+    _repo = repo
+    _noun = "permission"
+    _not_found = errors.PermissionNotFound
+    _created, _updated, _deleted = (events.permission_created, events.permission_updated,
+                                    events.permission_deleted)
 
     # --- single permissions ----------------------------------------------------
 
@@ -114,17 +117,12 @@ class PermissionService:
     def create(self, name: str, *, guard: str | None = None, description: str | None = None,
                category: str | None = None) -> Permission:
         guard = self.settings.resolve_guard(guard)
-        with transaction():
-            permission = repo.insert(name=name, guard=guard, description=description, category=category)
-            emit(events.permission_created, permission=permission)
-        return permission
+        return self._insert(name=name, guard=guard, description=description, category=category)
 
     @replica_ok
     @checked(permission_id=ID)
     def get(self, permission_id: Any) -> Permission:
-        pid = permission_id
-        return found(repo.get(pid), errors.PermissionNotFound, f"No permission with id {pid}.",
-                     permission_id=str(pid))
+        return self._get(permission_id)
 
     @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional)
@@ -138,26 +136,13 @@ class PermissionService:
     def update(self, permission_id: Any, *, name: str | Unset = UNSET,
                description: str | None | Unset = UNSET, category: str | None | Unset = UNSET) -> Permission:
         """Rename or re-describe a permission (its guard is fixed; roles keep their link)."""
-        given = {"name": name, "description": description, "category": category}
-        values = {k: v for k, v in given.items() if v is not UNSET}
-        with transaction():
-            permission = self.get(permission_id)
-            changed = [k for k, v in values.items() if getattr(permission, k) != v]
-            if changed:
-                repo.update(permission.id, **{k: values[k] for k in changed})
-                permission = self.get(permission.id)
-                emit(events.permission_updated, permission=permission, changed=changed)
-        return permission
+        return self._change(permission_id, given(name=name, description=description, category=category))
 
     @checked(permission_id=ID)
     @retry_on_conflict
     def delete(self, permission_id: Any) -> None:
         """Delete a permission; the database removes it from every role."""
-        with transaction():
-            permission = self.get(permission_id)
-            snapshot = columns_of(permission)
-            repo.delete(permission.id)
-            emit(events.permission_deleted, snapshot=snapshot)
+        self._delete(permission_id)
 
     @replica_ok
     @checked(text=SEARCH, guard=SHORT_NAME.optional, category=CATEGORY, limit=LIMIT, offset=OFFSET)

@@ -32,15 +32,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import errors, events
-from ..config import Settings
 from ..models import Permission, Role
 from ..replicas import replica_ok
 from ..repositories import permissions as permissions_repo
 from ..repositories import roles as repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import FLAG, ID, NAME, NAMES, SHORT_NAME, UNSET, Unset, checked
-from ._common import found
-from ._rbac_common import require_tenant
+from ._common import found, given
+from ._rbac_common import RowService, require_tenant
 
 __all__ = ["RoleService"]
 
@@ -49,11 +48,13 @@ def _scope_text(tenant_id: uuid.UUID | None) -> str:
     return "the global scope" if tenant_id is None else f"tenant {tenant_id}"
 
 
-class RoleService:
+class RoleService(RowService[Role]):
     """Policy for nest_auth_roles; one transaction per call, events after commit."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = Settings.or_default(settings)
+    _repo = repo
+    _noun = "role"
+    _not_found = errors.RoleNotFound
+    _created, _updated, _deleted = events.role_created, events.role_updated, events.role_deleted
 
     @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional, is_system=FLAG, is_active=FLAG,
              permissions=NAMES.optional)
@@ -92,8 +93,7 @@ class RoleService:
     @replica_ok
     @checked(role_id=ID)
     def get(self, role_id: Any) -> Role:
-        rid = role_id
-        return found(repo.get(rid), errors.RoleNotFound, f"No role with id {rid}.", role_id=str(rid))
+        return self._get(role_id)
 
     @replica_ok
     @checked(name=NAME, guard=SHORT_NAME.optional, tenant_id=ID.optional)
@@ -133,10 +133,8 @@ class RoleService:
     def update(self, role_id: Any, *, name: str | Unset = UNSET, is_active: bool | Unset = UNSET,
                permissions: Iterable[str] | Unset = UNSET) -> Role:
         """Rename, (de)activate, or replace the permissions (names) of a role."""
-        given = {"name": name, "is_active": is_active}
-        values = {k: v for k, v in given.items() if v is not UNSET}
         wanted = None if isinstance(permissions, Unset) else list(permissions)
-        return self._update(role_id, values, wanted)
+        return self._update(role_id, given(name=name, is_active=is_active), wanted)
 
     @retry_on_conflict
     def _update(self, rid: uuid.UUID, values: dict[str, Any], permissions: list[str] | None) -> Role:
@@ -172,15 +170,17 @@ class RoleService:
     @retry_on_conflict
     def delete(self, role_id: Any) -> None:
         """Delete a role; the database removes its permission, membership and staff links."""
-        with transaction():
-            role = self.get(role_id)
-            snapshot = {k: v for k, v in role.__data__.items() if k not in ("tenant", "tenant_key")}
-            snapshot["tenant_id"] = role.tenant_id
-            snapshot["permissions"] = repo.permission_names(role.id)
-            repo.delete(role.id)
-            emit(events.role_deleted, snapshot=snapshot)
+        self._delete(role_id)
 
     # --- helpers -----------------------------------------------------------------
+
+    def _snapshot(self, role: Role) -> dict[str, Any]:
+        """What ``role_deleted`` carries: the columns (``tenant`` as ``tenant_id``, not the generated
+        ``tenant_key``) and the names of the role's permissions."""
+        snapshot = {k: v for k, v in role.__data__.items() if k not in ("tenant", "tenant_key")}
+        snapshot["tenant_id"] = role.tenant_id
+        snapshot["permissions"] = repo.permission_names(role.id)
+        return snapshot
 
     # The cross-scope name rule, in two halves around the role's own write. Both halves make
     # every writer of a (name, guard) write the global slot of the scope index (see

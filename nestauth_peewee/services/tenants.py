@@ -23,13 +23,13 @@ import re
 from typing import Any
 
 from .. import errors, events
-from ..config import Settings
 from ..models import Tenant
 from ..replicas import replica_ok
 from ..repositories import tenants as repo
-from ..unit_of_work import emit, retry_on_conflict, transaction
+from ..unit_of_work import retry_on_conflict
 from ..validation import FLAG, ID, LIMIT, METADATA, NAME, OFFSET, SEARCH, TEXT, UNSET, Unset, checked, pattern
-from ._common import columns_of, found
+from ._common import found, given
+from ._rbac_common import RowService
 
 __all__ = ["TenantService", "SLUG_PATTERN"]
 
@@ -42,29 +42,27 @@ SLUG = pattern(SLUG_PATTERN, errors.InvalidSlugFormat,
                examples=("acme", "acme-inc", "globex_2"))
 
 
-class TenantService:
+class TenantService(RowService[Tenant]):
     """Policy for nest_auth_tenants; one transaction per call, events after commit."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = Settings.or_default(settings)
+    _repo = repo
+    _noun = "tenant"
+    _not_found = errors.TenantNotFound
+    _created, _updated, _deleted = events.tenant_created, events.tenant_updated, events.tenant_deleted
 
     @checked(name=NAME, slug=SLUG, description=TEXT, metadata=METADATA, is_active=FLAG)
     @retry_on_conflict
     def create(self, name: str, slug: str, *, description: str | None = None,
                metadata: dict[str, Any] | None = None, is_active: bool = True) -> Tenant:
         """Create a tenant; ``slug`` is required and unique."""
-        with transaction():
-            tenant = repo.insert(name=name, slug=slug, description=description,
-                                 metadata={} if metadata is None else metadata, is_active=is_active)
-            emit(events.tenant_created, tenant=tenant)
-        return tenant
+        return self._insert(name=name, slug=slug, description=description,
+                            metadata={} if metadata is None else metadata, is_active=is_active)
 
     @replica_ok
     @checked(tenant_id=ID)
     def get(self, tenant_id: Any) -> Tenant:
         """The tenant, or ``TENANT_NOT_FOUND``."""
-        tid = tenant_id
-        return found(repo.get(tid), errors.TenantNotFound, f"No tenant with id {tid}.", tenant_id=str(tid))
+        return self._get(tenant_id)
 
     @replica_ok
     @checked(slug=SLUG)
@@ -84,8 +82,7 @@ class TenantService:
                description: str | None | Unset = UNSET,
                metadata: dict[str, Any] | None | Unset = UNSET) -> Tenant:
         """Change the given fields; sends ``tenant_updated`` with the names of those that changed."""
-        given = {"name": name, "slug": slug, "description": description, "metadata": metadata}
-        return self._change(tenant_id, {k: v for k, v in given.items() if v is not UNSET})
+        return self._change(tenant_id, given(name=name, slug=slug, description=description, metadata=metadata))
 
     @checked(tenant_id=ID)
     def activate(self, tenant_id: Any) -> Tenant:
@@ -100,19 +97,4 @@ class TenantService:
     @retry_on_conflict
     def delete(self, tenant_id: Any) -> None:
         """Delete the tenant; the database cascades its memberships, roles and their links."""
-        with transaction():
-            tenant = self.get(tenant_id)
-            snapshot = columns_of(tenant)
-            repo.delete(tenant.id)
-            emit(events.tenant_deleted, snapshot=snapshot)
-
-    @retry_on_conflict
-    def _change(self, tenant_id: Any, values: dict[str, Any]) -> Tenant:
-        with transaction():
-            tenant = self.get(tenant_id)
-            changed = [k for k, v in values.items() if getattr(tenant, k) != v]
-            if changed:
-                repo.update(tenant.id, **{k: values[k] for k in changed})
-                tenant = self.get(tenant.id)
-                emit(events.tenant_updated, tenant=tenant, changed=changed)
-        return tenant
+        self._delete(tenant_id)

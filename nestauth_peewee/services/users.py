@@ -19,6 +19,7 @@ refusal is a typed error from :mod:`nestauth_peewee.errors`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, cast
 
 from .. import audit, errors, events
@@ -45,6 +46,25 @@ __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVI
 
 #: Fields :meth:`UserService.update` accepts.
 UPDATABLE_FIELDS = frozenset({"email", "phone", "metadata", "must_change_password"})
+
+
+def _verification(contact: str, *, verified: bool) -> Callable[[UserService, uuid.UUID | str | User], User]:
+    """The public method ``verify_<contact>(user_id)``, or ``unverify_<contact>`` with ``verified=False``.
+
+    The four differ in these two words only (their docstrings too); each is :func:`checked` like
+    every public method and makes one call of ``UserService._set_verified``.
+    """
+
+    def method(self: UserService, user_id: uuid.UUID | str | User) -> User:
+        return self._set_verified(user_id, contact, verified)
+
+    method.__name__ = f"{'' if verified else 'un'}verify_{contact}"
+    method.__qualname__ = f"UserService.{method.__name__}"
+    method.__doc__ = (
+        f"Mark the {contact} verified (now); idempotent. No {contact}: ``USER_HAS_NO_{contact.upper()}``."
+        if verified else f"Clear ``{contact}_verified_at``; idempotent."
+    )
+    return checked(user_id=ID)(method)
 
 
 class UserService(IdentityOperations):
@@ -343,25 +363,11 @@ class UserService(IdentityOperations):
                 emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=sorted(diff))
         return user
 
-    @checked(user_id=ID)
-    def verify_email(self, user_id: uuid.UUID | str | User) -> User:
-        """Mark the email verified (now); idempotent. No email: ``USER_HAS_NO_EMAIL``."""
-        return self._set_verified(user_id, "email", True)
-
-    @checked(user_id=ID)
-    def unverify_email(self, user_id: uuid.UUID | str | User) -> User:
-        """Clear ``email_verified_at``; idempotent."""
-        return self._set_verified(user_id, "email", False)
-
-    @checked(user_id=ID)
-    def verify_phone(self, user_id: uuid.UUID | str | User) -> User:
-        """Mark the phone verified (now); idempotent. No phone: ``USER_HAS_NO_PHONE``."""
-        return self._set_verified(user_id, "phone", True)
-
-    @checked(user_id=ID)
-    def unverify_phone(self, user_id: uuid.UUID | str | User) -> User:
-        """Clear ``phone_verified_at``; idempotent."""
-        return self._set_verified(user_id, "phone", False)
+    # verify_email(user_id), unverify_email(user_id), verify_phone(user_id), unverify_phone(user_id) -> User
+    verify_email = _verification("email", verified=True)
+    unverify_email = _verification("email", verified=False)
+    verify_phone = _verification("phone", verified=True)
+    unverify_phone = _verification("phone", verified=False)
 
     @retry_on_conflict
     def _set_verified(self, user_id: Any, contact: str, verified: bool) -> User:
