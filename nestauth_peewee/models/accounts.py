@@ -29,11 +29,19 @@ __all__ = [
     "AdminUser",
 ]
 
-def _owner(backref: str, *, index: bool = True, unique: bool = False) -> peewee.ForeignKeyField:
+def owner(backref: str, *, index: bool = True, unique: bool = False) -> peewee.ForeignKeyField:
+    """The ``user_id`` column of a table whose rows a user owns (deleted with the user)."""
     return peewee.ForeignKeyField(
         User, column_name="user_id", backref=backref, on_delete="CASCADE",
         index=index and not unique, unique=unique,
     )
+
+
+def _client(*, device_name: bool = False) -> tuple[CharField, ...]:
+    """The client a row came from: its User-Agent, (the device name it gave,) its IP address."""
+    user_agent = CharField(max_length=512, null=True)
+    named = (CharField(max_length=255, null=True),) if device_name else ()
+    return (user_agent, *named, CharField(max_length=45, null=True))  # 45: an IPv6 address as text
 
 
 class User(Entity):
@@ -65,7 +73,7 @@ named_index(User, User.phone, name="nest_auth_users_phone_idx", unique=True,
 class Session(Entity):
     """nest_auth_sessions: one refresh-token session; the token is stored as a digest."""
 
-    user = _owner("sessions", index=False)
+    user = owner("sessions", index=False)
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     #: Set by SessionService.list_active(): when the session ends however used / when unused.
     absolute_expires_at: datetime | None
@@ -73,9 +81,7 @@ class Session(Entity):
     data = JSONField(null=True, default=dict, server_default="{}")
     refresh_token_hash = CharField(max_length=128, null=True, exact=True)
     expires_at = DateTimeField(null=True, index=True)
-    user_agent = CharField(max_length=512, null=True)
-    device_name = CharField(max_length=255, null=True)
-    ip_address = CharField(max_length=45, null=True)
+    user_agent, device_name, ip_address = _client(device_name=True)
     last_active = DateTimeField(null=True)
     #: Ours (0.2): when a credential (password, passwordless code, magic link) was last proven
     #: in this session: its creation, or a step-up. NULL (a row written by hand): never.
@@ -95,7 +101,7 @@ named_index(Session, Session.refresh_token_hash, name="nest_auth_sessions_refres
 class Identity(Entity):
     """nest_auth_identities: an OAuth (or email/phone) identity linked to a user."""
 
-    user = _owner("identities")
+    user = owner("identities")
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     provider = CharField(max_length=64, exact=True)
     provider_id = CharField(max_length=255, null=True, exact=True)
@@ -112,7 +118,7 @@ named_index(Identity, Identity.provider, Identity.provider_id, name="nest_auth_i
 class AccessKey(Entity):
     """nest_auth_access_keys: API keys; only a digest of the secret half is stored."""
 
-    user = _owner("access_keys")
+    user = owner("access_keys")
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     name = CharField(max_length=255)
     public_key = CharField(max_length=128, exact=True)
@@ -133,7 +139,7 @@ named_index(AccessKey, AccessKey.public_key, name="nest_auth_access_keys_pub_idx
 class Otp(Entity):
     """nest_auth_otps: one-time codes, stored as an HMAC of the code."""
 
-    user = _owner("otps", index=False)  # led by nest_auth_otps_user_type_idx
+    user = owner("otps", index=False)  # led by nest_auth_otps_user_type_idx
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     code_hash = CharField(max_length=128)
     type = CharField(max_length=32)
@@ -153,7 +159,7 @@ named_index(Otp, Otp.user, Otp.type, name="nest_auth_otps_user_type_idx")
 class MfaSecret(Entity):
     """nest_auth_mfa_secrets: TOTP shared secrets (one row per device)."""
 
-    user = _owner("mfa_secrets")
+    user = owner("mfa_secrets")
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     secret = CharField(max_length=255)
     verified = BooleanField(default=False, server_default=False)
@@ -172,7 +178,7 @@ class MfaRecoveryCode(Record):
     migrated from 0.1's packed ``users.mfa_recovery_code`` keep their digests.
     """
 
-    user = _owner("recovery_codes")
+    user = owner("recovery_codes")
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     code_hash = CharField(max_length=255)
     used_at = DateTimeField(null=True)
@@ -184,11 +190,10 @@ class MfaRecoveryCode(Record):
 class TrustedDevice(Record):
     """nest_auth_trusted_devices: "remember this device" tokens that skip MFA."""
 
-    user = _owner("trusted_devices")
+    user = owner("trusted_devices")
     user_id: uuid.UUID  # the foreign key's raw value (peewee's object-id accessor)
     token_hash = CharField(max_length=128, index=True, exact=True)
-    user_agent = CharField(max_length=512, null=True)
-    ip_address = CharField(max_length=45, null=True)
+    user_agent, ip_address = _client()
     expires_at = DateTimeField(index=True)
     revoked_at = DateTimeField(null=True)
     last_used_at = DateTimeField(null=True)

@@ -16,7 +16,7 @@ import peewee
 
 from .. import errors
 from ..fields import BooleanField, CharField, JSONField, TenantKeyField, TextField
-from .accounts import User
+from .accounts import owner
 from .base import AuthModel, Entity, Record, named_index
 
 __all__ = [
@@ -117,8 +117,7 @@ named_index(RolePermission, RolePermission.role, RolePermission.permission,
 class Membership(Entity):
     """nest_auth_user_accesses: a user's membership of a tenant (or the global one)."""
 
-    user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE",
-                                  backref="memberships", index=False)
+    user = owner("memberships", index=False)  # led by both unique indexes
     tenant = peewee.ForeignKeyField(Tenant, column_name="tenant_id", null=True,
                                     on_delete="CASCADE", backref="memberships")
     is_default = BooleanField(default=False, server_default=False)
@@ -140,8 +139,7 @@ named_index(Membership, Membership.user, Membership.tenant_key,
 class StaffAccess(Entity):
     """nest_auth_platform_accesses: staff access across every tenant (one per user)."""
 
-    user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE",
-                                  backref="staff_access", index=False)
+    user = owner("staff_access", index=False)  # led by nest_auth_platform_accesses_user_idx
     is_active = BooleanField(default=True, server_default=True)
 
     class Meta:
@@ -152,13 +150,24 @@ named_index(StaffAccess, StaffAccess.user, name="nest_auth_platform_accesses_use
             unique=True, error=errors.StaffAccessAlreadyExists)
 
 
+def _role_link(holder: type[Entity], column: str, *, role_backref: str
+               ) -> tuple[peewee.ForeignKeyField, peewee.ForeignKeyField]:
+    """The two columns of a table linking roles to a role holder: the holder's, then ``role_id``.
+
+    Both cascade on delete. The holder's column leads the composite primary key, so only
+    ``role_id`` gets an index of its own; the holder's side of the link is ``role_links``.
+    """
+    return (
+        peewee.ForeignKeyField(holder, column_name=column, on_delete="CASCADE", backref="role_links",
+                               index=False),
+        peewee.ForeignKeyField(Role, column_name="role_id", on_delete="CASCADE", backref=role_backref),
+    )
+
+
 class MembershipRole(AuthModel):
     """nest_auth_user_access_roles: roles held through a membership."""
 
-    membership = peewee.ForeignKeyField(Membership, column_name="user_access_id",
-                                        on_delete="CASCADE", backref="role_links", index=False)
-    role = peewee.ForeignKeyField(Role, column_name="role_id", on_delete="CASCADE",
-                                  backref="membership_links")
+    membership, role = _role_link(Membership, "user_access_id", role_backref="membership_links")
 
     class Meta:
         table_name = "nest_auth_user_access_roles"
@@ -168,10 +177,7 @@ class MembershipRole(AuthModel):
 class StaffAccessRole(AuthModel):
     """nest_auth_platform_access_roles: roles held through staff access."""
 
-    staff_access = peewee.ForeignKeyField(StaffAccess, column_name="platform_access_id",
-                                          on_delete="CASCADE", backref="role_links", index=False)
-    role = peewee.ForeignKeyField(Role, column_name="role_id", on_delete="CASCADE",
-                                  backref="staff_links")
+    staff_access, role = _role_link(StaffAccess, "platform_access_id", role_backref="staff_links")
 
     class Meta:
         table_name = "nest_auth_platform_access_roles"
