@@ -32,6 +32,9 @@ Services and data:
 * A module or test marked ``@pytest.mark.settings(**fields)`` gets those fields in ``settings``,
   and ``users`` built from that ``settings`` (``test_password_reset.py``, ``test_passwordless.py``).
 * ``make_user``: ``make_user(**columns)`` inserts a ``User`` row (a fresh email unless given).
+* ``bob``: ``bob@example.com`` with the phone ``+1 555 0100`` and the password ``PASSWORD``, created
+  through ``users`` (the password reset and passwordless tests; a module that wants another bob
+  still defines its own).
 
 Observing:
 
@@ -54,6 +57,7 @@ from support import (  # noqa: F401 - DIALECTS, bound, ... stay importable from 
     CHEAP_SETTINGS,
     DIALECTS,
     KEY,
+    PASSWORD,
     ROOT,
     SERVER_URLS,
     Clock,
@@ -172,6 +176,13 @@ def make_user(db: peewee.Database):
         return User.create(**columns)
 
     return make
+
+
+@pytest.fixture
+def bob(users: UserService) -> User:
+    """``bob@example.com``, phone ``+1 555 0100``, password ``PASSWORD``, made by ``users``: the account
+    the code flows send their codes to (with ``phone_login=True`` settings, found by the phone too)."""
+    return users.create(email="bob@example.com", phone="+1 555 0100", password=PASSWORD)
 
 
 # --- observing ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Import them by name: ``from support import CHEAP, KEY, count_queries``.
   ``empty_all_tables``, ``drop_everything`` (what the ``db``/``empty_db`` fixtures use,
   for the tests that pick their own targets).
 * Settings and constants: ``KEY``, ``CHEAP`` / ``CHEAP_SETTINGS`` (cheap argon2id),
-  ``PASSWORD``, ``RBAC_SETTINGS`` (two guards), ``Clock`` (a settable clock).
+  ``KEYED_SETTINGS`` (cheap argon2id and ``KEY``), ``PASSWORD``, ``RBAC_SETTINGS`` (two guards), ``Clock`` (a settable clock).
 * Events: ``Recorder``, the one recorder of :mod:`nestauth_peewee.events` signals, keyed by the
   signal names ``events.py`` gives them (``"user-created"``, ``"role-created"``, ...).
 * Statements and threads: ``count_queries`` (every statement a Database runs inside a block),
@@ -212,6 +212,8 @@ KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 #: Cheap argon2id parameters for most tests; a few tests use the real defaults.
 CHEAP = Argon2Params(memory_cost=1024, time_cost=1, parallelism=1)
 CHEAP_SETTINGS = Settings(argon2=CHEAP)
+#: Cheap argon2id and the test ``KEY``: for module-level helpers that sign tokens outside a fixture.
+KEYED_SETTINGS = Settings(secret_key=KEY, argon2=CHEAP)
 PASSWORD = "correct horse battery staple"
 #: The tenancy/RBAC tests' settings: two guards.
 RBAC_SETTINGS = Settings(guards=("web", "api"))

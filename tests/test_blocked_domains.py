@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from support import CHEAP_SETTINGS, PASSWORD
 
-from nestauth_peewee import BlockedDomainService, BlockedEmailDomain, Identity, User, UserService, errors
+from nestauth_peewee import BlockedDomainService, BlockedEmailDomain, Identity, User, errors
 from nestauth_peewee.cli import main
 from nestauth_peewee.seeding import Seeder, parse_seed
 from nestauth_peewee.services.blocked_domains import normalize_domain
@@ -16,11 +16,6 @@ from nestauth_peewee.services.blocked_domains import normalize_domain
 @pytest.fixture
 def blocked(db) -> BlockedDomainService:
     return BlockedDomainService(CHEAP_SETTINGS)
-
-
-@pytest.fixture
-def users(db) -> UserService:
-    return UserService(CHEAP_SETTINGS)
 
 
 @pytest.mark.parametrize(("raw", "stored"), [

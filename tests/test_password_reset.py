@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import CHEAP
+from support import CHEAP, PASSWORD
 
 from nestauth_peewee import AuthServices, errors
 from nestauth_peewee.models import Otp, Session
@@ -13,7 +13,7 @@ from nestauth_peewee.repositories import sessions as sessions_repo
 from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.sessions import SessionService
 
-OLD, NEW = "the old passphrase 1", "a brand new passphrase 2"
+OLD, NEW = PASSWORD, "a brand new passphrase 2"  # bob's password (the bob fixture), and the one a reset sets
 
 pytestmark = pytest.mark.settings(argon2=CHEAP, phone_login=True)
 
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.settings(argon2=CHEAP, phone_login=True)
 @pytest.fixture
 def resets(settings, users, clock) -> PasswordResetService:
     return PasswordResetService(settings, users=users, clock=clock)
-
-
-@pytest.fixture
-def bob(users, db):
-    return users.create(email="bob@example.com", phone="+1 555 0100", password=OLD)
 
 
 def _names(recorded):

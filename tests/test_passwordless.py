@@ -18,11 +18,6 @@ def login(settings, users, clock) -> PasswordlessService:
     return PasswordlessService(settings, users=users, clock=clock)
 
 
-@pytest.fixture
-def bob(users, db):
-    return users.create(email="bob@example.com", phone="+1 555 0100")
-
-
 def test_a_code_sent_to_the_account_signs_in_once(login, bob, recorded, settings, clock):
     recorded.clear()
     issued = login.request_code(email=" BOB@example.com")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from support import RBAC_SETTINGS, run_together
 
@@ -39,18 +37,10 @@ def test_an_unknown_guard_is_refused_and_named(permissions):
     assert Permission.select().count() == 0
 
 
-def test_unknown_ids_and_names_are_typed_errors(permissions):
-    missing = uuid.uuid4()
-    with pytest.raises(errors.PermissionNotFound) as info:
-        permissions.get(missing)
-    assert str(missing) in str(info.value)
-    with pytest.raises(errors.PermissionNotFound):
-        permissions.delete(missing)
-    with pytest.raises(errors.PermissionNotFound) as info:
-        permissions.get_by_name("ghost.read")
-    assert "ghost.read" in str(info.value)
-    with pytest.raises(errors.InvalidValue):
-        permissions.get(12)
+# Unknown and garbage ids and names: one test over tenants and permissions, in test_rbac_tenants.py.
+
+
+def test_a_blank_permission_name_is_refused(permissions):
     with pytest.raises(errors.RequiredValueMissing):
         permissions.create("  ")
 

@@ -1,4 +1,5 @@
-"""Tenants: slug rules, uniqueness, updates, events after commit, cascading delete."""
+"""Tenants: slug rules, uniqueness, updates, unknown ids (permissions' too), events after commit,
+cascading delete."""
 
 from __future__ import annotations
 
@@ -95,19 +96,27 @@ def test_list_filters_and_escapes_like_wildcards(tenants):
         tenants.list_tenants(limit=1000)
 
 
-def test_unknown_and_garbage_ids_are_typed_errors_naming_the_value(tenants):
+@pytest.mark.parametrize(("service", "not_found", "by_name", "name"), [
+    (TenantService, errors.TenantNotFound, "get_by_slug", "nobody"),
+    (PermissionService, errors.PermissionNotFound, "get_by_name", "ghost.read"),
+])
+def test_unknown_and_garbage_ids_are_typed_errors_naming_the_value(db, service, not_found, by_name, name):
+    """Tenants and permissions alike: an unknown id or name is the service's NotFound, a value that is
+    no id at all is InvalidValue, and each message names what was asked for."""
+    found = service(RBAC_SETTINGS)
     missing = uuid.uuid4()
-    with pytest.raises(errors.TenantNotFound) as info:
-        tenants.get(missing)
+    with pytest.raises(not_found) as info:
+        found.get(missing)
     assert str(missing) in str(info.value)
-    with pytest.raises(errors.TenantNotFound):
-        tenants.delete(missing)
-    with pytest.raises(errors.TenantNotFound) as info:
-        tenants.get_by_slug("nobody")
-    assert "nobody" in str(info.value)
-    with pytest.raises(errors.InvalidValue) as info:
-        tenants.get("not-a-uuid")
-    assert "not-a-uuid" in str(info.value)
+    with pytest.raises(not_found):
+        found.delete(missing)
+    with pytest.raises(not_found) as info:
+        getattr(found, by_name)(name)
+    assert name in str(info.value)
+    for garbage in ("not-a-uuid", 12):
+        with pytest.raises(errors.InvalidValue) as info:
+            found.get(garbage)
+        assert str(garbage) in str(info.value)
 
 
 def test_events_are_sent_after_commit_and_never_for_a_rollback(tenants, event_log):

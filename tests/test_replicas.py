@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import peewee
 import pytest
 import support
-from support import empty_all_tables
+from support import KEYED_SETTINGS, empty_all_tables
 
 import nestauth_peewee
 from nestauth_peewee import (
@@ -25,7 +25,6 @@ from nestauth_peewee import (
     AuthorizationService,
     NestAuthModels,
     SessionService,
-    Settings,
     TrustedDeviceService,
     UserService,
     create_tables,
@@ -36,9 +35,6 @@ from nestauth_peewee.models import AccessKey, Session, User
 from nestauth_peewee.replicas import DEFAULT_STICKY_SECONDS, primary_reads, replica_reads, routing
 from nestauth_peewee.services.sessions import IssuedSession
 from nestauth_peewee.unit_of_work import transaction
-
-KEY = "replica-tests-secret-key-0123456789abcdefgh"
-SETTINGS = Settings(secret_key=KEY, argon2=support.CHEAP)
 
 
 class Lagging:
@@ -86,7 +82,7 @@ def lagging(db, empty_db_url) -> Iterator[Lagging]:
 
 
 def _user(email: str) -> User:
-    return UserService(SETTINGS).register(email=email, password=support.PASSWORD)
+    return UserService(KEYED_SETTINGS).register(email=email, password=support.PASSWORD)
 
 
 def _session_on_both(lagging: Lagging, sessions: SessionService) -> tuple[User, IssuedSession]:
@@ -99,7 +95,7 @@ def _session_on_both(lagging: Lagging, sessions: SessionService) -> tuple[User, 
 
 
 def test_marked_read_only_operations_read_the_replica_and_writes_go_to_the_primary(lagging):
-    users = UserService(SETTINGS)
+    users = UserService(KEYED_SETTINGS)
     on_both = _user("both@example.com")
     lagging.copy(User, on_both.id)
     fresh = _user("fresh@example.com")  # registered through the routing: a write, so the primary
@@ -116,7 +112,7 @@ def test_marked_read_only_operations_read_the_replica_and_writes_go_to_the_prima
 
 
 def test_reads_in_a_transaction_and_in_primary_reads_stay_on_the_primary(lagging):
-    users = UserService(SETTINGS)
+    users = UserService(KEYED_SETTINGS)
     fresh = _user("fresh@example.com")
     with transaction():
         assert users.lookup(email="fresh@example.com").id == fresh.id
@@ -147,7 +143,7 @@ def test_the_apps_own_queries_read_a_replica_only_inside_replica_reads(lagging):
 
 def test_a_write_makes_this_context_read_the_primary_for_sticky_seconds(lagging):
     lagging.route(sticky_seconds=60)
-    users = UserService(SETTINGS)
+    users = UserService(KEYED_SETTINGS)
     fresh = _user("fresh@example.com")
     assert routing.wrote_recently()
     assert users.lookup(email="fresh@example.com").id == fresh.id  # read-your-writes
@@ -161,7 +157,7 @@ def test_a_write_makes_this_context_read_the_primary_for_sticky_seconds(lagging)
 
 
 def test_refresh_token_and_api_key_checks_read_the_primary_unless_opted_in(lagging):
-    sessions, keys = SessionService(SETTINGS), AccessKeyService(SETTINGS)
+    sessions, keys = SessionService(KEYED_SETTINGS), AccessKeyService(KEYED_SETTINGS)
     user, issued = _session_on_both(lagging, sessions)
     key = keys.create(user.id, "ci")
     lagging.copy(AccessKey, key.key.id)
@@ -183,7 +179,7 @@ def test_refresh_token_and_api_key_checks_read_the_primary_unless_opted_in(laggi
 
 
 def test_a_replica_that_lags_never_refuses_or_revokes_a_valid_credential(lagging):
-    sessions, keys = SessionService(SETTINGS), AccessKeyService(SETTINGS)
+    sessions, keys = SessionService(KEYED_SETTINGS), AccessKeyService(KEYED_SETTINGS)
     user, issued = _session_on_both(lagging, sessions)
     rotated = sessions.refresh(issued.refresh_token)  # the replica keeps the old digest
     fresh_key = keys.create(user.id, "new")  # the replica has never seen it
@@ -198,7 +194,7 @@ def test_a_replica_that_lags_never_refuses_or_revokes_a_valid_credential(lagging
 
 def test_access_token_and_device_checks_read_the_primary_inside_replica_reads(lagging):
     """The strict access-token check is a credential check; a trusted-device check is pinned."""
-    sessions, devices = SessionService(SETTINGS), TrustedDeviceService(SETTINGS)
+    sessions, devices = SessionService(KEYED_SETTINGS), TrustedDeviceService(KEYED_SETTINGS)
     user, revoked = _session_on_both(lagging, sessions)
     sessions.revoke(revoked.session.id)  # gone on the primary, alive on the lagging replica
     fresh = sessions.create(user.id)  # the replica has never seen it
@@ -219,7 +215,7 @@ def test_access_token_and_device_checks_read_the_primary_inside_replica_reads(la
 
 
 def test_login_reads_the_primary_even_inside_replica_reads(lagging):
-    users = UserService(SETTINGS)
+    users = UserService(KEYED_SETTINGS)
     user = _user("login@example.com")
     routing.forget_writes()
     with replica_reads(auth_checks=True):
@@ -229,7 +225,7 @@ def test_login_reads_the_primary_even_inside_replica_reads(lagging):
 
 
 def test_routing_is_per_thread_at_the_same_moment(lagging):
-    users = UserService(SETTINGS)
+    users = UserService(KEYED_SETTINGS)
     _user("fresh@example.com")
     routing.forget_writes()
     barrier = threading.Barrier(4)
@@ -257,7 +253,7 @@ def test_routing_is_per_thread_at_the_same_moment(lagging):
 
 
 def test_closing_through_the_proxy_closes_this_threads_replica_connection(lagging):
-    UserService(SETTINGS).lookup(email="nobody@example.com")
+    UserService(KEYED_SETTINGS).lookup(email="nobody@example.com")
     assert not lagging.replica.is_closed()
     nestauth_peewee.database.close()
     assert lagging.replica.is_closed()
@@ -271,8 +267,8 @@ def test_an_unreachable_replica_sends_reads_to_the_primary(db, db_url, caplog):
     try:
         fresh = _user("fresh@example.com")
         with caplog.at_level(logging.WARNING, logger="nestauth_peewee.replicas"):
-            assert UserService(SETTINGS).lookup(email="fresh@example.com").id == fresh.id
-            assert UserService(SETTINGS).lookup(email="fresh@example.com").id == fresh.id
+            assert UserService(KEYED_SETTINGS).lookup(email="fresh@example.com").id == fresh.id
+            assert UserService(KEYED_SETTINGS).lookup(email="fresh@example.com").id == fresh.id
         assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
     finally:
         routing.configure((), sticky_seconds=DEFAULT_STICKY_SECONDS)

@@ -17,7 +17,7 @@ import psycopg2
 import pytest
 import support
 from _engines import engine_url, engine_urls
-from support import drop_everything
+from support import KEYED_SETTINGS, drop_everything
 
 import nestauth_peewee
 from nestauth_peewee import (
@@ -26,7 +26,6 @@ from nestauth_peewee import (
     MembershipService,
     RoleService,
     SessionService,
-    Settings,
     TenantService,
     UserService,
     create_tables,
@@ -34,11 +33,6 @@ from nestauth_peewee import (
     init_database,
 )
 from nestauth_peewee.replicas import DEFAULT_STICKY_SECONDS, primary_reads, replica_reads, routing
-
-KEY = "scale-out-tests-secret-key-0123456789abcdef"
-SETTINGS = Settings(secret_key=KEY, argon2=support.CHEAP)
-
-
 
 
 def _fresh_schema(url: str) -> peewee.Database:
@@ -66,7 +60,7 @@ def bound_db(request) -> Iterator[peewee.Database]:
 
 def _full_round(email: str) -> None:
     """The main operations once: sign-up, login, session rotation, API key, roles and a check."""
-    users, sessions = UserService(SETTINGS), SessionService(SETTINGS)
+    users, sessions = UserService(KEYED_SETTINGS), SessionService(KEYED_SETTINGS)
     user = users.register(email=email, password=support.PASSWORD)
     assert users.authenticate(email=email, password=support.PASSWORD).id == user.id
     issued = sessions.create(user.id)
@@ -75,8 +69,8 @@ def _full_round(email: str) -> None:
         sessions.refresh(issued.refresh_token)  # the replay: reuse detected, session revoked
     with pytest.raises(errors.InvalidRefreshToken):
         sessions.authenticate(rotated.refresh_token)
-    key = AccessKeyService(SETTINGS).create(user.id, "ci")
-    assert AccessKeyService(SETTINGS).verify(key.api_key).id == key.key.id
+    key = AccessKeyService(KEYED_SETTINGS).create(user.id, "ci")
+    assert AccessKeyService(KEYED_SETTINGS).verify(key.api_key).id == key.key.id
     tenant = TenantService().create("Acme", "acme")
     RoleService().create("admin", permissions=[])  # the advisory lock is transaction-scoped
     role = RoleService().create("editor", tenant_id=tenant.id, permissions=[])
@@ -121,7 +115,7 @@ def test_statement_pooling_is_refused_with_a_clear_typed_error():
     db = init_database(engine_url("pgbouncer_statement"))
     try:
         with pytest.raises(errors.TransactionsRefused) as caught:
-            UserService(SETTINGS).register(email="statement@example.com", password=support.PASSWORD)
+            UserService(KEYED_SETTINGS).register(email="statement@example.com", password=support.PASSWORD)
         assert "pool_mode = transaction" in str(caught.value)
         assert caught.value.code == "TRANSACTIONS_REFUSED"
     finally:
@@ -201,7 +195,7 @@ def _in_another_thread(fn):
 
 def test_a_lagging_streaming_replica_serves_marked_reads_and_credential_checks_stay_safe(streaming):
     _db, replay = streaming
-    users, sessions = UserService(SETTINGS), SessionService(SETTINGS)
+    users, sessions = UserService(KEYED_SETTINGS), SessionService(KEYED_SETTINGS)
     owner = users.register(email="owner@example.com", password=support.PASSWORD)
     issued = sessions.create(owner.id)
     replay.pause()
@@ -252,7 +246,7 @@ def test_galera_nodes_keep_the_apps_init_command_and_read_their_writes_with_wsre
         with node2.connection_context():
             row = node2.execute_sql("SELECT @@SESSION.wsrep_sync_wait, @@SESSION.time_zone").fetchone()
             assert row == (1, "+00:00")
-        users = UserService(SETTINGS)
+        users = UserService(KEYED_SETTINGS)
         misses = 0
         for i in range(30):
             nestauth_peewee.database.initialize(node1)

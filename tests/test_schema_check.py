@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import peewee
 import pytest
@@ -160,41 +161,70 @@ def test_check_against_an_unreachable_server_is_one_line():
 # --- normalisation of what servers report (forms not produced by the local servers) ----
 
 
-@pytest.mark.parametrize("dialect,a,b", [
-    ("mysql", "INTEGER", "int(11)"),
-    ("mysql", "INTEGER", "int"),
-    ("mysql", "BOOL", "tinyint(1)"),
-    ("mysql", "JSON", "longtext"),
-    ("mysql", "BIGINT", "bigint(20)"),
-    ("mysql", "DECIMAL(10, 5)", "decimal(10,5)"),
-    ("postgres", "SERIAL", "integer"),
-    ("postgres", "VARCHAR(255)", "varchar(255)"),
-    ("postgres", "NUMERIC(10, 2)", "numeric"),
-])
+def by_dialect(spellings: Mapping[str, Sequence[tuple[str | None, str]]]) -> list[tuple[str, str | None, str]]:
+    """``(dialect, one spelling, another)`` for each pair listed under each dialect."""
+    return [(dialect, a, b) for dialect, pairs in spellings.items() for a, b in pairs]
+
+
+#: Type spellings that mean the same: the models' (or DDL's) and what a server reports.
+SAME_TYPES = {
+    "mysql": [
+        ("INTEGER", "int(11)"),
+        ("INTEGER", "int"),
+        ("BOOL", "tinyint(1)"),
+        ("JSON", "longtext"),
+        ("BIGINT", "bigint(20)"),
+        ("DECIMAL(10, 5)", "decimal(10,5)"),
+    ],
+    "postgres": [
+        ("SERIAL", "integer"),
+        ("VARCHAR(255)", "varchar(255)"),
+        ("NUMERIC(10, 2)", "numeric"),
+    ],
+}
+
+#: Type spellings that look alike but are other types: drift.
+OTHER_TYPES = {
+    "mysql": [
+        ("DATETIME(6)", "datetime"),  # microseconds lost
+        ("VARCHAR(40)", "char(32)"),
+    ],
+    "postgres": [
+        ("VARCHAR(255)", "varchar(100)"),
+        ("TIMESTAMP", "timestamp with time zone"),
+    ],
+}
+
+#: Default spellings that mean the same: the models' (None: no default) and what a server reports.
+SAME_DEFAULTS = {
+    "postgres": [
+        ("(now() AT TIME ZONE 'utc')", "timezone('utc'::text, now())"),
+        ("'web'", "'web'::character varying"),
+        ("'{}'", "'{}'::jsonb"),
+        (None, "nextval('app_id_seq'::regclass)"),
+    ],
+    "mysql": [
+        ("('{}')", "_utf8mb4\\'{}\\'"),  # MySQL 8's spelling of an expression default
+        ("(UTC_TIMESTAMP(6))", "utc_timestamp(6)"),
+        (None, "NULL"),
+    ],
+    "sqlite": [
+        ("(strftime('%Y-%m-%d %H:%M:%f', 'now'))", "strftime('%Y-%m-%d %H:%M:%f', 'now')"),
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect,a,b", by_dialect(SAME_TYPES))
 def test_type_spellings_that_mean_the_same_compare_equal(dialect, a, b):
     assert type_key(a, dialect) == type_key(b, dialect)
 
 
-@pytest.mark.parametrize("dialect,a,b", [
-    ("mysql", "DATETIME(6)", "datetime"),  # microseconds lost: drift
-    ("mysql", "VARCHAR(40)", "char(32)"),
-    ("postgres", "VARCHAR(255)", "varchar(100)"),
-    ("postgres", "TIMESTAMP", "timestamp with time zone"),
-])
+@pytest.mark.parametrize("dialect,a,b", by_dialect(OTHER_TYPES))
 def test_type_spellings_that_differ_are_kept_apart(dialect, a, b):
     assert type_key(a, dialect) != type_key(b, dialect)
 
 
-@pytest.mark.parametrize("dialect,written,reported", [
-    ("postgres", "(now() AT TIME ZONE 'utc')", "timezone('utc'::text, now())"),
-    ("postgres", "'web'", "'web'::character varying"),
-    ("postgres", "'{}'", "'{}'::jsonb"),
-    ("postgres", None, "nextval('app_id_seq'::regclass)"),
-    ("mysql", "('{}')", "_utf8mb4\\'{}\\'"),  # MySQL 8's spelling of an expression default
-    ("mysql", "(UTC_TIMESTAMP(6))", "utc_timestamp(6)"),
-    ("mysql", None, "NULL"),
-    ("sqlite", "(strftime('%Y-%m-%d %H:%M:%f', 'now'))", "strftime('%Y-%m-%d %H:%M:%f', 'now')"),
-])
+@pytest.mark.parametrize("dialect,written,reported", by_dialect(SAME_DEFAULTS))
 def test_default_spellings_that_mean_the_same_compare_equal(dialect, written, reported):
     assert default_key(written, dialect) == default_key(reported, dialect)
 

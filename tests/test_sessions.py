@@ -252,19 +252,7 @@ def test_two_threads_refreshing_one_token_at_once_one_wins_and_the_session_is_re
         service.authenticate(winners[0].refresh_token)
 
 
-def test_events_wait_for_the_outer_commit_and_vanish_on_rollback(service, make_user, recorded):
-    from nestauth_peewee.unit_of_work import transaction
-
-    user = make_user()
-    with pytest.raises(RuntimeError), transaction():
-        service.create(user.id)
-        assert recorded == []
-        raise RuntimeError("the app's own work failed")
-    assert recorded == [] and Session.select().count() == 0
-    with transaction():
-        service.create(user.id)
-        assert recorded == []
-    assert [name for name, _ in recorded] == ["session-created"]
+# Events inside the app's transaction (create, revoke_all): one test in test_sessions_statements.py.
 
 
 # --- lifetimes (0.2): absolute from created_at, idle from last_active -----------------------

@@ -66,19 +66,29 @@ def test_revoke_all_is_one_statement_without_a_transaction_of_its_own(unaudited,
     assert [s.id for s in Session.select()] == [kept.session.id]
 
 
-def test_revoke_all_inside_a_transaction_waits_for_its_commit_and_rolls_back_with_it(
-        service, make_user, recorded):
+@pytest.mark.parametrize(("write", "sessions_before", "event"), [
+    ("create", 0, "session-created"),
+    ("revoke_all", 1, "session-revoked"),
+])
+def test_events_wait_for_the_outer_commit_and_vanish_on_rollback(service, make_user, recorded, write,
+                                                                 sessions_before, event):
+    """A write inside the app's transaction (create: a savepoint of it; revoke_all: a single statement
+    where it can be) sends its event when that commits, and nothing when it rolls back."""
     user = make_user()
-    service.create(user.id)
+    for _ in range(sessions_before):
+        service.create(user.id)
     recorded.clear()
     with pytest.raises(RuntimeError), transaction():
-        assert service.revoke_all(user.id) == 1
-        raise RuntimeError("the app's own work failed")
-    assert recorded == [] and Session.select().count() == 1
-    with transaction():
-        service.revoke_all(user.id)
+        done = getattr(service, write)(user.id)
         assert recorded == []
-    assert [name for name, _ in recorded] == ["session-revoked"]
+        raise RuntimeError("the app's own work failed")
+    assert recorded == [] and Session.select().count() == sessions_before
+    if write == "revoke_all":
+        assert done == 1  # it did revoke the session, before the rollback brought it back
+    with transaction():
+        getattr(service, write)(user.id)
+        assert recorded == []
+    assert [name for name, _ in recorded] == [event]
 
 
 def test_revoke_others_and_eviction_hold_with_and_without_delete_returning(make_user, clock, recorded,
