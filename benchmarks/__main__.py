@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import report
@@ -67,32 +69,23 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+#: ``python -m benchmarks NAME ...``: the module of each sub-benchmark (its own ``main(argv)``).
+SUB_BENCHMARKS = {
+    "login-timing": "login_timing",
+    "reset-timing": "reset_timing",
+    "create-session": "create_session",
+    "http": "web",
+    "drivers": "drivers",
+    "audit": "audit_cost",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "login-timing":
-        from .login_timing import main as login_timing
-
-        return login_timing(argv[1:])
-    if argv and argv[0] == "reset-timing":
-        from .reset_timing import main as reset_timing
-
-        return reset_timing(argv[1:])
-    if argv and argv[0] == "create-session":
-        from .create_session import main as create_session
-
-        return create_session(argv[1:])
-    if argv and argv[0] == "http":
-        from .web import main as web
-
-        return web(argv[1:])
-    if argv and argv[0] == "drivers":
-        from .drivers import main as drivers
-
-        return drivers(argv[1:])
-    if argv and argv[0] == "audit":
-        from .audit_cost import main as audit_cost
-
-        return audit_cost(argv[1:])
+    if argv and argv[0] in SUB_BENCHMARKS:  # imported only when asked for (some need a WSGI server)
+        module = importlib.import_module(f".{SUB_BENCHMARKS[argv[0]]}", __package__)
+        sub_main: Callable[[list[str]], int] = module.main
+        return sub_main(argv[1:])
     if argv and argv[0] == "report":
         return show_report(argv[1:])
     args = parse(argv)
@@ -129,14 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - started, 1)
     _write(args.output, results)
     print()
-    print(report.table(results))
-    print()
-    print(report.extras(results))
-    missed = report.misses(results)
-    if missed:
-        print("\nTargets missed:")
-        for line in missed:
-            print("  - " + line)
+    _print_report(results, report.table, report.extras)
     print(f"\n{results['seconds']:.0f} s; load average {results['load_before'][0]:.2f} → "
           f"{results['load_after'][0]:.2f}; raw numbers in {args.output}")
     return 0
@@ -150,21 +136,18 @@ def show_report(argv: list[str]) -> int:
     args = p.parse_args(argv)
     with open(args.path) as fh:
         results = json.load(fh)
-    print(report.describe_machine(results))
-    print()
-    print(report.table(results))
-    print()
-    print(report.extras(results))
-    print()
-    print(report.plans(results))
-    print()
-    print(report.compact(results))
+    _print_report(results, report.describe_machine, report.table, report.extras, report.plans, report.compact)
+    return 0
+
+
+def _print_report(results: dict[str, Any], *sections: Callable[[dict[str, Any]], str]) -> None:
+    """The report's ``sections`` of ``results``, a blank line apart, then the targets missed."""
+    print("\n\n".join(section(results) for section in sections))
     missed = report.misses(results)
     if missed:
         print("\nTargets missed:")
         for line in missed:
             print("  - " + line)
-    return 0
 
 
 def _write(path: str, results: dict[str, Any]) -> None:

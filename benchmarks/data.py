@@ -113,6 +113,37 @@ def api_key(i: int) -> str:
     return f"{public_key(i)}.{_secret('key', i)}"
 
 
+class Refused(Exception):
+    """A check failed (the benchmark never expects it)."""
+
+
+def session_digest(sid: uuid.UUID, secret: str) -> str:
+    """The stored HMAC of session ``sid``'s refresh-token secret, keyed as the library keys it."""
+    return tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+
+
+def key_digest(public: str, secret: str) -> str:
+    """The stored HMAC of an API key's secret, keyed as the library keys it."""
+    return tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
+
+
+def presented_refresh_token(token: str) -> tuple[uuid.UUID, str]:
+    """A presented refresh token's session id and the digest its row must hold (``Refused`` when
+    malformed): the first step of the bare driver's and SQLAlchemy's check, before their lookup."""
+    parsed = tokens.parse_id_token(token)
+    if parsed is None:
+        raise Refused
+    return parsed[0], session_digest(*parsed)
+
+
+def presented_api_key(api_key: str) -> tuple[str, str]:
+    """A presented API key's public part and the digest its row must hold (``Refused`` when malformed)."""
+    parsed = tokens.parse_access_key(api_key)
+    if parsed is None:
+        raise Refused
+    return parsed[0], key_digest(*parsed)
+
+
 def tenant_id(t: int) -> uuid.UUID:
     return row_id("tenant", t)
 
@@ -154,7 +185,7 @@ def user_rows(start: int, stop: int) -> Iterator[tuple]:
 
 def session_row(sid: uuid.UUID, uid: uuid.UUID, secret: str, expires_at: datetime,
                 last_active: datetime) -> tuple:
-    digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+    digest = session_digest(sid, secret)
     return (sid.hex, uid.hex, "{}", digest, dt(expires_at), dt(last_active), dt(last_active),
             dt(last_active))
 
@@ -194,7 +225,7 @@ def key_rows(start: int, stop: int) -> Iterator[tuple]:
     used, created = dt(T0), dt(T0 - timedelta(days=1))
     for i in range(start, stop):
         public = public_key(i)
-        digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, _secret("key", i))
+        digest = key_digest(public, _secret("key", i))
         yield (row_id("key", i).hex, user_id(i).hex, "bench", public, digest, True, used, created, created)
 
 

@@ -27,8 +27,8 @@ from nestauth_peewee import Settings, init_database
 from nestauth_peewee.repositories.authorization import statement
 
 from . import data
-from .data import BENCH_KEY, GUARD
-from .ops import USER_COLS, DriverOps, PreparedDriverOps, Refused
+from .data import BENCH_KEY, GUARD, Refused
+from .ops import USER_COLS, DriverOps, PreparedDriverOps
 from .targets import Target
 
 _connects: list[int] = []

@@ -45,7 +45,7 @@ except ImportError:  # the library before its Prepared statements: benchmarking 
     statement = None
 
 from . import data
-from .data import AUDIT_COLS, BENCH_KEY, GUARD, KEY_BYTES, T0, audit_ids, dt
+from .data import AUDIT_COLS, BENCH_KEY, GUARD, T0, Refused, audit_ids, dt
 
 #: The clock of API-key checks: one second after every seeded key was used.
 KEY_CLOCK_NOW = T0 + timedelta(seconds=1)
@@ -54,10 +54,6 @@ SESSION_CLOCK_NOW = data.SESSION_SEEN + timedelta(seconds=1)
 #: How stale ``last_active`` may be before a check writes it (the library's ACTIVITY_RESOLUTION).
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 MAX_SESSIONS = 10  # Settings' default
-
-
-class Refused(Exception):
-    """A check failed (the benchmark never expects it)."""
 
 
 @dataclass(frozen=True)
@@ -247,11 +243,7 @@ class DriverOps:
         return value.hex
 
     def authenticate(self, token: str) -> tuple:
-        parsed = tokens.parse_id_token(token)
-        if parsed is None:
-            raise Refused
-        sid, secret = parsed
-        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        sid, digest = data.presented_refresh_token(token)
         self.run_statement("auth", (sid.hex,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[5]):
@@ -280,11 +272,7 @@ class DriverOps:
         return row
 
     def verify_key(self, api_key: str) -> tuple:
-        parsed = tokens.parse_access_key(api_key)
-        if parsed is None:
-            raise Refused
-        public, secret = parsed
-        digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
+        public, digest = data.presented_api_key(api_key)
         self.run_statement("key", (public,))
         row = self.cur.fetchone()
         if row is None or not tokens.digests_equal(digest, row[6]):
@@ -315,7 +303,7 @@ class DriverOps:
         now = datetime.now(UTC)
         sid = uuid.uuid4()
         _token, secret = tokens.new_id_token(sid)
-        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        digest = data.session_digest(sid, secret)
         cur, uid, now_db = self.cur, user_id.hex, dt(now)
         cur.execute(self.begin)
         try:

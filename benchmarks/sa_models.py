@@ -36,7 +36,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from nestauth_peewee import secrets as tokens
 from nestauth_peewee.audit import SESSION_REVOKED, SIGN_IN
 
-from .data import GUARD, KEY_BYTES, audit_ids, bare_access_claims, bare_access_token
+from .data import (
+    GUARD,
+    Refused,
+    audit_ids,
+    bare_access_claims,
+    bare_access_token,
+    presented_api_key,
+    presented_refresh_token,
+    session_digest,
+)
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 #: Native on PostgreSQL; 32 hex digits elsewhere (as peewee stores them; MariaDB's own UUID type
@@ -54,11 +63,32 @@ def _audit_row(now: datetime, event: str, user_id: uuid.UUID, detail: dict[str, 
                         detail=detail)
 
 
-class SAUser(Base):
+# Mixins for the columns several tables share. ``sort_order`` puts their columns first (the key
+# first of all), as in the tables: every SELECT lists its columns in the tables' order.
+
+
+class _Keyed:
+    """The UUID primary key (the library's ``AuthModel`` key)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, sort_order=-2)
+
+
+class _Timestamped(_Keyed):
+    """The key and the two timestamps of users, sessions and API keys."""
+
+    created_at: Mapped[datetime | None] = mapped_column(DateTime, sort_order=-1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, sort_order=-1)
+
+
+class _InGuard(_Keyed):
+    """The key and the name within a guard that roles and permissions both have."""
+
+    name: Mapped[str] = mapped_column(String(255), sort_order=-1)
+    guard: Mapped[str] = mapped_column(String(64), sort_order=-1)
+
+
+class SAUser(_Timestamped, Base):
     __tablename__ = "nest_auth_users"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     email: Mapped[str | None] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -71,11 +101,8 @@ class SAUser(Base):
     mfa_recovery_code: Mapped[str | None] = mapped_column(String(255))
 
 
-class SASession(Base):
+class SASession(_Timestamped, Base):
     __tablename__ = "nest_auth_sessions"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
     data: Mapped[Any] = mapped_column(Json)
     refresh_token_hash: Mapped[str | None] = mapped_column(String(128))
@@ -86,11 +113,8 @@ class SASession(Base):
     last_active: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class SAAccessKey(Base):
+class SAAccessKey(_Timestamped, Base):
     __tablename__ = "nest_auth_access_keys"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nest_auth_users.id"))
     name: Mapped[str] = mapped_column(String(255))
     public_key: Mapped[str] = mapped_column(String(128))
@@ -108,20 +132,14 @@ class SATenant(Base):
     is_active: Mapped[bool] = mapped_column(Boolean)
 
 
-class SARole(Base):
+class SARole(_InGuard, Base):
     __tablename__ = "nest_auth_roles"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
-    guard: Mapped[str] = mapped_column(String(64))
     tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("nest_auth_tenants.id"))
     is_active: Mapped[bool] = mapped_column(Boolean)
 
 
-class SAPermission(Base):
+class SAPermission(_InGuard, Base):
     __tablename__ = "nest_auth_permissions"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
-    guard: Mapped[str] = mapped_column(String(64))
 
 
 class SARolePermission(Base):
@@ -174,12 +192,23 @@ class SAAuditEvent(Base):
     detail: Mapped[Any] = mapped_column(Json)
 
 
-class Refused(Exception):
-    """A check failed (the benchmark never expects it)."""
-
-
 def _naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None)
+
+
+def _with_user(s: Any, model: Any, where: Any) -> Any:
+    """The row of ``model`` (a table with a ``user_id``) matching ``where`` and its user: one joined
+    SELECT, as the library's lookup; None when there is none."""
+    return s.execute(select(model, SAUser).join(SAUser, model.user_id == SAUser.id).where(where)).first()
+
+
+def _presented(s: Any, model: Any, where: Any, stored: Any, digest: str) -> tuple[Any, SAUser]:
+    """:func:`_with_user`'s row and user once the presented ``digest`` matches the row's ``stored``
+    column (compared in constant time); ``Refused`` otherwise."""
+    row = _with_user(s, model, where)
+    if row is None or not tokens.digests_equal(digest, getattr(row[0], stored.key)):
+        raise Refused
+    return row[0], row[1]
 
 
 def _mark_if_stale(s: Any, column: Any, row_id: Any, seen: datetime | None, now: datetime) -> None:
@@ -211,21 +240,9 @@ class SqlAlchemyOps:
         self.engine.dispose()
 
     def authenticate(self, token: str) -> SASession:
-        parsed = tokens.parse_id_token(token)
-        if parsed is None:
-            raise Refused
-        sid, secret = parsed
-        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        sid, digest = presented_refresh_token(token)
         with self.Session() as s:
-            row = s.execute(
-                select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
-                .where(SASession.id == sid)
-            ).first()
-            if row is None:
-                raise Refused
-            session, user = row
-            if not tokens.digests_equal(digest, session.refresh_token_hash):
-                raise Refused
+            session, user = _presented(s, SASession, SASession.id == sid, SASession.refresh_token_hash, digest)
             now = self.session_now
             if session.expires_at is not None and session.expires_at <= now:
                 raise Refused
@@ -240,10 +257,7 @@ class SqlAlchemyOps:
     def strict_access_token(self, token: str) -> SASession:
         user_id, sid = bare_access_claims(token)
         with self.Session() as s:
-            row = s.execute(
-                select(SASession, SAUser).join(SAUser, SASession.user_id == SAUser.id)
-                .where(SASession.id == sid)
-            ).first()
+            row = _with_user(s, SASession, SASession.id == sid)
         if row is None or row[0].user_id != user_id or not row[1].is_active:
             raise Refused
         if row[0].expires_at is not None and row[0].expires_at <= _naive(datetime.now(UTC)):
@@ -251,21 +265,10 @@ class SqlAlchemyOps:
         return row[0]
 
     def verify_key(self, api_key: str) -> SAAccessKey:
-        parsed = tokens.parse_access_key(api_key)
-        if parsed is None:
-            raise Refused
-        public, secret = parsed
-        digest = tokens.keyed_digest(KEY_BYTES, "access-key", public, secret)
+        public, digest = presented_api_key(api_key)
         with self.Session() as s:
-            row = s.execute(
-                select(SAAccessKey, SAUser).join(SAUser, SAAccessKey.user_id == SAUser.id)
-                .where(SAAccessKey.public_key == public)
-            ).first()
-            if row is None:
-                raise Refused
-            key, user = row
-            if not tokens.digests_equal(digest, key.secret_hash):
-                raise Refused
+            key, user = _presented(s, SAAccessKey, SAAccessKey.public_key == public, SAAccessKey.secret_hash,
+                                   digest)
             if not key.is_active or not user.is_active:
                 raise Refused
             now = self.fixed_now
@@ -314,7 +317,7 @@ class SqlAlchemyOps:
         now = _naive(datetime.now(UTC))
         sid = uuid.uuid4()
         _token, secret = tokens.new_id_token(sid)
-        digest = tokens.keyed_digest(KEY_BYTES, "refresh-token", sid.hex, secret)
+        digest = session_digest(sid, secret)
         with self.Session.begin() as s:
             user = s.get(SAUser, user_id, with_for_update=self.dialect != "sqlite")
             if user is None:

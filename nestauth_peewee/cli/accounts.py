@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
@@ -103,12 +104,25 @@ def _throttled(service: S) -> S:
     return service
 
 
-def _confirmed(yes: bool, question: str) -> bool:
-    """``--yes``, or the operator's answer; a no says so."""
-    if yes or click.confirm(question, default=False):
-        return True
-    click.echo("Nothing deleted.")
-    return False
+def _delete_command(group: click.Group, argument: str) -> Callable[[Callable[..., None]], click.Command]:
+    """``group``'s ``delete`` command: the account ARGUMENT, ``--yes`` and ``--database``."""
+
+    def declare(func: Callable[..., None]) -> click.Command:
+        func = database_option(func)
+        func = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")(func)
+        return group.command("delete")(click.argument(argument)(func))
+
+    return declare
+
+
+def _delete(service: UserService | AdminUserService, account_id: uuid.UUID, label: str, yes: bool, *,
+            attached: str = "") -> None:
+    """Delete the account once ``--yes`` or the operator says so ("Delete LABEL[ATTACHED]?")."""
+    if not (yes or click.confirm(f"Delete {label}{attached}?", default=False)):
+        click.echo("Nothing deleted.")
+        return
+    service.delete(account_id)
+    click.echo(f"Deleted {label}.")
 
 
 @users_group.command("create")
@@ -190,26 +204,24 @@ def users_set_password(db: Any, user: str, password_env: str | None, must_change
     click.echo(f"Password of {_label(target)} set" + ("." if keep_sessions else "; their sessions were ended."))
 
 
-@users_group.command("activate")
-@click.argument("user")
-@database_option
-def users_activate(db: Any, user: str) -> None:
-    """Let USER sign in again."""
-    users = UserService(command_settings())
-    target = find_user(users, user)
-    users.activate(target.id)
-    click.echo(f"{_label(target)} is active" + ("." if not target.is_active else " (it already was)."))
+def _activation_command(name: str, *, active: bool, state: str, help: str) -> click.Command:
+    """``users NAME USER``: activate (or deactivate) USER and say so ("USER is STATE.")."""
+
+    @users_group.command(name, help=help)
+    @click.argument("user")
+    @database_option
+    def command(db: Any, user: str) -> None:
+        users = UserService(command_settings())
+        target = find_user(users, user)
+        (users.activate if active else users.deactivate)(target.id)
+        click.echo(f"{_label(target)} is {state}" + (" (it already was)." if target.is_active == active else "."))
+
+    return command
 
 
-@users_group.command("deactivate")
-@click.argument("user")
-@database_option
-def users_deactivate(db: Any, user: str) -> None:
-    """Stop USER from signing in and end their sessions."""
-    users = UserService(command_settings())
-    target = find_user(users, user)
-    users.deactivate(target.id)
-    click.echo(f"{_label(target)} is deactivated" + ("." if target.is_active else " (it already was)."))
+users_activate = _activation_command("activate", active=True, state="active", help="Let USER sign in again.")
+users_deactivate = _activation_command("deactivate", active=False, state="deactivated",
+                                       help="Stop USER from signing in and end their sessions.")
 
 
 @users_group.command("unlock")
@@ -230,18 +242,12 @@ def users_unlock(db: Any, user: str) -> None:
     click.echo(f"{user.strip()}: {removed} failure counter(s) removed" + ("." if removed else " (none was set)."))
 
 
-@users_group.command("delete")
-@click.argument("user")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@database_option
+@_delete_command(users_group, "user")
 def users_delete(db: Any, user: str, yes: bool) -> None:
     """Delete USER and everything attached (sessions, keys, memberships, ...)."""
     users = UserService(command_settings())
     target = find_user(users, user)
-    if not _confirmed(yes, f"Delete {_label(target)} and everything attached to it?"):
-        return
-    users.delete(target.id)
-    click.echo(f"Deleted {_label(target)}.")
+    _delete(users, target.id, _label(target), yes, attached=" and everything attached to it")
 
 
 # --- admins ------------------------------------------------------------------------
@@ -319,15 +325,9 @@ def admins_unlock(db: Any, email: str) -> None:
     click.echo(f"{email.strip()}: " + ("unlocked." if removed else "no failed logins were counted."))
 
 
-@admins_group.command("delete")
-@click.argument("email")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@database_option
+@_delete_command(admins_group, "email")
 def admins_delete(db: Any, email: str, yes: bool) -> None:
     """Delete an admin account (never the last one)."""
     admins = AdminUserService(command_settings())
     admin = _admin(admins, email)
-    if not _confirmed(yes, f"Delete admin {admin.email}?"):
-        return
-    admins.delete(admin.id)
-    click.echo(f"Deleted admin {admin.email}.")
+    _delete(admins, admin.id, f"admin {admin.email}", yes)

@@ -87,26 +87,26 @@ def _held(read: Any) -> list[Role]:
         return []
 
 
-@roles_group.command("grant")
-@click.argument("user")
-@click.argument("roles", nargs=-1, required=True)
-@_scope_options
-@database_option
-def roles_grant(db: Any, user: str, roles: tuple[str, ...], tenant: str | None, staff: bool,
+def _roles_command(name: str, *, grant: bool, help: str) -> click.Command:
+    """``roles NAME USER ROLES... [--tenant SLUG | --staff] [--guard GUARD]``: :func:`_change_roles`
+    granting (or revoking) ROLES."""
+
+    @roles_group.command(name, help=help)
+    @click.argument("user")
+    @click.argument("roles", nargs=-1, required=True)
+    @_scope_options
+    @database_option
+    def command(db: Any, user: str, roles: tuple[str, ...], tenant: str | None, staff: bool,
                 guard: str | None) -> None:
-    """Give USER (email, phone or id) the named ROLES, keeping the ones they hold."""
-    _change_roles(user, roles, tenant, staff, guard, grant=True)
+        _change_roles(user, roles, tenant, staff, guard, grant=grant)
+
+    return command
 
 
-@roles_group.command("revoke")
-@click.argument("user")
-@click.argument("roles", nargs=-1, required=True)
-@_scope_options
-@database_option
-def roles_revoke(db: Any, user: str, roles: tuple[str, ...], tenant: str | None, staff: bool,
-                 guard: str | None) -> None:
-    """Take the named ROLES away from USER (email, phone or id)."""
-    _change_roles(user, roles, tenant, staff, guard, grant=False)
+roles_grant = _roles_command(
+    "grant", grant=True, help="Give USER (email, phone or id) the named ROLES, keeping the ones they hold.")
+roles_revoke = _roles_command(
+    "revoke", grant=False, help="Take the named ROLES away from USER (email, phone or id).")
 
 
 @roles_group.command("list")
