@@ -94,3 +94,25 @@ def test_a_broken_rule_is_reported(expected):
 def test_allowed_imports_pass():
     assert violations("nestauth_peewee.repositories.users", "from ._support import save_fields") == []
     assert violations("nestauth_peewee.services.users", "from ..repositories import users as repo") == []
+
+
+def _private_reach(source: str) -> list[str]:
+    """``self.<other>._name`` in ``source``: a private member of an object another class owns
+    (peewee's ``_meta`` aside, which is peewee's public way in)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Attribute) and _private(node.attr) and node.attr != "_meta"
+                and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name)
+                and node.value.value.id == "self" and not node.value.attr.startswith("_")):
+            found.append(f"line {node.lineno}: self.{node.value.attr}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_private_member_of_another_object_is_used(name):
+    assert _private_reach(MODULES[name].read_text(encoding="utf-8")) == []
+
+
+def test_a_reach_into_another_service_is_reported():
+    assert _private_reach("def f(self):\n    return self.otps._issue(1)\n") == ["line 2: self.otps._issue"]
+    assert _private_reach("def f(self):\n    return self.model._meta, self._keys.digest()\n") == []

@@ -54,8 +54,9 @@ from . import _recent
 from ._account_codes import AccountCodeService
 from ._common import UserSnapshot
 from .blocked_domains import ensure_allowed
-from .otps import OTP_CODE, IssuedOtp, normalise_code
+from .otps import OTP_CODE, IssuedOtp, issue_in_transaction, normalise_code, verify_in_transaction
 from .throttling import OTP
+from .users import sync_contact_identities
 
 __all__ = ["ContactChangeService", "PendingChange", "EMAIL_CHANGE_TYPE", "PHONE_CHANGE_TYPE"]
 
@@ -122,7 +123,7 @@ class ContactChangeService(AccountCodeService):
             if value == old:
                 raise errors.InvalidValue(f"This is already the account's {kind}.", field=kind)
             self._ensure_free(kind, value, uid)
-            issued = self.otps._issue(uid, _TYPES[kind], target=(kind, value))
+            issued = issue_in_transaction(self.otps, uid, _TYPES[kind], target=(kind, value))
             emit(events.contact_change_requested, self, user=UserSnapshot.of(user), user_id=uid, kind=kind,
                  old_value=old, new_value=value, expires_at=issued.otp.expires_at)
         return issued
@@ -159,7 +160,7 @@ class ContactChangeService(AccountCodeService):
         refused: errors.NestAuthError | None = None
         with transaction():
             user = users_repo.get_locked(uid)  # one confirmation (or request) of this user at a time
-            outcome, otp = self.otps._verify(uid, _TYPES[kind], normalised, consume=True, gate=gate)
+            outcome, otp = verify_in_transaction(self.otps, uid, _TYPES[kind], normalised, consume=True, gate=gate)
             if user is None or outcome != "ok" or otp is None or otp.target is None:
                 refused = errors.VerificationCodeExpired() if outcome == "expired" else errors.VerificationCodeInvalid()
             else:  # a refusal below rolls the whole transaction back: the code stays as it was
@@ -169,8 +170,8 @@ class ContactChangeService(AccountCodeService):
                 self._ensure_free(kind, value, uid)
                 changed = {kind: value, f"{kind}_verified_at": self._clock()}
                 users_repo.update_fields(user, changed)
-                self.users._sync_contact_identities(user, email_changed=kind == "email",
-                                                    phone_changed=kind == "phone")
+                sync_contact_identities(self.users, user, email_changed=kind == "email",
+                                        phone_changed=kind == "phone")
                 snapshot = UserSnapshot.of(user)
                 emit(events.contact_changed, self, user=snapshot, user_id=uid, kind=kind, old_value=old,
                      new_value=value)

@@ -54,7 +54,8 @@ from ._base import Clock, Issued, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
-__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES", "normalise_code"]
+__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES", "normalise_code", "issue_in_transaction",
+           "verify_in_transaction"]
 
 #: The purposes nest-auth uses; any other ``[a-z0-9_]`` name up to 32 characters is accepted too.
 OTP_TYPES = (
@@ -263,3 +264,20 @@ class OtpService(KeyedService):
         See :class:`~nestauth_peewee.services.cleanup.ExpiryCleanup`, which needs no key.
         """
         return ExpiryCleanup(clock=self._clock).otps(batch_size=batch_size, now=now)
+
+
+# --- for services that issue or check a code inside their own transaction -----------------
+
+def issue_in_transaction(service: OtpService, user_id: uuid.UUID, otp_type: str, *,
+                         target: tuple[str, str] | None = None) -> IssuedOtp:
+    """:meth:`OtpService.create` as a step of another service's transaction (contact changes):
+    the caller has checked the arguments and holds the user's row; ``target`` binds the code to
+    a new address, into its HMAC."""
+    return service._issue(user_id, otp_type, target=target)
+
+
+def verify_in_transaction(service: OtpService, user_id: uuid.UUID, otp_type: str, normalised: str, *,
+                          consume: bool, gate: Gate | None) -> tuple[str, Otp | None]:
+    """The code check of :meth:`OtpService.verify` as a step of another service's transaction:
+    ``(outcome, the code's row)``, the outcome ``"ok"``, ``"expired"``, ``"inactive"`` or ``"invalid"``."""
+    return service._verify(user_id, otp_type, normalised, consume=consume, gate=gate)

@@ -42,7 +42,7 @@ from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
-__all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
+__all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER", "sync_contact_identities"]
 
 #: Fields :meth:`UserService.update` accepts.
 UPDATABLE_FIELDS = frozenset({"email", "phone", "metadata", "must_change_password"})
@@ -518,3 +518,9 @@ class UserService(IdentityOperations):
                 identities_repo.delete(user.id, provider)
             elif identities_repo.set_provider_id(user.id, provider, value) == 0 and wanted:
                 identities_repo.insert(user.id, provider, value)
+
+
+def sync_contact_identities(service: UserService, user: User, *, email_changed: bool, phone_changed: bool) -> None:
+    """Keep the user's ``email`` (and ``phone``) identity equal to its columns, inside the caller's
+    transaction (a confirmed contact change)."""
+    service._sync_contact_identities(user, email_changed=email_changed, phone_changed=phone_changed)
