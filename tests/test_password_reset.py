@@ -8,10 +8,11 @@ import pytest
 from support import CHEAP, PASSWORD
 
 from nestauth_peewee import AuthServices, errors
-from nestauth_peewee.models import Otp, Session
+from nestauth_peewee.models import Otp, Session, TrustedDevice
 from nestauth_peewee.repositories import sessions as sessions_repo
 from nestauth_peewee.services.password_reset import PasswordResetService
 from nestauth_peewee.services.sessions import SessionService
+from nestauth_peewee.services.trusted_devices import TrustedDeviceService
 
 OLD, NEW = PASSWORD, "a brand new passphrase 2"  # bob's password (the bob fixture), and the one a reset sets
 
@@ -251,3 +252,12 @@ def test_a_reset_revokes_trusted_devices_too(resets, bob, settings, clock):
     issued = resets.request(email="bob@example.com")
     resets.reset(email="bob@example.com", code=issued.code, new_password=NEW)
     assert not devices.is_trusted(bob.id, remembered.token)
+
+
+def test_a_reset_revokes_trusted_devices_at_the_service_clock(resets, bob, settings, clock):
+    clock.advance(days=3)  # the service's clock, not the wall clock, marks the revocation
+    TrustedDeviceService(settings, clock=clock).issue(bob.id)
+    issued = resets.request(email="bob@example.com")
+    resets.reset(email="bob@example.com", code=issued.code, new_password=NEW)
+    (device,) = TrustedDevice.select().where(TrustedDevice.user == bob.id)
+    assert device.revoked_at == clock.now

@@ -179,7 +179,7 @@ class PasswordResetService(AccountCodeService):
         new_password = check_policy(new_password, self.settings.password_policy, email=user.email)
         new_hash = self.users.hasher.hash(new_password)
         refused: errors.NestAuthError | None = None
-        now = utcnow()
+        now = self._clock()
         with transaction():
             try:
                 self.otps.verify(user.id, RESET_OTP_TYPE, code)
