@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from support import CHEAP, count_queries, run_together
 
@@ -127,3 +129,24 @@ def test_two_concurrent_sign_ins_with_one_code_give_one_session(login, bob, db):
     results = run_together(db, 4, lambda i: login.sign_in_with_code(email="bob@example.com", code=issued.code))
     assert sorted(type(r).__name__ for r in results) == ["IssuedSession"] + ["VerificationCodeInvalid"] * 3
     assert Session.select().count() == 1
+
+
+def _shapes(statements: list[str]) -> list[str]:
+    return [re.sub(r"SAVEPOINT \S+", "SAVEPOINT", sql.split(" WHERE ")[0]) for sql in statements]
+
+
+@pytest.mark.parametrize("request_", ["request_code", "request_link"])
+def test_unknown_inactive_and_known_accounts_do_the_same_database_work(login, users, bob, db, request_):
+    carol = users.create(email="carol@example.com")
+    users.deactivate(carol.id)
+    runs = {}
+    for email in ("nobody@example.com", "carol@example.com", "bob@example.com"):
+        with count_queries(db) as seen:
+            answer = getattr(login, request_)(email=email)
+        assert (answer is None) == (email != "bob@example.com")
+        runs[email] = _shapes(seen)
+    assert runs["nobody@example.com"] == runs["carol@example.com"]
+    known = [sql for sql in runs["bob@example.com"]  # all but the INSERT of the code itself
+             if not (sql.startswith("INSERT") and "nest_auth_otps" in sql.split("(")[0])]
+    assert runs["nobody@example.com"] == known
+    assert any("nest_auth_otps" in sql for sql in runs["nobody@example.com"])

@@ -80,10 +80,15 @@ class PasswordlessService(AccountCodeService):
     def request_code(self, *, email: str | None = None, phone: str | None = None) -> IssuedOtp | None:
         """Issue a sign-in code for the active account (``otp_requested``, type ``passwordless_login``).
 
-        Unknown or deactivated account: None, nothing sent.
+        Unknown or deactivated account: None, nothing sent, after the same database work (a
+        code's owner looked up and locked, its earlier codes deleted: only the INSERT differs), so
+        the answer's timing does not tell which accounts exist.
         """
         user = self._account(email, phone)
-        return None if user is None else self.otps.create(user.id, CODE_OTP_TYPE)
+        if user is None:
+            self.otps.dummy_create(CODE_OTP_TYPE)
+            return None
+        return self.otps.create(user.id, CODE_OTP_TYPE)
 
     @on_primary
     @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS,
@@ -112,12 +117,14 @@ class PasswordlessService(AccountCodeService):
         """Issue a magic link token for the active account; it goes to ``magic_link_requested``.
 
         Returns the token (for tests and for apps that deliver it themselves),
-        or None for an unknown or deactivated account (nothing sent).
+        or None for an unknown or deactivated account (nothing sent, after the same database
+        work as for a known one, as in :meth:`request_code`).
         """
         user = self._account(email, phone)
-        if user is None:
-            return None
         with transaction():
+            if user is None:
+                self.otps.dummy_create(LINK_OTP_TYPE)
+                return None
             issued = self.otps.create(user.id, LINK_OTP_TYPE, length=_LINK_LENGTH, alphabet="alphanumeric")
             token = f"{user.id.hex}.{issued.code}"
             emit(events.magic_link_requested, self, user_id=user.id, email=user.email, phone=user.phone,
