@@ -170,8 +170,8 @@ class ContactChangeService(AccountCodeService):
                 self._ensure_free(kind, value, uid)
                 changed = {kind: value, f"{kind}_verified_at": self._clock()}
                 users_repo.update_fields(user, changed)
-                sync_contact_identities(self.users, user, email_changed=kind == "email",
-                                        phone_changed=kind == "phone")
+                sync_contact_identities(user, phone_login=self.users.settings.phone_login,
+                                        email_changed=kind == "email", phone_changed=kind == "phone")
                 snapshot = UserSnapshot.of(user)
                 emit(events.contact_changed, self, user=snapshot, user_id=uid, kind=kind, old_value=old,
                      new_value=value)

@@ -129,7 +129,8 @@ class UserService(IdentityOperations):
             fields["password_hash"] = self.hasher.hash(password)  # before the transaction opens
         with transaction():
             user = users_repo.insert(**fields)
-            self._sync_contact_identities(user, email_changed=True, phone_changed=True)
+            sync_contact_identities(user, phone_login=self.settings.phone_login, email_changed=True,
+                                    phone_changed=True)
             memberships_repo.ensure(user.id, tenant)
             emit(events.user_created, self, user=UserSnapshot.of(user), user_id=user.id, tenant_id=tenant)
         return user
@@ -357,9 +358,8 @@ class UserService(IdentityOperations):
                 diff["phone_verified_at"] = None
             if diff:
                 users_repo.update_fields(user, diff)
-                self._sync_contact_identities(
-                    user, email_changed="email" in diff, phone_changed="phone" in diff
-                )
+                sync_contact_identities(user, phone_login=self.settings.phone_login,
+                                        email_changed="email" in diff, phone_changed="phone" in diff)
                 emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=sorted(diff))
         return user
 
@@ -507,20 +507,16 @@ class UserService(IdentityOperations):
     def _require(self, uid: uuid.UUID) -> User:
         return found(users_repo.get(uid), errors.UserNotFound, f"No user has the id {uid}.", user_id=uid)
 
-    def _sync_contact_identities(self, user: User, *, email_changed: bool, phone_changed: bool) -> None:
-        """Keep the ``email`` (and ``phone``) identity equal to the user's columns."""
-        contacts = ((EMAIL_PROVIDER, user.email, email_changed, True),
-                    (PHONE_PROVIDER, user.phone, phone_changed, self.settings.phone_login))
-        for provider, value, changed, wanted in contacts:
-            if not changed:
-                continue
-            if value is None:
-                identities_repo.delete(user.id, provider)
-            elif identities_repo.set_provider_id(user.id, provider, value) == 0 and wanted:
-                identities_repo.insert(user.id, provider, value)
 
-
-def sync_contact_identities(service: UserService, user: User, *, email_changed: bool, phone_changed: bool) -> None:
-    """Keep the user's ``email`` (and ``phone``) identity equal to its columns, inside the caller's
-    transaction (a confirmed contact change)."""
-    service._sync_contact_identities(user, email_changed=email_changed, phone_changed=phone_changed)
+def sync_contact_identities(user: User, *, phone_login: bool, email_changed: bool, phone_changed: bool) -> None:
+    """Keep the user's ``email`` (and, with ``phone_login``, ``phone``) identity equal to its columns,
+    in the caller's transaction (creating or updating a user, a confirmed contact change)."""
+    contacts = ((EMAIL_PROVIDER, user.email, email_changed, True),
+                (PHONE_PROVIDER, user.phone, phone_changed, phone_login))
+    for provider, value, changed, wanted in contacts:
+        if not changed:
+            continue
+        if value is None:
+            identities_repo.delete(user.id, provider)
+        elif identities_repo.set_provider_id(user.id, provider, value) == 0 and wanted:
+            identities_repo.insert(user.id, provider, value)
