@@ -54,8 +54,7 @@ from ._base import Clock, Issued, KeyedService, lock_active_user
 from .cleanup import ExpiryCleanup
 from .throttling import OTP, Gate, Throttle
 
-__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES", "normalise_code", "issue_in_transaction",
-           "verify_in_transaction"]
+__all__ = ["OtpService", "IssuedOtp", "OTP_TYPES", "normalise_code"]
 
 #: The purposes nest-auth uses; any other ``[a-z0-9_]`` name up to 32 characters is accepted too.
 OTP_TYPES = (
@@ -267,6 +266,7 @@ class OtpService(KeyedService):
 
 
 # --- for services that issue or check a code inside their own transaction -----------------
+# Package-internal steps (not in __all__): they check no argument; the calling service has.
 
 def issue_in_transaction(service: OtpService, user_id: uuid.UUID, otp_type: str, *,
                          target: tuple[str, str] | None = None) -> IssuedOtp:

@@ -42,7 +42,7 @@ from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
 from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
 
-__all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER", "sync_contact_identities"]
+__all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
 #: Fields :meth:`UserService.update` accepts.
 UPDATABLE_FIELDS = frozenset({"email", "phone", "metadata", "must_change_password"})
@@ -510,7 +510,8 @@ class UserService(IdentityOperations):
 
 def sync_contact_identities(user: User, *, phone_login: bool, email_changed: bool, phone_changed: bool) -> None:
     """Keep the user's ``email`` (and, with ``phone_login``, ``phone``) identity equal to its columns,
-    in the caller's transaction (creating or updating a user, a confirmed contact change)."""
+    in the caller's transaction (creating or updating a user, a confirmed contact change).
+    Package-internal (not in ``__all__``): it checks no argument."""
     contacts = ((EMAIL_PROVIDER, user.email, email_changed, True),
                 (PHONE_PROVIDER, user.phone, phone_changed, phone_login))
     for provider, value, changed, wanted in contacts:
