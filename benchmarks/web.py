@@ -1,14 +1,16 @@
 """``python -m benchmarks http``: an authenticated GET through real WSGI servers, library vs bare Flask.
 
-For each server (gunicorn with the gthread worker, waitress), each app
-(``library``: examples/flask_app.py as it ships, pooled by default; ``bare``:
-the same route on one persistent driver connection per thread, SQL prepared
-server-side on PostgreSQL) and each credential (an API key, a session's bearer
-token), a bounded load generator on loopback sends ``--requests`` ``GET /me``
-from ``--concurrency`` keep-alive clients and reports requests/s, p50 and p99,
-and how many server connections the app opened meanwhile (the app counts its
-driver's connects). Apps run one at a time, as subprocesses; the order of the
-apps alternates between rounds, and each figure is the median of the rounds.
+For each server (gunicorn with the gthread worker, waitress) and each credential
+(an API key, a session's bearer token), both apps run at once as subprocesses:
+``library`` (examples/flask_app.py as it ships, pooled by default) and ``bare``
+(the same route on one persistent driver connection per thread, SQL prepared
+server-side on PostgreSQL). A bounded load generator on loopback sends
+``--rounds`` bursts of ``--requests`` ``GET /me`` to each in turn (the order
+alternating), from ``--concurrency`` keep-alive clients, so that both apps meet
+the same moments of a shared machine. Reported: requests/s over all bursts, the
+median p50 and p99 of the bursts, the library-to-bare ratio of every burst pair,
+and how many server connections the library opened during the measured requests
+(the app counts its driver's connects).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -65,14 +68,18 @@ class Server:
         self.port = _free_port()
         env = dict(os.environ, NESTAUTH_BENCH_APP=app, NESTAUTH_BENCH_URL=url,
                    PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        # The server's log goes to a file: a pipe nobody reads fills up (waitress warns of every
+        # queued task under load) and then blocks the server mid-run.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__, with the server
         self.proc = subprocess.Popen(_command(server, self.port, threads), cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("the server exited: " + self.proc.stderr.read().decode()[-2000:])
+                self.log.seek(0)
+                raise RuntimeError("the server exited: " + self.log.read().decode()[-2000:])
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return self
@@ -96,6 +103,26 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.close()
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the server's processes have used so far (Linux /proc)."""
+        ticks, pending = 0, [self.proc.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                    pending += [int(child) for child in fh.read().split()]
+            except OSError:  # not Linux, or the process just ended
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def connects(self) -> int:
+        """How many server connections the app has opened so far."""
+        return int(json.loads(self.get("/_connects")[1])["connects"])
 
 
 def load(port: int, headers: dict[str, str], requests: int, concurrency: int) -> dict[str, Any]:
@@ -166,8 +193,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--servers", default="gunicorn,waitress")
     p.add_argument("--threads", type=int, default=4, help="server threads (4)")
     p.add_argument("--concurrency", type=int, default=8, help="keep-alive clients (8)")
-    p.add_argument("--requests", type=int, default=1000, help="requests per measurement (1000)")
-    p.add_argument("--rounds", type=int, default=3, help="rounds; apps alternate their order (3)")
+    p.add_argument("--requests", type=int, default=500, help="requests per burst (500)")
+    p.add_argument("--rounds", type=int, default=8, help="bursts per app; the apps take turns (8)")
     p.add_argument("--output", default="http-results.json")
     args = p.parse_args(argv)
     dialect = "postgres" if args.url.startswith("postgres") else "mysql"
@@ -179,28 +206,17 @@ def main(argv: list[str]) -> int:
         credentials = seed(args.url)
         for server in [s.strip() for s in args.servers.split(",") if s.strip()]:
             for credential, headers in credentials.items():
-                per_app: dict[str, list[dict[str, Any]]] = {"library": [], "bare": []}
-                for rnd in range(args.rounds):
-                    for app in (("library", "bare") if rnd % 2 == 0 else ("bare", "library")):
-                        with Server(server, app, args.url, args.threads) as srv:
-                            status, body = srv.get("/me", headers)  # warm-up: imports, first statements
-                            if status != 200:
-                                raise RuntimeError(f"{app} answered {status}: {body[:300]!r}")
-                            load(srv.port, headers, min(200, args.requests), args.concurrency)
-                            before = json.loads(srv.get("/_connects")[1])["connects"]
-                            measured = load(srv.port, headers, args.requests, args.concurrency)
-                            measured["new_connections"] = json.loads(srv.get("/_connects")[1])["connects"] - before
-                            measured["connections_total"] = before + measured["new_connections"]
-                            per_app[app].append(measured)
-                summary = {app: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                           for app, runs in per_app.items()}
-                summary["ratio_rps"] = summary["library"]["rps"] / summary["bare"]["rps"]
-                results["runs"][f"{server} / {credential}"] = {"summary": summary, "rounds": per_app}
+                run = compare(server, args.url, headers, args)
+                results["runs"][f"{server} / {credential}"] = run
+                summary = run["summary"]
                 lib, bare = summary["library"], summary["bare"]
                 print(f"{server:8s} {credential:8s} library {lib['rps']:7.0f} req/s p50 {lib['p50_ms']:.2f} ms "
                       f"p99 {lib['p99_ms']:.2f} ms ({lib['connections_total']:.0f} connections, "
                       f"{lib['new_connections']:.0f} new) | bare {bare['rps']:7.0f} req/s p50 {bare['p50_ms']:.2f} "
-                      f"p99 {bare['p99_ms']:.2f} | library/bare {summary['ratio_rps']:.2f}", flush=True)
+                      f"p99 {bare['p99_ms']:.2f} | library/bare {summary['ratio_rps']:.2f} "
+                      f"(bursts {min(summary['ratio_bursts']):.2f}-{max(summary['ratio_bursts']):.2f}); server CPU "
+                      f"per request {lib['server_cpu_us']:.0f} vs {bare['server_cpu_us']:.0f} µs "
+                      f"(bare/library {summary['ratio_cpu']:.2f})", flush=True)
     finally:
         results["load_after"] = os.getloadavg()
         with open(args.output, "w") as fh:
@@ -210,17 +226,56 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def compare(server: str, url: str, headers: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    """Both apps under ``server`` at once, bursts in turn; the summary and every burst."""
+    per_app: dict[str, list[dict[str, Any]]] = {"library": [], "bare": []}
+    with Server(server, "library", url, args.threads) as library, Server(server, "bare", url, args.threads) as bare:
+        servers = {"library": library, "bare": bare}
+        for app, srv in servers.items():
+            status, body = srv.get("/me", headers)  # warm-up: imports, first statements
+            if status != 200:
+                raise RuntimeError(f"{app} answered {status}: {body[:300]!r}")
+            load(srv.port, headers, 200, args.concurrency)
+        before = library.connects()
+        for rnd in range(args.rounds):
+            for app in (("library", "bare") if rnd % 2 == 0 else ("bare", "library")):
+                cpu = servers[app].cpu_seconds()
+                burst = load(servers[app].port, headers, args.requests, args.concurrency)
+                burst["server_cpu_s"] = servers[app].cpu_seconds() - cpu
+                per_app[app].append(burst)
+        new_connections = library.connects() - before
+    summary: dict[str, Any] = {}
+    for app, bursts in per_app.items():
+        wall = sum(b["requests"] / b["rps"] for b in bursts)
+        summary[app] = {"rps": sum(b["requests"] for b in bursts) / wall,
+                        "p50_ms": statistics.median(b["p50_ms"] for b in bursts),
+                        "p99_ms": statistics.median(b["p99_ms"] for b in bursts),
+                        "requests": sum(b["requests"] for b in bursts),
+                        "server_cpu_us": sum(b["server_cpu_s"] for b in bursts) / sum(b["requests"] for b in bursts) * 1e6}
+    summary["library"]["new_connections"] = new_connections
+    summary["library"]["connections_total"] = before + new_connections
+    summary["ratio_rps"] = summary["library"]["rps"] / summary["bare"]["rps"]
+    summary["ratio_cpu"] = summary["bare"]["server_cpu_us"] / summary["library"]["server_cpu_us"]
+    summary["ratio_bursts"] = [lib["rps"] / ref["rps"] for lib, ref in zip(per_app["library"], per_app["bare"], strict=True)]
+    return {"summary": summary, "rounds": per_app}
+
+
 def table(results: dict[str, Any]) -> str:
     lines = ["| server / credential | library req/s | p50 / p99 ms | bare req/s | p50 / p99 ms | "
-             "library ÷ bare | server connections (library, during the measured requests) |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "library ÷ bare (burst pairs) | server CPU µs per request: library / bare | "
+             "server connections (library, during the measured requests) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     threads = results["options"]["threads"]
     for name, run in results["runs"].items():
         s = run["summary"]
         lib, bare = s["library"], s["bare"]
         mark = "" if s["ratio_rps"] >= 0.8 else " ✗"
+        bursts = s.get("ratio_bursts")  # absent in runs of the harness before 2026-12-01's third round
+        spread = f" ({min(bursts):.2f}-{max(bursts):.2f})" if bursts else ""
+        measured = f"{lib['requests']:,.0f} requests: " if "requests" in lib else ""
+        cpu = f"{lib['server_cpu_us']:.0f} / {bare['server_cpu_us']:.0f}" if "server_cpu_us" in lib else "-"
         lines.append(f"| {name} | {lib['rps']:,.0f} | {lib['p50_ms']:.2f} / {lib['p99_ms']:.2f} | "
-                     f"{bare['rps']:,.0f} | {bare['p50_ms']:.2f} / {bare['p99_ms']:.2f} | {s['ratio_rps']:.2f}{mark} | "
-                     f"{lib['connections_total']:.0f} in all, {lib['new_connections']:.0f} new "
-                     f"({threads} server threads) |")
+                     f"{bare['rps']:,.0f} | {bare['p50_ms']:.2f} / {bare['p99_ms']:.2f} | "
+                     f"{s['ratio_rps']:.2f}{mark}{spread} | {cpu} | {measured}{lib['connections_total']:.0f} in all, "
+                     f"{lib['new_connections']:.0f} new ({threads} server threads) |")
     return "\n".join(lines)

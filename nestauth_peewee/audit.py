@@ -129,26 +129,26 @@ def enter_request(ip_address: Any, user_agent: Any) -> contextvars.Token[AuditCo
     rows just lack that value. Pair with :func:`leave_request`.
     """
     outer = _current.get()
+    if (ip_address is None or ip_address.__class__ is str) and (user_agent is None or user_agent.__class__ is str):
+        return _current.set(_request_context(outer, ip_address, user_agent))
+    return _current.set(_request_context.__wrapped__(outer, ip_address, user_agent))
+
+
+@functools.lru_cache(maxsize=1024)
+def _request_context(outer: AuditContext, ip_address: Any, user_agent: Any) -> AuditContext:
+    # Cached for text: a server sees the same few peers and user agents request after request,
+    # and every request enters a context (checking an IP address costs several µs).
     ip = _request_value(IP_ADDRESS, "ip_address", ip_address)
     agent = _request_value(USER_AGENT, "user_agent", user_agent)
     if ip is None and agent is None:
-        return _current.set(outer)
-    return _current.set(replace(outer, ip_address=ip or outer.ip_address, user_agent=agent or outer.user_agent))
+        return outer
+    return replace(outer, ip_address=ip or outer.ip_address, user_agent=agent or outer.user_agent)
 
 
 def _request_value(kind: Kind, name: str, value: Any) -> str | None:
     """``value`` checked by ``kind`` (None: absent or refused)."""
     if value is None:
         return None
-    if value.__class__ is str:
-        return _checked_text(kind, name, value)
-    return _checked_text.__wrapped__(kind, name, value)
-
-
-@functools.lru_cache(maxsize=1024)
-def _checked_text(kind: Kind, name: str, value: Any) -> str | None:
-    # Cached for text: a server sees the same few peers and user agents request after request,
-    # and every request enters a context (the check of an IP address costs several µs).
     try:
         return cast("str | None", kind(name, value))
     except errors.NestAuthError:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -271,26 +272,103 @@ def _mariadb_aware(base: type[peewee.MySQLDatabase]) -> type[peewee.MySQLDatabas
     })
 
 
-class _RecentlyPingedPool:
-    """A pool that skips the liveness round trip for a connection checked in moments ago.
+class _NestAuthPool:
+    """peewee's pool with two shortcuts for web servers, which run each request on a pool thread.
 
-    peewee's PostgreSQL and MySQL pools ping every connection they hand out
-    (``SELECT 1`` / ``ping``): one more round trip per request, as long as an
-    auth lookup. A connection returned less than :data:`POOL_PING_AFTER`
-    seconds ago is only checked client-side (the driver's closed flag); one
-    that sat idle longer is pinged as before. A server that went away in that
-    moment fails the request's first statement (``DatabaseUnavailable``) and
-    the broken connection is not put back. A forked child never reuses its
-    parent's pooled connections (see ``_connect``).
+    **No liveness round trip for a connection handed back moments ago.** peewee's
+    PostgreSQL and MySQL pools ping every connection they hand out (``SELECT 1`` /
+    ``ping``): one more round trip per request, as long as an auth lookup. A connection
+    handed back less than :data:`POOL_PING_AFTER` seconds ago is only checked
+    client-side (the driver's closed flag); one that sat idle longer is pinged as before.
+    A server that went away in that moment fails the request's first statement
+    (``DatabaseUnavailable``) and the broken connection is not put back. A check-in asks
+    PyMySQL's own transaction flag instead of rolling back blindly (peewee's MySQL pool
+    sends a ``ROLLBACK`` on every check-in when the driver has no ``in_transaction``).
+
+    **Parking** (:meth:`park`, what the Flask extension and the Bottle plugin call when a
+    request ends): the thread's connection is set aside for that thread's next request
+    instead of going through the pool's heap, which cost about a tenth of an authenticated
+    request's time (docs/performance.md). A parked connection still counts as in use;
+    when every connection is in use, a thread that needs one takes another thread's parked
+    connection (it is idle by definition), so parking never makes a request wait and the
+    pool never holds more than ``max_connections``. The pool's other rules hold for a
+    parked connection too: the ping after :data:`POOL_PING_AFTER`, ``stale_timeout``, and a
+    forked child never reusing its parent's connections (see ``_connect``).
     """
 
     _checked_in: dict[int, float]
+    _parked: dict[int, tuple[Any, float]]
     _inherited: list[Any]
     _pool_pid: int
     # peewee's pool state (playhouse.pool.PooledDatabase), declared for the type checker.
     _pool_lock: Any
+    _pool_available: Any
     _connections: list[Any]
     _in_use: dict[Any, Any]
+    _max_connections: int
+    _stale_timeout: int
+    _lock: Any
+    _state: Any
+
+    # --- parking: a request's connection kept for its thread's next request ----------------
+
+    def park(self) -> bool:
+        """End this thread's use of its connection, keeping it for the thread's next request.
+
+        Returns whether a connection was open. Inside a transaction this raises as
+        ``close()`` does; a connection the driver does not report open and idle goes
+        back through the pool's check-in (rolled back, or closed when broken).
+        """
+        state = self._state
+        if state.closed:
+            return False
+        conn = state.conn
+        if state.transactions or not _driver_idle(conn):
+            return bool(self.close())  # type: ignore[attr-defined]
+        with self._lock:  # peewee's lock around the thread's connection state
+            self._parked_connections()[threading.get_ident()] = (conn, time.monotonic())
+            state.reset()
+        if self._max_connections and len(self._in_use) >= self._max_connections:
+            with self._pool_available:  # a thread may be waiting for a connection: it can take this one
+                self._pool_available.notify()
+        return True
+
+    def resume(self) -> bool:
+        """Open this thread's connection for a request (``connect(reuse_if_open=True)``'s
+        answer): the connection it parked, when that is fit, else one from the pool."""
+        state = self._state
+        if not state.closed:
+            return False
+        entry = self._parked_connections().pop(threading.get_ident(), None)
+        if entry is not None:
+            conn, parked_at = entry
+            held = self._in_use.get(id(conn))
+            now = time.time()
+            if (held is not None and held.connection is conn and _driver_idle(conn)
+                    and time.monotonic() - parked_at < POOL_PING_AFTER
+                    and not (self._stale_timeout and now - held.timestamp > self._stale_timeout)):
+                self._in_use[id(conn)] = pool.PoolConnection(held.timestamp, conn, now)  # checked out now
+                with self._lock:
+                    state.set_connection(conn)
+                    self._initialize_connection(conn)  # type: ignore[attr-defined]  # as peewee's connect()
+                return True
+            self._parked[threading.get_ident()] = entry  # connect() checks it the long way (a ping ...)
+        return bool(self.connect())  # type: ignore[attr-defined]
+
+    def _parked_connections(self) -> dict[int, tuple[Any, float]]:
+        try:
+            return self._parked
+        except AttributeError:
+            self._parked = {}
+            _parking_pools.add(self)
+            return self._parked
+
+    def _checked_in_at(self) -> dict[int, float]:
+        try:
+            return self._checked_in
+        except AttributeError:
+            self._checked_in = {}
+            return self._checked_in
 
     def _connect(self) -> Any:
         # After a fork (gunicorn --preload, multiprocessing) the child inherits the parent's
@@ -305,12 +383,48 @@ class _RecentlyPingedPool:
                 inherited += [held.connection for held in self._in_use.values()]
                 self._inherited = inherited
                 self._connections, self._in_use = [], {}
-                self._checked_in = {}
+                self._checked_in, self._parked = {}, {}
         self._pool_pid = pid
-        return super()._connect()  # type: ignore[misc]
+        parked = self._parked_connections()
+        conn = self._unpark(parked.pop(threading.get_ident(), None))
+        if conn is not None:
+            return conn
+        try:
+            return super()._connect()  # type: ignore[misc]
+        except pool.MaxConnectionsExceeded:
+            while parked:  # every connection is in use: take one another thread parked
+                try:
+                    _, entry = parked.popitem()
+                except KeyError:  # taken meanwhile
+                    break
+                conn = self._unpark(entry)
+                if conn is not None:
+                    return conn
+            raise
+
+    def _unpark(self, entry: tuple[Any, float] | None) -> Any:
+        """The connection of a parked ``entry`` this thread now owns, if it is fit to use, else ``None``."""
+        if entry is None:
+            return None
+        conn, parked_at = entry
+        key = id(conn)
+        held = self._in_use.get(key)
+        if held is None or held.connection is not conn:  # closed meanwhile (close_all, close_stale)
+            return None
+        if time.monotonic() - parked_at < POOL_PING_AFTER:
+            broken = not _driver_idle(conn)
+        else:
+            broken = super()._is_closed(conn)  # type: ignore[misc]  # the pool's ping
+        if broken or (self._stale_timeout and self._is_stale(held.timestamp)):  # type: ignore[attr-defined]
+            self._close(conn, close_conn=True)  # out of the pool's count; a waiting thread is woken
+            return None
+        self._in_use[key] = pool.PoolConnection(held.timestamp, conn, time.time())  # checked out now
+        return conn
+
+    # --- the pool's check-out and check-in -------------------------------------------------
 
     def _is_closed(self, conn: Any) -> bool:
-        checked_in = getattr(self, "_checked_in", {}).get(id(conn))
+        checked_in = self._checked_in_at().get(id(conn))
         if checked_in is not None and time.monotonic() - checked_in < POOL_PING_AFTER:
             closed = getattr(conn, "closed", None)  # psycopg2: 0 while open
             if closed is None:
@@ -318,25 +432,71 @@ class _RecentlyPingedPool:
             return bool(closed)
         return super()._is_closed(conn)  # type: ignore[misc]
 
+    def _can_reuse(self, conn: Any) -> bool:
+        if _is_pymysql(conn):  # its server_status: the flags of the server's last reply
+            if not conn.open:
+                return False
+            if conn.server_status & _SERVER_STATUS_IN_TRANS:
+                try:
+                    conn.rollback()
+                except Exception:
+                    return False
+            return True
+        return bool(super()._can_reuse(conn))  # type: ignore[misc]
+
     def _close(self, conn: Any, close_conn: bool = False) -> None:
         super()._close(conn, close_conn)  # type: ignore[misc]
-        if not hasattr(self, "_checked_in"):
-            self._checked_in = {}
         if close_conn:
-            self._checked_in.pop(id(conn), None)
+            self._checked_in_at().pop(id(conn), None)
         else:
-            self._checked_in[id(conn)] = time.monotonic()
+            self._checked_in_at()[id(conn)] = time.monotonic()
 
+    def close_all(self) -> None:
+        """Close every connection of the pool, the parked ones included."""
+        super().close_all()  # type: ignore[misc]
+        self._parked_connections().clear()
+
+
+def _is_pymysql(conn: Any) -> bool:
+    return type(conn).__module__.startswith("pymysql")
+
+
+def _driver_idle(conn: Any) -> bool:
+    """Whether the driver reports ``conn`` open with no transaction, without a round trip."""
+    status = getattr(conn, "get_transaction_status", None)
+    if status is not None:  # psycopg2
+        return not conn.closed and status() == _PSYCOPG2_IDLE
+    if _is_pymysql(conn):
+        return bool(conn.open) and not conn.server_status & _SERVER_STATUS_IN_TRANS
+    return False  # another driver: the pool's own check-in decides
+
+
+#: psycopg2's TRANSACTION_STATUS_IDLE.
+_PSYCOPG2_IDLE = 0
+_parking_pools: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _forget_parked_after_fork() -> None:
+    # A forked child shares its parent's sockets: what the parent parked is not the child's
+    # (the pool's own fork check then sets those connections aside on the child's first connect).
+    for parking in list(_parking_pools):
+        parking._parked = {}
+
+
+os.register_at_fork(after_in_child=_forget_parked_after_fork)
+
+#: The MySQL protocol's "a transaction is open" status flag (SERVER_STATUS_IN_TRANS).
+_SERVER_STATUS_IN_TRANS = 1
 
 #: Seconds within which a pooled connection handed back is trusted without a ping.
 POOL_PING_AFTER = 1.0
 
 NestAuthPooledPostgresqlDatabase = type("NestAuthPooledPostgresqlDatabase",
-                                        (_RecentlyPingedPool, pool.PooledPostgresqlDatabase),
+                                        (_NestAuthPool, pool.PooledPostgresqlDatabase),
                                         {"__module__": __name__})
 NestAuthMySQLDatabase = _mariadb_aware(peewee.MySQLDatabase)
 NestAuthPooledMySQLDatabase = _mariadb_aware(type("PooledMySQLDatabase",
-                                                  (_RecentlyPingedPool, pool.PooledMySQLDatabase),
+                                                  (_NestAuthPool, pool.PooledMySQLDatabase),
                                                   {"__module__": __name__}))
 _mariadb_aware_classes: dict[type, type] = {}
 

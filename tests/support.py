@@ -353,3 +353,24 @@ def give_rows_everywhere(user_id: Any, role: Any) -> None:
     models.MembershipRole.create(membership=membership, role=role)
     staff = models.StaffAccess.create(user=user_id)
     models.StaffAccessRole.create(staff_access=staff, role=role)
+
+
+def in_forked_child(work: Callable[[], int]) -> int:
+    """``work()``'s number as a forked child computes it (the child leaves without cleaning up:
+    what it inherited, pooled connections included, stays the parent's)."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            os.close(read)
+            os.write(write, str(work()).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    answer = int(os.read(read, 64).decode() or 0)
+    os.close(read)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return answer

@@ -387,29 +387,18 @@ def test_the_pool_pings_only_connections_that_sat_idle(db, db_url, monkeypatch, 
 def test_a_forked_child_never_reuses_its_parents_pooled_connection(db, db_url):
     skip_behind_pgbouncer(db_url, "backend pids are the pooler's server sessions, shared by its clients")
     """gunicorn --preload forks after start-up: a child must open its own connection."""
-    import os
+    from support import in_forked_child
 
     pooled = web_database(db_url, pool_size=2)
     backend_sql = "SELECT pg_backend_pid()" if dialect_of(db) == "postgres" else "SELECT CONNECTION_ID()"
     pooled.connect()
     parent_backend = pooled.execute_sql(backend_sql).fetchone()[0]
     pooled.close()  # back in the pool, still open
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: report the backend it gets, then leave without cleaning up
-        code = 1
-        try:
-            os.close(read)
-            pooled.connect()
-            os.write(write, str(pooled.execute_sql(backend_sql).fetchone()[0]).encode())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    child_backend = int(os.read(read, 64).decode() or 0)
-    os.close(read)
-    _, status = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    def in_child():  # the child's first connection
+        pooled.connect()
+        return pooled.execute_sql(backend_sql).fetchone()[0]
+
+    child_backend = in_forked_child(in_child)
     assert child_backend and child_backend != parent_backend
     pooled.connect()  # the parent's connection survived the child
     assert pooled.execute_sql(backend_sql).fetchone()[0] == parent_backend

@@ -18,7 +18,9 @@ token, a wrong one-time code, ...) commits, because that refusal's own writes
 are the security measure (the replayed session is revoked, the failed
 attempt is counted) and a rollback would undo them. Events queued
 by the services during the request are sent after that commit. The connection
-is closed (returned to the pool) when the request ends, whatever happened.
+is handed back when the request ends, whatever happened: a pooled one is parked
+for the thread's next request (still counted in the pool's size; a thread that
+finds every connection in use takes a parked one).
 
 A PostgreSQL or MySQL/MariaDB URL is pooled by default (``pool_size``
 connections per process, default 16; a request waits up to ``pool_timeout``
@@ -63,7 +65,7 @@ from ..models import Session, User
 from ..services.bundle import AuthServices
 from ..services.sessions import IssuedSession
 from ..unit_of_work import transaction
-from ._database import web_database
+from ._database import request_hooks, web_database
 from .http import refusal
 from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
@@ -133,9 +135,10 @@ class NestAuthPlugin:
             return callback
         db = self.db
         assert db is not None
+        open_db, release_db = request_hooks(db)
 
         def per_request(*args: Any, **kwargs: Any) -> Any:
-            opened = db.connect(reuse_if_open=True)
+            opened = open_db()
             context = audit.enter_request(bottle.request.remote_addr, bottle.request.get_header("User-Agent"))
             try:
                 passthrough: BaseException | None = None
@@ -160,8 +163,8 @@ class NestAuthPlugin:
                 return rolled_back.response
             finally:
                 audit.leave_request(context)
-                if opened and not db.is_closed():
-                    db.close()
+                if opened:
+                    release_db()
 
         if not self.json_errors:
             return per_request

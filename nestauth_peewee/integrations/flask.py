@@ -16,7 +16,9 @@ The database comes from ``NESTAUTH_DATABASE_URL``, then ``DATABASE_URL`` in the
 app config, then the environment (see :func:`nestauth_peewee.init_database`).
 Each request opens its connection with ``reuse_if_open=True`` (so code that
 connected early does not fail with "connection already open") and the
-teardown closes it, which returns it to the pool. A PostgreSQL or MySQL/MariaDB
+teardown hands it back: a pooled one is parked for the thread's next request
+(it still counts against the pool's size; a thread that finds every
+connection in use takes a parked one). A PostgreSQL or MySQL/MariaDB
 URL is pooled by default (``NESTAUTH_POOL_SIZE``, default 16 per process;
 ``NESTAUTH_POOL_TIMEOUT`` seconds a request waits for a free one, default 10);
 ``NESTAUTH_POOL = False`` (or ``NestAuth(pool=False)``, or ``?pool=false`` in the
@@ -74,7 +76,7 @@ from ..errors import ConfigurationError, NestAuthError
 from ..models import Session, User
 from ..services.bundle import SERVICE_NAMES, AuthServices
 from ..services.sessions import IssuedSession
-from ._database import web_database
+from ._database import request_hooks, web_database
 from .http import refusal
 from .request_auth import CookieMode, Identity, RequestAuth, RouteDecorators, TenantSource
 
@@ -84,6 +86,7 @@ __all__ = ["NestAuth", "auth_required", "permission_required", "role_required", 
 F = TypeVar("F", bound=Callable[..., Any])
 _IDENTITY = "nestauth_identity"
 _USER = "nestauth_user"
+_AUDIT_TOKEN = "nestauth.audit_context"  # in the WSGI environ: the request's audit context, to leave
 
 
 class NestAuth:
@@ -128,6 +131,7 @@ class NestAuth:
             if app.config.get("NESTAUTH_SECRET_KEY"):
                 overrides["secret_key"] = app.config["NESTAUTH_SECRET_KEY"]
             self.settings = Settings.from_env(**overrides)
+        self._open_db, self._release_db = request_hooks(self.db)
         self.services = AuthServices(self.settings)
         self.request_auth = RequestAuth(self.services, **self._auth_options)
         app.extensions["nestauth"] = self
@@ -138,21 +142,15 @@ class NestAuth:
             app.register_error_handler(NestAuthError, _refuse)
 
     def _open_connection(self) -> None:
-        assert self.db is not None
-        self.db.connect(reuse_if_open=True)
-        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one per attribute
-        g._nestauth_audit = audit.enter_request(req.remote_addr, req.headers.get("User-Agent"))
+        self._open_db()
+        environ = request.environ  # one proxy lookup; the peer and User-Agent as Werkzeug reads them
+        environ[_AUDIT_TOKEN] = audit.enter_request(environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
 
     def _close_connection(self, exc: BaseException | None) -> None:
-        token = g.pop("_nestauth_audit", None)
+        token = request.environ.pop(_AUDIT_TOKEN, None)
         if token is not None:
             audit.leave_request(token)
-        db = self.db
-        if db is None or db.is_closed():
-            return
-        if db.in_transaction():  # a request that died inside a transaction
-            db.rollback()
-        db.close()
+        self._release_db()
 
     def __getattr__(self, name: str) -> Any:
         # ``nestauth.users`` & co. are the bundle's services.
