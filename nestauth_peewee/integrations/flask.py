@@ -86,6 +86,8 @@ __all__ = ["NestAuth", "auth_required", "permission_required", "role_required", 
 F = TypeVar("F", bound=Callable[..., Any])
 _IDENTITY = "nestauth_identity"
 _USER = "nestauth_user"
+#: The two request headers the WSGI environ holds without the ``HTTP_`` prefix.
+_UNPREFIXED = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 _AUDIT_TOKEN = "nestauth.audit_context"  # in the WSGI environ: the request's audit context, to leave
 
 
@@ -133,6 +135,11 @@ class NestAuth:
             self.settings = Settings.from_env(**overrides)
         self._open_db, self._release_db = request_hooks(self.db)
         self.services = AuthServices(self.settings)
+        for name in SERVICE_NAMES:  # plain attributes from now on: no __getattr__ on each use
+            try:
+                setattr(self, name, getattr(self.services, name))
+            except ConfigurationError:  # a keyed service without a secret key: it raises on each use
+                self.__dict__.pop(name, None)
         self.request_auth = RequestAuth(self.services, **self._auth_options)
         app.extensions["nestauth"] = self
         app.before_request(self._open_connection)
@@ -215,17 +222,21 @@ class NestAuth:
 class _FlaskView:
     """The current Flask request, as :class:`RequestView` (the request looked up once)."""
 
-    __slots__ = ("_request",)
+    __slots__ = ("_request", "_environ")
 
     def __init__(self) -> None:
         self._request = request._get_current_object()  # type: ignore[attr-defined]  # werkzeug LocalProxy
+        self._environ = self._request.environ
 
     @property
     def method(self) -> str:
         return str(self._request.method)
 
     def header(self, name: str) -> str | None:
-        return self._request.headers.get(name)
+        # What request.headers.get(name) answers, read from the WSGI environ as Werkzeug's
+        # EnvironHeaders does, without its KeyError for an absent header.
+        key = name.upper().replace("-", "_")
+        return self._environ.get(key if key in _UNPREFIXED else "HTTP_" + key)
 
     def cookie(self, name: str) -> str | None:
         return self._request.cookies.get(name)
@@ -261,7 +272,7 @@ def signed_in_user() -> User | None:
     state = g._get_current_object()
     user = state.get(_USER)
     if user is None:
-        identity = current_identity()
+        identity = state.get(_IDENTITY) or current_identity()
         if identity is None:
             return None
         user = NestAuth.current()._auth().user(identity)
