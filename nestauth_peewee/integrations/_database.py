@@ -16,7 +16,8 @@ Flask extension and the Bottle plugin never connect per request by default:
 
 When a request ends, :func:`request_hooks`' ``release`` parks a pooled connection for the
 thread's next request (see ``park`` in ``nestauth_peewee/db.py``): the pool's
-check-out and check-in cost about a tenth of an authenticated request.
+check-out and check-in, run cold in every request, cost several times their
+tight-loop time (docs/performance.md).
 """
 
 from __future__ import annotations
