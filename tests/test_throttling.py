@@ -233,6 +233,25 @@ def test_reset_requests_are_counted_per_address_alike_until_a_reset_succeeds(str
     assert scopes == ["reset_request"]  # only nobody's counter is left
 
 
+def test_passwordless_requests_are_counted_per_address_alike_until_a_sign_in_succeeds(strict, bob, clock,
+                                                                                    users):
+    from nestauth_peewee.services.passwordless import PasswordlessService
+
+    login = PasswordlessService(strict, users=users, clock=clock)
+    for email in ("bob@example.com", "nobody@example.com"):
+        login.request_code(email=email)
+        login.request_link(email=email)  # codes and links share the count
+        with pytest.raises(errors.AccountLocked):  # the same answer for both addresses
+            login.request_code(email=email)
+    clock.advance(seconds=5)
+    issued = login.request_code(email="bob@example.com")
+    login.sign_in_with_code(email="bob@example.com", code=issued.code)
+    scopes = sorted(row.scope for row in LoginThrottle.select())
+    assert scopes == ["sign_in_request"]  # only nobody's counter is left
+    assert users.unlock(email="nobody@example.com") == 1  # an admin's unlock clears it too
+    assert LoginThrottle.select().count() == 0
+
+
 def test_a_lock_is_an_http_429_with_the_seconds_to_wait():
     from nestauth_peewee.integrations.http import error_body, status_for
 

@@ -45,6 +45,7 @@ from typing import Any
 from .. import audit, errors, events
 from ..config import Settings
 from ..fields import utcnow
+from ..models import User
 from ..replicas import on_primary
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, record_failure, retry_on_conflict, transaction
@@ -53,6 +54,7 @@ from ._account_codes import AccountCodeService
 from ._base import Clock
 from .otps import OTP_CODE, IssuedOtp, OtpService
 from .sessions import IssuedSession, SessionService
+from .throttling import SIGN_IN_REQUEST, Gate
 from .users import UserService
 
 __all__ = ["PasswordlessService", "CODE_OTP_TYPE", "LINK_OTP_TYPE"]
@@ -83,12 +85,19 @@ class PasswordlessService(AccountCodeService):
         Unknown or deactivated account: None, nothing sent, after the same database work (a
         code's owner looked up and locked, its earlier codes deleted: only the INSERT differs), so
         the answer's timing does not tell which accounts exist.
+
+        Requests (codes and links together) are counted per address, known or not
+        (``Settings.code_throttle``, scope ``sign_in_request``) until a passwordless sign-in
+        succeeds: past the threshold they are ``ACCOUNT_LOCKED`` for a while, which limits
+        the mails and texts anyone can have sent to an address.
         """
-        user = self._account(email, phone)
-        if user is None:
-            self.otps.dummy_create(CODE_OTP_TYPE)
-            return None
-        return self.otps.create(user.id, CODE_OTP_TYPE)
+        user, gate = self._counted_request(email, phone)
+        with transaction():
+            self.otps.throttle.failed(gate)  # counted alike for every address: the same write
+            if user is None:
+                self.otps.dummy_create(CODE_OTP_TYPE)
+                return None
+            return self.otps.create(user.id, CODE_OTP_TYPE)
 
     @on_primary
     @checked(email=EMAIL, phone=PHONE, code=OTP_CODE, user_agent=USER_AGENT, ip_address=IP_ADDRESS,
@@ -105,7 +114,7 @@ class PasswordlessService(AccountCodeService):
         user = self._account(email, phone)
         if user is None:
             raise errors.VerificationCodeInvalid()
-        return self._sign_in(user.id, CODE_OTP_TYPE, code, "passwordless_code",
+        return self._sign_in(user, CODE_OTP_TYPE, code, "passwordless_code",
                              user_agent=user_agent, ip_address=ip_address, device_name=device_name)
 
     # --- by magic link -------------------------------------------------------------
@@ -118,10 +127,11 @@ class PasswordlessService(AccountCodeService):
 
         Returns the token (for tests and for apps that deliver it themselves),
         or None for an unknown or deactivated account (nothing sent, after the same database
-        work as for a known one, as in :meth:`request_code`).
+        work as for a known one, as in :meth:`request_code`, and counted with those requests).
         """
-        user = self._account(email, phone)
+        user, gate = self._counted_request(email, phone)
         with transaction():
+            self.otps.throttle.failed(gate)
             if user is None:
                 self.otps.dummy_create(LINK_OTP_TYPE)
                 return None
@@ -147,12 +157,25 @@ class PasswordlessService(AccountCodeService):
         found = users_repo.get(uuid.UUID(match.group(1)))
         if found is None or not found.is_active:
             raise errors.VerificationCodeInvalid()
-        return self._sign_in(found.id, LINK_OTP_TYPE, match.group(2), "magic_link",
+        return self._sign_in(found, LINK_OTP_TYPE, match.group(2), "magic_link",
                              user_agent=user_agent, ip_address=ip_address, device_name=device_name)
 
     # --- internals -----------------------------------------------------------------
 
-    def _sign_in(self, user_id: uuid.UUID, otp_type: str, code: str, method: str, **client: Any) -> IssuedSession:
+    def _counted_request(self, email: str | None, phone: str | None) -> tuple[User | None, Gate | None]:
+        """The active account (or None) and the gate of the address's request count
+        (``AccountLocked`` while it is locked)."""
+        user = self._account(email, phone)
+        return user, self.otps.throttle.check(SIGN_IN_REQUEST, self.users.login_identifier(email=email, phone=phone))
+
+    def _forget_requests(self, user: User) -> None:
+        """A passwordless sign-in succeeded: the request counts of the account's addresses start again."""
+        for email, phone in ((user.email, None), (None, user.phone)):
+            if email is not None or phone is not None:
+                self.otps.throttle.unlock(SIGN_IN_REQUEST, self.users.login_identifier(email=email, phone=phone))
+
+    def _sign_in(self, user: User, otp_type: str, code: str, method: str, **client: Any) -> IssuedSession:
+        user_id = user.id
         refused: errors.NestAuthError | None = None
         issued: IssuedSession | None = None
         with transaction():
@@ -164,6 +187,7 @@ class PasswordlessService(AccountCodeService):
                                                  detail={"method": method}))
             else:
                 issued = self.sessions.create(user_id, data={"auth_method": method}, **client)
+                self._forget_requests(user)
                 emit(events.passwordless_login, self, user_id=user_id, method=method,
                      session_id=issued.session.id)
         if refused is not None:

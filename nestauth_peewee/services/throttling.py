@@ -11,9 +11,11 @@
 The services call it: ``UserService.authenticate`` (scope ``login``, per
 normalised email or phone, known and unknown alike), ``AdminUserService``
 (``admin_login``), and per user ``OtpService`` (``otp``), ``MfaService``
-(``totp``, ``recovery_code``), and ``PasswordResetService.request`` per
+(``totp``, ``recovery_code``), ``PasswordResetService.request`` per
 identifier (``reset_request``: reset mails, known and unknown addresses alike,
-until a reset succeeds). The subject stored is an HMAC of (scope,
+until a reset succeeds) and ``PasswordlessService.request_code`` / ``request_link``
+per identifier (``sign_in_request``: sign-in mails and texts, alike for every
+address, until a passwordless sign-in succeeds). The subject stored is an HMAC of (scope,
 identifier) under the app's secret key, so the table holds no address of
 anyone, user or not. Rows live in nest_auth_login_throttles, so every process
 and node sees the same counts; ``nestauth cleanup`` removes forgotten ones.
@@ -38,15 +40,18 @@ from ..unit_of_work import record_failure, transaction
 from ._base import Clock
 
 __all__ = ["Throttle", "Gate", "SCOPES", "LOGIN", "ADMIN_LOGIN", "OTP", "TOTP", "RECOVERY_CODE",
-           "RESET_REQUEST"]
+           "RESET_REQUEST", "SIGN_IN_REQUEST"]
 
 log = logging.getLogger(__name__)
 
 LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE = "login", "admin_login", "otp", "totp", "recovery_code"
 #: Password-reset requests per identifier, known or not (counted until a reset succeeds).
 RESET_REQUEST = "reset_request"
+#: Passwordless sign-in requests (codes and magic links together) per identifier, known or not
+#: (counted until a passwordless sign-in succeeds).
+SIGN_IN_REQUEST = "sign_in_request"
 #: Every scope the library throttles.
-SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST)
+SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST)
 #: The scopes whose identifier is the user's id (hex).
 _PER_USER = (OTP, TOTP, RECOVERY_CODE)
 _PURPOSE = "throttle"

@@ -40,7 +40,7 @@ from ._common import Page, UserSnapshot, found, updatable
 from .audit import Attempt, refusals
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
-from .throttling import LOGIN, OTP, RECOVERY_CODE, TOTP, Throttle
+from .throttling import LOGIN, OTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST, TOTP, Throttle
 
 __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -235,9 +235,9 @@ class UserService(IdentityOperations):
     @checked(email=EMAIL, phone=PHONE, user_id=ID.optional)
     def unlock(self, *, email: str | None = None, phone: str | None = None,
                user_id: uuid.UUID | str | User | None = None) -> int:
-        """An admin's unlock: forget the failed logins of this email/phone (or of the user's
-        email and phone) and the user's failed OTP/TOTP/recovery-code attempts; how many
-        counters went."""
+        """An admin's unlock: forget the failed logins, password-reset requests and passwordless
+        sign-in requests of this email/phone (or of the user's email and phone) and the user's
+        failed OTP/TOTP/recovery-code attempts; how many counters went."""
         identifiers = []
         user = None
         if user_id is not None:
@@ -247,7 +247,8 @@ class UserService(IdentityOperations):
         else:
             identifiers.append(self.login_identifier(email=email, phone=phone))
             user = self.lookup(email=email, phone=phone)
-        removed = sum(self.throttle.unlock(LOGIN, identifier) for identifier in identifiers)
+        removed = sum(self.throttle.unlock(scope, identifier) for identifier in identifiers
+                      for scope in (LOGIN, RESET_REQUEST, SIGN_IN_REQUEST))
         if user is not None:
             removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
         return removed
