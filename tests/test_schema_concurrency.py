@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -197,28 +198,54 @@ def test_a_live_holder_on_another_node_makes_the_wait_time_out_with_its_name(gal
     assert _library_tables(db) == set()
 
 
-def test_a_waiter_times_out_with_a_typed_error(empty_db):
+@contextmanager
+def _held_by_another_thread(db: peewee.Database) -> Iterator[None]:
+    """The schema lock of ``db``, held by another thread (its own connection) inside the block."""
     holding, release = threading.Event(), threading.Event()
 
     def holder() -> None:
-        empty_db.connect(reuse_if_open=True)
+        db.connect(reuse_if_open=True)
         try:
-            with schema_lock(empty_db):
+            with schema_lock(db):
                 holding.set()
                 release.wait(30)
         finally:
-            empty_db.close()
+            db.close()
 
     thread = threading.Thread(target=holder)
     thread.start()
     try:
         assert holding.wait(30)
-        with pytest.raises(errors.MigrationError, match="held the (schema|SQLite database's write) lock for over"):
-            create_tables(lock_timeout=0.3)
+        yield
     finally:
         release.set()
         thread.join(30)
+
+
+def test_a_waiter_times_out_with_a_typed_error(empty_db):
+    with _held_by_another_thread(empty_db), pytest.raises(
+            errors.MigrationError, match="held the (schema|SQLite database's write) lock for over"):
+        create_tables(lock_timeout=0.3)
     assert _library_tables(empty_db) == set()
+
+
+@MYSQL_ONLY
+def test_two_databases_on_one_server_do_not_wait_for_each_others_schema_lock(empty_db):
+    """GET_LOCK names are server-wide: the lock is named after the database, so another app's
+    database (or a parallel test run) on the same server is not held up."""
+    from playhouse.db_url import connect
+    from support import SERVER_URLS
+
+    other = connect(SERVER_URLS["mysql"])  # the main test database, beside the scratch one
+    try:
+        with _held_by_another_thread(empty_db):
+            with schema_lock(other, timeout=0.3):  # at once: a server-wide name would time out here
+                pass
+            with pytest.raises(errors.MigrationError, match="held the schema lock"), \
+                    schema_lock(empty_db, timeout=0.3):  # the same database still waits
+                pass
+    finally:
+        other.close()
 
 
 BROKEN_AFTER_ANOTHER_RECORDED_IT = '''\

@@ -19,7 +19,7 @@ Per dialect:
   ``timeout``.
 * MySQL/MariaDB: every DDL statement commits on its own, so no transaction can
   span the run. On one server the lock is ``GET_LOCK`` (held by the session,
-  gone when it dies). On a Galera cluster (``wsrep_on``) ``GET_LOCK`` and row
+  gone when it dies; named after the database, since lock names are server-wide). On a Galera cluster (``wsrep_on``) ``GET_LOCK`` and row
   locks are local to one node, so the lock is also a *lease row* in the
   library's migration history table (``nestauth_migrate_history``, ``id = -1``), inserted (and committed) to take
   the lock and deleted to release it: two nodes inserting that one primary key
@@ -34,6 +34,7 @@ Per dialect:
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Iterator
@@ -58,7 +59,7 @@ LEASE_SECONDS = 900
 DEFAULT_TIMEOUT = 600.0
 
 _PG_KEY = "nestauth_peewee:schema"
-_MYSQL_LOCK_NAME = "nestauth_peewee.schema"
+_MYSQL_LOCK_PREFIX = "nestauth_peewee.schema:"
 _HELD = "(nestauth schema lock: held by "
 _POLL = 0.25
 
@@ -115,8 +116,9 @@ def _is_galera(db: peewee.Database) -> bool:
 @contextmanager
 def _mysql_get_lock(db: peewee.Database, timeout: float) -> Iterator[None]:
     # The node-local lock: waiters on this server block here, and it dies with its session.
-    if _scalar(db, "SELECT GET_LOCK(%s, %s)", (_MYSQL_LOCK_NAME, max(int(timeout), 0))) != 1:
-        holder = _scalar(db, "SELECT IS_USED_LOCK(%s)", (_MYSQL_LOCK_NAME,))
+    name = _mysql_lock_name(db)
+    if _scalar(db, "SELECT GET_LOCK(%s, %s)", (name, max(int(timeout), 0))) != 1:
+        holder = _scalar(db, "SELECT IS_USED_LOCK(%s)", (name,))
         raise errors.MigrationError(
             f"Another process (connection {holder}) has held the schema lock for over {timeout:g} s "
             "(a long migration, or a stuck session: see SHOW PROCESSLIST)."
@@ -124,7 +126,17 @@ def _mysql_get_lock(db: peewee.Database, timeout: float) -> Iterator[None]:
     try:
         yield
     finally:
-        db.execute_sql("SELECT RELEASE_LOCK(%s)", (_MYSQL_LOCK_NAME,))
+        db.execute_sql("SELECT RELEASE_LOCK(%s)", (name,))
+
+
+def _mysql_lock_name(db: peewee.Database) -> str:
+    """The ``GET_LOCK`` name of this database's schema: lock names are server-wide, so two
+    databases on one server (two apps, parallel test runs) must not wait for each other.
+    At most 64 characters, MySQL's limit: a long database name goes in as a digest."""
+    schema = str(_scalar(db, "SELECT DATABASE()"))
+    if len(_MYSQL_LOCK_PREFIX) + len(schema) > 64:
+        schema = hashlib.sha256(schema.encode()).hexdigest()[: 64 - len(_MYSQL_LOCK_PREFIX)]
+    return _MYSQL_LOCK_PREFIX + schema
 
 
 @contextmanager
