@@ -101,6 +101,24 @@ def test_a_newer_request_replaces_the_older_and_cancel_drops_it(auth, bob):
     assert User.get_by_id(bob.id).email == "bob@example.com"
 
 
+def test_codes_sent_to_one_address_are_counted_across_accounts_until_a_change_to_it_is_confirmed(db, bob):
+    from nestauth_peewee.config import ThrottlePolicy
+    from nestauth_peewee.models import LoginThrottle
+
+    strict = AuthServices(Settings(secret_key=KEY, argon2=CHEAP, phone_login=True,
+                                   code_throttle=ThrottlePolicy(free_failures=2, lock_after=3)))
+    eve = strict.users.create(email="eve@example.com", password="another long passphrase")
+    strict.contact_changes.request_email_change(bob.id, "victim@example.com")
+    strict.contact_changes.request_email_change(eve.id, "victim@example.com")  # another account: the same count
+    with pytest.raises(errors.AccountLocked):  # no third code to that address for a while
+        strict.contact_changes.request_email_change(eve.id, "victim@example.com")
+    strict.contact_changes.request_email_change(bob.id, "bob.new@example.com")  # other addresses are not held up
+    assert LoginThrottle.select().where(LoginThrottle.scope == "contact_change_request").count() == 2
+    issued = strict.contact_changes.request_email_change(bob.id, "bob.newer@example.com")
+    strict.contact_changes.confirm_email_change(bob.id, issued.code)
+    assert LoginThrottle.select().where(LoginThrottle.scope == "contact_change_request").count() == 2  # newer's gone
+
+
 def test_the_code_is_bound_to_the_address_it_was_sent_to(auth, bob):
     issued = auth.contact_changes.request_email_change(bob.id, "new@example.org")
     Otp.update(target="intruder@example.org").where(Otp.id == issued.otp.id).execute()

@@ -55,7 +55,7 @@ from ._account_codes import AccountCodeService
 from ._common import UserSnapshot
 from .blocked_domains import ensure_allowed
 from .otps import OTP_CODE, IssuedOtp, issue_in_transaction, normalise_code, verify_in_transaction
-from .throttling import OTP
+from .throttling import CONTACT_CHANGE_REQUEST, OTP
 from .users import sync_contact_identities
 
 __all__ = ["ContactChangeService", "PendingChange", "EMAIL_CHANGE_TYPE", "PHONE_CHANGE_TYPE"]
@@ -91,7 +91,9 @@ class ContactChangeService(AccountCodeService):
         Refusals: ``EMAIL_DOMAIN_BLOCKED``, ``EMAIL_ALREADY_EXISTS`` (another
         account's), ``INVALID_VALUE`` (it is already the account's),
         ``ACCOUNT_INACTIVE``, ``USER_NOT_FOUND``, ``REAUTHENTICATION_REQUIRED``
-        (with ``session``). A newer request replaces this one. Sends
+        (with ``session``), ``ACCOUNT_LOCKED`` (too many codes sent to this address lately,
+        by any account: ``Settings.code_throttle``, counted until a change to it is
+        confirmed). A newer request replaces this one. Sends
         ``otp_requested`` (type ``email_change``, ``email`` = the new address)
         and ``contact_change_requested`` (for the old address) after commit.
         """
@@ -113,6 +115,7 @@ class ContactChangeService(AccountCodeService):
     def _request(self, uid: uuid.UUID, kind: str, value: str, session: uuid.UUID | None) -> IssuedOtp:
         now = self._clock()
         _recent.check_session(session, uid, now=now, within=self.settings.reauthentication_window)
+        gate = self.otps.throttle.check(CONTACT_CHANGE_REQUEST, self._address(kind, value))
         with transaction():
             user = users_repo.get_locked(uid)
             if user is None:
@@ -123,6 +126,7 @@ class ContactChangeService(AccountCodeService):
             if value == old:
                 raise errors.InvalidValue(f"This is already the account's {kind}.", field=kind)
             self._ensure_free(kind, value, uid)
+            self.otps.throttle.failed(gate)  # one more code to that address (a refusal above sends none)
             issued = issue_in_transaction(self.otps, uid, _TYPES[kind], target=(kind, value))
             emit(events.contact_change_requested, self, user=UserSnapshot.of(user), user_id=uid, kind=kind,
                  old_value=old, new_value=value, expires_at=issued.otp.expires_at)
@@ -176,9 +180,13 @@ class ContactChangeService(AccountCodeService):
                 emit(events.contact_changed, self, user=snapshot, user_id=uid, kind=kind, old_value=old,
                      new_value=value)
                 emit(events.user_updated, self, user=snapshot, user_id=uid, changed=sorted(changed))
+                self.otps.throttle.unlock(CONTACT_CHANGE_REQUEST, self._address(kind, value))
         if refused is not None:  # the spent attempt (or the expired code's removal) is committed
             raise refused
         return cast(User, user)
+
+    def _address(self, kind: str, value: str) -> str:
+        return self.users.login_identifier(**{kind: value})
 
     def _ensure_free(self, kind: str, value: str, uid: uuid.UUID) -> None:
         holder = users_repo.get_by_email(value) if kind == "email" else users_repo.get_by_phone(value)

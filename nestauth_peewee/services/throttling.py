@@ -15,7 +15,9 @@ normalised email or phone, known and unknown alike), ``AdminUserService``
 identifier (``reset_request``: reset mails, known and unknown addresses alike,
 until a reset succeeds) and ``PasswordlessService.request_code`` / ``request_link``
 per identifier (``sign_in_request``: sign-in mails and texts, alike for every
-address, until a passwordless sign-in succeeds). The subject stored is an HMAC of (scope,
+address, until a passwordless sign-in succeeds), and ``ContactChangeService``
+per new address (``contact_change_request``: codes sent to an address an account
+asks to move to, until a change to it is confirmed). The subject stored is an HMAC of (scope,
 identifier) under the app's secret key, so the table holds no address of
 anyone, user or not. Rows live in nest_auth_login_throttles, so every process
 and node sees the same counts; ``nestauth cleanup`` removes forgotten ones.
@@ -40,7 +42,7 @@ from ..unit_of_work import record_failure, transaction
 from ._base import Clock
 
 __all__ = ["Throttle", "Gate", "SCOPES", "LOGIN", "ADMIN_LOGIN", "OTP", "TOTP", "RECOVERY_CODE",
-           "RESET_REQUEST", "SIGN_IN_REQUEST"]
+           "RESET_REQUEST", "SIGN_IN_REQUEST", "CONTACT_CHANGE_REQUEST"]
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,11 @@ RESET_REQUEST = "reset_request"
 #: Passwordless sign-in requests (codes and magic links together) per identifier, known or not
 #: (counted until a passwordless sign-in succeeds).
 SIGN_IN_REQUEST = "sign_in_request"
+#: Contact-change codes per new address (the address a signed-in account asks to move to),
+#: counted until a change to it is confirmed.
+CONTACT_CHANGE_REQUEST = "contact_change_request"
 #: Every scope the library throttles.
-SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST)
+SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST, CONTACT_CHANGE_REQUEST)
 #: The scopes whose identifier is the user's id (hex).
 _PER_USER = (OTP, TOTP, RECOVERY_CODE)
 _PURPOSE = "throttle"
