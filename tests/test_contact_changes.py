@@ -119,6 +119,17 @@ def test_codes_sent_to_one_address_are_counted_across_accounts_until_a_change_to
     assert LoginThrottle.select().where(LoginThrottle.scope == "contact_change_request").count() == 2  # newer's gone
 
 
+def test_setting_the_contact_directly_drops_its_pending_change(auth, bob):
+    email = auth.contact_changes.request_email_change(bob.id, "asked@example.com")
+    phone = auth.contact_changes.request_phone_change(bob.id, "+15550177")
+    auth.users.update(bob.id, email="set.by.admin@example.com")  # newer than the request: it wins
+    with pytest.raises(errors.VerificationCodeInvalid):
+        auth.contact_changes.confirm_email_change(bob.id, email.code)
+    assert User.get_by_id(bob.id).email == "set.by.admin@example.com"
+    assert [c.kind for c in auth.contact_changes.pending(bob.id)] == ["phone"]  # the other contact's stays
+    auth.contact_changes.confirm_phone_change(bob.id, phone.code)
+
+
 def test_the_code_is_bound_to_the_address_it_was_sent_to(auth, bob):
     issued = auth.contact_changes.request_email_change(bob.id, "new@example.org")
     Otp.update(target="intruder@example.org").where(Otp.id == issued.otp.id).execute()

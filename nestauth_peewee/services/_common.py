@@ -12,7 +12,11 @@ from .. import errors
 from ..validation import METADATA, UNSET
 
 __all__ = ["Page", "UserSnapshot", "AdminSnapshot", "columns_of", "flag", "found", "given", "metadata",
-           "page_args", "updatable"]
+           "page_args", "updatable", "CONTACT_CHANGE_TYPES"]
+
+#: The OTP type of a pending change of each contact (its code's row holds the new value):
+#: ``ContactChangeService`` issues them, ``UserService.update`` drops them when it sets the contact.
+CONTACT_CHANGE_TYPES = {"email": "email_change", "phone": "phone_change"}
 
 T = TypeVar("T")
 

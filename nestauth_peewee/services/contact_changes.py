@@ -52,7 +52,7 @@ from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, ID, PHONE, checked, choice
 from . import _recent
 from ._account_codes import AccountCodeService
-from ._common import UserSnapshot
+from ._common import CONTACT_CHANGE_TYPES, UserSnapshot
 from .blocked_domains import ensure_allowed
 from .otps import OTP_CODE, IssuedOtp, issue_in_transaction, normalise_code, verify_in_transaction
 from .throttling import CONTACT_CHANGE_REQUEST, OTP
@@ -60,9 +60,9 @@ from .users import sync_contact_identities
 
 __all__ = ["ContactChangeService", "PendingChange", "EMAIL_CHANGE_TYPE", "PHONE_CHANGE_TYPE"]
 
-EMAIL_CHANGE_TYPE = "email_change"
-PHONE_CHANGE_TYPE = "phone_change"
-_TYPES = {"email": EMAIL_CHANGE_TYPE, "phone": PHONE_CHANGE_TYPE}
+EMAIL_CHANGE_TYPE = CONTACT_CHANGE_TYPES["email"]
+PHONE_CHANGE_TYPE = CONTACT_CHANGE_TYPES["phone"]
+_TYPES = CONTACT_CHANGE_TYPES
 _KINDS = {otp_type: kind for kind, otp_type in _TYPES.items()}
 _TAKEN = {"email": errors.EmailAlreadyExists, "phone": errors.PhoneAlreadyExists}
 

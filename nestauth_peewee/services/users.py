@@ -30,13 +30,14 @@ from ..passwords import PasswordHasher, check_policy, hash_for_change
 from ..replicas import on_primary, replica_ok
 from ..repositories import identities as identities_repo
 from ..repositories import memberships as memberships_repo
+from ..repositories import otps as otps_repo
 from ..repositories import sessions as sessions_repo
 from ..repositories import trusted_devices as devices_repo
 from ..repositories import users as users_repo
 from ..unit_of_work import emit, retry_on_conflict, transaction
 from ..validation import EMAIL, FLAG, ID, LIMIT, LINE, METADATA, PAGE, PASSWORD, PHONE, SEARCH, checked
 from . import _recent
-from ._common import Page, UserSnapshot, found, updatable
+from ._common import CONTACT_CHANGE_TYPES, Page, UserSnapshot, found, updatable
 from .audit import Attempt, refusals
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
@@ -336,7 +337,9 @@ class UserService(IdentityOperations):
 
         Email and phone are normalised and re-checked for uniqueness; a new
         email re-links the email identity and clears ``email_verified_at``
-        (likewise phone); a new email of a blocked domain is
+        (likewise phone), and drops a pending verified change of that contact
+        (:class:`~nestauth_peewee.services.contact_changes.ContactChangeService`: its code
+        would otherwise overwrite this change later); a new email of a blocked domain is
         ``EMAIL_DOMAIN_BLOCKED``. Passwords go through :meth:`change_password` or
         :meth:`set_password`, never here. Emits ``user_updated`` with the
         names of the fields that really changed (none: no event).
@@ -361,6 +364,8 @@ class UserService(IdentityOperations):
                 users_repo.update_fields(user, diff)
                 sync_contact_identities(user, phone_login=self.settings.phone_login,
                                         email_changed="email" in diff, phone_changed="phone" in diff)
+                for contact in CONTACT_CHANGE_TYPES.keys() & diff.keys():
+                    otps_repo.delete_for_user_type(uid, CONTACT_CHANGE_TYPES[contact])
                 emit(events.user_updated, self, user=UserSnapshot.of(user), user_id=uid, changed=sorted(diff))
         return user
 
