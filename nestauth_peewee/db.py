@@ -340,21 +340,13 @@ class _NestAuthPool:
         state = self._state
         if not state.closed:
             return False
-        entry = self._parked_connections().pop(threading.get_ident(), None)
-        if entry is not None:
-            conn, parked_at = entry
-            held = self._in_use.get(id(conn))
-            now = time.time()
-            if (held is not None and held.connection is conn and _driver_idle(conn)
-                    and time.monotonic() - parked_at < POOL_PING_AFTER
-                    and not (self._stale_timeout and now - held.timestamp > self._stale_timeout)):
-                self._in_use[id(conn)] = pool.PoolConnection(held.timestamp, conn, now)  # checked out now
-                with self._lock:
-                    state.set_connection(conn)
-                    self._initialize_connection(conn)  # type: ignore[attr-defined]  # as peewee's connect()
-                return True
-            self._parked[threading.get_ident()] = entry  # connect() checks it the long way (a ping ...)
-        return bool(self.connect())  # type: ignore[attr-defined]
+        conn = self._unpark(self._parked_connections().pop(threading.get_ident(), None))
+        if conn is None:  # none parked, or not fit (closed, counted out): the pool's way
+            return bool(self.connect())  # type: ignore[attr-defined]
+        with self._lock:  # what peewee's connect() does with a connection, without the pool's check-out
+            state.set_connection(conn)
+            self._initialize_connection(conn)  # type: ignore[attr-defined]
+        return True
 
     def _parked_connections(self) -> dict[int, tuple[Any, float]]:
         try:

@@ -19,7 +19,8 @@ Per dialect:
   ``timeout``.
 * MySQL/MariaDB: every DDL statement commits on its own, so no transaction can
   span the run. On one server the lock is ``GET_LOCK`` (held by the session,
-  gone when it dies; named after the database, since lock names are server-wide). On a Galera cluster (``wsrep_on``) ``GET_LOCK`` and row
+  gone when it dies; named after the database, since lock names are
+  server-wide). On a Galera cluster (``wsrep_on``) ``GET_LOCK`` and row
   locks are local to one node, so the lock is also a *lease row* in the
   library's migration history table (``nestauth_migrate_history``, ``id = -1``), inserted (and committed) to take
   the lock and deleted to release it: two nodes inserting that one primary key
