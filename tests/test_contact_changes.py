@@ -117,6 +117,8 @@ def test_codes_sent_to_one_address_are_counted_across_accounts_until_a_change_to
     issued = strict.contact_changes.request_email_change(bob.id, "bob.newer@example.com")
     strict.contact_changes.confirm_email_change(bob.id, issued.code)
     assert LoginThrottle.select().where(LoginThrottle.scope == "contact_change_request").count() == 2  # newer's gone
+    assert strict.users.unlock(email="victim@example.com") == 1  # an admin's unlock frees the address
+    strict.contact_changes.request_email_change(eve.id, "victim@example.com")
 
 
 def test_setting_the_contact_directly_drops_its_pending_change(auth, bob):

@@ -42,7 +42,7 @@ from ..unit_of_work import record_failure, transaction
 from ._base import Clock
 
 __all__ = ["Throttle", "Gate", "SCOPES", "LOGIN", "ADMIN_LOGIN", "OTP", "TOTP", "RECOVERY_CODE",
-           "RESET_REQUEST", "SIGN_IN_REQUEST", "CONTACT_CHANGE_REQUEST"]
+           "RESET_REQUEST", "SIGN_IN_REQUEST", "CONTACT_CHANGE_REQUEST", "REQUEST_SCOPES"]
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ SIGN_IN_REQUEST = "sign_in_request"
 #: Contact-change codes per new address (the address a signed-in account asks to move to),
 #: counted until a change to it is confirmed.
 CONTACT_CHANGE_REQUEST = "contact_change_request"
+#: The scopes that count codes sent to an address (mails and texts), per identifier.
+REQUEST_SCOPES = (RESET_REQUEST, SIGN_IN_REQUEST, CONTACT_CHANGE_REQUEST)
 #: Every scope the library throttles.
-SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST, CONTACT_CHANGE_REQUEST)
+SCOPES = (LOGIN, ADMIN_LOGIN, OTP, TOTP, RECOVERY_CODE, *REQUEST_SCOPES)
 #: The scopes whose identifier is the user's id (hex).
 _PER_USER = (OTP, TOTP, RECOVERY_CODE)
 _PURPOSE = "throttle"

@@ -41,7 +41,7 @@ from ._common import CONTACT_CHANGE_TYPES, Page, UserSnapshot, found, updatable
 from .audit import Attempt, refusals
 from .blocked_domains import ensure_allowed
 from .identities import EMAIL_PROVIDER, PHONE_PROVIDER, IdentityOperations
-from .throttling import LOGIN, OTP, RECOVERY_CODE, RESET_REQUEST, SIGN_IN_REQUEST, TOTP, Throttle
+from .throttling import LOGIN, OTP, RECOVERY_CODE, REQUEST_SCOPES, TOTP, Throttle
 
 __all__ = ["UserService", "UserSnapshot", "Page", "EMAIL_PROVIDER", "PHONE_PROVIDER"]
 
@@ -236,9 +236,9 @@ class UserService(IdentityOperations):
     @checked(email=EMAIL, phone=PHONE, user_id=ID.optional)
     def unlock(self, *, email: str | None = None, phone: str | None = None,
                user_id: uuid.UUID | str | User | None = None) -> int:
-        """An admin's unlock: forget the failed logins, password-reset requests and passwordless
-        sign-in requests of this email/phone (or of the user's email and phone) and the user's
-        failed OTP/TOTP/recovery-code attempts; how many counters went."""
+        """An admin's unlock: forget the failed logins of this email/phone (or of the user's email
+        and phone) and the codes requested for it (password reset, passwordless sign-in, contact
+        change), and the user's failed OTP/TOTP/recovery-code attempts; how many counters went."""
         identifiers = []
         user = None
         if user_id is not None:
@@ -249,7 +249,7 @@ class UserService(IdentityOperations):
             identifiers.append(self.login_identifier(email=email, phone=phone))
             user = self.lookup(email=email, phone=phone)
         removed = sum(self.throttle.unlock(scope, identifier) for identifier in identifiers
-                      for scope in (LOGIN, RESET_REQUEST, SIGN_IN_REQUEST))
+                      for scope in (LOGIN, *REQUEST_SCOPES))
         if user is not None:
             removed += sum(self._code_throttle.unlock(scope, user.id.hex) for scope in (OTP, TOTP, RECOVERY_CODE))
         return removed
